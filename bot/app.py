@@ -1,0 +1,90 @@
+"""Application wiring: build the PTB ``Application``, open the store, register jobs and handlers."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, TypeAlias
+
+from telegram import BotCommand, BotCommandScopeDefault
+from telegram.constants import ParseMode
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults, ExtBot
+from telegram.request import BaseRequest
+
+from bot.config import Settings
+from bot.context import BotData, Ctx
+from bot.handlers import register
+from bot.texts import LANGUAGES, t
+from scheduler.jobs import JobSpec, job_specs
+from storage.db import Database
+from storage.models import utcnow
+
+log = logging.getLogger(__name__)
+
+PoskoApp: TypeAlias = Application[ExtBot[None], Ctx, dict[Any, Any], dict[Any, Any], BotData,
+                                  Any]
+# Commands shown in Telegram's menu, in this order.
+MENU = ("checkin", "checkout", "status", "undang", "bahasa", "batal", "bantuan")
+_ENGLISH = {"undang": "invite", "bahasa": "language", "batal": "cancel", "bantuan": "help"}
+
+
+def file_url(base_url: str) -> str:
+    """The file endpoint matching an API base URL (``…/bot`` → ``…/file/bot``)."""
+    root, sep, _ = base_url.rstrip("/").rpartition("/bot")
+    return f"{root}/file/bot" if sep else base_url.rstrip("/") + "/file/bot"
+
+
+def build_application(settings: Settings, request: BaseRequest | None = None) -> PoskoApp:
+    """The bot, ready to ``run_polling`` (or to be driven by tests with a recording request)."""
+    context_types = ContextTypes(bot_data=BotData)
+    builder = (
+        ApplicationBuilder()
+        .token(settings.telegram_bot_token)
+        .base_url(settings.telegram_api_base_url)
+        .base_file_url(file_url(settings.telegram_api_base_url))
+        .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.tz))
+        .context_types(context_types)
+        .post_init(post_init)
+        .post_shutdown(post_shutdown)
+    )
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    app: PoskoApp = builder.build()
+    app.bot_data.settings = settings
+    register(app)
+    return app
+
+
+async def post_init(app: PoskoApp) -> None:
+    """Open the store, remember the bot's username, publish the command menu, start jobs."""
+    data = app.bot_data
+    data.db = await Database.open(data.settings.db_path)
+    data.username = app.bot.username
+    async with data.db.transaction() as tx:
+        await tx.execute("INSERT INTO meta (key, value) VALUES ('bot_username', ?) "
+                         "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                         (data.username,))
+    for lang in LANGUAGES:
+        commands = [BotCommand(_ENGLISH.get(c, c) if lang == "en" else c, t(lang, f"cmd.{c}"))
+                    for c in MENU]
+        await app.bot.set_my_commands(commands, scope=BotCommandScopeDefault(),
+                                      language_code=None if lang == "id" else lang)
+    if app.job_queue is not None:
+        for spec in job_specs(location_retention=data.settings.location_retention):
+            _schedule(app, spec)
+    log.info("posko bot @%s ready (database %s)", data.username, data.db.path)
+
+
+def _schedule(app: PoskoApp, spec: JobSpec) -> None:
+    async def run(context: Ctx) -> None:
+        await spec.run(context.bot_data.db, utcnow())
+
+    assert app.job_queue is not None
+    app.job_queue.run_repeating(run, interval=spec.interval, first=spec.first, name=spec.name,
+                                job_kwargs={"misfire_grace_time": None, "coalesce": True})
+
+
+async def post_shutdown(app: PoskoApp) -> None:
+    """Close the store."""
+    db = getattr(app.bot_data, "db", None)
+    if db is not None:
+        await db.close()

@@ -1,0 +1,221 @@
+"""``posko-bot``: run the bot and the operators' commands.
+
+Every failure a user can cause ends with one line on stderr and a non-zero exit code, never a
+traceback: 2 for a usage or configuration problem, 1 for a failed operation.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Callable, Coroutine, Sequence
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from bot.config import ConfigError, Settings, load_settings, parse_duration
+from storage.db import Database, StorageError
+
+USAGE_ERROR, FAILURE = 2, 1
+
+
+class CliError(Exception):
+    """A one-line reason to stop with ``code``."""
+
+    def __init__(self, message: str, code: int = FAILURE) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="posko-bot", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub.add_parser("run", help="run the bot (long polling)")
+    imp = sub.add_parser("import-desks", help="create or update desks from a CSV file")
+    imp.add_argument("file", type=Path)
+    inv = sub.add_parser("invite", help="create an invite link for a desk")
+    inv.add_argument("--desk", required=True, help="desk code, e.g. 31.73.01.1001")
+    inv.add_argument("--role", required=True, choices=("officer", "supervisor"))
+    inv.add_argument("--uses", type=int, default=1, help="how many people may use it (1)")
+    inv.add_argument("--expires", default=None, help="lifetime, e.g. 7d, 12h (POSKO_INVITE_TTL)")
+    bak = sub.add_parser("backup", help="online backup of the database to PATH")
+    bak.add_argument("path", type=Path)
+    sub.add_parser("check-config", help="validate the settings and the database, then exit")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``posko-bot``; returns the exit code."""
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings()
+        command: Callable[[argparse.Namespace, Settings], int] = COMMANDS[args.command]
+        return command(args, settings)
+    except ConfigError as exc:
+        print(f"posko-bot: configuration error: {exc}", file=sys.stderr)
+        return USAGE_ERROR
+    except CliError as exc:
+        print(f"posko-bot: {exc}", file=sys.stderr)
+        return exc.code
+    except StorageError as exc:
+        print(f"posko-bot: {exc}", file=sys.stderr)
+        return FAILURE
+    except KeyboardInterrupt:
+        return 130
+
+
+def _with_db(settings: Settings,
+             work: Callable[[Database], Coroutine[Any, Any, int]]) -> int:
+    async def runner() -> int:
+        db = await Database.open(settings.db_path)
+        try:
+            return await work(db)
+        finally:
+            await db.close()
+
+    return asyncio.run(runner())
+
+
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    """Run the bot until interrupted."""
+    from telegram import Update
+    from telegram.error import InvalidToken, NetworkError
+
+    from bot.app import build_application
+    from bot.logs import setup_logging
+
+    settings.require_token()
+    _with_db(settings, _noop)  # fail fast, with one line, on an unusable database
+    setup_logging(settings.log_level, settings.telegram_bot_token)
+    app = build_application(settings)
+    try:
+        # Never drop pending updates: reports sent while the bot was down must be handled.
+        app.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
+    except InvalidToken:
+        raise CliError("Telegram rejected TELEGRAM_BOT_TOKEN (check it with @BotFather)",
+                       USAGE_ERROR) from None
+    except NetworkError as exc:
+        raise CliError(f"cannot reach the Bot API at TELEGRAM_API_BASE_URL: {exc}") from None
+    return 0
+
+
+async def _noop(db: Database) -> int:
+    return 0
+
+
+def cmd_import_desks(args: argparse.Namespace, settings: Settings) -> int:
+    """Import desks; print what changed, or every bad line."""
+    from storage.importer import CsvImportError, import_desks, parse_desk_csv, read_csv_file
+
+    try:
+        rows = parse_desk_csv(read_csv_file(args.file))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CliError(f"cannot read {args.file}: {exc}") from None
+    except CsvImportError as exc:
+        return _report_bad_lines(args.file, exc.errors)
+
+    async def work(db: Database) -> int:
+        try:
+            result = await import_desks(db, rows, settings.timezone)
+        except CsvImportError as exc:
+            return _report_bad_lines(args.file, exc.errors)
+        print(f"{len(rows)} desks in {args.file}: {result.inserted} new, {result.updated} "
+              f"updated, {result.unchanged} unchanged")
+        return 0
+
+    return _with_db(settings, work)
+
+
+def _report_bad_lines(path: Path, errors: list[tuple[int, str]]) -> int:
+    from storage.importer import MAX_ERRORS
+
+    for line, message in errors[:MAX_ERRORS]:
+        print(f"{path}:{line}: {message}", file=sys.stderr)
+    more = len(errors) - MAX_ERRORS
+    if more > 0:
+        print(f"... and {more} more", file=sys.stderr)
+    print(f"posko-bot: nothing imported ({len(errors)} bad line(s))", file=sys.stderr)
+    return FAILURE
+
+
+def cmd_invite(args: argparse.Namespace, settings: Settings) -> int:
+    """Create an invite and print its deep link."""
+    from bot.handlers.supervisor import invite_link
+    from storage import desks as desks_store
+    from storage import invites as invites_store
+    from storage.models import Role, utcnow
+
+    try:
+        ttl = parse_duration(args.expires) if args.expires else settings.invite_ttl
+    except ValueError as exc:
+        raise CliError(f"--expires: {exc}", USAGE_ERROR) from None
+    if ttl <= timedelta(0) or not 1 <= args.uses <= 10_000:
+        raise CliError("--expires must be positive and --uses 1-10000", USAGE_ERROR)
+
+    async def work(db: Database) -> int:
+        desk = await desks_store.by_code(db, args.desk)
+        if desk is None:
+            raise CliError(f"no desk has the code {args.desk} (import desks first)")
+        token = await invites_store.create(db, desk.id, Role(args.role), max_uses=args.uses,
+                                           ttl=ttl, created_by=None, now=utcnow())
+        username = await db.fetchval("SELECT value FROM meta WHERE key = 'bot_username'")
+        username = username or await _bot_username(settings)
+        until = (utcnow() + ttl).astimezone(desk.tz)
+        print(f"{args.role} invite for {desk.code} {desk.name}, {args.uses} use(s), "
+              f"valid until {until:%Y-%m-%d %H:%M %Z}:")
+        print(invite_link(username, token) if username else f"/start {token}")
+        return 0
+
+    return _with_db(settings, work)
+
+
+async def _bot_username(settings: Settings) -> str | None:
+    """Ask Telegram for the bot's username when the bot has never run; None if impossible."""
+    if not settings.telegram_bot_token:
+        return None
+    from telegram import Bot
+    from telegram.error import TelegramError
+
+    try:
+        async with Bot(settings.telegram_bot_token,
+                       base_url=settings.telegram_api_base_url) as bot:
+            return bot.username
+    except TelegramError:
+        return None
+
+
+def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
+    """Copy the live database consistently to ``path``."""
+    if args.path.exists():
+        raise CliError(f"{args.path} exists; choose a new file")
+
+    async def work(db: Database) -> int:
+        await db.backup(args.path)
+        print(f"backup written to {args.path}")
+        return 0
+
+    return _with_db(settings, work)
+
+
+def cmd_check_config(args: argparse.Namespace, settings: Settings) -> int:
+    """Validate the settings (token included) and that the database opens."""
+    from storage import desks as desks_store
+
+    settings.require_token()
+
+    async def work(db: Database) -> int:
+        count = await desks_store.count(db)
+        print(f"configuration OK; database {settings.db_path} has {count} desks")
+        return 0
+
+    return _with_db(settings, work)
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
+    "run": cmd_run,
+    "import-desks": cmd_import_desks,
+    "invite": cmd_invite,
+    "backup": cmd_backup,
+    "check-config": cmd_check_config,
+}

@@ -1,0 +1,166 @@
+"""Settings from the environment and ``.env``, validated once at start-up.
+
+Durations accept plain seconds (``90``), a short form (``15m``, ``2h``, ``1h30m``, ``7d``) or
+ISO-8601 (``PT15M``, ``P7D``); lists are comma-separated. A bad value raises
+:class:`ConfigError` with one line naming the key.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import time, timedelta
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+_SHORT = re.compile(r"^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")
+_ISO = re.compile(r"^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$")
+
+
+class ConfigError(Exception):
+    """A setting is missing or invalid; the message is one line naming the key."""
+
+
+def parse_duration(text: str) -> timedelta:
+    """``90`` / ``15m`` / ``1h30m`` / ``7d`` / ``PT15M`` → timedelta; ValueError otherwise."""
+    value = text.strip()
+    if re.fullmatch(r"\d+(\.\d+)?", value):
+        return timedelta(seconds=float(value))
+    short = _SHORT.match(value.lower())
+    if value and short and any(short.groups()):
+        d, h, m, s = (int(g or 0) for g in short.groups())
+        return timedelta(days=d, hours=h, minutes=m, seconds=s)
+    iso = _ISO.match(value.upper())
+    if value and iso and any(iso.groups()):
+        d, h, m = (int(g or 0) for g in iso.groups()[:3])
+        return timedelta(days=d, hours=h, minutes=m, seconds=float(iso.group(4) or 0))
+    raise ValueError(f"'{text}' is not a duration (examples: 90, 15m, 2h, PT15M)")
+
+
+def _duration(value: Any) -> timedelta:
+    if isinstance(value, timedelta):
+        return value
+    if isinstance(value, int | float):
+        return timedelta(seconds=value)
+    return parse_duration(str(value))
+
+
+def _items(value: Any) -> list[Any]:
+    if isinstance(value, list | tuple):
+        return list(value)
+    return [part.strip() for part in str(value).split(",") if part.strip()]
+
+
+Duration = Annotated[timedelta, NoDecode]
+
+
+class Settings(BaseSettings):
+    """Every tunable of the bot; ``.env.example`` documents each key."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8",
+                                      extra="ignore", populate_by_name=True)
+
+    telegram_bot_token: str = Field("", alias="TELEGRAM_BOT_TOKEN")
+    telegram_api_base_url: str = Field("https://api.telegram.org/bot",
+                                       alias="TELEGRAM_API_BASE_URL")
+    db_path: str = Field("posko.db", alias="POSKO_DB_PATH")
+    admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list,
+                                                       alias="POSKO_ADMIN_IDS")
+    timezone: str = Field("Asia/Jakarta", alias="POSKO_TIMEZONE")
+    language: str = Field("id", alias="POSKO_LANGUAGE")
+    location_max_age: Duration = Field(timedelta(minutes=1), alias="POSKO_LOCATION_MAX_AGE")
+    invite_ttl: Duration = Field(timedelta(days=7), alias="POSKO_INVITE_TTL")
+    unattended_grace: Duration = Field(timedelta(minutes=15), alias="POSKO_UNATTENDED_GRACE")
+    escalation_steps: Annotated[list[timedelta], NoDecode] = Field(
+        default_factory=lambda: [timedelta(minutes=15), timedelta(minutes=30)],
+        alias="POSKO_ESCALATION_STEPS")
+    sweep_interval: Duration = Field(timedelta(seconds=60), alias="POSKO_SWEEP_INTERVAL")
+    presence_confirm_every: Duration = Field(timedelta(hours=3),
+                                             alias="POSKO_PRESENCE_CONFIRM_EVERY")
+    presence_confirm_timeout: Duration = Field(timedelta(minutes=30),
+                                               alias="POSKO_PRESENCE_CONFIRM_TIMEOUT")
+    digest_time: time = Field(time(20, 0), alias="POSKO_DIGEST_TIME")
+    location_retention: Duration = Field(timedelta(days=90), alias="POSKO_LOCATION_RETENTION")
+    log_level: str = Field("INFO", alias="POSKO_LOG_LEVEL")
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _admins(cls, value: Any) -> list[int]:
+        items = _items(value)
+        if not all(re.fullmatch(r"-?\d+", str(item)) for item in items):
+            raise ValueError("must be Telegram user ids (numbers) separated by commas")
+        return [int(item) for item in items]
+
+    @field_validator("escalation_steps", mode="before")
+    @classmethod
+    def _steps(cls, value: Any) -> list[timedelta]:
+        steps = [_duration(item) for item in _items(value)]
+        if any(step <= timedelta(0) for step in steps):
+            raise ValueError("every step must be longer than zero")
+        return steps
+
+    @field_validator("location_max_age", "invite_ttl", "unattended_grace", "sweep_interval",
+                     "presence_confirm_every", "presence_confirm_timeout",
+                     "location_retention", mode="before")
+    @classmethod
+    def _durations(cls, value: Any) -> timedelta:
+        duration = _duration(value)
+        if duration <= timedelta(0):
+            raise ValueError("must be longer than zero")
+        return duration
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"'{value}' is not an IANA time zone like Asia/Jakarta") from None
+        return value
+
+    @field_validator("language")
+    @classmethod
+    def _language(cls, value: str) -> str:
+        if value not in ("id", "en"):
+            raise ValueError("must be 'id' or 'en'")
+        return value
+
+    @field_validator("telegram_api_base_url")
+    @classmethod
+    def _base_url(cls, value: str) -> str:
+        if not re.match(r"^https?://[^\s/]+", value):
+            raise ValueError("must be an http(s) URL like https://api.telegram.org/bot")
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _log_level(cls, value: str) -> str:
+        if value.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+            raise ValueError("must be DEBUG, INFO, WARNING or ERROR")
+        return value.upper()
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The installation's default zone."""
+        return ZoneInfo(self.timezone)
+
+    def require_token(self) -> None:
+        """Raise unless a plausible bot token is configured (needed only to run the bot)."""
+        if not self.telegram_bot_token:
+            raise ConfigError("TELEGRAM_BOT_TOKEN is not set (put it in .env, see .env.example)")
+        if not re.fullmatch(r"\d+:[\w-]+", self.telegram_bot_token):
+            raise ConfigError("TELEGRAM_BOT_TOKEN does not look like a bot token (123456:ABC...)")
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Read the settings, turning validation errors into a one-line :class:`ConfigError`."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        field = str(error["loc"][0]) if error["loc"] else "?"
+        key = Settings.model_fields[field].alias if field in Settings.model_fields else field
+        message = str(error["msg"]).removeprefix("Value error, ")
+        raise ConfigError(f"{key}: {message}") from None

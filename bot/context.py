@@ -1,0 +1,21 @@
+"""What every callback gets: the typed ``bot_data`` (store and settings) and the context type."""
+
+from __future__ import annotations
+
+from typing import Any, TypeAlias
+
+from telegram.ext import CallbackContext, ExtBot
+
+from bot.config import Settings
+from storage.db import Database
+
+
+class BotData:
+    """Application-wide objects; filled by ``build_application`` and ``post_init``."""
+
+    settings: Settings
+    db: Database
+    username: str = ""
+
+
+Ctx: TypeAlias = CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]

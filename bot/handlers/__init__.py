@@ -1,0 +1,61 @@
+"""The one ordered registry of handlers.
+
+Order matters: PTB runs the first matching handler of a group. Commands come first and react
+to new messages only (PTB would also fire them on *edited* messages); then locations; then
+buttons by their callback-data prefix, with a catch-all for stale buttons; then a fallback
+for anything else said in a private chat. Groups get silence unless a command is addressed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.handlers import checkin, common, errors, general, onboarding, status, supervisor
+
+NEW = filters.UpdateType.MESSAGE
+PRIVATE = filters.ChatType.PRIVATE
+
+# (Indonesian name, English alias) -> callback
+COMMANDS = [
+    (("start",), onboarding.start),
+    (("checkin",), checkin.checkin),
+    (("checkout",), checkin.checkout),
+    (("status",), status.status),
+    (("undang", "invite"), supervisor.invite),
+    (("bahasa", "language"), general.language),
+    (("batal", "cancel"), general.cancel),
+    (("bantuan", "help"), general.help_command),
+]
+
+
+def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Add every handler to ``app`` in the documented order."""
+    # 1. Commands, new messages only.
+    for names, callback in COMMANDS:
+        app.add_handler(CommandHandler(names, callback, filters=NEW))
+    # 2. A location in a private chat: check-in (a venue also carries a location; the
+    #    geofence rules refuse it). Live-location updates arrive as edited messages.
+    app.add_handler(MessageHandler(NEW & PRIVATE & filters.LOCATION, checkin.location))
+    app.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE & PRIVATE & filters.LOCATION,
+                                   checkin.live_update))
+    # 3. Buttons, by callback-data prefix; anything else is a stale or foreign button.
+    app.add_handler(CallbackQueryHandler(onboarding.confirm, pattern=f"^{onboarding.REG_PREFIX}"))
+    app.add_handler(CallbackQueryHandler(checkin.checkout_confirmed,
+                                         pattern=f"^{checkin.CHECKOUT_PREFIX}"))
+    app.add_handler(CallbackQueryHandler(general.language_chosen,
+                                         pattern=f"^{general.LANG_PREFIX}"))
+    app.add_handler(CallbackQueryHandler(supervisor.invite_role_chosen,
+                                         pattern=f"^{supervisor.INVITE_PREFIX}"))
+    app.add_handler(CallbackQueryHandler(common.stale_button))
+    # 4. Anything else new in a private chat (text, stickers, photos, unknown commands).
+    app.add_handler(MessageHandler(NEW & PRIVATE, common.fallback))
+    # Errors: logged without the token; the user gets an apology in private chats.
+    app.add_error_handler(errors.on_error)

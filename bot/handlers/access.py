@@ -1,0 +1,85 @@
+"""Who is asking: the one place that turns a Telegram user into a caller with a role and scope.
+
+Every handler starts with :func:`identify`; every scope decision goes through
+:meth:`Caller.can_oversee`, which uses the store's one scope check.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from telegram import Update
+
+from bot.context import Ctx
+from storage import desks as desks_store
+from storage import members as members_store
+from storage.models import Desk, Member, Role
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """A user as the bot sees them for one update."""
+
+    user_id: int
+    name: str
+    lang: str
+    member: Member | None
+    desk: Desk | None
+    is_admin: bool
+
+    @property
+    def role(self) -> Role | None:
+        """Effective role: admin by configuration wins over any stored role."""
+        if self.is_admin:
+            return Role.ADMIN
+        if self.member is None or self.desk is None:
+            return None
+        return self.member.role
+
+    @property
+    def is_officer(self) -> bool:
+        """An officer attached to a desk."""
+        return self.role is Role.OFFICER
+
+    @property
+    def is_supervisor(self) -> bool:
+        """A supervisor or an admin."""
+        return self.role in (Role.SUPERVISOR, Role.ADMIN)
+
+    @property
+    def scope_path(self) -> str | None:
+        """Path of the caller's scope; None means everything (admins)."""
+        if self.is_admin or self.desk is None:
+            return None
+        return self.desk.path
+
+    def can_oversee(self, desk: Desk) -> bool:
+        """Whether the caller may see and act on ``desk`` (supervisors: their subtree)."""
+        if self.is_admin:
+            return True
+        if self.role is not Role.SUPERVISOR or self.desk is None:
+            return False
+        return desks_store.within(self.desk.path, desk.path)
+
+
+async def identify(update: Update, context: Ctx) -> Caller | None:
+    """The caller of an update, or None for updates without a user (channel posts, ...)."""
+    user = update.effective_user
+    if user is None:
+        return None
+    data = context.bot_data
+    is_admin = user.id in data.settings.admin_ids
+    member = await members_store.get(data.db, user.id)
+    if member is None and is_admin:
+        await members_store.ensure_admin(data.db, user.id, user.full_name, user.username)
+        member = await members_store.get(data.db, user.id)
+    desk = None
+    if member is not None and member.desk_id is not None:
+        desk = await desks_store.get(data.db, member.desk_id)
+    lang = (member.language if member and member.language else None) or data.settings.language
+    return Caller(user.id, user.full_name, lang, member, desk, is_admin)
+
+
+def lang_of(update: Update, context: Ctx) -> str:
+    """Best guess of a language before the caller is known (the installation default)."""
+    return context.bot_data.settings.language

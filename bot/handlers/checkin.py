@@ -1,0 +1,216 @@
+"""Presence at the desk: ``/checkin`` with a location, live-location updates, ``/checkout``."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    Message,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    Update,
+)
+
+from bot.context import Ctx
+from bot.handlers.access import Caller, identify
+from bot.handlers.common import edit_or_ignore, private_member, reply
+from bot.texts import fmt_distance, fmt_duration, fmt_seconds, fmt_time, t
+from storage import shifts as shifts_store
+from storage.duty import desk_state
+from storage.geo import LocationCheck, LocationFacts, Verdict, check_location
+from storage.models import Desk, EndReason, Shift, utcnow
+from storage.shifts import StartOutcome
+
+CHECKOUT_PREFIX = "co:"
+
+
+def _seconds(value: int | timedelta | None) -> int:
+    if value is None:
+        return 0
+    return int(value.total_seconds()) if isinstance(value, timedelta) else int(value)
+
+
+def location_facts(message: Message) -> LocationFacts | None:
+    """The facts of a location message that the geofence rules judge."""
+    location = message.location
+    if location is None:
+        return None
+    return LocationFacts(
+        latitude=location.latitude,
+        longitude=location.longitude,
+        sent_at=message.edit_date or message.date,
+        forwarded=message.forward_origin is not None,
+        venue=message.venue is not None,
+        live=_seconds(location.live_period) > 0,
+        accuracy_m=location.horizontal_accuracy,
+    )
+
+
+async def _officer(update: Update, context: Ctx) -> tuple[Caller, Desk] | None:
+    """The calling officer and their desk, or None after saying why not."""
+    caller = await private_member(update, context)
+    if caller is None:
+        return None
+    if not caller.is_officer:
+        await reply(update, t(caller.lang, "officers_only"))
+        return None
+    if caller.desk is None:
+        await reply(update, t(caller.lang, "checkin.no_desk"))
+        return None
+    return caller, caller.desk
+
+
+async def checkin(update: Update, context: Ctx) -> None:
+    """Ask for the officer's current location with a *request location* button."""
+    found = await _officer(update, context)
+    if found is None:
+        return
+    caller, desk = found
+    shift = await shifts_store.open_shift(context.bot_data.db, caller.user_id)
+    if shift is not None:
+        await reply(update, t(caller.lang, "checkin.already", desk=desk.name,
+                              since=fmt_time(shift.started_at, desk.tz, utcnow())))
+        return
+    keyboard = ReplyKeyboardMarkup(
+        [[KeyboardButton(t(caller.lang, "checkin.button"), request_location=True)]],
+        resize_keyboard=True, one_time_keyboard=True)
+    await reply(update, t(caller.lang, "checkin.ask", desk=desk.name), reply_markup=keyboard)
+
+
+def _rejection(caller: Caller, desk: Desk, check: LocationCheck, max_age: timedelta) -> str:
+    lang = caller.lang
+    if check.verdict is Verdict.TOO_FAR and check.distance_m is not None:
+        return t(lang, "loc.too_far", desk=desk.name, distance=fmt_distance(lang, check.distance_m),
+                 radius=fmt_distance(lang, desk.radius_m))
+    if check.verdict is Verdict.STALE:
+        return t(lang, "loc.stale", max=fmt_seconds(lang, max_age))
+    if check.verdict is Verdict.NO_DESK_LOCATION:
+        return t(lang, "loc.no_desk_location", desk=desk.name)
+    return t(lang, f"loc.{check.verdict}")
+
+
+async def location(update: Update, context: Ctx) -> None:
+    """A location from an officer: check in if off duty, refresh presence if live and on duty."""
+    message = update.effective_message
+    if message is None:
+        return
+    found = await _officer(update, context)
+    if found is None:
+        return
+    caller, desk = found
+    facts = location_facts(message)
+    if facts is None:
+        return
+    db, settings = context.bot_data.db, context.bot_data.settings
+    now = utcnow()
+    check = check_location(facts, desk.latitude, desk.longitude, desk.radius_m, now,
+                           settings.location_max_age)
+    if not check.ok:
+        await reply(update, _rejection(caller, desk, check, settings.location_max_age))
+        return
+    live_until = None
+    if facts.live and message.location is not None:
+        live_until = message.date + timedelta(seconds=_seconds(message.location.live_period))
+    started = await shifts_store.start(db, member_id=caller.user_id, desk_id=desk.id,
+                                       facts=facts, check=check, live_until=live_until,
+                                       update_id=update.update_id, now=now)
+    shift = started.shift
+    if started.outcome is StartOutcome.ALREADY_OPEN:
+        if facts.live:  # sharing live location while on duty keeps presence fresh
+            await shifts_store.refresh(db, shift.id, facts=facts, distance=check.distance_m,
+                                       inside=True, now=now)
+        await reply(update, t(caller.lang, "checkin.already", desk=desk.name,
+                              since=fmt_time(shift.started_at, desk.tz, now)),
+                    reply_markup=ReplyKeyboardRemove())
+        return
+    text = t(caller.lang, "checkin.ok", desk=desk.name, time=fmt_time(shift.started_at, desk.tz),
+             distance=fmt_distance(caller.lang, shift.distance_m))
+    if shift.live_until is not None:
+        text += "\n" + t(caller.lang, "checkin.ok_live", until=fmt_time(shift.live_until, desk.tz))
+    await reply(update, text, reply_markup=ReplyKeyboardRemove())
+
+
+async def live_update(update: Update, context: Ctx) -> None:
+    """An update of a shared live location: keeps the open shift's presence fresh (silently)."""
+    message = update.edited_message
+    if message is None or update.effective_user is None:
+        return
+    caller = await identify(update, context)
+    if caller is None or not caller.is_officer or caller.desk is None:
+        return
+    facts = location_facts(message)
+    db, settings = context.bot_data.db, context.bot_data.settings
+    shift = await shifts_store.open_shift(db, caller.user_id)
+    if facts is None or shift is None:
+        return
+    desk, now = caller.desk, utcnow()
+    check = check_location(facts, desk.latitude, desk.longitude, desk.radius_m, now,
+                           settings.location_max_age)
+    if check.verdict in (Verdict.STALE, Verdict.INVALID, Verdict.FORWARDED, Verdict.VENUE):
+        return  # an old or bogus update proves nothing either way
+    await shifts_store.refresh(db, shift.id, facts=facts, distance=check.distance_m,
+                               inside=check.ok, now=now)
+
+
+def _checkout_keyboard(lang: str, shift: Shift) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[
+        InlineKeyboardButton(t(lang, "checkout.yes"),
+                             callback_data=f"{CHECKOUT_PREFIX}{shift.id}:y"),
+        InlineKeyboardButton(t(lang, "checkout.no"),
+                             callback_data=f"{CHECKOUT_PREFIX}{shift.id}:n"),
+    ]])
+
+
+async def checkout(update: Update, context: Ctx) -> None:
+    """End the open shift; ask first if that would leave the desk short during duty."""
+    found = await _officer(update, context)
+    if found is None:
+        return
+    caller, desk = found
+    db, now = context.bot_data.db, utcnow()
+    shift = await shifts_store.open_shift(db, caller.user_id)
+    if shift is None:
+        await reply(update, t(caller.lang, "checkout.none"))
+        return
+    left = await shifts_store.open_count(db, shift.desk_id) - 1
+    state = desk_state(desk.duty_hours, desk.tz, desk.min_staff, left, now)
+    if state.short:
+        await reply(update, t(caller.lang, "checkout.confirm_empty", desk=desk.name, left=left,
+                              min=desk.min_staff),
+                    reply_markup=_checkout_keyboard(caller.lang, shift))
+        return
+    await reply(update, await _end(context, caller, desk, shift, now))
+
+
+async def _end(context: Ctx, caller: Caller, desk: Desk, shift: Shift, now: datetime) -> str:
+    """Close the shift and word the receipt (a repeat closes nothing and gets 'not on duty')."""
+    if not await shifts_store.end(context.bot_data.db, shift.id, EndReason.MANUAL, now):
+        return t(caller.lang, "checkout.none")
+    return t(caller.lang, "checkout.ok", time=fmt_time(now, desk.tz),
+             duration=fmt_duration(caller.lang, now - shift.started_at))
+
+
+async def checkout_confirmed(update: Update, context: Ctx) -> None:
+    """The answer to "leave the desk short?": check out, or stay."""
+    query = update.callback_query
+    caller = await identify(update, context)
+    if query is None or query.data is None or caller is None:
+        return
+    shift_id, _, answer = query.data.removeprefix(CHECKOUT_PREFIX).partition(":")
+    shift = (await shifts_store.get(context.bot_data.db, int(shift_id))
+             if shift_id.isdigit() else None)
+    if shift is None or shift.member_id != caller.user_id:
+        await query.answer(t(caller.lang, "button.not_yours" if shift else "button.stale"))
+        return
+    if shift.ended_at is not None or caller.desk is None or answer not in ("y", "n"):
+        await query.answer(t(caller.lang, "button.stale"))
+        await edit_or_ignore(query, t(caller.lang, "checkout.none"))
+        return
+    await query.answer()
+    if answer == "n":
+        await edit_or_ignore(query, t(caller.lang, "checkout.kept"))
+        return
+    await edit_or_ignore(query, await _end(context, caller, caller.desk, shift, utcnow()))

@@ -1,0 +1,72 @@
+"""Small pieces every handler uses: replying, private-chat guard, stale buttons, fallback."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import CallbackQuery, Message, Update
+from telegram.constants import ChatType
+from telegram.error import BadRequest
+
+from bot.context import Ctx
+from bot.handlers.access import Caller, identify
+from bot.texts import t
+
+
+async def reply(update: Update, text: str, **kwargs: Any) -> Message | None:
+    """Answer in the chat the update came from (HTML is the application default)."""
+    message = update.effective_message
+    if message is None:
+        return None
+    return await message.reply_text(text, do_quote=False, **kwargs)
+
+
+def is_private(update: Update) -> bool:
+    """Whether the update comes from a private chat with the bot."""
+    chat = update.effective_chat
+    return chat is not None and chat.type == ChatType.PRIVATE
+
+
+async def private_member(update: Update, context: Ctx) -> Caller | None:
+    """Caller of a personal command, or None after telling them why it cannot run here.
+
+    Personal commands only run in a private chat (a group never sees one person's data) and
+    only for registered users; everyone else gets one polite line.
+    """
+    caller = await identify(update, context)
+    if caller is None:
+        return None
+    if not is_private(update):
+        await reply(update, t(caller.lang, "private_only"))
+        return None
+    if caller.role is None:
+        await reply(update, t(caller.lang, "unknown_user"))
+        return None
+    return caller
+
+
+async def edit_or_ignore(query: CallbackQuery, text: str, **kwargs: Any) -> None:
+    """Edit the message of a button; "message is not modified" is not an error."""
+    try:
+        await query.edit_message_text(text, **kwargs)
+    except BadRequest as exc:
+        if "not modified" not in str(exc).lower():
+            raise
+
+
+async def stale_button(update: Update, context: Ctx) -> None:
+    """Answer a button whose data is no longer understood (old keyboards, foreign data)."""
+    query = update.callback_query
+    if query is None:
+        return
+    caller = await identify(update, context)
+    await query.answer(t(caller.lang if caller else context.bot_data.settings.language,
+                         "button.stale"))
+
+
+async def fallback(update: Update, context: Ctx) -> None:
+    """Anything unexpected in a private chat: one line pointing at /bantuan."""
+    caller = await identify(update, context)
+    if caller is None:
+        return
+    await reply(update, t(caller.lang, "fallback" if caller.role else "unknown_user"))

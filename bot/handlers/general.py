@@ -1,0 +1,66 @@
+"""Commands for everyone: ``/bantuan`` (by role), ``/bahasa`` and ``/batal``."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, ReplyKeyboardRemove, Update
+
+from bot.context import Ctx
+from bot.handlers.access import identify
+from bot.handlers.common import edit_or_ignore, private_member, reply
+from bot.texts import t
+from storage import members as members_store
+from storage.models import Role
+
+LANG_PREFIX = "lang:"
+_LANGUAGE_NAMES = {"id": "🇮🇩 Bahasa Indonesia", "en": "🇬🇧 English"}
+
+
+async def help_command(update: Update, context: Ctx) -> None:
+    """List what this user may do, by role."""
+    caller = await private_member(update, context)
+    if caller is None or caller.role is None:
+        return
+    parts = [t(caller.lang, "help.header", role=t(caller.lang, f"role.{caller.role}"))]
+    if caller.role is Role.OFFICER:
+        parts.append(t(caller.lang, "help.officer"))
+    else:
+        parts.append(t(caller.lang, "help.supervisor"))
+    parts.append(t(caller.lang, "help.common"))
+    await reply(update, "\n\n".join(parts))
+
+
+async def language(update: Update, context: Ctx) -> None:
+    """Offer the UI languages as buttons."""
+    caller = await private_member(update, context)
+    if caller is None:
+        return
+    keyboard = InlineKeyboardMarkup([[
+        InlineKeyboardButton(name, callback_data=LANG_PREFIX + code)
+        for code, name in _LANGUAGE_NAMES.items()
+    ]])
+    await reply(update, t(caller.lang, "language.choose"), reply_markup=keyboard)
+
+
+async def language_chosen(update: Update, context: Ctx) -> None:
+    """Store the chosen language and confirm in it."""
+    query = update.callback_query
+    caller = await identify(update, context)
+    if query is None or query.data is None or caller is None:
+        return
+    code = query.data.removeprefix(LANG_PREFIX)
+    if code not in _LANGUAGE_NAMES or caller.member is None:
+        await query.answer(t(caller.lang, "button.stale"))
+        return
+    await members_store.set_language(context.bot_data.db, caller.user_id, code)
+    await query.answer()
+    await edit_or_ignore(query, t(code, "language.set"))
+
+
+async def cancel(update: Update, context: Ctx) -> None:
+    """Leave any guided step: drop its state and the reply keyboard; nothing is saved."""
+    caller = await identify(update, context)
+    if caller is None:
+        return
+    if context.user_data is not None:
+        context.user_data.clear()
+    await reply(update, t(caller.lang, "cancel.done"), reply_markup=ReplyKeyboardRemove())

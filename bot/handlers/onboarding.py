@@ -1,0 +1,76 @@
+"""Registration by invite: ``/start [token]`` and its confirmation button."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+
+from bot.context import Ctx
+from bot.handlers.access import identify
+from bot.handlers.common import edit_or_ignore, is_private, reply
+from bot.texts import t
+from storage import invites as invites_store
+from storage.invites import InviteState, RedeemOutcome
+from storage.models import utcnow
+
+REG_PREFIX = "reg:"
+REG_DECLINE = "reg:-"
+
+
+async def start(update: Update, context: Ctx) -> None:
+    """Greet a member, or show what an invite token offers and ask to confirm."""
+    caller = await identify(update, context)
+    if caller is None or not is_private(update):
+        return
+    token = context.args[0] if context.args else ""
+    if not token:
+        if caller.is_admin:
+            await reply(update, t(caller.lang, "welcome_admin", name=caller.name))
+        elif caller.role is not None and caller.desk is not None:
+            await reply(update, t(caller.lang, "welcome_back", name=caller.name,
+                                  role=t(caller.lang, f"role.{caller.role}"),
+                                  desk=caller.desk.name))
+        else:
+            await reply(update, t(caller.lang, "unknown_user"))
+        return
+    found = await invites_store.lookup(context.bot_data.db, token, utcnow())
+    if found.state is not InviteState.VALID or found.invite is None or found.desk is None:
+        await reply(update, t(caller.lang, f"invite.{found.state}"))
+        return
+    keyboard = InlineKeyboardMarkup([[
+        InlineKeyboardButton(t(caller.lang, "invite.confirm_yes"),
+                             callback_data=REG_PREFIX + token),
+        InlineKeyboardButton(t(caller.lang, "invite.confirm_no"), callback_data=REG_DECLINE),
+    ]])
+    await reply(update, t(caller.lang, "invite.confirm",
+                          role=t(caller.lang, f"role.{found.invite.role}"),
+                          desk=found.desk.name, code=found.desk.code, name=caller.name),
+                reply_markup=keyboard)
+
+
+async def confirm(update: Update, context: Ctx) -> None:
+    """Register the user who tapped *Daftar* (or drop the invite on *Batal*)."""
+    query = update.callback_query
+    caller = await identify(update, context)
+    if query is None or query.data is None or caller is None:
+        return
+    if query.data == REG_DECLINE:
+        await query.answer()
+        await edit_or_ignore(query, t(caller.lang, "invite.declined"))
+        return
+    token = query.data.removeprefix(REG_PREFIX)
+    user = query.from_user
+    redeemed = await invites_store.redeem(
+        context.bot_data.db, token, telegram_id=user.id, full_name=user.full_name,
+        username=user.username, now=utcnow())
+    await query.answer()
+    found = redeemed.lookup
+    if redeemed.outcome is RedeemOutcome.INVALID or found.invite is None or found.desk is None:
+        text = t(caller.lang, f"invite.{found.state}")
+    elif redeemed.outcome is RedeemOutcome.ON_SHIFT:
+        text = t(caller.lang, "invite.on_shift")
+    else:
+        key = ("invite.registered" if redeemed.outcome is RedeemOutcome.REGISTERED
+               else "invite.already")
+        text = t(caller.lang, key, role=t(caller.lang, f"role.{found.invite.role}"),
+                 desk=found.desk.name)
+    await edit_or_ignore(query, text)

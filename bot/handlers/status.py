@@ -1,0 +1,43 @@
+"""``/status``: the caller's own shift and desk; for supervisors a summary of their scope."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.context import Ctx
+from bot.handlers.common import private_member, reply
+from bot.texts import fmt_duration, fmt_time, t
+from storage import desks as desks_store
+from storage import shifts as shifts_store
+from storage.duty import desk_state
+from storage.models import utcnow
+
+
+async def status(update: Update, context: Ctx) -> None:
+    """Own shift and desk state; supervisors and admins also get their scope summary."""
+    caller = await private_member(update, context)
+    if caller is None:
+        return
+    db, now, lang = context.bot_data.db, utcnow(), caller.lang
+    lines = []
+    desk = caller.desk
+    if desk is not None:
+        shift = await shifts_store.open_shift(db, caller.user_id)
+        if shift is not None:
+            lines.append(t(lang, "status.on_shift", desk=desk.name,
+                           since=fmt_time(shift.started_at, desk.tz, now),
+                           duration=fmt_duration(lang, now - shift.started_at)))
+        elif caller.is_officer:
+            lines.append(t(lang, "status.off_shift"))
+        open_now = await shifts_store.open_count(db, desk.id)
+        state = desk_state(desk.duty_hours, desk.tz, desk.min_staff, open_now, now)
+        duty = (t(lang, "status.duty_on", until=fmt_time(state.span.end, desk.tz, now))
+                if state.span else t(lang, "status.duty_off"))
+        lines.append(t(lang, "status.desk", desk=desk.name, open=open_now, min=desk.min_staff,
+                       duty=duty))
+    if caller.is_supervisor:
+        summary = await desks_store.summarize(db, caller.scope_path, now)
+        scope = desk.name if desk is not None and not caller.is_admin else t(lang, "status.all")
+        lines.append(t(lang, "status.scope", scope=scope, total=summary.total,
+                       on_duty=summary.on_duty, short=summary.short, staffed=summary.staffed))
+    await reply(update, "\n".join(lines))

@@ -1,0 +1,45 @@
+"""Logging set-up that never writes the bot token, whatever library logs a URL containing it."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+_TOKEN = re.compile(r"\d{5,}:[A-Za-z0-9_-]{20,}")
+
+
+class RedactToken(logging.Filter):
+    """Replace anything shaped like a bot token (and the configured token) in every record."""
+
+    def __init__(self, token: str = "") -> None:
+        super().__init__()
+        self.token = token
+
+    def redact(self, text: str) -> str:
+        """``text`` without tokens."""
+        if self.token:
+            text = text.replace(self.token, "<token>")
+        return _TOKEN.sub("<token>", text)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        redacted = self.redact(message)
+        if redacted != message:
+            record.msg, record.args = redacted, None
+        # Tracebacks too: an HTTP error's message may quote the request URL.
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = self.redact(record.exc_text)
+        return True
+
+
+def setup_logging(level: str, token: str) -> None:
+    """Log to stderr through the redacting filter; keep the HTTP client's chatter down."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(RedactToken(token))
+    logging.basicConfig(level=level, handlers=[handler], force=True)
+    # httpx logs every request URL at INFO, and the URL contains the token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)

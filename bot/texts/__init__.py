@@ -1,0 +1,66 @@
+"""Message catalogs and the formatting of times, distances and durations for users.
+
+Every user-facing string comes from here. ``t`` HTML-escapes every argument, so names and desk
+names from CSV files or Telegram profiles can never break (or inject into) the markup.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.texts import english, indonesian
+
+CATALOGS: dict[str, dict[str, str]] = {"id": indonesian.TEXTS, "en": english.TEXTS}
+LANGUAGES = tuple(CATALOGS)
+_ZONE_NAMES = {"Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB", "Asia/Makassar": "WITA",
+               "Asia/Jayapura": "WIT"}
+
+
+def t(lang: str, key: str, **values: object) -> str:
+    """The text ``key`` in ``lang`` (falling back to Indonesian) with escaped values."""
+    template = CATALOGS.get(lang, indonesian.TEXTS).get(key) or indonesian.TEXTS[key]
+    return template.format(**{k: html.escape(str(v), quote=False) for k, v in values.items()})
+
+
+def zone_name(tz: ZoneInfo) -> str:
+    """WIB/WITA/WIT for Indonesia's zones, else the zone's own abbreviation."""
+    return _ZONE_NAMES.get(tz.key) or datetime.now(tz).tzname() or tz.key
+
+
+def fmt_time(moment: datetime, tz: ZoneInfo, now: datetime | None = None) -> str:
+    """``14:05 WIB``, with the date (``21/11 20:00 WIB``) when not on the same local day."""
+    local = moment.astimezone(tz)
+    text = f"{local:%H:%M} {zone_name(tz)}"
+    if now is not None and now.astimezone(tz).date() != local.date():
+        text = f"{local:%d/%m} {text}"
+    return text
+
+
+def fmt_datetime(moment: datetime, tz: ZoneInfo) -> str:
+    """``22/11/2026 14:05 WIB``."""
+    local = moment.astimezone(tz)
+    return f"{local:%d/%m/%Y %H:%M} {zone_name(tz)}"
+
+
+def fmt_distance(lang: str, metres: float) -> str:
+    """``85 m`` or ``2,1 km`` (decimal comma in Indonesian)."""
+    if metres < 1000:
+        return t(lang, "unit.m", n=round(metres))
+    km = f"{metres / 1000:.1f}" if metres < 100_000 else f"{metres / 1000:.0f}"
+    return t(lang, "unit.km", n=km.replace(".", ",") if lang == "id" else km)
+
+
+def fmt_duration(lang: str, span: timedelta) -> str:
+    """``2 jam 5 menit`` / ``45 menit``."""
+    minutes = max(0, int(span.total_seconds() // 60))
+    hours, minutes = divmod(minutes, 60)
+    if hours:
+        return t(lang, "unit.hm", h=hours, m=minutes)
+    return t(lang, "unit.min", m=minutes)
+
+
+def fmt_seconds(lang: str, span: timedelta) -> str:
+    """A short duration for limits: ``60 detik``."""
+    return t(lang, "unit.sec", n=int(span.total_seconds()))

@@ -1,0 +1,93 @@
+"""The geofence: distance on the Earth and the rules that decide whether a location proves presence.
+
+Pure functions with injected time; the bot extracts the facts from a Telegram message and the
+rules here decide (DESIGN §6).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+EARTH_RADIUS_M = 6_371_008.8  # mean radius (IUGG)
+
+
+def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle (haversine) distance in metres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp = p2 - p1
+    dl = math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(a)))
+
+
+class Verdict(StrEnum):
+    """Outcome of checking a location against a desk."""
+
+    OK = "ok"
+    FORWARDED = "forwarded"
+    VENUE = "venue"
+    STALE = "stale"
+    INVALID = "invalid"
+    TOO_FAR = "too_far"
+    NO_DESK_LOCATION = "no_desk_location"
+
+
+@dataclass(frozen=True, slots=True)
+class LocationFacts:
+    """What a location message says, independent of Telegram's types."""
+
+    latitude: float
+    longitude: float
+    sent_at: datetime
+    forwarded: bool = False
+    venue: bool = False
+    live: bool = False
+    accuracy_m: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LocationCheck:
+    """The verdict with the distance to the desk (None when it could not be measured)."""
+
+    verdict: Verdict
+    distance_m: float | None = None
+
+    @property
+    def ok(self) -> bool:
+        """Whether the location proves presence at the desk."""
+        return self.verdict is Verdict.OK
+
+
+def check_location(
+    facts: LocationFacts,
+    desk_lat: float | None,
+    desk_lon: float | None,
+    radius_m: float,
+    now: datetime,
+    max_age: timedelta,
+) -> LocationCheck:
+    """Decide whether ``facts`` prove presence at a desk.
+
+    1. A forwarded location or a venue is somebody else's place or a chosen place: refused.
+    2. Coordinates outside the valid range are refused.
+    3. A location older than ``max_age`` (or dated in the future beyond it) is refused.
+    4. A desk without coordinates cannot be verified: refused with its own verdict.
+    5. Otherwise the distance decides against the radius; it is always reported.
+    """
+    if facts.forwarded:
+        return LocationCheck(Verdict.FORWARDED)
+    if facts.venue:
+        return LocationCheck(Verdict.VENUE)
+    if not (-90.0 <= facts.latitude <= 90.0 and -180.0 <= facts.longitude <= 180.0):
+        return LocationCheck(Verdict.INVALID)
+    if abs(now - facts.sent_at) > max_age:
+        return LocationCheck(Verdict.STALE)
+    if desk_lat is None or desk_lon is None:
+        return LocationCheck(Verdict.NO_DESK_LOCATION)
+    distance = distance_m(facts.latitude, facts.longitude, desk_lat, desk_lon)
+    if distance > radius_m:
+        return LocationCheck(Verdict.TOO_FAR, distance)
+    return LocationCheck(Verdict.OK, distance)

@@ -1,0 +1,276 @@
+"""Desk import from CSV (the wilayah format plus optional desk settings).
+
+Algorithm of :func:`import_desks`:
+
+1. Parse and validate every row (:func:`parse_desk_csv`); any error stops the import with the
+   line numbers of the bad rows, before anything is written.
+2. In one ``BEGIN IMMEDIATE`` transaction, read every existing desk and merge the file into it
+   by code: optional columns that a row leaves empty keep the stored value (or take the
+   default for a new desk).
+3. Check the hierarchy over the merged set: every parent exists and sits at a higher level.
+4. Recompute each desk's ancestor path, then insert the new desks and update only the desks
+   whose stored values differ. A second import of the same file therefore changes nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from storage.db import Database, executemany
+from storage.duty import format_duty_hours, parse_duty_hours
+from storage.models import Level, to_db, utcnow
+
+REQUIRED = ("code", "name", "level", "parent_code", "latitude", "longitude")
+OPTIONAL = ("timezone", "radius_m", "min_staff", "duty_hours")
+DEFAULT_RADIUS_M = 150
+DEFAULT_MIN_STAFF = 1
+# Jakarta decree for the 2024 election; provinsi follows kota.
+DEFAULT_DUTY = {
+    Level.PROVINSI: "08:00-19:00",
+    Level.KABUPATEN_KOTA: "08:00-19:00",
+    Level.KECAMATAN: "08:00-15:00",
+    Level.KELURAHAN_DESA: "08:00-14:00",
+}
+# Province code -> zone (Permendagri codes). Unlisted provinces: WIB.
+_WITA = {"51", "52", "53", "63", "64", "65", "71", "72", "73", "74", "75", "76"}
+_WIT = {"81", "82", "91", "92", "93", "94", "95", "96", "97"}
+_CODE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]{0,39}$")
+MAX_ERRORS = 20
+
+
+class CsvImportError(Exception):
+    """The file cannot be imported; ``errors`` are ``(line, message)`` pairs."""
+
+    def __init__(self, errors: list[tuple[int, str]]):
+        super().__init__("; ".join(f"line {line}: {msg}" for line, msg in errors[:MAX_ERRORS]))
+        self.errors = errors
+
+
+def zone_for_code(code: str, fallback: str) -> str:
+    """Time zone of an Indonesian region code by its province, else ``fallback``."""
+    province = code.split(".", 1)[0]
+    if not province.isdigit() or len(province) != 2:
+        return fallback
+    if province in _WIT:
+        return "Asia/Jayapura"
+    if province in _WITA:
+        return "Asia/Makassar"
+    return "Asia/Jakarta"
+
+
+@dataclass(frozen=True, slots=True)
+class DeskRow:
+    """One validated CSV row; None in an optional field means "not given"."""
+
+    line: int
+    code: str
+    name: str
+    level: Level
+    parent_code: str | None
+    latitude: float | None
+    longitude: float | None
+    timezone: str | None = None
+    radius_m: int | None = None
+    min_staff: int | None = None
+    duty_hours: str | None = None
+
+
+def _number(value: str, what: str, low: float, high: float) -> float:
+    number = float(value)
+    if not math.isfinite(number) or not low <= number <= high:
+        raise ValueError(f"{what} {value!r} is outside {low}..{high}")
+    return number
+
+
+def _row(line: int, raw: dict[str, str]) -> DeskRow:
+    """Validate one row; ValueError carries the reason."""
+    cell = {key: (raw.get(key) or "").strip() for key in (*REQUIRED, *OPTIONAL)}
+    if not _CODE.match(cell["code"]):
+        raise ValueError(f"code {cell['code']!r} must be 1-40 letters, digits, '.', '_' or '-'")
+    if not cell["name"] or len(cell["name"]) > 200:
+        raise ValueError("name must be 1-200 characters")
+    try:
+        level = Level(cell["level"])
+    except ValueError:
+        raise ValueError(
+            f"level {cell['level']!r} is not one of {', '.join(lv.value for lv in Level)}"
+        ) from None
+    lat_text, lon_text = cell["latitude"], cell["longitude"]
+    if bool(lat_text) != bool(lon_text):
+        raise ValueError("give both latitude and longitude, or neither")
+    try:
+        lat = _number(lat_text, "latitude", -90, 90) if lat_text else None
+        lon = _number(lon_text, "longitude", -180, 180) if lon_text else None
+    except ValueError as exc:
+        raise ValueError(
+            str(exc).replace("could not convert string to float: ", "not a number: ")
+        ) from None
+    tz = cell["timezone"] or None
+    if tz is not None:
+        try:
+            ZoneInfo(tz)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"timezone {tz!r} is not an IANA zone like Asia/Jakarta") from None
+    radius = min_staff = None
+    if cell["radius_m"]:
+        if not cell["radius_m"].isdigit() or not 10 <= int(cell["radius_m"]) <= 100_000:
+            raise ValueError(f"radius_m {cell['radius_m']!r} must be a whole number 10-100000")
+        radius = int(cell["radius_m"])
+    if cell["min_staff"]:
+        if not cell["min_staff"].isdigit() or int(cell["min_staff"]) > 1000:
+            raise ValueError(f"min_staff {cell['min_staff']!r} must be a whole number 0-1000")
+        min_staff = int(cell["min_staff"])
+    duty = None
+    if cell["duty_hours"]:
+        try:
+            duty = format_duty_hours(parse_duty_hours(cell["duty_hours"]))
+        except ValueError as exc:
+            raise ValueError(f"duty_hours: {exc}") from None
+    return DeskRow(line, cell["code"], cell["name"], level, cell["parent_code"] or None,
+                   lat, lon, tz, radius, min_staff, duty)
+
+
+def parse_desk_csv(text: str) -> list[DeskRow]:
+    """Validate a whole desk CSV; raises :class:`CsvImportError` listing every bad line."""
+    reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
+    header = [name.strip() for name in reader.fieldnames or []]
+    missing = [name for name in REQUIRED if name not in header]
+    if missing:
+        raise CsvImportError([(1, f"header lacks column(s): {', '.join(missing)}")])
+    reader.fieldnames = header
+    rows: list[DeskRow] = []
+    errors: list[tuple[int, str]] = []
+    seen: dict[str, int] = {}
+    line = 1
+    for raw in reader:
+        line = reader.line_num
+        if None in raw:
+            errors.append((line, "more cells than header columns (quote names with commas)"))
+            continue
+        try:
+            row = _row(line, raw)
+        except ValueError as exc:
+            errors.append((line, str(exc)))
+            continue
+        if row.code in seen:
+            errors.append((line, f"code {row.code} already on line {seen[row.code]}"))
+            continue
+        seen[row.code] = line
+        rows.append(row)
+    if errors:
+        raise CsvImportError(errors)
+    if not rows:
+        raise CsvImportError([(line, "no desks in the file")])
+    return rows
+
+
+@dataclass
+class ImportResult:
+    """What an import changed."""
+
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    codes: list[str] = field(default_factory=list)
+
+
+_COLUMNS = ("name", "level", "parent_id", "path", "latitude", "longitude", "timezone",
+            "radius_m", "min_staff", "duty_hours")
+
+
+async def import_desks(db: Database, rows: list[DeskRow], default_timezone: str) -> ImportResult:
+    """Merge validated rows into the store (see the module docstring for the steps)."""
+    now = to_db(utcnow())
+    result = ImportResult()
+    async with db.transaction() as tx:
+        cursor = await tx.execute(f"SELECT id, code, {', '.join(_COLUMNS)} FROM desks")
+        stored = {r["code"]: dict(r) for r in await cursor.fetchall()}
+        merged: dict[str, dict[str, Any]] = {code: dict(v) for code, v in stored.items()}
+        by_id = {v["id"]: code for code, v in stored.items()}
+        parent_code = {code: by_id.get(v["parent_id"]) for code, v in stored.items()}
+        next_id = max((v["id"] for v in stored.values()), default=0) + 1
+        lines: dict[str, int] = {}
+        for row in rows:
+            old = stored.get(row.code)
+            if old is None:
+                merged[row.code] = {"id": next_id, "code": row.code}
+                next_id += 1
+            desk = merged[row.code]
+            desk.update(name=row.name, level=row.level.value, latitude=row.latitude,
+                        longitude=row.longitude)
+            _optional(desk, "timezone", row.timezone, zone_for_code(row.code, default_timezone))
+            _optional(desk, "radius_m", row.radius_m, DEFAULT_RADIUS_M)
+            _optional(desk, "min_staff", row.min_staff, DEFAULT_MIN_STAFF)
+            _optional(desk, "duty_hours", row.duty_hours, DEFAULT_DUTY[row.level])
+            parent_code[row.code] = row.parent_code
+            lines[row.code] = row.line
+        _link(merged, parent_code, lines)
+        inserts, updates = [], []
+        for code, desk in sorted(merged.items(), key=lambda kv: kv[1]["path"].count("/")):
+            values = tuple(desk[c] for c in _COLUMNS)
+            old = stored.get(code)
+            if old is None:
+                inserts.append((desk["id"], code, *values, now, now))
+                result.codes.append(code)
+            elif tuple(old[c] for c in _COLUMNS) != values:
+                updates.append((*values, now, desk["id"]))
+                result.codes.append(code)
+        assignments = ", ".join(f"{c} = ?" for c in _COLUMNS)
+        await executemany(
+            tx,
+            f"INSERT INTO desks (id, code, {', '.join(_COLUMNS)}, created_at, updated_at) "
+            f"VALUES ({', '.join('?' * (len(_COLUMNS) + 4))})",
+            inserts,
+        )
+        await executemany(tx, f"UPDATE desks SET {assignments}, updated_at = ? WHERE id = ?",
+                          updates)
+    result.inserted, result.updated = len(inserts), len(updates)
+    result.unchanged = len(rows) - result.inserted - result.updated
+    return result
+
+
+def _optional(desk: dict[str, Any], key: str, given: Any, default: Any) -> None:
+    if given is not None:
+        desk[key] = given
+    elif key not in desk:
+        desk[key] = default
+
+
+def _link(merged: dict[str, dict[str, Any]], parent_code: dict[str, str | None],
+          lines: dict[str, int]) -> None:
+    """Set parent_id and path on every desk; raise for unknown parents or inverted levels."""
+    errors: list[tuple[int, str]] = []
+    for code, desk in merged.items():
+        parent = parent_code[code]
+        if parent is None:
+            desk["parent_id"] = None
+            continue
+        if parent not in merged:
+            errors.append((lines.get(code, 0), f"parent_code {parent} is not a known desk"))
+            continue
+        if Level(merged[parent]["level"]).depth >= Level(desk["level"]).depth:
+            errors.append((lines.get(code, 0),
+                           f"parent {parent} ({merged[parent]['level']}) is not above "
+                           f"{code} ({desk['level']})"))
+            continue
+        desk["parent_id"] = merged[parent]["id"]
+    if errors:
+        raise CsvImportError(sorted(errors))
+    # Levels strictly increase downwards, so handling desks top-down gives parents first.
+    for code, desk in sorted(merged.items(), key=lambda kv: Level(kv[1]["level"]).depth):
+        parent = parent_code[code]
+        prefix = merged[parent]["path"] if parent is not None else "/"
+        desk["path"] = f"{prefix}{desk['id']}/"
+
+
+def read_csv_file(path: str | Path) -> str:
+    """File text as UTF-8; OSError/UnicodeDecodeError are the caller's to report."""
+    return Path(path).read_text(encoding="utf-8")
+

@@ -1,0 +1,150 @@
+"""Invites: random expiring tokens (stored hashed) that register a user at a desk with a role.
+
+Redeeming is one transaction: a conditional UPDATE takes one use (only while the invite is
+unexpired, unrevoked and not used up) and the member row is written with it, so a token can
+never register more people than it allows, and a redelivered ``/start`` registers nobody twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from storage import desks as desks_store
+from storage.db import Database
+from storage.models import Desk, Invite, Role, to_db
+
+TOKEN_BYTES = 16  # 22 URL-safe characters: fits Telegram's 64-character start parameter
+
+
+def hash_token(token: str) -> str:
+    """What is stored for a token."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class InviteState(StrEnum):
+    """Whether a token can be used now."""
+
+    VALID = "valid"
+    UNKNOWN = "unknown"
+    EXPIRED = "expired"
+    USED_UP = "used_up"
+    REVOKED = "revoked"
+
+
+@dataclass(frozen=True, slots=True)
+class InviteLookup:
+    """An invite with its state and desk (both None when the token is unknown)."""
+
+    state: InviteState
+    invite: Invite | None = None
+    desk: Desk | None = None
+
+
+async def create(db: Database, desk_id: int, role: Role, *, max_uses: int, ttl: timedelta,
+                 created_by: int | None, now: datetime) -> str:
+    """Create an invite and return its token (the only time the plain token exists)."""
+    if role not in (Role.OFFICER, Role.SUPERVISOR):
+        raise ValueError("invites are for officers and supervisors")
+    if max_uses < 1:
+        raise ValueError("max_uses must be at least 1")
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    async with db.transaction() as tx:
+        await tx.execute(
+            "INSERT INTO invites (token_hash, desk_id, role, max_uses, expires_at, created_by, "
+            "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (hash_token(token), desk_id, role.value, max_uses, to_db(now + ttl), created_by,
+             to_db(now)),
+        )
+    return token
+
+
+def _state(invite: Invite, now: datetime) -> InviteState:
+    if invite.revoked_at is not None:
+        return InviteState.REVOKED
+    if invite.expires_at <= now:
+        return InviteState.EXPIRED
+    if invite.uses >= invite.max_uses:
+        return InviteState.USED_UP
+    return InviteState.VALID
+
+
+async def lookup(db: Database, token: str, now: datetime) -> InviteLookup:
+    """What a token stands for, and whether it can be used at ``now``."""
+    row = await db.fetchone(
+        "SELECT id, desk_id, role, max_uses, uses, expires_at, revoked_at FROM invites "
+        "WHERE token_hash = ?",
+        (hash_token(token),),
+    )
+    if row is None:
+        return InviteLookup(InviteState.UNKNOWN)
+    invite = Invite.from_row(row)
+    return InviteLookup(_state(invite, now), invite, await desks_store.get(db, invite.desk_id))
+
+
+class RedeemOutcome(StrEnum):
+    """Result of redeeming a token."""
+
+    REGISTERED = "registered"  # new member, or moved to this desk/role
+    ALREADY = "already"  # already a member at this desk with this role: no use taken
+    ON_SHIFT = "on_shift"  # a member with an open shift cannot move desks
+    INVALID = "invalid"  # see the lookup state
+
+
+@dataclass(frozen=True, slots=True)
+class Redeemed:
+    """Outcome of :func:`redeem` with the lookup it was based on."""
+
+    outcome: RedeemOutcome
+    lookup: InviteLookup
+
+
+async def redeem(db: Database, token: str, *, telegram_id: int, full_name: str,
+                 username: str | None, now: datetime) -> Redeemed:
+    """Register (or move) a user with an invite.
+
+    1. Look the token up; anything but a valid invite stops here.
+    2. In one transaction: if the user is already at this desk with this role, stop (nothing
+       consumed); if they have an open shift elsewhere, refuse.
+    3. Take one use with a conditional UPDATE; if it affects no row the invite was used up or
+       expired meanwhile.
+    4. Upsert the member row with the desk, the role and the invite that brought them.
+    """
+    found = await lookup(db, token, now)
+    if found.state is not InviteState.VALID or found.invite is None:
+        return Redeemed(RedeemOutcome.INVALID, found)
+    invite = found.invite
+    async with db.transaction() as tx:
+        cursor = await tx.execute(
+            "SELECT desk_id, role, (SELECT count(*) FROM shifts WHERE member_id = ? AND "
+            "ended_at IS NULL) FROM members WHERE telegram_id = ?",
+            (telegram_id, telegram_id),
+        )
+        current = await cursor.fetchone()
+        if current is not None:
+            if current[0] == invite.desk_id and current[1] == invite.role.value:
+                return Redeemed(RedeemOutcome.ALREADY, found)
+            if current[2]:
+                return Redeemed(RedeemOutcome.ON_SHIFT, found)
+        cursor = await tx.execute(
+            "UPDATE invites SET uses = uses + 1 WHERE id = ? AND uses < max_uses "
+            "AND expires_at > ? AND revoked_at IS NULL",
+            (invite.id, to_db(now)),
+        )
+        if cursor.rowcount != 1:
+            return Redeemed(RedeemOutcome.INVALID, await lookup(db, token, now))
+        stamp = to_db(now)
+        await tx.execute(
+            "INSERT INTO members (telegram_id, full_name, username, desk_id, role, invite_id, "
+            "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (telegram_id) DO UPDATE SET full_name = excluded.full_name, "
+            "username = excluded.username, desk_id = excluded.desk_id, role = excluded.role, "
+            "invite_id = excluded.invite_id, active = 1, updated_at = excluded.updated_at",
+            (telegram_id, full_name, username, invite.desk_id, invite.role.value, invite.id,
+             stamp, stamp),
+        )
+    return Redeemed(RedeemOutcome.REGISTERED, found)
+

@@ -1,0 +1,50 @@
+"""Members: who a Telegram user is to the bot (desk and role) and their preferences."""
+
+from __future__ import annotations
+
+from storage.db import Database
+from storage.models import Member, Role, to_db, utcnow
+
+_COLUMNS = "telegram_id, full_name, username, desk_id, role, language, active"
+LANGUAGES = ("id", "en")
+
+
+async def get(db: Database, telegram_id: int) -> Member | None:
+    """The member with this Telegram user id, active or not."""
+    row = await db.fetchone(
+        f"SELECT {_COLUMNS} FROM members WHERE telegram_id = ?", (telegram_id,)
+    )
+    return Member.from_row(row) if row else None
+
+
+async def ensure_admin(db: Database, telegram_id: int, full_name: str,
+                       username: str | None) -> None:
+    """Give a configured admin a member row (for their language) unless they have one."""
+    now = to_db(utcnow())
+    async with db.transaction() as tx:
+        await tx.execute(
+            "INSERT INTO members (telegram_id, full_name, username, desk_id, role, created_at, "
+            "updated_at) VALUES (?, ?, ?, NULL, 'admin', ?, ?) "
+            "ON CONFLICT (telegram_id) DO NOTHING",
+            (telegram_id, full_name, username, now, now),
+        )
+
+
+async def set_language(db: Database, telegram_id: int, language: str) -> bool:
+    """Store the member's UI language; False if they are not a member."""
+    if language not in LANGUAGES:
+        raise ValueError(f"unsupported language {language}")
+    async with db.transaction() as tx:
+        cursor = await tx.execute(
+            "UPDATE members SET language = ?, updated_at = ? WHERE telegram_id = ?",
+            (language, to_db(utcnow()), telegram_id),
+        )
+        return cursor.rowcount == 1
+
+
+async def count_by_role(db: Database) -> dict[Role, int]:
+    """Active members per role."""
+    rows = await db.fetchall(
+        "SELECT role, count(*) FROM members WHERE active = 1 GROUP BY role"
+    )
+    return {Role(r[0]): int(r[1]) for r in rows}

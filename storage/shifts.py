@@ -1,0 +1,126 @@
+"""Shifts: check-in, check-out and presence updates, each one conditional write.
+
+The partial unique index ``shifts_one_open`` guarantees at most one open shift per member, so a
+double tap or a redelivered update cannot open a second one; ``update_id`` remembers which
+Telegram update opened a shift so a redelivery gets the same answer as the original.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from storage.db import Database
+from storage.geo import LocationCheck, LocationFacts
+from storage.models import EndReason, Shift, to_db
+
+_COLUMNS = ("id, member_id, desk_id, started_at, ended_at, end_reason, latitude, longitude, "
+            "distance_m, accuracy_m, live_until, last_seen_at, outside_since, update_id")
+
+
+async def open_shift(db: Database, member_id: int) -> Shift | None:
+    """The member's open shift, if any."""
+    row = await db.fetchone(
+        f"SELECT {_COLUMNS} FROM shifts WHERE member_id = ? AND ended_at IS NULL", (member_id,)
+    )
+    return Shift.from_row(row) if row else None
+
+
+async def get(db: Database, shift_id: int) -> Shift | None:
+    """A shift by id."""
+    row = await db.fetchone(f"SELECT {_COLUMNS} FROM shifts WHERE id = ?", (shift_id,))
+    return Shift.from_row(row) if row else None
+
+
+async def open_count(db: Database, desk_id: int) -> int:
+    """How many shifts are open at a desk."""
+    return int(await db.fetchval(
+        "SELECT count(*) FROM shifts WHERE desk_id = ? AND ended_at IS NULL", (desk_id,)
+    ))
+
+
+class StartOutcome(StrEnum):
+    """Result of a check-in attempt that passed the location rules."""
+
+    STARTED = "started"
+    REPEATED = "repeated"  # the same update delivered again: the shift it opened
+    ALREADY_OPEN = "already_open"  # another shift is open
+
+
+@dataclass(frozen=True, slots=True)
+class Started:
+    """A check-in's outcome and the shift concerned."""
+
+    outcome: StartOutcome
+    shift: Shift
+
+
+async def start(db: Database, *, member_id: int, desk_id: int, facts: LocationFacts,
+                check: LocationCheck, live_until: datetime | None, update_id: int | None,
+                now: datetime) -> Started:
+    """Open a shift unless one is open; the unique index settles races."""
+    stamp = to_db(now)
+    try:
+        async with db.transaction() as tx:
+            await tx.execute(
+                "INSERT INTO shifts (member_id, desk_id, started_at, latitude, longitude, "
+                "distance_m, accuracy_m, live_until, last_seen_at, update_id) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (member_id, desk_id, stamp, facts.latitude, facts.longitude,
+                 check.distance_m or 0.0, facts.accuracy_m,
+                 to_db(live_until) if live_until else None, stamp, update_id),
+            )
+    except sqlite3.IntegrityError:
+        existing = await open_shift(db, member_id)
+        if existing is None:  # closed in between: a genuine conflict is impossible to retry
+            raise
+        repeated = update_id is not None and existing.update_id == update_id
+        return Started(StartOutcome.REPEATED if repeated else StartOutcome.ALREADY_OPEN,
+                       existing)
+    shift = await open_shift(db, member_id)
+    assert shift is not None
+    return Started(StartOutcome.STARTED, shift)
+
+
+async def end(db: Database, shift_id: int, reason: EndReason, now: datetime) -> bool:
+    """Close a shift if it is still open; False when it was already closed."""
+    async with db.transaction() as tx:
+        cursor = await tx.execute(
+            "UPDATE shifts SET ended_at = ?, end_reason = ? WHERE id = ? AND ended_at IS NULL",
+            (to_db(now), reason.value, shift_id),
+        )
+        return cursor.rowcount == 1
+
+
+async def refresh(db: Database, shift_id: int, *, facts: LocationFacts, distance: float | None,
+                  inside: bool, now: datetime) -> bool:
+    """Record a live-location update on an open shift.
+
+    Presence counts as fresh only inside the radius; ``outside_since`` remembers when the
+    officer left, so a long absence can be noticed, and is cleared on return.
+    """
+    stamp = to_db(now)
+    async with db.transaction() as tx:
+        cursor = await tx.execute(
+            "UPDATE shifts SET latitude = ?, longitude = ?, accuracy_m = ?, "
+            "distance_m = coalesce(?, distance_m), "
+            "last_seen_at = CASE WHEN ? THEN ? ELSE last_seen_at END, "
+            "outside_since = CASE WHEN ? THEN NULL ELSE coalesce(outside_since, ?) END "
+            "WHERE id = ? AND ended_at IS NULL",
+            (facts.latitude, facts.longitude, facts.accuracy_m, distance, inside, stamp,
+             inside, stamp, shift_id),
+        )
+        return cursor.rowcount == 1
+
+
+async def purge_locations(db: Database, before: datetime) -> int:
+    """Forget precise coordinates of shifts that ended before ``before`` (UU PDP retention)."""
+    async with db.transaction() as tx:
+        cursor = await tx.execute(
+            "UPDATE shifts SET latitude = NULL, longitude = NULL, accuracy_m = NULL "
+            "WHERE ended_at IS NOT NULL AND ended_at < ? AND latitude IS NOT NULL",
+            (to_db(before),),
+        )
+        return cursor.rowcount
