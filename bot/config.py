@@ -59,8 +59,12 @@ Duration = Annotated[timedelta, NoDecode]
 class Settings(BaseSettings):
     """Every tunable of the bot; ``.env.example`` documents each key."""
 
+    # Only the documented keys (the aliases) are read. With populate_by_name, pydantic-settings
+    # would also read each bare field name from the environment, so a desktop's ordinary
+    # LANGUAGE=en_US:en (or a stray TIMEZONE, LOG_LEVEL, DB_PATH) would override or break
+    # the POSKO_* settings.
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8",
-                                      extra="ignore", populate_by_name=True)
+                                      extra="ignore")
 
     telegram_bot_token: str = Field("", alias="TELEGRAM_BOT_TOKEN")
     telegram_api_base_url: str = Field("https://api.telegram.org/bot",

@@ -13,7 +13,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from storage.db import Database
-from storage.duty import desk_state
+from storage.duty import on_duty, parse_duty_hours
 from storage.models import Desk
 
 _COLUMNS = ("id, code, name, level, parent_id, path, latitude, longitude, timezone, radius_m, "
@@ -64,32 +64,6 @@ async def count(db: Database) -> int:
 
 
 @dataclass(frozen=True, slots=True)
-class DeskLoad:
-    """A desk with how many shifts are open on it (for summaries)."""
-
-    desk_id: int
-    timezone: str
-    duty_hours: str
-    min_staff: int
-    open_shifts: int
-
-
-async def loads_in_scope(db: Database, scope_path: str | None) -> list[DeskLoad]:
-    """Every desk in the scope (all desks for ``None``) with its open-shift count."""
-    sql = (
-        "SELECT d.id, d.timezone, d.duty_hours, d.min_staff, coalesce(s.n, 0) FROM desks d "
-        "LEFT JOIN (SELECT desk_id, count(*) AS n FROM shifts WHERE ended_at IS NULL "
-        "GROUP BY desk_id) s ON s.desk_id = d.id"
-    )
-    params: tuple[str, ...] = ()
-    if scope_path is not None:
-        sql += " WHERE d.path >= ? AND d.path < ?"
-        params = path_range(scope_path)
-    rows = await db.fetchall(sql, params)
-    return [DeskLoad(r[0], r[1], r[2], r[3], r[4]) for r in rows]
-
-
-@dataclass(frozen=True, slots=True)
 class ScopeSummary:
     """Counts of desks in a scope at one moment."""
 
@@ -105,13 +79,28 @@ def _zone(name: str) -> ZoneInfo:
 
 
 async def summarize(db: Database, scope_path: str | None, moment: datetime) -> ScopeSummary:
-    """How many desks of a scope are on duty, short of staff, and staffed at all."""
-    total = on_duty = short = staffed = 0
-    for load in await loads_in_scope(db, scope_path):
-        state = desk_state(load.duty_hours, _zone(load.timezone), load.min_staff,
-                           load.open_shifts, moment)
-        total += 1
-        on_duty += state.on_duty
-        short += state.short
-        staffed += load.open_shifts > 0
-    return ScopeSummary(total, on_duty, short, staffed)
+    """How many desks of a scope are on duty, short of staff, and staffed at all.
+
+    1. In SQL, group the scope's desks by (time zone, duty hours): per group, how many desks,
+       how many would be short if on duty, and how many have anybody checked in.
+    2. Evaluate the duty windows once per group (a handful of groups for 91k desks).
+    """
+    sql = (
+        "SELECT d.timezone, d.duty_hours, count(*), "
+        "sum(coalesce(s.n, 0) < d.min_staff), sum(coalesce(s.n, 0) > 0) FROM desks d "
+        "LEFT JOIN (SELECT desk_id, count(*) AS n FROM shifts WHERE ended_at IS NULL "
+        "GROUP BY desk_id) s ON s.desk_id = d.id"
+    )
+    params: tuple[str, ...] = ()
+    if scope_path is not None:
+        sql += " WHERE d.path >= ? AND d.path < ?"
+        params = path_range(scope_path)
+    total = duty = short = staffed = 0
+    for zone, duty_hours, count_, short_if_on, with_staff in await db.fetchall(
+            sql + " GROUP BY d.timezone, d.duty_hours", params):
+        total += count_
+        staffed += with_staff
+        if on_duty(parse_duty_hours(duty_hours), moment, _zone(zone)):
+            duty += count_
+            short += short_if_on
+    return ScopeSummary(total, duty, short, staffed)

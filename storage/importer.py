@@ -83,7 +83,10 @@ class DeskRow:
 
 
 def _number(value: str, what: str, low: float, high: float) -> float:
-    number = float(value)
+    try:
+        number = float(value)
+    except ValueError:
+        raise ValueError(f"{what} {value!r} is not a number") from None
     if not math.isfinite(number) or not low <= number <= high:
         raise ValueError(f"{what} {value!r} is outside {low}..{high}")
     return number
@@ -105,13 +108,8 @@ def _row(line: int, raw: dict[str, str]) -> DeskRow:
     lat_text, lon_text = cell["latitude"], cell["longitude"]
     if bool(lat_text) != bool(lon_text):
         raise ValueError("give both latitude and longitude, or neither")
-    try:
-        lat = _number(lat_text, "latitude", -90, 90) if lat_text else None
-        lon = _number(lon_text, "longitude", -180, 180) if lon_text else None
-    except ValueError as exc:
-        raise ValueError(
-            str(exc).replace("could not convert string to float: ", "not a number: ")
-        ) from None
+    lat = _number(lat_text, "latitude", -90, 90) if lat_text else None
+    lon = _number(lon_text, "longitude", -180, 180) if lon_text else None
     tz = cell["timezone"] or None
     if tz is not None:
         try:
