@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any, TypeAlias
 
@@ -13,8 +14,12 @@ from telegram.request import BaseRequest
 from bot.config import Settings
 from bot.context import BotData, Ctx
 from bot.handlers import register
+from bot.render import Renderer
+from bot.sender import Sender
 from bot.texts import LANGUAGES, t
 from scheduler.jobs import JobSpec, job_specs
+from scheduler.presence import PresenceConfig
+from scheduler.sweep import SweepConfig
 from storage.db import Database
 from storage.models import utcnow
 
@@ -23,8 +28,10 @@ log = logging.getLogger(__name__)
 PoskoApp: TypeAlias = Application[ExtBot[None], Ctx, dict[Any, Any], dict[Any, Any], BotData,
                                   Any]
 # Commands shown in Telegram's menu, in this order.
-MENU = ("checkin", "checkout", "status", "undang", "bahasa", "batal", "bantuan")
-_ENGLISH = {"undang": "invite", "bahasa": "language", "batal": "cancel", "bantuan": "help"}
+MENU = ("checkin", "checkout", "status", "peringatan", "undang", "langganan", "bahasa", "batal",
+        "bantuan")
+_ENGLISH = {"undang": "invite", "bahasa": "language", "batal": "cancel", "bantuan": "help",
+            "peringatan": "alerts", "langganan": "subscribe"}
 
 
 def file_url(base_url: str) -> str:
@@ -68,8 +75,19 @@ async def post_init(app: PoskoApp) -> None:
                     for c in MENU]
         await app.bot.set_my_commands(commands, scope=BotCommandScopeDefault(),
                                       language_code=None if lang == "id" else lang)
+    settings = data.settings
+    data.sender = Sender(app.bot, data.db, Renderer(data.db, settings))
+    # A plain task, not app.create_task: it starts before the application does and is
+    # stopped by post_shutdown, after the updater and the job queue.
+    data.sender_task = asyncio.create_task(data.sender.run(), name="outbox-sender")
     if app.job_queue is not None:
-        for spec in job_specs(location_retention=data.settings.location_retention):
+        for spec in job_specs(
+            sweep_interval=settings.sweep_interval,
+            presence=PresenceConfig(settings.presence_confirm_every,
+                                    settings.presence_confirm_timeout),
+            desks=SweepConfig(settings.unattended_grace, tuple(settings.escalation_steps)),
+            location_retention=settings.location_retention,
+        ):
             _schedule(app, spec)
     log.info("posko bot @%s ready (database %s)", data.username, data.db.path)
 
@@ -77,6 +95,7 @@ async def post_init(app: PoskoApp) -> None:
 def _schedule(app: PoskoApp, spec: JobSpec) -> None:
     async def run(context: Ctx) -> None:
         await spec.run(context.bot_data.db, utcnow())
+        context.bot_data.sender.wake()  # whatever the job queued goes out now
 
     assert app.job_queue is not None
     app.job_queue.run_repeating(run, interval=spec.interval, first=spec.first, name=spec.name,
@@ -84,7 +103,11 @@ def _schedule(app: PoskoApp, spec: JobSpec) -> None:
 
 
 async def post_shutdown(app: PoskoApp) -> None:
-    """Close the store."""
+    """Let the sender finish what is in flight, then close the store."""
+    sender = getattr(app.bot_data, "sender", None)
+    if sender is not None:
+        await sender.stop()
+        await app.bot_data.sender_task
     db = getattr(app.bot_data, "db", None)
     if db is not None:
         await db.close()

@@ -34,6 +34,8 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("run", help="run the bot (long polling)")
     imp = sub.add_parser("import-desks", help="create or update desks from a CSV file")
     imp.add_argument("file", type=Path)
+    sch = sub.add_parser("import-schedule", help="set weekday/date duty rules from a CSV file")
+    sch.add_argument("file", type=Path)
     inv = sub.add_parser("invite", help="create an invite link for a desk")
     inv.add_argument("--desk", required=True, help="desk code, e.g. 31.73.01.1001")
     inv.add_argument("--role", required=True, choices=("officer", "supervisor"))
@@ -127,6 +129,29 @@ def cmd_import_desks(args: argparse.Namespace, settings: Settings) -> int:
     return _with_db(settings, work)
 
 
+def cmd_import_schedule(args: argparse.Namespace, settings: Settings) -> int:
+    """Import duty rules; print how many desks got a rule, or every bad line."""
+    from storage.importer import CsvImportError, read_csv_file
+    from storage.schedule import import_rules, parse_schedule_csv
+
+    try:
+        rows = parse_schedule_csv(read_csv_file(args.file))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CliError(f"cannot read {args.file}: {exc}") from None
+    except CsvImportError as exc:
+        return _report_bad_lines(args.file, exc.errors)
+
+    async def work(db: Database) -> int:
+        try:
+            set_, deleted = await import_rules(db, rows)
+        except CsvImportError as exc:
+            return _report_bad_lines(args.file, exc.errors)
+        print(f"{len(rows)} rules in {args.file}: {set_} desk rules set, {deleted} removed")
+        return 0
+
+    return _with_db(settings, work)
+
+
 def _report_bad_lines(path: Path, errors: list[tuple[int, str]]) -> int:
     from storage.importer import MAX_ERRORS
 
@@ -215,6 +240,7 @@ def cmd_check_config(args: argparse.Namespace, settings: Settings) -> int:
 COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "run": cmd_run,
     "import-desks": cmd_import_desks,
+    "import-schedule": cmd_import_schedule,
     "invite": cmd_invite,
     "backup": cmd_backup,
     "check-config": cmd_check_config,

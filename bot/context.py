@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any, TypeAlias
 
 from telegram.ext import CallbackContext, ExtBot
 
 from bot.config import Settings
+from bot.sender import Sender
 from storage.db import Database
 
 
@@ -15,6 +17,8 @@ class BotData:
 
     settings: Settings
     db: Database
+    sender: Sender
+    sender_task: asyncio.Task[None]
     username: str = ""
 
 

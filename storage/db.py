@@ -30,14 +30,20 @@ class StorageError(Exception):
 async def _open(path: str, *, query_only: bool) -> aiosqlite.Connection:
     conn = await aiosqlite.connect(path, isolation_level=None, timeout=10.0)
     conn.row_factory = sqlite3.Row
-    # WAL lets the reader work while the writer writes; FULL makes every acknowledged commit
-    # survive a power cut, not only a process crash ("nothing a user was told is lost").
-    await conn.execute("PRAGMA journal_mode=WAL")
-    await conn.execute("PRAGMA synchronous=FULL")
-    await conn.execute("PRAGMA foreign_keys=ON")
-    await conn.execute("PRAGMA busy_timeout=10000")
-    if query_only:
-        await conn.execute("PRAGMA query_only=ON")
+    try:
+        # WAL lets the reader work while the writer writes; FULL makes every acknowledged
+        # commit survive a power cut, not only a process crash ("nothing a user was told is
+        # lost").
+        await conn.execute("PRAGMA journal_mode=WAL")
+        await conn.execute("PRAGMA synchronous=FULL")
+        await conn.execute("PRAGMA foreign_keys=ON")
+        await conn.execute("PRAGMA busy_timeout=10000")
+        if query_only:
+            await conn.execute("PRAGMA query_only=ON")
+    except BaseException:
+        # The first statement is where a file that is not a database fails: do not leak it.
+        await conn.close()
+        raise
     return conn
 
 
@@ -58,11 +64,19 @@ class Database:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         try:
             writer = await _open(path, query_only=False)
-            db = cls(path, writer, writer)
-            await db._migrate()
-            db._reader = await _open(path, query_only=True) if path != ":memory:" else writer
         except sqlite3.DatabaseError as exc:
             raise StorageError(f"cannot open database {path}: {exc}") from exc
+        db = cls(path, writer, writer)
+        try:
+            await db._migrate()
+            db._reader = await _open(path, query_only=True) if path != ":memory:" else writer
+        except BaseException as exc:
+            # Close what was opened: a refused file (newer schema, not a database) must not
+            # leave a connection thread and a file handle behind.
+            await db.close()
+            if isinstance(exc, sqlite3.DatabaseError):
+                raise StorageError(f"cannot open database {path}: {exc}") from exc
+            raise
         return db
 
     async def close(self) -> None:

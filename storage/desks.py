@@ -13,8 +13,30 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from storage.db import Database
-from storage.duty import on_duty, parse_duty_hours
+from storage.duty import Schedule, desk_state, on_duty, parse_duty_hours
 from storage.models import Desk
+
+Rule = tuple[str, str, int | None]  # (day key, duty_hours, min_staff)
+
+
+async def rules_for(db: Database, desk_ids: list[int]) -> dict[int, tuple[Rule, ...]]:
+    """The rules of the given desks (only desks that have any appear)."""
+    found: dict[int, list[Rule]] = {}
+    for start in range(0, len(desk_ids), 900):  # stay under SQLite's parameter limit
+        chunk = desk_ids[start:start + 900]
+        rows = await db.fetchall(
+            f"SELECT desk_id, day, duty_hours, min_staff FROM duty_rules "
+            f"WHERE desk_id IN ({','.join('?' * len(chunk))})", chunk)
+        for row in rows:
+            found.setdefault(row[0], []).append((row[1], row[2], row[3]))
+    return {desk_id: tuple(rules) for desk_id, rules in found.items()}
+
+
+async def schedule_of(db: Database, desk: Desk) -> Schedule:
+    """A desk's full schedule."""
+    rules = await rules_for(db, [desk.id])
+    return Schedule(desk.duty_hours, desk.min_staff, rules.get(desk.id, ()))
+
 
 _COLUMNS = ("id, code, name, level, parent_id, path, latitude, longitude, timezone, radius_m, "
             "min_staff, duty_hours")
@@ -81,26 +103,38 @@ def _zone(name: str) -> ZoneInfo:
 async def summarize(db: Database, scope_path: str | None, moment: datetime) -> ScopeSummary:
     """How many desks of a scope are on duty, short of staff, and staffed at all.
 
-    1. In SQL, group the scope's desks by (time zone, duty hours): per group, how many desks,
-       how many would be short if on duty, and how many have anybody checked in.
+    1. In SQL, group the scope's desks without duty rules by (time zone, duty hours): per
+       group, how many desks, how many would be short if on duty, how many have anybody.
     2. Evaluate the duty windows once per group (a handful of groups for 91k desks).
+    3. Desks with weekday or date rules are evaluated one by one with their schedule.
     """
-    sql = (
-        "SELECT d.timezone, d.duty_hours, count(*), "
-        "sum(coalesce(s.n, 0) < d.min_staff), sum(coalesce(s.n, 0) > 0) FROM desks d "
-        "LEFT JOIN (SELECT desk_id, count(*) AS n FROM shifts WHERE ended_at IS NULL "
-        "GROUP BY desk_id) s ON s.desk_id = d.id"
-    )
+    where = ""
     params: tuple[str, ...] = ()
     if scope_path is not None:
-        sql += " WHERE d.path >= ? AND d.path < ?"
+        where = " AND d.path >= ? AND d.path < ?"
         params = path_range(scope_path)
+    open_counts = ("LEFT JOIN (SELECT desk_id, count(*) AS n FROM shifts WHERE ended_at IS NULL "
+                   "GROUP BY desk_id) s ON s.desk_id = d.id")
+    has_rules = "EXISTS (SELECT 1 FROM duty_rules r WHERE r.desk_id = d.id)"
     total = duty = short = staffed = 0
     for zone, duty_hours, count_, short_if_on, with_staff in await db.fetchall(
-            sql + " GROUP BY d.timezone, d.duty_hours", params):
+            "SELECT d.timezone, d.duty_hours, count(*), sum(coalesce(s.n, 0) < d.min_staff), "
+            f"sum(coalesce(s.n, 0) > 0) FROM desks d {open_counts} WHERE NOT {has_rules}{where} "
+            "GROUP BY d.timezone, d.duty_hours", params):
         total += count_
         staffed += with_staff
         if on_duty(parse_duty_hours(duty_hours), moment, _zone(zone)):
             duty += count_
             short += short_if_on
+    special = await db.fetchall(
+        f"SELECT d.id, d.timezone, d.duty_hours, d.min_staff, coalesce(s.n, 0) FROM desks d "
+        f"{open_counts} WHERE {has_rules}{where}", params)
+    rules = await rules_for(db, [row[0] for row in special])
+    for desk_id, zone, duty_hours, min_staff, open_shifts in special:
+        schedule = Schedule(duty_hours, min_staff, rules.get(desk_id, ()))
+        state = desk_state(schedule, _zone(zone), open_shifts, moment)
+        total += 1
+        staffed += open_shifts > 0
+        duty += state.on_duty
+        short += state.short
     return ScopeSummary(total, duty, short, staffed)

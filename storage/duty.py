@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -80,34 +80,83 @@ def format_duty_hours(windows: tuple[Window, ...]) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class Schedule:
+    """A desk's duty: daily ``duty_hours`` and ``min_staff``, with rules for some days.
+
+    ``rules`` maps a day key to ``(duty_hours, min_staff or None)``: an ISO date
+    (``2026-11-27``) for one local date, or ``1``…``7`` (Monday…Sunday) for a weekday. A
+    date rule beats a weekday rule, which beats the daily hours. A rule's ``min_staff`` of
+    None keeps the desk's own.
+    """
+
+    duty_hours: str
+    min_staff: int
+    rules: tuple[tuple[str, str, int | None], ...] = ()
+
+    def day(self, day: date) -> tuple[tuple[Window, ...], int]:
+        """The windows starting on local ``day`` and the staff they require."""
+        if not self.rules:
+            return parse_duty_hours(self.duty_hours), self.min_staff
+        found = {key: (hours, staff) for key, hours, staff in self.rules}
+        rule = found.get(day.isoformat()) or found.get(str(day.isoweekday()))
+        if rule is None:
+            return parse_duty_hours(self.duty_hours), self.min_staff
+        hours, staff = rule
+        return parse_duty_hours(hours), self.min_staff if staff is None else staff
+
+
+def daily(windows: tuple[Window, ...] | str, min_staff: int = 1) -> Schedule:
+    """A schedule with the same windows every day."""
+    hours = windows if isinstance(windows, str) else format_duty_hours(windows)
+    return Schedule(hours, min_staff)
+
+
+@dataclass(frozen=True, slots=True)
 class DutySpan:
-    """One concrete occurrence of a window, in the desk's local time."""
+    """One concrete occurrence of a window, in the desk's local time, with its staffing."""
 
     start: datetime
     end: datetime
+    min_staff: int = 1
 
 
-def current_span(windows: tuple[Window, ...], moment: datetime, tz: ZoneInfo) -> DutySpan | None:
+def _spans(schedule: Schedule, local: datetime, tz: ZoneInfo, back: int) -> list[DutySpan]:
+    """Concrete spans of the windows starting on the ``back + 1`` local days up to today."""
+    spans: list[DutySpan] = []
+    for offset in range(back, -1, -1):
+        day = local.date() - timedelta(days=offset)
+        midnight = datetime.combine(day, time(0), tzinfo=tz)
+        windows, staff = schedule.day(day)
+        spans.extend(DutySpan(midnight + timedelta(minutes=w.start),
+                              midnight + timedelta(minutes=w.end), staff) for w in windows)
+    return spans
+
+
+def current_span(schedule: Schedule | tuple[Window, ...], moment: datetime,
+                 tz: ZoneInfo) -> DutySpan | None:
     """The duty span covering ``moment`` at a desk in ``tz``, or None when off duty.
 
     1. Convert the moment to the desk's local wall-clock time.
-    2. For today's and yesterday's occurrence of each window (yesterday's may run past
-       midnight into today), build the concrete local span.
+    2. Build the concrete spans of the windows starting yesterday and today (yesterday's
+       may run past midnight into today), each with the rules of the day it starts on.
     3. Return the span that contains the moment.
     """
     if moment.tzinfo is None:
         raise ValueError("naive datetime")
+    if not isinstance(schedule, Schedule):
+        schedule = daily(schedule)
     local = moment.astimezone(tz)
-    today = local.date()
-    for back in (0, 1):
-        day = today - timedelta(days=back)
-        midnight = datetime.combine(day, time(0), tzinfo=tz)
-        for window in windows:
-            start = midnight + timedelta(minutes=window.start)
-            end = midnight + timedelta(minutes=window.end)
-            if start <= local < end:
-                return DutySpan(start, end)
+    for span in _spans(schedule, local, tz, back=1):
+        if span.start <= local < span.end:
+            return span
     return None
+
+
+def last_end(schedule: Schedule, moment: datetime, tz: ZoneInfo) -> datetime | None:
+    """End of the latest span that ended at or before ``moment`` (looking two days back)."""
+    local = moment.astimezone(tz)
+    ends = [span.end for span in _spans(schedule, local, tz, back=2) if span.end <= local]
+    return max(ends) if ends else None
 
 
 def on_duty(windows: tuple[Window, ...], moment: datetime, tz: ZoneInfo) -> bool:
@@ -121,7 +170,6 @@ class DeskState:
 
     span: DutySpan | None
     open_shifts: int
-    min_staff: int
 
     @property
     def on_duty(self) -> bool:
@@ -129,13 +177,17 @@ class DeskState:
         return self.span is not None
 
     @property
+    def min_staff(self) -> int:
+        """Staff required now (0 off duty)."""
+        return self.span.min_staff if self.span is not None else 0
+
+    @property
     def short(self) -> bool:
         """On duty with fewer open shifts than required."""
-        return self.span is not None and self.open_shifts < self.min_staff
+        return self.span is not None and self.open_shifts < self.span.min_staff
 
 
-def desk_state(duty_hours: str, tz: ZoneInfo, min_staff: int, open_shifts: int,
+def desk_state(schedule: Schedule, tz: ZoneInfo, open_shifts: int,
                moment: datetime) -> DeskState:
     """Whether a desk is on duty and short of staff at ``moment``."""
-    return DeskState(current_span(parse_duty_hours(duty_hours), moment, tz), open_shifts,
-                     min_staff)
+    return DeskState(current_span(schedule, moment, tz), open_shifts)

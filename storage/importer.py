@@ -135,14 +135,20 @@ def _row(line: int, raw: dict[str, str]) -> DeskRow:
                    lat, lon, tz, radius, min_staff, duty)
 
 
-def parse_desk_csv(text: str) -> list[DeskRow]:
-    """Validate a whole desk CSV; raises :class:`CsvImportError` listing every bad line."""
+def csv_reader(text: str, required: tuple[str, ...]) -> csv.DictReader[str]:
+    """A reader over CSV text (BOM tolerated, header names trimmed) with ``required`` columns."""
     reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
     header = [name.strip() for name in reader.fieldnames or []]
-    missing = [name for name in REQUIRED if name not in header]
+    missing = [name for name in required if name not in header]
     if missing:
         raise CsvImportError([(1, f"header lacks column(s): {', '.join(missing)}")])
     reader.fieldnames = header
+    return reader
+
+
+def parse_desk_csv(text: str) -> list[DeskRow]:
+    """Validate a whole desk CSV; raises :class:`CsvImportError` listing every bad line."""
+    reader = csv_reader(text, REQUIRED)
     rows: list[DeskRow] = []
     errors: list[tuple[int, str]] = []
     seen: dict[str, int] = {}
@@ -230,7 +236,10 @@ async def import_desks(db: Database, rows: list[DeskRow], default_timezone: str)
         await executemany(tx, f"UPDATE desks SET {assignments}, updated_at = ? WHERE id = ?",
                           updates)
     result.inserted, result.updated = len(inserts), len(updates)
-    result.unchanged = len(rows) - result.inserted - result.updated
+    # Not len(rows) - inserted - updated: moving a desk re-paths its descendants, which are
+    # updated without being rows of the file.
+    changed = set(result.codes)
+    result.unchanged = sum(1 for row in rows if row.code not in changed)
     return result
 
 
@@ -254,7 +263,8 @@ def _link(merged: dict[str, dict[str, Any]], parent_code: dict[str, str | None],
             errors.append((lines.get(code, 0), f"parent_code {parent} is not a known desk"))
             continue
         if Level(merged[parent]["level"]).depth >= Level(desk["level"]).depth:
-            errors.append((lines.get(code, 0),
+            # A stored child absent from the file is broken by its parent's row: name that line.
+            errors.append((lines.get(code) or lines.get(parent, 0),
                            f"parent {parent} ({merged[parent]['level']}) is not above "
                            f"{code} ({desk['level']})"))
             continue

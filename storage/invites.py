@@ -106,29 +106,34 @@ async def redeem(db: Database, token: str, *, telegram_id: int, full_name: str,
                  username: str | None, now: datetime) -> Redeemed:
     """Register (or move) a user with an invite.
 
-    1. Look the token up; anything but a valid invite stops here.
-    2. In one transaction: if the user is already at this desk with this role, stop (nothing
-       consumed); if they have an open shift elsewhere, refuse.
+    1. Look the token up; an unknown token stops here.
+    2. In one transaction: if the user is already an active member at this desk with this
+       role, stop (nothing consumed) whatever the invite's state; otherwise anything but a
+       valid invite stops here; a user with an open shift elsewhere is refused.
     3. Take one use with a conditional UPDATE; if it affects no row the invite was used up or
        expired meanwhile.
     4. Upsert the member row with the desk, the role and the invite that brought them.
     """
     found = await lookup(db, token, now)
-    if found.state is not InviteState.VALID or found.invite is None:
+    if found.invite is None:
         return Redeemed(RedeemOutcome.INVALID, found)
     invite = found.invite
     async with db.transaction() as tx:
         cursor = await tx.execute(
-            "SELECT desk_id, role, (SELECT count(*) FROM shifts WHERE member_id = ? AND "
-            "ended_at IS NULL) FROM members WHERE telegram_id = ?",
+            "SELECT desk_id, role, active, (SELECT count(*) FROM shifts WHERE member_id = ? "
+            "AND ended_at IS NULL) FROM members WHERE telegram_id = ?",
             (telegram_id, telegram_id),
         )
         current = await cursor.fetchone()
-        if current is not None:
-            if current[0] == invite.desk_id and current[1] == invite.role.value:
-                return Redeemed(RedeemOutcome.ALREADY, found)
-            if current[2]:
-                return Redeemed(RedeemOutcome.ON_SHIFT, found)
+        # Checked before the invite's state: a double tap on "Daftar" or a redelivered update
+        # with a single-use invite finds it used up by this very user, who is registered.
+        if (current is not None and current[0] == invite.desk_id
+                and current[1] == invite.role.value and current[2]):
+            return Redeemed(RedeemOutcome.ALREADY, found)
+        if found.state is not InviteState.VALID:
+            return Redeemed(RedeemOutcome.INVALID, found)
+        if current is not None and current[3]:
+            return Redeemed(RedeemOutcome.ON_SHIFT, found)
         cursor = await tx.execute(
             "UPDATE invites SET uses = uses + 1 WHERE id = ? AND uses < max_uses "
             "AND expires_at > ? AND revoked_at IS NULL",

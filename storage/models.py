@@ -61,6 +61,7 @@ class EndReason(StrEnum):
 
     MANUAL = "manual"
     PRESENCE_TIMEOUT = "presence_timeout"
+    DUTY_END = "duty_end"
     HANDOVER = "handover"
     ADMIN = "admin"
 

@@ -72,7 +72,8 @@ MIGRATIONS: list[list[str]] = [
             started_at    TEXT NOT NULL,
             ended_at      TEXT,
             end_reason    TEXT CHECK (end_reason IN
-                              ('manual', 'presence_timeout', 'handover', 'admin')),
+                              ('manual', 'presence_timeout', 'duty_end', 'handover',
+                               'admin')),
             latitude      REAL,
             longitude     REAL,
             distance_m    REAL NOT NULL,
@@ -87,5 +88,88 @@ MIGRATIONS: list[list[str]] = [
         "CREATE INDEX shifts_open_by_desk ON shifts(desk_id) WHERE ended_at IS NULL",
         "CREATE INDEX shifts_desk_time ON shifts(desk_id, started_at)",
         "CREATE INDEX shifts_member_time ON shifts(member_id, started_at)",
+    ],
+    # 2: duty rules, alerts, presence checks, group subscriptions, the outbox
+    [
+        # Exceptions to a desk's daily duty_hours: a weekday (1 = Monday … 7 = Sunday) or one
+        # local date. A date rule beats a weekday rule, which beats duty_hours.
+        """CREATE TABLE duty_rules (
+            id          INTEGER PRIMARY KEY,
+            desk_id     INTEGER NOT NULL REFERENCES desks(id),
+            day         TEXT NOT NULL,
+            duty_hours  TEXT NOT NULL,
+            min_staff   INTEGER CHECK (min_staff >= 0),
+            created_at  TEXT NOT NULL,
+            UNIQUE (desk_id, day),
+            CHECK (day GLOB '[1-7]' OR day GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]')
+        )""",
+        "CREATE INDEX shifts_desk_end ON shifts(desk_id, ended_at)",
+        # One alert per empty-desk episode. `level` is how far up the hierarchy it was last
+        # sent (0: the desk's own supervisors), `step` how many escalation steps it took;
+        # `next_escalation_at` is NULL once acknowledged, resolved, or out of steps.
+        """CREATE TABLE alerts (
+            id                 INTEGER PRIMARY KEY,
+            desk_id            INTEGER NOT NULL REFERENCES desks(id),
+            short_since        TEXT NOT NULL,
+            opened_at          TEXT NOT NULL,
+            level              INTEGER NOT NULL DEFAULT 0,
+            step               INTEGER NOT NULL DEFAULT 0,
+            next_escalation_at TEXT,
+            acked_by           INTEGER REFERENCES members(telegram_id),
+            acked_at           TEXT,
+            resolved_at        TEXT,
+            resolution         TEXT CHECK (resolution IN ('staffed', 'off_duty')),
+            last_member_id     INTEGER
+        )""",
+        "CREATE UNIQUE INDEX alerts_one_open ON alerts(desk_id) WHERE resolved_at IS NULL",
+        """CREATE INDEX alerts_escalation ON alerts(next_escalation_at)
+            WHERE next_escalation_at IS NOT NULL""",
+        "CREATE INDEX alerts_desk_time ON alerts(desk_id, opened_at)",
+        # "Masih bertugas?" questions: one open per shift.
+        """CREATE TABLE presence_checks (
+            id          INTEGER PRIMARY KEY,
+            shift_id    INTEGER NOT NULL REFERENCES shifts(id),
+            asked_at    TEXT NOT NULL,
+            answered_at TEXT,
+            expired_at  TEXT
+        )""",
+        """CREATE UNIQUE INDEX presence_one_open ON presence_checks(shift_id)
+            WHERE answered_at IS NULL AND expired_at IS NULL""",
+        # A group chat receiving the alerts (and later incidents and digests) of a scope.
+        """CREATE TABLE subscriptions (
+            chat_id     INTEGER PRIMARY KEY,
+            desk_id     INTEGER NOT NULL REFERENCES desks(id),
+            title       TEXT,
+            created_by  INTEGER,
+            active      INTEGER NOT NULL DEFAULT 1,
+            created_at  TEXT NOT NULL
+        )""",
+        "CREATE INDEX subscriptions_desk ON subscriptions(desk_id) WHERE active = 1",
+        # Intents written by the scheduler (in the transaction of the state change) and
+        # drained by the bot's sender. A row is sent when Telegram accepted it (sent_at and
+        # message_id set) or failed for good (failed_at, error).
+        """CREATE TABLE outbox (
+            id          INTEGER PRIMARY KEY,
+            chat_id     INTEGER NOT NULL,
+            kind        TEXT NOT NULL,
+            payload     TEXT NOT NULL,
+            created_at  TEXT NOT NULL,
+            not_before  TEXT NOT NULL,
+            attempts    INTEGER NOT NULL DEFAULT 0,
+            sent_at     TEXT,
+            message_id  INTEGER,
+            failed_at   TEXT,
+            error       TEXT
+        )""",
+        "CREATE INDEX outbox_pending ON outbox(id) WHERE sent_at IS NULL AND failed_at IS NULL",
+        "CREATE INDEX outbox_chat ON outbox(chat_id, id)",
+        # Which outbox messages carried which alert, so later edits (acknowledged, resolved)
+        # reach every message that announced it.
+        """CREATE TABLE alert_messages (
+            alert_id    INTEGER NOT NULL REFERENCES alerts(id),
+            outbox_id   INTEGER NOT NULL REFERENCES outbox(id),
+            PRIMARY KEY (alert_id, outbox_id)
+        )""",
+        "CREATE INDEX alert_messages_outbox ON alert_messages(outbox_id)",
     ],
 ]

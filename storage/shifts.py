@@ -124,3 +124,11 @@ async def purge_locations(db: Database, before: datetime) -> int:
             (to_db(before),),
         )
         return cursor.rowcount
+
+
+async def open_on_desk(db: Database, desk_id: int) -> list[Shift]:
+    """The open shifts of a desk, earliest first."""
+    rows = await db.fetchall(
+        f"SELECT {_COLUMNS} FROM shifts WHERE desk_id = ? AND ended_at IS NULL "
+        "ORDER BY started_at", (desk_id,))
+    return [Shift.from_row(row) for row in rows]

@@ -18,7 +18,17 @@ from telegram.ext import (
     filters,
 )
 
-from bot.handlers import checkin, common, errors, general, onboarding, status, supervisor
+from bot import render
+from bot.handlers import (
+    alerts,
+    checkin,
+    common,
+    errors,
+    general,
+    onboarding,
+    status,
+    supervisor,
+)
 
 NEW = filters.UpdateType.MESSAGE
 PRIVATE = filters.ChatType.PRIVATE
@@ -29,7 +39,9 @@ COMMANDS = [
     (("checkin",), checkin.checkin),
     (("checkout",), checkin.checkout),
     (("status",), status.status),
+    (("peringatan", "alerts"), alerts.open_alerts),
     (("undang", "invite"), supervisor.invite),
+    (("langganan", "subscribe"), alerts.subscribe),
     (("bahasa", "language"), general.language),
     (("batal", "cancel"), general.cancel),
     (("bantuan", "help"), general.help_command),
@@ -54,6 +66,10 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
                                          pattern=f"^{general.LANG_PREFIX}"))
     app.add_handler(CallbackQueryHandler(supervisor.invite_role_chosen,
                                          pattern=f"^{supervisor.INVITE_PREFIX}"))
+    app.add_handler(CallbackQueryHandler(alerts.acknowledge, pattern=f"^{render.ACK_PREFIX}"))
+    app.add_handler(CallbackQueryHandler(alerts.desk_view, pattern=f"^{render.DESK_PREFIX}"))
+    app.add_handler(CallbackQueryHandler(alerts.still_here,
+                                         pattern=f"^{render.PRESENCE_PREFIX}"))
     app.add_handler(CallbackQueryHandler(common.stale_button))
     # 4. Anything else new in a private chat (text, stickers, photos, unknown commands).
     app.add_handler(MessageHandler(NEW & PRIVATE, common.fallback))

@@ -19,6 +19,7 @@ from bot.handlers.access import Caller, identify
 from bot.handlers.common import edit_or_ignore, private_member, reply
 from bot.texts import fmt_distance, fmt_duration, fmt_seconds, fmt_time, t
 from storage import shifts as shifts_store
+from storage.desks import schedule_of
 from storage.duty import desk_state
 from storage.geo import LocationCheck, LocationFacts, Verdict, check_location
 from storage.models import Desk, EndReason, Shift, utcnow
@@ -176,10 +177,10 @@ async def checkout(update: Update, context: Ctx) -> None:
         await reply(update, t(caller.lang, "checkout.none"))
         return
     left = await shifts_store.open_count(db, shift.desk_id) - 1
-    state = desk_state(desk.duty_hours, desk.tz, desk.min_staff, left, now)
+    state = desk_state(await schedule_of(db, desk), desk.tz, left, now)
     if state.short:
         await reply(update, t(caller.lang, "checkout.confirm_empty", desk=desk.name, left=left,
-                              min=desk.min_staff),
+                              min=state.min_staff),
                     reply_markup=_checkout_keyboard(caller.lang, shift))
         return
     await reply(update, await _end(context, caller, desk, shift, now))

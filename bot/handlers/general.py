@@ -25,6 +25,7 @@ async def help_command(update: Update, context: Ctx) -> None:
         parts.append(t(caller.lang, "help.officer"))
     else:
         parts.append(t(caller.lang, "help.supervisor"))
+        parts.append(t(caller.lang, "help.alerts"))
     parts.append(t(caller.lang, "help.common"))
     await reply(update, "\n\n".join(parts))
 

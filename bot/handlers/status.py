@@ -9,6 +9,7 @@ from bot.handlers.common import private_member, reply
 from bot.texts import fmt_duration, fmt_time, t
 from storage import desks as desks_store
 from storage import shifts as shifts_store
+from storage.desks import schedule_of
 from storage.duty import desk_state
 from storage.models import utcnow
 
@@ -30,11 +31,11 @@ async def status(update: Update, context: Ctx) -> None:
         elif caller.is_officer:
             lines.append(t(lang, "status.off_shift"))
         open_now = await shifts_store.open_count(db, desk.id)
-        state = desk_state(desk.duty_hours, desk.tz, desk.min_staff, open_now, now)
+        state = desk_state(await schedule_of(db, desk), desk.tz, open_now, now)
         duty = (t(lang, "status.duty_on", until=fmt_time(state.span.end, desk.tz, now))
                 if state.span else t(lang, "status.duty_off"))
-        lines.append(t(lang, "status.desk", desk=desk.name, open=open_now, min=desk.min_staff,
-                       duty=duty))
+        lines.append(t(lang, "status.desk", desk=desk.name, open=open_now,
+                       min=state.min_staff if state.span else desk.min_staff, duty=duty))
     if caller.is_supervisor:
         summary = await desks_store.summarize(db, caller.scope_path, now)
         scope = desk.name if desk is not None and not caller.is_admin else t(lang, "status.all")

@@ -18,10 +18,17 @@ _ZONE_NAMES = {"Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB", "Asia/Makassar": 
                "Asia/Jayapura": "WIT"}
 
 
+class Markup(str):
+    """A value that is already safe HTML (built with escaping), inserted as is by :func:`t`."""
+
+    __slots__ = ()
+
+
 def t(lang: str, key: str, **values: object) -> str:
     """The text ``key`` in ``lang`` (falling back to Indonesian) with escaped values."""
     template = CATALOGS.get(lang, indonesian.TEXTS).get(key) or indonesian.TEXTS[key]
-    return template.format(**{k: html.escape(str(v), quote=False) for k, v in values.items()})
+    return template.format(**{k: v if isinstance(v, Markup) else html.escape(str(v), quote=False)
+                              for k, v in values.items()})
 
 
 def zone_name(tz: ZoneInfo) -> str:

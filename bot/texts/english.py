@@ -114,4 +114,60 @@ TEXTS: dict[str, str] = {
     "cmd.bahasa": "Change language",
     "cmd.batal": "Leave the current step",
     "cmd.bantuan": "List of commands",
+    "alert.title_one": "🚨 <b>Desk empty</b>",
+    "alert.title_many": "🚨 <b>{n} desks empty</b>",
+    "alert.line": "• <b>{desk}</b> ({code}) empty since {since} ({duration})",
+    "alert.last": "   Last on duty: {who}",
+    "alert.nobody_yet": "   Nobody has checked in today.",
+    "alert.escalated": "   ⬆️ Escalated: nobody has taken it yet.",
+    "alert.acked": "   ✔️ Taken by {who} at {time}",
+    "alert.resolved.staffed": "   ✅ Staffed again.",
+    "alert.resolved.off_duty": "   ✅ Duty hours are over.",
+    "alert.more": "…and {n} more desks: /alerts",
+    "alert.ack_button": "🙋 I'll handle it",
+    "alert.ack_button_desk": "🙋 {desk}",
+    "alert.view_button": "👁 View desk",
+    "resolved.title": "✅ <b>Alert over</b>",
+    "resolved.line": "• <b>{desk}</b>: empty for {duration}, {reason}.",
+    "resolved.staffed": "now staffed again",
+    "resolved.off_duty": "duty hours over",
+    "ack.done": "You are handling {desk}. Everyone who was alerted is told.",
+    "ack.already": "Already taken by {who}.",
+    "ack.resolved": "This alert is already over.",
+    "alerts.none": "No open alerts in your area. 👍",
+    "alerts.header": "<b>Open alerts: {n}</b>",
+    "desk.title": "🏢 <b>{desk}</b> ({code})",
+    "desk.duty_on": "On duty until {until}; officers {open}/{min}.",
+    "desk.duty_off": "Outside duty hours; officers {open}.",
+    "desk.officer": "• {who} since {since}",
+    "desk.alert": "🚨 Empty since {since}.",
+    "presence.ask": (
+        "❓ Still on duty at <b>{desk}</b>? Tap the button below within {timeout}; "
+        "without an answer your shift is closed."
+    ),
+    "presence.button": "✅ Still on duty",
+    "presence.thanks": "Thank you, your presence is recorded.",
+    "presence.stale": "This question is no longer valid.",
+    "shift_closed.presence_timeout": (
+        "⏹ Your shift at <b>{desk}</b> was closed at {time} for lack of an answer. "
+        "Type /checkin if you are still on duty."
+    ),
+    "shift_closed.duty_end": "⏹ Duty hours at <b>{desk}</b> are over; your shift closed at {time}.",
+    "subscribe.done": (
+        "🔔 This group now receives empty-desk alerts for <b>{scope}</b> "
+        "(later also incident reports and the daily digest). Stop with /subscribe off."
+    ),
+    "subscribe.off": "🔕 This group's subscription has ended.",
+    "subscribe.none": "This group has no subscription.",
+    "subscribe.groups_only": (
+        "Use this in a group: add the bot to the group, then type /subscribe "
+        "there."
+    ),
+    "help.alerts": (
+        "/alerts — empty-desk alerts in your area\n/subscribe — a group receives your "
+        "area's alerts"
+    ),
+    "cmd.peringatan": "Empty-desk alerts",
+    "cmd.langganan": "This group receives alerts",
+    "subscribe.usage": "Usage: /subscribe [desk code] or /subscribe off.",
 }

@@ -117,4 +117,60 @@ TEXTS: dict[str, str] = {
     "cmd.bahasa": "Ganti bahasa",
     "cmd.batal": "Batalkan langkah yang berjalan",
     "cmd.bantuan": "Daftar perintah",
+    "alert.title_one": "🚨 <b>Posko kosong</b>",
+    "alert.title_many": "🚨 <b>{n} posko kosong</b>",
+    "alert.line": "• <b>{desk}</b> ({code}) kosong sejak {since} ({duration})",
+    "alert.last": "   Terakhir bertugas: {who}",
+    "alert.nobody_yet": "   Belum ada yang check-in hari ini.",
+    "alert.escalated": "   ⬆️ Diteruskan ke atasan: belum ada yang menangani.",
+    "alert.acked": "   ✔️ Ditangani oleh {who} pukul {time}",
+    "alert.resolved.staffed": "   ✅ Sudah ada petugas lagi.",
+    "alert.resolved.off_duty": "   ✅ Jam tugas sudah selesai.",
+    "alert.more": "…dan {n} posko lain: /peringatan",
+    "alert.ack_button": "🙋 Saya tangani",
+    "alert.ack_button_desk": "🙋 {desk}",
+    "alert.view_button": "👁 Lihat posko",
+    "resolved.title": "✅ <b>Peringatan selesai</b>",
+    "resolved.line": "• <b>{desk}</b>: kosong {duration}, {reason}.",
+    "resolved.staffed": "sekarang sudah ada petugas",
+    "resolved.off_duty": "jam tugas selesai",
+    "ack.done": "Anda menangani {desk}. Semua penerima diberi tahu.",
+    "ack.already": "Sudah ditangani oleh {who}.",
+    "ack.resolved": "Peringatan ini sudah selesai.",
+    "alerts.none": "Tidak ada peringatan terbuka di wilayah Anda. 👍",
+    "alerts.header": "<b>Peringatan terbuka: {n}</b>",
+    "desk.title": "🏢 <b>{desk}</b> ({code})",
+    "desk.duty_on": "Jam tugas sampai {until}; petugas {open}/{min}.",
+    "desk.duty_off": "Di luar jam tugas; petugas {open}.",
+    "desk.officer": "• {who} sejak {since}",
+    "desk.alert": "🚨 Kosong sejak {since}.",
+    "presence.ask": (
+        "❓ Masih bertugas di posko <b>{desk}</b>? Tekan tombol di bawah dalam {timeout}; "
+        "tanpa jawaban, shift Anda ditutup."
+    ),
+    "presence.button": "✅ Masih bertugas",
+    "presence.thanks": "Terima kasih, kehadiran Anda tercatat.",
+    "presence.stale": "Pertanyaan ini sudah tidak berlaku.",
+    "shift_closed.presence_timeout": (
+        "⏹ Shift Anda di <b>{desk}</b> ditutup pukul {time} karena tidak ada jawaban. "
+        "Ketik /checkin bila masih bertugas."
+    ),
+    "shift_closed.duty_end": "⏹ Jam tugas <b>{desk}</b> selesai; shift Anda ditutup pukul {time}.",
+    "subscribe.done": (
+        "🔔 Grup ini sekarang menerima peringatan posko kosong untuk <b>{scope}</b> "
+        "(nanti juga laporan kejadian dan rekap harian). Hentikan dengan /langganan off."
+    ),
+    "subscribe.off": "🔕 Langganan grup ini dihentikan.",
+    "subscribe.none": "Grup ini tidak berlangganan.",
+    "subscribe.groups_only": (
+        "Perintah ini dipakai di grup: tambahkan bot ke grup, lalu ketik /langganan di "
+        "sana."
+    ),
+    "help.alerts": (
+        "/peringatan — peringatan posko kosong di wilayah Anda\n/langganan — grup "
+        "menerima peringatan wilayah Anda"
+    ),
+    "cmd.peringatan": "Peringatan posko kosong",
+    "cmd.langganan": "Grup ini menerima peringatan",
+    "subscribe.usage": "Pakai: /langganan [kode posko] atau /langganan off.",
 }

@@ -1,0 +1,102 @@
+"""Presence: nobody stays "present" by forgetting to check out.
+
+Algorithm of :func:`check_presence`, for every open shift:
+
+1. A pending question whose shift saw a fresh in-radius live location after it was asked is
+   answered by that location.
+2. A pending question older than ``timeout`` closes the shift as ``presence_timeout``.
+3. A shift still open after its desk's duty span ended closes as ``duty_end``.
+4. An officer on duty not seen (check-in, answer, live location) for ``every`` is asked
+   "Masih bertugas di posko?".
+
+Closing a shift may make the desk short; the empty-desk sweep that runs right after sees it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from storage import presence as presence_store
+from storage.db import Database
+from storage.duty import Schedule, current_span, last_end
+from storage.models import EndReason
+from storage.presence import OpenShift
+
+
+@dataclass(frozen=True, slots=True)
+class PresenceConfig:
+    """How often to ask, and how long an answer may take."""
+
+    every: timedelta
+    timeout: timedelta
+
+
+class Step(StrEnum):
+    """What to do with one open shift."""
+
+    ANSWERED_BY_LOCATION = "answered_by_location"
+    TIMEOUT = "timeout"
+    DUTY_END = "duty_end"
+    ASK = "ask"
+
+
+@lru_cache(maxsize=64)
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
+def decide(shift: OpenShift, now: datetime, config: PresenceConfig) -> Step | None:
+    """The one presence rule for a shift at ``now`` (pure; numbered steps above)."""
+    if shift.check_id is not None and shift.asked_at is not None:
+        if shift.last_seen_at > shift.asked_at:
+            return Step.ANSWERED_BY_LOCATION
+        if now - shift.asked_at >= config.timeout:
+            return Step.TIMEOUT
+        return None
+    schedule = Schedule(shift.duty_hours, shift.min_staff, shift.rules)
+    tz = _zone(shift.timezone)
+    if current_span(schedule, now, tz) is None:
+        ended = last_end(schedule, now, tz)
+        if ended is not None and ended > shift.started_at:
+            return Step.DUTY_END
+        return None
+    if now - shift.last_seen_at >= config.every:
+        return Step.ASK
+    return None
+
+
+@dataclass
+class PresenceReport:
+    """What one pass did."""
+
+    asked: int = 0
+    timed_out: int = 0
+    duty_ended: int = 0
+    answered_by_location: int = 0
+
+
+async def check_presence(db: Database, now: datetime, config: PresenceConfig) -> PresenceReport:
+    """Apply :func:`decide` to every open shift, all in one transaction."""
+    report = PresenceReport()
+    decided = [(shift, step) for shift in await presence_store.open_shifts(db)
+               if (step := decide(shift, now, config)) is not None]
+    if not decided:
+        return report
+    async with db.transaction() as tx:
+        for shift, step in decided:
+            if step is Step.ANSWERED_BY_LOCATION and shift.check_id is not None:
+                report.answered_by_location += await presence_store.settle_by_location(
+                    tx, shift.check_id, now)
+            elif step is Step.TIMEOUT:
+                report.timed_out += await presence_store.close(
+                    tx, shift, EndReason.PRESENCE_TIMEOUT, now)
+            elif step is Step.DUTY_END:
+                report.duty_ended += await presence_store.close(tx, shift, EndReason.DUTY_END,
+                                                                now)
+            elif step is Step.ASK:
+                report.asked += await presence_store.ask(tx, shift, now)
+    return report

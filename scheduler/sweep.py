@@ -1,0 +1,176 @@
+"""The empty-desk sweep: open, escalate and resolve alerts, and say so through the outbox.
+
+Algorithm of :func:`sweep` (run every ``POSKO_SWEEP_INTERVAL``; it keeps no state, so a run after
+downtime simply catches up):
+
+1. Read a snapshot of every desk that could be short or has an open alert (one query).
+2. Judge each desk with the pure rule :func:`judge`: open an alert when the desk has been short
+   for longer than the grace, resolve it when staffed again or off duty, escalate it when its
+   planned escalation time has passed and nobody has acknowledged it.
+3. Choose recipients: an opening goes to the nearest level (the desk itself, else its parent,
+   …) that has active supervisors, and to every group subscribed to a scope containing the
+   desk; an escalation goes to the next supervised level up; a resolution goes to everyone
+   who was told.
+4. In one transaction, apply every transition as a conditional write and queue one intent
+   per chat: all the alerts a chat gets in this sweep arrive as one message, not fifty.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from storage import alerts as alerts_store
+from storage import members as members_store
+from storage import subscriptions as subscriptions_store
+from storage.alerts import DeskSnapshot, Escalation, NewAlert
+from storage.db import Database
+from storage.desks import within
+from storage.duty import Schedule, desk_state
+
+
+@dataclass(frozen=True, slots=True)
+class SweepConfig:
+    """The tunables of the sweep."""
+
+    grace: timedelta
+    steps: tuple[timedelta, ...]
+
+
+class Action(StrEnum):
+    """What the sweep does with one desk."""
+
+    OPEN = "open"
+    ESCALATE = "escalate"
+    RESOLVE_STAFFED = "staffed"
+    RESOLVE_OFF_DUTY = "off_duty"
+
+
+@dataclass(frozen=True, slots=True)
+class Judgement:
+    """The action for a desk; ``short_since`` is set for openings."""
+
+    action: Action
+    short_since: datetime | None = None
+
+
+@lru_cache(maxsize=64)
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
+def judge(snap: DeskSnapshot, now: datetime, grace: timedelta) -> Judgement | None:
+    """The one rule for a desk's alert at ``now`` (pure; see the module docstring).
+
+    A desk is short since the later of its duty span's start and the last check-out there,
+    so a desk nobody came to at 08:00 is short from 08:00, and one left at 10:12 from 10:12.
+    """
+    schedule = Schedule(snap.duty_hours, snap.min_staff, snap.rules)
+    state = desk_state(schedule, _zone(snap.timezone), snap.open_shifts, now)
+    alert = snap.alert
+    if alert is None:
+        if state.span is None or not state.short:
+            return None
+        since = state.span.start
+        if snap.last_end is not None and snap.last_end > since:
+            since = snap.last_end
+        if now - since < grace:
+            return None
+        return Judgement(Action.OPEN, since)
+    if not state.short:
+        return Judgement(Action.RESOLVE_STAFFED if state.on_duty else Action.RESOLVE_OFF_DUTY)
+    if (not alert.acked and alert.next_escalation_at is not None
+            and alert.next_escalation_at <= now):
+        return Judgement(Action.ESCALATE)
+    return None
+
+
+def chain(path: str) -> list[int]:
+    """Desk ids from the desk itself up to the root (index = level)."""
+    return [int(part) for part in reversed(path.strip("/").split("/"))]
+
+
+def next_level(path: str, above: int, supervised: dict[int, list[int]]) -> int | None:
+    """The first level above ``above`` (-1: the desk itself) whose desk has supervisors."""
+    for level, desk_id in enumerate(chain(path)):
+        if level > above and supervised.get(desk_id):
+            return level
+    return None
+
+
+def planned(start: datetime, step: int, steps: tuple[timedelta, ...]) -> datetime | None:
+    """When step ``step`` (0-based) is due, counted from ``start``; None past the last step."""
+    return start + steps[step] if step < len(steps) else None
+
+
+@dataclass
+class SweepReport:
+    """What one sweep did."""
+
+    examined: int = 0
+    opened: int = 0
+    escalated: int = 0
+    resolved: int = 0
+    messages: int = 0
+    chats: set[int] = field(default_factory=set)
+
+
+async def sweep(db: Database, now: datetime, config: SweepConfig) -> SweepReport:
+    """Run the algorithm of the module docstring once."""
+    snaps = await alerts_store.snapshots(db)
+    report = SweepReport(examined=len(snaps))
+    judged = [(snap, verdict) for snap in snaps
+              if (verdict := judge(snap, now, config.grace)) is not None]
+    if not judged:
+        return report
+    needed = {desk_id for snap, verdict in judged if verdict.action in (Action.OPEN,
+                                                                         Action.ESCALATE)
+              for desk_id in chain(snap.path)}
+    supervised = await members_store.supervisors_of(db, sorted(needed))
+    groups = await subscriptions_store.active(db)
+    announce: dict[int, list[int]] = defaultdict(list)
+    resolved: dict[int, list[int]] = defaultdict(list)
+    async with db.transaction() as tx:
+        for snap, verdict in judged:
+            alert = snap.alert
+            if verdict.action is Action.OPEN and verdict.short_since is not None:
+                level = next_level(snap.path, -1, supervised)
+                alert_id = await alerts_store.open_alert(
+                    tx, NewAlert(snap.desk_id, verdict.short_since, level or 0,
+                                 planned(now, 0, config.steps)), now)
+                if alert_id is None:
+                    continue
+                report.opened += 1
+                desk_at = chain(snap.path)[level] if level is not None else None
+                for chat in supervised.get(desk_at, []) if desk_at is not None else []:
+                    announce[chat].append(alert_id)
+                for group in groups:
+                    if within(group.path, snap.path):
+                        announce[group.chat_id].append(alert_id)
+            elif verdict.action is Action.ESCALATE and alert is not None:
+                level = next_level(snap.path, alert.level, supervised)
+                base = alert.next_escalation_at or now
+                moved = await alerts_store.escalate(tx, Escalation(
+                    alert.id, alert.step, alert.level if level is None else level,
+                    planned(base, alert.step + 1, config.steps) if level is not None else None))
+                if not moved or level is None:
+                    continue
+                report.escalated += 1
+                for chat in supervised.get(chain(snap.path)[level], []):
+                    announce[chat].append(alert.id)
+            elif alert is not None:
+                chats = await alerts_store.resolve(tx, alert.id, verdict.action.value, now)
+                if chats is None:
+                    continue
+                report.resolved += 1
+                for chat in chats:
+                    resolved[chat].append(alert.id)
+        await alerts_store.announce(tx, announce, "alerts", now)
+        await alerts_store.announce(tx, resolved, "alerts_resolved", now)
+    report.messages = len(announce) + len(resolved)
+    report.chats = set(announce) | set(resolved)
+    return report

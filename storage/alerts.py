@@ -1,0 +1,251 @@
+"""Empty-desk alerts: the sweep's snapshot query, the alert transitions, acknowledgement.
+
+Every transition is a conditional UPDATE (or an INSERT guarded by the one-open-alert-per-desk
+index), and the outbox intents it causes are written in the same transaction.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+import aiosqlite
+
+from storage.db import Database
+from storage.desks import Rule, rules_for
+from storage.models import from_db, to_db
+from storage.outbox import Intent, enqueue
+
+
+@dataclass(frozen=True, slots=True)
+class OpenAlert:
+    """The unresolved alert of a desk."""
+
+    id: int
+    short_since: datetime
+    opened_at: datetime
+    level: int
+    step: int
+    next_escalation_at: datetime | None
+    acked: bool
+
+
+@dataclass(frozen=True, slots=True)
+class DeskSnapshot:
+    """What the sweep needs to know about one desk."""
+
+    desk_id: int
+    path: str
+    timezone: str
+    duty_hours: str
+    min_staff: int
+    rules: tuple[Rule, ...]
+    open_shifts: int
+    last_end: datetime | None
+    alert: OpenAlert | None
+
+
+_SNAPSHOT = """
+SELECT d.id, d.path, d.timezone, d.duty_hours, d.min_staff, coalesce(s.n, 0),
+       a.id, a.short_since, a.opened_at, a.level, a.step, a.next_escalation_at,
+       a.acked_at IS NOT NULL,
+       (SELECT max(ended_at) FROM shifts e WHERE e.desk_id = d.id) AS last_end,
+       EXISTS (SELECT 1 FROM duty_rules r WHERE r.desk_id = d.id) AS has_rules
+FROM desks d
+LEFT JOIN (SELECT desk_id, count(*) AS n FROM shifts WHERE ended_at IS NULL
+           GROUP BY desk_id) s ON s.desk_id = d.id
+LEFT JOIN alerts a ON a.desk_id = d.id AND a.resolved_at IS NULL
+WHERE coalesce(s.n, 0) < d.min_staff OR a.id IS NOT NULL
+   OR EXISTS (SELECT 1 FROM duty_rules r WHERE r.desk_id = d.id)
+"""
+
+
+async def snapshots(db: Database) -> list[DeskSnapshot]:
+    """Every desk that could be short or has an open alert, in one query.
+
+    A desk with enough open shifts for its daily ``min_staff``, no alert and no rules cannot
+    be short, so it is not even read: at national scale the sweep reads only the desks
+    that matter.
+    """
+    rows = await db.fetchall(_SNAPSHOT)
+    rules = await rules_for(db, [r[0] for r in rows if r[14]])
+    result = []
+    for r in rows:
+        alert = None
+        if r[6] is not None:
+            alert = OpenAlert(r[6], from_db(r[7]), from_db(r[8]), r[9], r[10],
+                              from_db(r[11]) if r[11] else None, bool(r[12]))
+        result.append(DeskSnapshot(r[0], r[1], r[2], r[3], r[4], rules.get(r[0], ()), r[5],
+                                   from_db(r[13]) if r[13] else None, alert))
+    return result
+
+
+@dataclass(frozen=True, slots=True)
+class NewAlert:
+    """An alert to open."""
+
+    desk_id: int
+    short_since: datetime
+    level: int
+    next_escalation_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Escalation:
+    """An alert to move up to ``level`` (from ``from_step``, a guard against double moves)."""
+
+    alert_id: int
+    from_step: int
+    level: int
+    next_escalation_at: datetime | None
+
+
+async def open_alert(tx: aiosqlite.Connection, new: NewAlert, now: datetime) -> int | None:
+    """Insert an alert; None if the desk already has an open one (the unique index)."""
+    try:
+        cursor = await tx.execute(
+            "INSERT INTO alerts (desk_id, short_since, opened_at, level, next_escalation_at, "
+            "last_member_id) VALUES (?, ?, ?, ?, ?, (SELECT member_id FROM shifts "
+            "WHERE desk_id = ? AND ended_at IS NOT NULL ORDER BY ended_at DESC LIMIT 1))",
+            (new.desk_id, to_db(new.short_since), to_db(now), new.level,
+             to_db(new.next_escalation_at) if new.next_escalation_at else None, new.desk_id),
+        )
+    except sqlite3.IntegrityError:
+        return None
+    return cursor.lastrowid
+
+
+async def escalate(tx: aiosqlite.Connection, move: Escalation) -> bool:
+    """Move an unacknowledged, unresolved alert one step up."""
+    cursor = await tx.execute(
+        "UPDATE alerts SET level = ?, step = step + 1, next_escalation_at = ? "
+        "WHERE id = ? AND step = ? AND acked_at IS NULL AND resolved_at IS NULL",
+        (move.level, to_db(move.next_escalation_at) if move.next_escalation_at else None,
+         move.alert_id, move.from_step),
+    )
+    return cursor.rowcount == 1
+
+
+async def resolve(tx: aiosqlite.Connection, alert_id: int, resolution: str,
+                  now: datetime) -> list[int] | None:
+    """Close an alert; returns the chats that were told about it (None if already closed)."""
+    cursor = await tx.execute(
+        "UPDATE alerts SET resolved_at = ?, resolution = ?, next_escalation_at = NULL "
+        "WHERE id = ? AND resolved_at IS NULL",
+        (to_db(now), resolution, alert_id),
+    )
+    if cursor.rowcount != 1:
+        return None
+    return await told(tx, alert_id)
+
+
+async def told(tx: aiosqlite.Connection, alert_id: int) -> list[int]:
+    """Chats that were sent (or are about to be sent) a message about the alert."""
+    cursor = await tx.execute(
+        "SELECT DISTINCT o.chat_id FROM alert_messages m JOIN outbox o ON o.id = m.outbox_id "
+        "WHERE m.alert_id = ? AND o.failed_at IS NULL ORDER BY o.chat_id", (alert_id,))
+    return [int(r[0]) for r in await cursor.fetchall()]
+
+
+async def announce(tx: aiosqlite.Connection, per_chat: dict[int, list[int]], kind: str,
+                   now: datetime) -> None:
+    """One intent per chat listing its alerts, each linked so later edits can find it."""
+    chats = sorted(per_chat)
+    ids = await enqueue(tx, [Intent(c, kind, {"alerts": sorted(set(per_chat[c]))})
+                             for c in chats], now)
+    links = [(alert_id, outbox_id) for chat, outbox_id in zip(chats, ids, strict=True)
+             for alert_id in set(per_chat[chat])]
+    if kind == "alerts":
+        await tx.executemany(
+            "INSERT OR IGNORE INTO alert_messages (alert_id, outbox_id) VALUES (?, ?)", links)
+
+
+class AckOutcome(StrEnum):
+    """Result of pressing *Saya tangani*."""
+
+    ACKED = "acked"
+    ALREADY = "already"
+    RESOLVED = "resolved"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class AlertView:
+    """An alert with its desk, for rendering and permission checks."""
+
+    id: int
+    desk_id: int
+    short_since: datetime
+    opened_at: datetime
+    level: int
+    acked_by: int | None
+    acked_at: datetime | None
+    resolved_at: datetime | None
+    resolution: str | None
+    last_member_id: int | None
+
+
+_VIEW = ("SELECT a.id, a.desk_id, a.short_since, a.opened_at, a.level, a.acked_by, a.acked_at, "
+         "a.resolved_at, a.resolution, a.last_member_id FROM alerts a")
+
+
+def _view(r: sqlite3.Row) -> AlertView:
+    return AlertView(r[0], r[1], from_db(r[2]), from_db(r[3]), r[4], r[5],
+                     from_db(r[6]) if r[6] else None, from_db(r[7]) if r[7] else None, r[8],
+                     r[9])
+
+
+async def get_many(db: Database, alert_ids: list[int]) -> list[AlertView]:
+    """Alerts by id, in the given order (unknown ids skipped)."""
+    if not alert_ids:
+        return []
+    rows = await db.fetchall(f"{_VIEW} WHERE a.id IN ({','.join('?' * len(alert_ids))})",
+                             alert_ids)
+    found = {r[0]: _view(r) for r in rows}
+    return [found[i] for i in alert_ids if i in found]
+
+
+async def open_in_scope(db: Database, scope: tuple[str, str] | None,
+                        limit: int = 50) -> list[AlertView]:
+    """Unresolved alerts of the desks in a path range (all when None), longest-empty first."""
+    sql = f"{_VIEW} JOIN desks d ON d.id = a.desk_id WHERE a.resolved_at IS NULL"
+    params: tuple[object, ...] = ()
+    if scope is not None:
+        sql += " AND d.path >= ? AND d.path < ?"
+        params = scope
+    return [_view(r) for r in await db.fetchall(f"{sql} ORDER BY a.short_since LIMIT ?",
+                                                (*params, limit))]
+
+
+async def open_for_desk(db: Database, desk_id: int) -> AlertView | None:
+    """The desk's unresolved alert, if any."""
+    row = await db.fetchone(f"{_VIEW} WHERE a.desk_id = ? AND a.resolved_at IS NULL",
+                            (desk_id,))
+    return _view(row) if row else None
+
+
+async def acknowledge(db: Database, alert_id: int, member_id: int,
+                      now: datetime) -> AckOutcome:
+    """Take an alert: stop its escalation and queue an edit of every message announcing it."""
+    async with db.transaction() as tx:
+        cursor = await tx.execute(
+            "UPDATE alerts SET acked_by = ?, acked_at = ?, next_escalation_at = NULL "
+            "WHERE id = ? AND acked_at IS NULL AND resolved_at IS NULL",
+            (member_id, to_db(now), alert_id),
+        )
+        if cursor.rowcount != 1:
+            cursor = await tx.execute(
+                "SELECT resolved_at IS NOT NULL FROM alerts WHERE id = ?", (alert_id,))
+            row = await cursor.fetchone()
+            if row is None:
+                return AckOutcome.UNKNOWN
+            return AckOutcome.RESOLVED if row[0] else AckOutcome.ALREADY
+        cursor = await tx.execute(
+            "SELECT o.id, o.chat_id FROM alert_messages m JOIN outbox o ON o.id = m.outbox_id "
+            "WHERE m.alert_id = ? AND o.failed_at IS NULL ORDER BY o.id", (alert_id,))
+        targets = list(await cursor.fetchall())
+        await enqueue(tx, [Intent(int(chat), "alert_update", {"target": int(target)})
+                           for target, chat in targets], now)
+    return AckOutcome.ACKED

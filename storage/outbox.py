@@ -1,0 +1,182 @@
+"""The outbox: message intents written with the state change that caused them, drained by a sender.
+
+A row is an intent (``kind`` + JSON ``payload``) for one chat. Writers call :func:`enqueue`
+inside their own transaction, so an intent exists exactly when its cause was committed. The
+sender takes :func:`due` rows, at most one per chat and in id order per chat, and settles each
+with one conditional UPDATE: sent (with Telegram's message id), retry later, or failed for good.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import aiosqlite
+
+from storage.db import Database
+from storage.models import from_db, to_db
+
+
+@dataclass(frozen=True, slots=True)
+class Intent:
+    """A message to produce for one chat."""
+
+    chat_id: int
+    kind: str
+    payload: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxRow:
+    """A pending intent as the sender sees it."""
+
+    id: int
+    chat_id: int
+    kind: str
+    payload: dict[str, Any]
+    attempts: int
+    created_at: datetime
+
+
+async def enqueue(tx: aiosqlite.Connection, intents: list[Intent], now: datetime) -> list[int]:
+    """Write intents inside the caller's transaction; return their ids in order."""
+    stamp = to_db(now)
+    ids = []
+    for intent in intents:
+        cursor = await tx.execute(
+            "INSERT INTO outbox (chat_id, kind, payload, created_at, not_before) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (intent.chat_id, intent.kind, json.dumps(intent.payload, separators=(",", ":")),
+             stamp, stamp),
+        )
+        assert cursor.lastrowid is not None
+        ids.append(cursor.lastrowid)
+    return ids
+
+
+async def due(db: Database, now: datetime, limit: int = 200,
+              exclude_chats: frozenset[int] = frozenset()) -> list[OutboxRow]:
+    """The oldest pending row of each chat whose time has come (id order, at most ``limit``).
+
+    Only a chat's *first* pending row is eligible, so a chat's messages go out in order even
+    when an earlier one waits for a retry.
+    """
+    rows = await db.fetchall(
+        "SELECT o.id, o.chat_id, o.kind, o.payload, o.attempts, o.created_at, o.not_before "
+        "FROM outbox o JOIN (SELECT chat_id, min(id) AS first FROM outbox "
+        "WHERE sent_at IS NULL AND failed_at IS NULL GROUP BY chat_id) f ON f.first = o.id "
+        "WHERE o.not_before <= ? ORDER BY o.id LIMIT ?",
+        (to_db(now), limit + len(exclude_chats)),
+    )
+    found = [
+        OutboxRow(r[0], r[1], r[2], json.loads(r[3]), r[4], from_db(r[5]))
+        for r in rows if r[1] not in exclude_chats
+    ]
+    return found[:limit]
+
+
+async def pending_count(db: Database) -> int:
+    """Rows not yet sent nor failed."""
+    return int(await db.fetchval(
+        "SELECT count(*) FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL"))
+
+
+async def next_due_at(db: Database) -> datetime | None:
+    """When the earliest pending row may be tried (None if nothing is pending).
+
+    Like :func:`due`, only each chat's first pending row counts: a row queued behind one that
+    waits for a retry cannot be tried before it, however old its own ``not_before``.
+    """
+    value = await db.fetchval(
+        "SELECT min(o.not_before) FROM outbox o JOIN (SELECT min(id) AS first FROM outbox "
+        "WHERE sent_at IS NULL AND failed_at IS NULL GROUP BY chat_id) f ON f.first = o.id")
+    return from_db(value) if value else None
+
+
+async def mark_sent(db: Database, row_id: int, message_id: int | None, now: datetime) -> bool:
+    """Telegram accepted the row; False if it was already settled."""
+    async with db.transaction() as tx:
+        cursor = await tx.execute(
+            "UPDATE outbox SET sent_at = ?, message_id = ?, attempts = attempts + 1 "
+            "WHERE id = ? AND sent_at IS NULL AND failed_at IS NULL",
+            (to_db(now), message_id, row_id),
+        )
+        return cursor.rowcount == 1
+
+
+async def retry_later(db: Database, row_id: int, not_before: datetime, error: str) -> None:
+    """A transient failure: count the attempt and wait until ``not_before``."""
+    async with db.transaction() as tx:
+        await tx.execute(
+            "UPDATE outbox SET attempts = attempts + 1, not_before = ?, error = ? "
+            "WHERE id = ? AND sent_at IS NULL AND failed_at IS NULL",
+            (to_db(not_before), error[:500], row_id),
+        )
+
+
+async def mark_failed(db: Database, row_id: int, error: str, now: datetime) -> None:
+    """A permanent failure (or nothing left to send): never retried."""
+    async with db.transaction() as tx:
+        await tx.execute(
+            "UPDATE outbox SET failed_at = ?, error = ?, attempts = attempts + 1 "
+            "WHERE id = ? AND sent_at IS NULL AND failed_at IS NULL",
+            (to_db(now), error[:500], row_id),
+        )
+
+
+async def deactivate_chat(db: Database, chat_id: int, error: str, now: datetime) -> int:
+    """The chat is gone for good (bot blocked, kicked, chat deleted).
+
+    The member or subscription behind it stops receiving, and every pending row for it
+    fails at once instead of being retried. Returns how many rows failed.
+    """
+    async with db.transaction() as tx:
+        await tx.execute("UPDATE members SET active = 0 WHERE telegram_id = ?", (chat_id,))
+        await tx.execute("UPDATE subscriptions SET active = 0 WHERE chat_id = ?", (chat_id,))
+        cursor = await tx.execute(
+            "UPDATE outbox SET failed_at = ?, error = ? "
+            "WHERE chat_id = ? AND sent_at IS NULL AND failed_at IS NULL",
+            (to_db(now), error[:500], chat_id),
+        )
+        return cursor.rowcount
+
+
+async def migrate_chat(db: Database, old_chat_id: int, new_chat_id: int) -> None:
+    """A group became a supergroup: its subscription and pending rows follow the new id."""
+    async with db.transaction() as tx:
+        await tx.execute(
+            "UPDATE subscriptions SET chat_id = ? WHERE chat_id = ? AND NOT EXISTS "
+            "(SELECT 1 FROM subscriptions WHERE chat_id = ?)",
+            (new_chat_id, old_chat_id, new_chat_id),
+        )
+        await tx.execute(
+            "UPDATE outbox SET chat_id = ? WHERE chat_id = ? AND sent_at IS NULL "
+            "AND failed_at IS NULL",
+            (new_chat_id, old_chat_id),
+        )
+
+
+async def sent_message(db: Database, row_id: int) -> tuple[int, int] | None:
+    """(chat_id, message_id) of a row Telegram accepted, else None."""
+    row = await db.fetchone(
+        "SELECT chat_id, message_id FROM outbox WHERE id = ? AND sent_at IS NOT NULL "
+        "AND message_id IS NOT NULL", (row_id,))
+    return (int(row[0]), int(row[1])) if row else None
+
+
+async def is_settled(db: Database, row_id: int) -> bool:
+    """Whether a row was sent or failed for good."""
+    value = await db.fetchval(
+        "SELECT sent_at IS NOT NULL OR failed_at IS NOT NULL FROM outbox WHERE id = ?",
+        (row_id,))
+    return bool(value)
+
+
+async def get_row(db: Database, row_id: int) -> OutboxRow | None:
+    """Any row by id, settled or not (to re-render an earlier message)."""
+    r = await db.fetchone(
+        "SELECT id, chat_id, kind, payload, attempts, created_at FROM outbox WHERE id = ?",
+        (row_id,))
+    return OutboxRow(r[0], r[1], r[2], json.loads(r[3]), r[4], from_db(r[5])) if r else None

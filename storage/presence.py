@@ -1,0 +1,111 @@
+"""Presence checks ("Masih bertugas di posko?") and the shift closings they lead to."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+import aiosqlite
+
+from storage.db import Database
+from storage.desks import Rule, rules_for
+from storage.models import EndReason, from_db, to_db
+from storage.outbox import Intent, enqueue
+
+
+@dataclass(frozen=True, slots=True)
+class OpenShift:
+    """An open shift with its desk's schedule and its pending question, if any."""
+
+    shift_id: int
+    member_id: int
+    started_at: datetime
+    last_seen_at: datetime
+    timezone: str
+    duty_hours: str
+    min_staff: int
+    rules: tuple[Rule, ...]
+    check_id: int | None
+    asked_at: datetime | None
+
+
+async def open_shifts(db: Database) -> list[OpenShift]:
+    """Every open shift, in one query (plus one for the desks that have duty rules)."""
+    rows = await db.fetchall(
+        "SELECT s.id, s.member_id, s.started_at, s.last_seen_at, d.timezone, d.duty_hours, "
+        "d.min_staff, d.id, c.id, c.asked_at, "
+        "EXISTS (SELECT 1 FROM duty_rules r WHERE r.desk_id = d.id) "
+        "FROM shifts s JOIN desks d ON d.id = s.desk_id "
+        "LEFT JOIN presence_checks c ON c.shift_id = s.id AND c.answered_at IS NULL "
+        "AND c.expired_at IS NULL WHERE s.ended_at IS NULL")
+    rules = await rules_for(db, sorted({r[7] for r in rows if r[10]}))
+    return [OpenShift(r[0], r[1], from_db(r[2]), from_db(r[3]), r[4], r[5], r[6],
+                      rules.get(r[7], ()), r[8], from_db(r[9]) if r[9] else None)
+            for r in rows]
+
+
+async def ask(tx: aiosqlite.Connection, shift: OpenShift, now: datetime) -> bool:
+    """Open a question for the shift and queue it to the officer."""
+    cursor = await tx.execute(
+        "INSERT OR IGNORE INTO presence_checks (shift_id, asked_at) VALUES (?, ?)",
+        (shift.shift_id, to_db(now)))
+    if cursor.rowcount != 1:
+        return False
+    await enqueue(tx, [Intent(shift.member_id, "presence_check",
+                              {"check": cursor.lastrowid, "shift": shift.shift_id})], now)
+    return True
+
+
+async def settle_by_location(tx: aiosqlite.Connection, check_id: int, now: datetime) -> bool:
+    """A fresh live location answered the question."""
+    cursor = await tx.execute(
+        "UPDATE presence_checks SET answered_at = ? WHERE id = ? AND answered_at IS NULL "
+        "AND expired_at IS NULL", (to_db(now), check_id))
+    return cursor.rowcount == 1
+
+
+async def close(tx: aiosqlite.Connection, shift: OpenShift, reason: EndReason,
+                now: datetime) -> bool:
+    """Close the shift (expiring its question) and tell the officer why."""
+    cursor = await tx.execute(
+        "UPDATE shifts SET ended_at = ?, end_reason = ? WHERE id = ? AND ended_at IS NULL",
+        (to_db(now), reason.value, shift.shift_id))
+    if cursor.rowcount != 1:
+        return False
+    await tx.execute(
+        "UPDATE presence_checks SET expired_at = ? WHERE shift_id = ? AND answered_at IS NULL "
+        "AND expired_at IS NULL", (to_db(now), shift.shift_id))
+    await enqueue(tx, [Intent(shift.member_id, "shift_closed",
+                              {"shift": shift.shift_id, "reason": reason.value})], now)
+    return True
+
+
+class AnswerOutcome(StrEnum):
+    """Result of pressing *Masih bertugas*."""
+
+    CONFIRMED = "confirmed"
+    STALE = "stale"  # answered, expired, or the shift is over
+    NOT_YOURS = "not_yours"
+
+
+async def answer(db: Database, check_id: int, member_id: int, now: datetime) -> AnswerOutcome:
+    """The officer confirms presence: the question is answered and presence refreshed."""
+    async with db.transaction() as tx:
+        cursor = await tx.execute(
+            "SELECT s.member_id FROM presence_checks c JOIN shifts s ON s.id = c.shift_id "
+            "WHERE c.id = ?", (check_id,))
+        row = await cursor.fetchone()
+        if row is None:
+            return AnswerOutcome.STALE
+        if row[0] != member_id:
+            return AnswerOutcome.NOT_YOURS
+        cursor = await tx.execute(
+            "UPDATE presence_checks SET answered_at = ? WHERE id = ? AND answered_at IS NULL "
+            "AND expired_at IS NULL", (to_db(now), check_id))
+        if cursor.rowcount != 1:
+            return AnswerOutcome.STALE
+        await tx.execute(
+            "UPDATE shifts SET last_seen_at = ? WHERE id = (SELECT shift_id FROM "
+            "presence_checks WHERE id = ?) AND ended_at IS NULL", (to_db(now), check_id))
+    return AnswerOutcome.CONFIRMED
