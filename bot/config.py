@@ -25,6 +25,15 @@ class ConfigError(Exception):
 
 def parse_duration(text: str) -> timedelta:
     """``90`` / ``15m`` / ``1h30m`` / ``7d`` / ``PT15M`` → timedelta; ValueError otherwise."""
+    try:
+        return _parse_duration(text)
+    except OverflowError:
+        # Beyond timedelta's range (or a number float() makes infinite): a typo that must end
+        # as a one-line ConfigError naming the key, not as a traceback at start-up.
+        raise ValueError(f"'{text}' is too long for a duration") from None
+
+
+def _parse_duration(text: str) -> timedelta:
     value = text.strip()
     if re.fullmatch(r"\d+(\.\d+)?", value):
         return timedelta(seconds=float(value))

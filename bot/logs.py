@@ -22,7 +22,15 @@ class RedactToken(logging.Filter):
         return _TOKEN.sub("<token>", text)
 
     def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
+        try:
+            message = record.getMessage()
+        except Exception:
+            # A mismatched format string would otherwise raise out of the logging call (the
+            # handler never gets to catch it) and logging's own error report prints the raw
+            # arguments: keep both, redacted, as plain text instead.
+            record.msg = self.redact(f"{record.msg} (bad logging arguments: {record.args!r})")
+            record.args = None
+            message = record.msg
         redacted = self.redact(message)
         if redacted != message:
             record.msg, record.args = redacted, None

@@ -51,12 +51,13 @@ def _zone(name: str) -> ZoneInfo:
 
 def decide(shift: OpenShift, now: datetime, config: PresenceConfig) -> Step | None:
     """The one presence rule for a shift at ``now`` (pure; numbered steps above)."""
-    if shift.check_id is not None and shift.asked_at is not None:
-        if shift.last_seen_at > shift.asked_at:
+    asked = shift.asked_at if shift.check_id is not None else None
+    if asked is not None:
+        if shift.last_seen_at > asked:
             return Step.ANSWERED_BY_LOCATION
-        if now - shift.asked_at >= config.timeout:
+        if now - asked >= config.timeout:
             return Step.TIMEOUT
-        return None
+        # A question still waiting does not keep the shift open past the end of duty.
     schedule = Schedule(shift.duty_hours, shift.min_staff, shift.rules)
     tz = _zone(shift.timezone)
     if current_span(schedule, now, tz) is None:
@@ -64,7 +65,7 @@ def decide(shift: OpenShift, now: datetime, config: PresenceConfig) -> Step | No
         if ended is not None and ended > shift.started_at:
             return Step.DUTY_END
         return None
-    if now - shift.last_seen_at >= config.every:
+    if asked is None and now - shift.last_seen_at >= config.every:
         return Step.ASK
     return None
 

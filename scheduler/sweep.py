@@ -135,42 +135,54 @@ async def sweep(db: Database, now: datetime, config: SweepConfig) -> SweepReport
     announce: dict[int, list[int]] = defaultdict(list)
     resolved: dict[int, list[int]] = defaultdict(list)
     async with db.transaction() as tx:
+        # The snapshot was read before the transaction: an officer or an acknowledgement may
+        # have changed an alert since. Decide on the alerts as they are now.
+        current = await alerts_store.open_states(tx)
+        opening: list[tuple[DeskSnapshot, int | None, NewAlert]] = []
+        moves: list[tuple[DeskSnapshot, int, Escalation]] = []
+        done: list[tuple[int, str]] = []
         for snap, verdict in judged:
-            alert = snap.alert
+            alert, now_alert = snap.alert, current.get(snap.desk_id)
             if verdict.action is Action.OPEN and verdict.short_since is not None:
-                level = next_level(snap.path, -1, supervised)
-                alert_id = await alerts_store.open_alert(
-                    tx, NewAlert(snap.desk_id, verdict.short_since, level or 0,
-                                 planned(now, 0, config.steps)), now)
-                if alert_id is None:
+                if now_alert is not None:
                     continue
-                report.opened += 1
-                desk_at = chain(snap.path)[level] if level is not None else None
-                for chat in supervised.get(desk_at, []) if desk_at is not None else []:
-                    announce[chat].append(alert_id)
-                for group in groups:
-                    if within(group.path, snap.path):
-                        announce[group.chat_id].append(alert_id)
-            elif verdict.action is Action.ESCALATE and alert is not None:
+                level = next_level(snap.path, -1, supervised)
+                opening.append((snap, level, NewAlert(snap.desk_id, verdict.short_since,
+                                                      level or 0, planned(now, 0, config.steps))))
+            elif alert is None or now_alert is None or now_alert.id != alert.id:
+                continue
+            elif verdict.action is Action.ESCALATE:
+                if now_alert.acked or now_alert.step != alert.step:
+                    continue
                 level = next_level(snap.path, alert.level, supervised)
                 base = alert.next_escalation_at or now
-                moved = await alerts_store.escalate(tx, Escalation(
+                moves.append((snap, -1 if level is None else level, Escalation(
                     alert.id, alert.step, alert.level if level is None else level,
-                    planned(base, alert.step + 1, config.steps) if level is not None else None))
-                if not moved or level is None:
-                    continue
-                report.escalated += 1
+                    planned(base, alert.step + 1, config.steps) if level is not None else None)))
+            else:
+                done.append((alert.id, verdict.action.value))
+        ids = await alerts_store.open_many(tx, [new for _, _, new in opening], now)
+        for (snap, level, _), alert_id in zip(opening, ids, strict=True):
+            if level is not None:
                 for chat in supervised.get(chain(snap.path)[level], []):
-                    announce[chat].append(alert.id)
-            elif alert is not None:
-                chats = await alerts_store.resolve(tx, alert.id, verdict.action.value, now)
-                if chats is None:
-                    continue
-                report.resolved += 1
-                for chat in chats:
-                    resolved[chat].append(alert.id)
+                    announce[chat].append(alert_id)
+            for group in groups:
+                if within(group.path, snap.path):
+                    announce[group.chat_id].append(alert_id)
+        await alerts_store.escalate_many(tx, [move for _, _, move in moves])
+        for snap, level, move in moves:
+            if level >= 0:
+                for chat in supervised.get(chain(snap.path)[level], []):
+                    announce[chat].append(move.alert_id)
+        told = await alerts_store.resolve_many(tx, done, now)
+        for alert_id, chats in told.items():
+            for chat in chats:
+                resolved[chat].append(alert_id)
         await alerts_store.announce(tx, announce, "alerts", now)
         await alerts_store.announce(tx, resolved, "alerts_resolved", now)
+    report.opened = len(ids)
+    report.escalated = sum(1 for _, level, _ in moves if level >= 0)
+    report.resolved = len(done)
     report.messages = len(announce) + len(resolved)
     report.chats = set(announce) | set(resolved)
     return report

@@ -6,6 +6,7 @@ index), and the outbox intents it causes are written in the same transaction.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
@@ -102,51 +103,71 @@ class Escalation:
     next_escalation_at: datetime | None
 
 
-async def open_alert(tx: aiosqlite.Connection, new: NewAlert, now: datetime) -> int | None:
-    """Insert an alert; None if the desk already has an open one (the unique index)."""
-    try:
-        cursor = await tx.execute(
-            "INSERT INTO alerts (desk_id, short_since, opened_at, level, next_escalation_at, "
-            "last_member_id) VALUES (?, ?, ?, ?, ?, (SELECT member_id FROM shifts "
-            "WHERE desk_id = ? AND ended_at IS NOT NULL ORDER BY ended_at DESC LIMIT 1))",
-            (new.desk_id, to_db(new.short_since), to_db(now), new.level,
-             to_db(new.next_escalation_at) if new.next_escalation_at else None, new.desk_id),
-        )
-    except sqlite3.IntegrityError:
-        return None
-    return cursor.lastrowid
+@dataclass(frozen=True, slots=True)
+class AlertState:
+    """An open alert as it stands inside the sweep's transaction."""
+
+    id: int
+    step: int
+    acked: bool
 
 
-async def escalate(tx: aiosqlite.Connection, move: Escalation) -> bool:
-    """Move an unacknowledged, unresolved alert one step up."""
+async def open_states(tx: aiosqlite.Connection) -> dict[int, AlertState]:
+    """Desk id -> its open alert, read inside the writing transaction (so it is current)."""
     cursor = await tx.execute(
+        "SELECT desk_id, id, step, acked_at IS NOT NULL FROM alerts WHERE resolved_at IS NULL")
+    return {r[0]: AlertState(r[1], r[2], bool(r[3])) for r in await cursor.fetchall()}
+
+
+async def open_many(tx: aiosqlite.Connection, new: list[NewAlert], now: datetime) -> list[int]:
+    """Insert alerts (the caller checked none is open for their desks); ids in order.
+
+    ``last_member_id`` records who was on duty last, so the alert can say whom to call.
+    """
+    if not new:
+        return []
+    cursor = await tx.execute("SELECT coalesce(max(id), 0) FROM alerts")
+    row = await cursor.fetchone()
+    first = int(row[0]) + 1 if row else 1
+    ids = list(range(first, first + len(new)))
+    stamp = to_db(now)
+    await tx.executemany(
+        "INSERT INTO alerts (id, desk_id, short_since, opened_at, level, next_escalation_at, "
+        "last_member_id) VALUES (?, ?, ?, ?, ?, ?, (SELECT member_id FROM shifts "
+        "WHERE desk_id = ? AND ended_at IS NOT NULL ORDER BY ended_at DESC LIMIT 1))",
+        [(alert_id, a.desk_id, to_db(a.short_since), stamp, a.level,
+          to_db(a.next_escalation_at) if a.next_escalation_at else None, a.desk_id)
+         for alert_id, a in zip(ids, new, strict=True)])
+    return ids
+
+
+async def escalate_many(tx: aiosqlite.Connection, moves: list[Escalation]) -> None:
+    """Move unacknowledged, unresolved alerts one step up (guarded by their current step)."""
+    await tx.executemany(
         "UPDATE alerts SET level = ?, step = step + 1, next_escalation_at = ? "
         "WHERE id = ? AND step = ? AND acked_at IS NULL AND resolved_at IS NULL",
-        (move.level, to_db(move.next_escalation_at) if move.next_escalation_at else None,
-         move.alert_id, move.from_step),
-    )
-    return cursor.rowcount == 1
+        [(m.level, to_db(m.next_escalation_at) if m.next_escalation_at else None, m.alert_id,
+          m.from_step) for m in moves])
 
 
-async def resolve(tx: aiosqlite.Connection, alert_id: int, resolution: str,
-                  now: datetime) -> list[int] | None:
-    """Close an alert; returns the chats that were told about it (None if already closed)."""
-    cursor = await tx.execute(
+async def resolve_many(tx: aiosqlite.Connection, done: list[tuple[int, str]],
+                       now: datetime) -> dict[int, list[int]]:
+    """Close alerts ``(id, resolution)``; returns, per alert, the chats that were told."""
+    if not done:
+        return {}
+    await tx.executemany(
         "UPDATE alerts SET resolved_at = ?, resolution = ?, next_escalation_at = NULL "
         "WHERE id = ? AND resolved_at IS NULL",
-        (to_db(now), resolution, alert_id),
-    )
-    if cursor.rowcount != 1:
-        return None
-    return await told(tx, alert_id)
-
-
-async def told(tx: aiosqlite.Connection, alert_id: int) -> list[int]:
-    """Chats that were sent (or are about to be sent) a message about the alert."""
+        [(to_db(now), resolution, alert_id) for alert_id, resolution in done])
     cursor = await tx.execute(
-        "SELECT DISTINCT o.chat_id FROM alert_messages m JOIN outbox o ON o.id = m.outbox_id "
-        "WHERE m.alert_id = ? AND o.failed_at IS NULL ORDER BY o.chat_id", (alert_id,))
-    return [int(r[0]) for r in await cursor.fetchall()]
+        "SELECT DISTINCT m.alert_id, o.chat_id FROM alert_messages m "
+        "JOIN outbox o ON o.id = m.outbox_id WHERE o.failed_at IS NULL "
+        "AND m.alert_id IN (SELECT value FROM json_each(?)) ORDER BY o.chat_id",
+        (json.dumps([alert_id for alert_id, _ in done]),))
+    told: dict[int, list[int]] = {alert_id: [] for alert_id, _ in done}
+    for alert_id, chat in await cursor.fetchall():
+        told[alert_id].append(chat)
+    return told
 
 
 async def announce(tx: aiosqlite.Connection, per_chat: dict[int, list[int]], kind: str,

@@ -114,7 +114,14 @@ class Database:
                 await self._writer.execute("ROLLBACK")
                 raise
             else:
-                await self._writer.execute("COMMIT")
+                try:
+                    await self._writer.execute("COMMIT")
+                except BaseException:
+                    # A failed COMMIT (a deferred constraint, a full disk) leaves the
+                    # transaction open, and every later BEGIN would fail: end it here.
+                    if self._writer.in_transaction:
+                        await self._writer.execute("ROLLBACK")
+                    raise
 
     async def fetchone(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
         """One row of a read-only query on committed data."""

@@ -14,8 +14,6 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
-_DB_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
-
 
 def utcnow() -> datetime:
     """The current time, aware, in UTC."""
@@ -26,12 +24,13 @@ def to_db(moment: datetime) -> str:
     """Stored form of an aware datetime (naive ones are a programming error)."""
     if moment.tzinfo is None:
         raise ValueError("naive datetime given to the store")
-    return moment.astimezone(UTC).strftime(_DB_FORMAT)
+    # isoformat with fixed microseconds is fixed width, so text order is time order.
+    return moment.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
 def from_db(text: str) -> datetime:
     """Aware UTC datetime from its stored form."""
-    return datetime.strptime(text, _DB_FORMAT).replace(tzinfo=UTC)
+    return datetime.fromisoformat(text)
 
 
 class Level(StrEnum):

@@ -41,18 +41,23 @@ class OutboxRow:
 
 
 async def enqueue(tx: aiosqlite.Connection, intents: list[Intent], now: datetime) -> list[int]:
-    """Write intents inside the caller's transaction; return their ids in order."""
+    """Write intents inside the caller's transaction; return their ids in order.
+
+    Ids are assigned here (the transaction holds SQLite's write lock, so ``max(id)`` cannot
+    move under us), which lets a sweep queue thousands of intents in one ``executemany``.
+    """
+    if not intents:
+        return []
+    cursor = await tx.execute("SELECT coalesce(max(id), 0) FROM outbox")
+    row = await cursor.fetchone()
+    first = int(row[0]) + 1 if row else 1
     stamp = to_db(now)
-    ids = []
-    for intent in intents:
-        cursor = await tx.execute(
-            "INSERT INTO outbox (chat_id, kind, payload, created_at, not_before) "
-            "VALUES (?, ?, ?, ?, ?)",
-            (intent.chat_id, intent.kind, json.dumps(intent.payload, separators=(",", ":")),
-             stamp, stamp),
-        )
-        assert cursor.lastrowid is not None
-        ids.append(cursor.lastrowid)
+    ids = list(range(first, first + len(intents)))
+    await tx.executemany(
+        "INSERT INTO outbox (id, chat_id, kind, payload, created_at, not_before) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        [(row_id, i.chat_id, i.kind, json.dumps(i.payload, separators=(",", ":")), stamp, stamp)
+         for row_id, i in zip(ids, intents, strict=True)])
     return ids
 
 

@@ -67,7 +67,17 @@ async def settle_by_location(tx: aiosqlite.Connection, check_id: int, now: datet
 
 async def close(tx: aiosqlite.Connection, shift: OpenShift, reason: EndReason,
                 now: datetime) -> bool:
-    """Close the shift (expiring its question) and tell the officer why."""
+    """Close the shift (expiring its question) and tell the officer why.
+
+    A timeout closes only while the question it is about is still unanswered: an answer that
+    arrived after the pass read its snapshot wins.
+    """
+    if reason is EndReason.PRESENCE_TIMEOUT:
+        cursor = await tx.execute(
+            "UPDATE presence_checks SET expired_at = ? WHERE id = ? AND answered_at IS NULL "
+            "AND expired_at IS NULL", (to_db(now), shift.check_id))
+        if cursor.rowcount != 1:
+            return False
     cursor = await tx.execute(
         "UPDATE shifts SET ended_at = ?, end_reason = ? WHERE id = ? AND ended_at IS NULL",
         (to_db(now), reason.value, shift.shift_id))
