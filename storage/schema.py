@@ -104,6 +104,7 @@ MIGRATIONS: list[list[str]] = [
             CHECK (day GLOB '[1-7]' OR day GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]')
         )""",
         "CREATE INDEX shifts_desk_end ON shifts(desk_id, ended_at)",
+        "CREATE INDEX shifts_update ON shifts(update_id) WHERE update_id IS NOT NULL",
         # One alert per empty-desk episode. `level` is how far up the hierarchy it was last
         # sent (0: the desk's own supervisors), `step` how many escalation steps it took;
         # `next_escalation_at` is NULL once acknowledged, resolved, or out of steps.

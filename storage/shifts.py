@@ -60,7 +60,17 @@ class Started:
 async def start(db: Database, *, member_id: int, desk_id: int, facts: LocationFacts,
                 check: LocationCheck, live_until: datetime | None, update_id: int | None,
                 now: datetime) -> Started:
-    """Open a shift unless one is open; the unique index settles races."""
+    """Open a shift unless one is open; the unique index settles races.
+
+    An update Telegram delivers again (the bot crashed before confirming it) finds the shift
+    it opened, even if that shift has ended since, and opens nothing.
+    """
+    if update_id is not None:
+        row = await db.fetchone(
+            f"SELECT {_COLUMNS} FROM shifts WHERE update_id = ? AND member_id = ?",
+            (update_id, member_id))
+        if row is not None:
+            return Started(StartOutcome.REPEATED, Shift.from_row(row))
     stamp = to_db(now)
     try:
         async with db.transaction() as tx:

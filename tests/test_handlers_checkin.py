@@ -179,3 +179,14 @@ async def test_shift_end_reason_enum_matches_schema(harness: Harness) -> None:
         async with harness.db.transaction() as tx:
             await tx.execute("UPDATE shifts SET end_reason = ? WHERE id = ?",
                              (reason.value, shift.id))
+
+
+async def test_redelivery_after_checkout_opens_nothing(harness: Harness) -> None:
+    desk = await _officer(harness, duty="-")
+    update = u.location(u.user(701), *_near(desk))
+    (first,) = await harness.send(update)
+    await harness.send(u.text(u.user(701), "/checkout"))
+    (again,) = await harness.send(update)  # e.g. redelivered after a crash
+    assert again.text == first.text  # the same receipt, not a new check-in
+    assert await harness.db.fetchval("SELECT count(*) FROM shifts") == 1
+    assert await shifts_store.open_shift(harness.db, 701) is None
