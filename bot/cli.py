@@ -106,12 +106,13 @@ async def _noop(db: Database) -> int:
     return 0
 
 
-def cmd_import_desks(args: argparse.Namespace, settings: Settings) -> int:
-    """Import desks; print what changed, or every bad line."""
-    from storage.importer import CsvImportError, import_desks, parse_desk_csv, read_csv_file
+def _import(args: argparse.Namespace, settings: Settings, parse: Callable[[str], Any],
+            apply: Callable[[Database, Any], Coroutine[Any, Any, str]]) -> int:
+    """Read and validate a CSV, then apply it; print the summary line or every bad line."""
+    from storage.importer import CsvImportError, read_csv_file
 
     try:
-        rows = parse_desk_csv(read_csv_file(args.file))
+        rows = parse(read_csv_file(args.file))
     except (OSError, UnicodeDecodeError) as exc:
         raise CliError(f"cannot read {args.file}: {exc}") from None
     except CsvImportError as exc:
@@ -119,37 +120,35 @@ def cmd_import_desks(args: argparse.Namespace, settings: Settings) -> int:
 
     async def work(db: Database) -> int:
         try:
-            result = await import_desks(db, rows, settings.timezone)
+            summary = await apply(db, rows)
         except CsvImportError as exc:
             return _report_bad_lines(args.file, exc.errors)
-        print(f"{len(rows)} desks in {args.file}: {result.inserted} new, {result.updated} "
-              f"updated, {result.unchanged} unchanged")
+        print(f"{len(rows)} rows in {args.file}: {summary}")
         return 0
 
     return _with_db(settings, work)
+
+
+def cmd_import_desks(args: argparse.Namespace, settings: Settings) -> int:
+    """Import desks; print what changed, or every bad line."""
+    from storage.importer import import_desks, parse_desk_csv
+
+    async def apply(db: Database, rows: Any) -> str:
+        result = await import_desks(db, rows, settings.timezone)
+        return f"{result.inserted} new, {result.updated} updated, {result.unchanged} unchanged"
+
+    return _import(args, settings, parse_desk_csv, apply)
 
 
 def cmd_import_schedule(args: argparse.Namespace, settings: Settings) -> int:
-    """Import duty rules; print how many desks got a rule, or every bad line."""
-    from storage.importer import CsvImportError, read_csv_file
+    """Import duty rules; print how many desk rules were set or removed."""
     from storage.schedule import import_rules, parse_schedule_csv
 
-    try:
-        rows = parse_schedule_csv(read_csv_file(args.file))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CliError(f"cannot read {args.file}: {exc}") from None
-    except CsvImportError as exc:
-        return _report_bad_lines(args.file, exc.errors)
+    async def apply(db: Database, rows: Any) -> str:
+        set_, deleted = await import_rules(db, rows)
+        return f"{set_} desk rules set, {deleted} removed"
 
-    async def work(db: Database) -> int:
-        try:
-            set_, deleted = await import_rules(db, rows)
-        except CsvImportError as exc:
-            return _report_bad_lines(args.file, exc.errors)
-        print(f"{len(rows)} rules in {args.file}: {set_} desk rules set, {deleted} removed")
-        return 0
-
-    return _with_db(settings, work)
+    return _import(args, settings, parse_schedule_csv, apply)
 
 
 def _report_bad_lines(path: Path, errors: list[tuple[int, str]]) -> int:

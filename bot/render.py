@@ -27,6 +27,7 @@ from storage.models import Desk, Member, utcnow
 from storage.outbox import OutboxRow
 
 MAX_LINES = 20  # desks listed in one message (Telegram allows 4096 characters)
+MAX_TEXT = 3900  # characters of those lines, leaving room for a title and the last line
 MAX_BUTTONS = 8
 ACK_PREFIX = "ack:"
 DESK_PREFIX = "desk:"
@@ -77,29 +78,41 @@ class Renderer:
         return found
 
     async def alert_lines(self, alerts: list[AlertView], lang: str, now: datetime) -> list[str]:
-        """One paragraph per alert: desk, since when, who was last there, its state."""
+        """One paragraph per alert: desk, since when, who was last there, its state.
+
+        At most ``MAX_LINES`` alerts and ``MAX_TEXT`` characters, so the message (with its
+        title) stays within Telegram's 4096; the rest are counted in a last line.
+        """
         desks = await self._desks(alerts)
-        lines = []
+        lines: list[str] = []
+        size = shown = 0
         for alert in alerts[:MAX_LINES]:
             desk = desks[alert.desk_id]
-            lines.append(t(lang, "alert.line", desk=desk.name, code=desk.code,
+            end = alert.resolved_at or now  # an alert that is over stays as long as it was
+            paragraph = [t(lang, "alert.line", desk=desk.name, code=desk.code,
                            since=fmt_time(alert.short_since, desk.tz, now),
-                           duration=fmt_duration(lang, now - alert.short_since)))
+                           duration=fmt_duration(lang, end - alert.short_since))]
             if alert.resolved_at is None:
                 last = (await members_store.get(self.db, alert.last_member_id)
                         if alert.last_member_id else None)
-                lines.append(t(lang, "alert.last", who=mention(last)) if last
-                             else t(lang, "alert.nobody_yet"))
+                paragraph.append(t(lang, "alert.last", who=mention(last)) if last
+                                 else t(lang, "alert.nobody_yet"))
             if alert.resolved_at is not None:
-                lines.append(t(lang, f"alert.resolved.{alert.resolution}"))
+                paragraph.append(t(lang, f"alert.resolved.{alert.resolution}"))
             elif alert.acked_at is not None and alert.acked_by is not None:
                 taker = await members_store.get(self.db, alert.acked_by)
-                lines.append(t(lang, "alert.acked", who=mention(taker),
-                               time=fmt_time(alert.acked_at, desk.tz, now)))
+                paragraph.append(t(lang, "alert.acked", who=mention(taker),
+                                   time=fmt_time(alert.acked_at, desk.tz, now)))
             elif alert.level > 0:
-                lines.append(t(lang, "alert.escalated"))
-        if len(alerts) > MAX_LINES:
-            lines.append(t(lang, "alert.more", n=len(alerts) - MAX_LINES))
+                paragraph.append(t(lang, "alert.escalated"))
+            length = sum(len(line) + 1 for line in paragraph)
+            if shown and size + length > MAX_TEXT:
+                break
+            lines.extend(paragraph)
+            size += length
+            shown += 1
+        if len(alerts) > shown:
+            lines.append(t(lang, "alert.more", n=len(alerts) - shown))
         return lines
 
     async def alert_keyboard(self, alerts: list[AlertView], lang: str
@@ -118,7 +131,9 @@ class Renderer:
             ]])
         desks = await self._desks(waiting)
         return InlineKeyboardMarkup([
-            [InlineKeyboardButton(t(lang, "alert.ack_button_desk", desk=desks[a.desk_id].name),
+            # Button texts are shown as they are, not parsed as HTML: the name goes in as is.
+            [InlineKeyboardButton(t(lang, "alert.ack_button_desk",
+                                    desk=Markup(desks[a.desk_id].name)),
                                   callback_data=f"{ACK_PREFIX}{a.id}"),
              InlineKeyboardButton("👁", callback_data=f"{DESK_PREFIX}{a.desk_id}")]
             for a in waiting[:MAX_BUTTONS]

@@ -17,12 +17,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
-from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 from storage import presence as presence_store
 from storage.db import Database
-from storage.duty import Schedule, current_span, last_end
+from storage.duty import Schedule, current_span, last_end, zone
 from storage.models import EndReason
 from storage.presence import OpenShift
 
@@ -44,10 +42,6 @@ class Step(StrEnum):
     ASK = "ask"
 
 
-@lru_cache(maxsize=64)
-def _zone(name: str) -> ZoneInfo:
-    return ZoneInfo(name)
-
 
 def decide(shift: OpenShift, now: datetime, config: PresenceConfig) -> Step | None:
     """The one presence rule for a shift at ``now`` (pure; numbered steps above)."""
@@ -59,7 +53,7 @@ def decide(shift: OpenShift, now: datetime, config: PresenceConfig) -> Step | No
             return Step.TIMEOUT
         # A question still waiting does not keep the shift open past the end of duty.
     schedule = Schedule(shift.duty_hours, shift.min_staff, shift.rules)
-    tz = _zone(shift.timezone)
+    tz = zone(shift.timezone)
     if current_span(schedule, now, tz) is None:
         ended = last_end(schedule, now, tz)
         if ended is not None and ended > shift.started_at:

@@ -21,8 +21,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
-from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 from storage import alerts as alerts_store
 from storage import members as members_store
@@ -30,7 +28,7 @@ from storage import subscriptions as subscriptions_store
 from storage.alerts import DeskSnapshot, Escalation, NewAlert
 from storage.db import Database
 from storage.desks import within
-from storage.duty import Schedule, desk_state
+from storage.duty import Schedule, desk_state, zone
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,10 +56,6 @@ class Judgement:
     short_since: datetime | None = None
 
 
-@lru_cache(maxsize=64)
-def _zone(name: str) -> ZoneInfo:
-    return ZoneInfo(name)
-
 
 def judge(snap: DeskSnapshot, now: datetime, grace: timedelta) -> Judgement | None:
     """The one rule for a desk's alert at ``now`` (pure; see the module docstring).
@@ -70,7 +64,7 @@ def judge(snap: DeskSnapshot, now: datetime, grace: timedelta) -> Judgement | No
     so a desk nobody came to at 08:00 is short from 08:00, and one left at 10:12 from 10:12.
     """
     schedule = Schedule(snap.duty_hours, snap.min_staff, snap.rules)
-    state = desk_state(schedule, _zone(snap.timezone), snap.open_shifts, now)
+    state = desk_state(schedule, zone(snap.timezone), snap.open_shifts, now)
     alert = snap.alert
     if alert is None:
         if state.span is None or not state.short:

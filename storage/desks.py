@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 from storage.db import Database
 from storage.duty import Schedule, desk_state, on_duty, parse_duty_hours
@@ -95,10 +93,6 @@ class ScopeSummary:
     staffed: int = 0
 
 
-@lru_cache(maxsize=64)
-def _zone(name: str) -> ZoneInfo:
-    return ZoneInfo(name)
-
 
 async def summarize(db: Database, scope_path: str | None, moment: datetime) -> ScopeSummary:
     """How many desks of a scope are on duty, short of staff, and staffed at all.
@@ -123,7 +117,7 @@ async def summarize(db: Database, scope_path: str | None, moment: datetime) -> S
             "GROUP BY d.timezone, d.duty_hours", params):
         total += count_
         staffed += with_staff
-        if on_duty(parse_duty_hours(duty_hours), moment, _zone(zone)):
+        if on_duty(parse_duty_hours(duty_hours), moment, zone(zone)):
             duty += count_
             short += short_if_on
     special = await db.fetchall(
@@ -132,7 +126,7 @@ async def summarize(db: Database, scope_path: str | None, moment: datetime) -> S
     rules = await rules_for(db, [row[0] for row in special])
     for desk_id, zone, duty_hours, min_staff, open_shifts in special:
         schedule = Schedule(duty_hours, min_staff, rules.get(desk_id, ()))
-        state = desk_state(schedule, _zone(zone), open_shifts, moment)
+        state = desk_state(schedule, zone(zone), open_shifts, moment)
         total += 1
         staffed += open_shifts > 0
         duty += state.on_duty

@@ -19,6 +19,12 @@ DAY_MIN = 24 * 60
 _WINDOW = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
 
 
+@lru_cache(maxsize=128)
+def zone(name: str) -> ZoneInfo:
+    """The IANA zone ``name`` (cached: sweeps look up the same few zones for 91k desks)."""
+    return ZoneInfo(name)
+
+
 @dataclass(frozen=True, slots=True, order=True)
 class Window:
     """Minutes after local midnight; ``end`` may exceed a day when the window crosses midnight."""

@@ -8,6 +8,7 @@ import csv
 import io
 import re
 import signal
+import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -83,6 +84,19 @@ async def _setup(stub: StubBotAPI, tmp_path: Path) -> tuple[BotProcess, dict[str
     return bot, users, where
 
 
+async def _recorded_as_sent(db_file: Path, chat: int, timeout: float = 10) -> None:
+    """Wait until the bot's database says a message to ``chat`` was accepted by Telegram."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        with sqlite3.connect(f"file:{db_file}?mode=ro", uri=True) as conn:
+            sent = conn.execute("SELECT count(*) FROM outbox WHERE chat_id = ? AND sent_at IS "
+                                "NOT NULL", (chat,)).fetchone()[0]
+        if sent:
+            return
+        assert asyncio.get_running_loop().time() < deadline, "delivery never recorded"
+        await asyncio.sleep(0.05)
+
+
 def _alerts(stub: StubBotAPI, chat: int) -> list[SentMessage]:
     return [m for m in stub.sent(chat) if "Posko kosong" in (m.text or "")]
 
@@ -124,6 +138,10 @@ async def test_killed_between_alert_and_escalation(stub: StubBotAPI, tmp_path: P
     bot, users, where = await _setup(stub, tmp_path)
     try:
         await stub.wait_for_message(LURAH, contains="Posko kosong", timeout=15)
+        # Kill once the bot has recorded the delivery. (Killed between Telegram's "ok" and
+        # that commit, the bot would send the alert again after the restart: the Bot API has
+        # no idempotency key, so that one window is at-least-once, as the README says.)
+        await _recorded_as_sent(tmp_path / "posko.db", LURAH)
         assert await bot.stop(signal.SIGKILL) == -signal.SIGKILL
         await asyncio.sleep(5)  # the escalation falls due while the bot is down
         assert _alerts(stub, CAMAT) == []

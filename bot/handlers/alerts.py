@@ -8,7 +8,7 @@ from telegram.constants import ChatType
 
 from bot.context import Ctx
 from bot.handlers.access import Caller, identify
-from bot.handlers.common import edit_or_ignore, private_member, reply
+from bot.handlers.common import edit_or_ignore, private_supervisor, reply
 from bot.render import ACK_PREFIX, DESK_PREFIX, PRESENCE_PREFIX, Renderer, mention
 from bot.texts import fmt_time, t
 from storage import alerts as alerts_store
@@ -43,10 +43,12 @@ async def acknowledge(update: Update, context: Ctx) -> None:
     db = context.bot_data.db
     alert_id = _id(query.data, ACK_PREFIX)
     found = await alerts_store.get_many(db, [alert_id]) if alert_id else []
-    desk = await _desk_in_scope(caller, context, found[0].desk_id if found else None)
-    if not found or desk is None or caller.member is None:
-        await query.answer(t(caller.lang, "out_of_scope" if found else "button.stale",
-                             code=desk.code if desk else "?"), show_alert=bool(found))
+    desk = await desks_store.get(db, found[0].desk_id) if found else None
+    if desk is None:
+        await query.answer(t(caller.lang, "button.stale"))
+        return
+    if caller.member is None or not caller.can_oversee(desk):
+        await query.answer(t(caller.lang, "out_of_scope", code=desk.code), show_alert=True)
         return
     outcome = await alerts_store.acknowledge(db, found[0].id, caller.user_id, utcnow())
     if outcome is AckOutcome.ACKED:
@@ -93,11 +95,8 @@ async def desk_view(update: Update, context: Ctx) -> None:
 
 async def open_alerts(update: Update, context: Ctx) -> None:
     """``/peringatan``: open alerts in the caller's scope, each with its buttons."""
-    caller = await private_member(update, context)
+    caller = await private_supervisor(update, context)
     if caller is None:
-        return
-    if not caller.is_supervisor:
-        await reply(update, t(caller.lang, "supervisors_only"))
         return
     db = context.bot_data.db
     scope = path_range(caller.scope_path) if caller.scope_path is not None else None

@@ -45,6 +45,15 @@ async def private_member(update: Update, context: Ctx) -> Caller | None:
     return caller
 
 
+async def private_supervisor(update: Update, context: Ctx) -> Caller | None:
+    """Like :func:`private_member`, for commands only supervisors and admins may use."""
+    caller = await private_member(update, context)
+    if caller is not None and not caller.is_supervisor:
+        await reply(update, t(caller.lang, "supervisors_only"))
+        return None
+    return caller
+
+
 async def edit_or_ignore(query: CallbackQuery, text: str, **kwargs: Any) -> None:
     """Edit the message of a button; "message is not modified" is not an error."""
     try:

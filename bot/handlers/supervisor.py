@@ -6,7 +6,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOpti
 
 from bot.context import Ctx
 from bot.handlers.access import Caller, identify
-from bot.handlers.common import edit_or_ignore, private_member, reply
+from bot.handlers.common import edit_or_ignore, private_supervisor, reply
 from bot.texts import fmt_datetime, t
 from storage import desks as desks_store
 from storage import invites as invites_store
@@ -40,11 +40,8 @@ async def _target(update: Update, context: Ctx, caller: Caller, code: str | None
 
 async def invite(update: Update, context: Ctx) -> None:
     """``/undang [code] [uses]``: choose the role of an invite into the caller's scope."""
-    caller = await private_member(update, context)
+    caller = await private_supervisor(update, context)
     if caller is None:
-        return
-    if not caller.is_supervisor:
-        await reply(update, t(caller.lang, "supervisors_only"))
         return
     args = list(context.args or [])
     uses = 1
