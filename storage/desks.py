@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from storage.db import Database
-from storage.duty import Schedule, desk_state, on_duty, parse_duty_hours
+from storage.duty import Schedule, desk_state, on_duty, parse_duty_hours, zone
 from storage.models import Desk
 
 Rule = tuple[str, str, int | None]  # (day key, duty_hours, min_staff)
@@ -111,22 +111,22 @@ async def summarize(db: Database, scope_path: str | None, moment: datetime) -> S
                    "GROUP BY desk_id) s ON s.desk_id = d.id")
     has_rules = "EXISTS (SELECT 1 FROM duty_rules r WHERE r.desk_id = d.id)"
     total = duty = short = staffed = 0
-    for zone, duty_hours, count_, short_if_on, with_staff in await db.fetchall(
+    for zone_name, duty_hours, count_, short_if_on, with_staff in await db.fetchall(
             "SELECT d.timezone, d.duty_hours, count(*), sum(coalesce(s.n, 0) < d.min_staff), "
             f"sum(coalesce(s.n, 0) > 0) FROM desks d {open_counts} WHERE NOT {has_rules}{where} "
             "GROUP BY d.timezone, d.duty_hours", params):
         total += count_
         staffed += with_staff
-        if on_duty(parse_duty_hours(duty_hours), moment, zone(zone)):
+        if on_duty(parse_duty_hours(duty_hours), moment, zone(zone_name)):
             duty += count_
             short += short_if_on
     special = await db.fetchall(
         f"SELECT d.id, d.timezone, d.duty_hours, d.min_staff, coalesce(s.n, 0) FROM desks d "
         f"{open_counts} WHERE {has_rules}{where}", params)
     rules = await rules_for(db, [row[0] for row in special])
-    for desk_id, zone, duty_hours, min_staff, open_shifts in special:
+    for desk_id, zone_name, duty_hours, min_staff, open_shifts in special:
         schedule = Schedule(duty_hours, min_staff, rules.get(desk_id, ()))
-        state = desk_state(schedule, zone(zone), open_shifts, moment)
+        state = desk_state(schedule, zone(zone_name), open_shifts, moment)
         total += 1
         staffed += open_shifts > 0
         duty += state.on_duty

@@ -84,9 +84,9 @@ async def _setup(stub: StubBotAPI, tmp_path: Path) -> tuple[BotProcess, dict[str
     return bot, users, where
 
 
-async def _recorded_as_sent(db_file: Path, chat: int, timeout: float = 10) -> None:
+async def _recorded_as_sent(db_file: Path, chat: int, wait_s: float = 10) -> None:
     """Wait until the bot's database says a message to ``chat`` was accepted by Telegram."""
-    deadline = asyncio.get_running_loop().time() + timeout
+    deadline = asyncio.get_running_loop().time() + wait_s
     while True:
         with sqlite3.connect(f"file:{db_file}?mode=ro", uri=True) as conn:
             sent = conn.execute("SELECT count(*) FROM outbox WHERE chat_id = ? AND sent_at IS "
