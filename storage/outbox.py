@@ -156,6 +156,9 @@ async def migrate_chat(db: Database, old_chat_id: int, new_chat_id: int) -> None
             "(SELECT 1 FROM subscriptions WHERE chat_id = ?)",
             (new_chat_id, old_chat_id, new_chat_id),
         )
+        # The new id was already subscribed (someone ran /langganan there): the old row is
+        # obsolete rather than a second subscription that would migrate on every send.
+        await tx.execute("UPDATE subscriptions SET active = 0 WHERE chat_id = ?", (old_chat_id,))
         await tx.execute(
             "UPDATE outbox SET chat_id = ? WHERE chat_id = ? AND sent_at IS NULL "
             "AND failed_at IS NULL",
