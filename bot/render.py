@@ -14,6 +14,7 @@ from datetime import datetime
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.config import Settings
+from bot.render_incidents import IncidentRenderer
 from bot.sender import Rendered
 from bot.texts import Markup, fmt_duration, fmt_time, t
 from storage import alerts as alerts_store
@@ -48,12 +49,17 @@ class Renderer:
     def __init__(self, db: Database, settings: Settings) -> None:
         self.db = db
         self.settings = settings
+        incidents = IncidentRenderer(db)
         self._kinds: dict[str, Callable[[OutboxRow, str], Awaitable[Rendered | None]]] = {
             "alerts": self._alerts,
             "alert_update": self._update,
             "alerts_resolved": self._resolved,
             "presence_check": self._presence_check,
             "shift_closed": self._shift_closed,
+            "incident": incidents.routed,
+            "incident_media": incidents.media,
+            "incident_update": incidents.update,
+            "incident_status": incidents.status,
         }
 
     async def __call__(self, row: OutboxRow) -> Rendered | None:

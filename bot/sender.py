@@ -50,7 +50,13 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import telegram
-from telegram import InlineKeyboardMarkup, Message
+from telegram import (
+    InlineKeyboardMarkup,
+    InputMediaDocument,
+    InputMediaPhoto,
+    InputMediaVideo,
+    Message,
+)
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
 
@@ -76,9 +82,14 @@ class Rendered:
     text: str  # HTML
     reply_markup: InlineKeyboardMarkup | None = None
     edit: tuple[int, int] | None = None  # (chat_id, message_id) to edit instead of sending
+    # (kind, file_id) attachments: sent as one photo/video/document with ``text`` as its
+    # caption, or as an album (caption on the first item); no keyboard on those.
+    media: tuple[tuple[str, str], ...] = ()
 
 
 Renderer = Callable[[OutboxRow], Awaitable[Rendered | None]]
+_INPUT_MEDIA: dict[str, type[InputMediaPhoto | InputMediaVideo | InputMediaDocument]] = {
+    "photo": InputMediaPhoto, "video": InputMediaVideo, "document": InputMediaDocument}
 
 
 class Sender:
@@ -284,6 +295,8 @@ class Sender:
 
     async def _call(self, chat_id: int, rendered: Rendered) -> int | None:
         text, markup, html = rendered.text, rendered.reply_markup, ParseMode.HTML
+        if rendered.media:
+            return await self._send_media(chat_id, rendered)
         if rendered.edit is None:
             sent = await self.bot.send_message(chat_id, text, parse_mode=html,
                                                reply_markup=markup)
@@ -292,6 +305,27 @@ class Sender:
         edited = await self.bot.edit_message_text(text, edit_chat, edit_id, parse_mode=html,
                                                   reply_markup=markup)
         return edited.message_id if isinstance(edited, Message) else edit_id
+
+    async def _send_media(self, chat_id: int, rendered: Rendered) -> int:
+        html = ParseMode.HTML
+        if len(rendered.media) == 1:
+            kind, file_id = rendered.media[0]
+            caption = rendered.text
+            if kind == "photo":
+                message = await self.bot.send_photo(chat_id, file_id, caption=caption,
+                                                    parse_mode=html)
+            elif kind == "video":
+                message = await self.bot.send_video(chat_id, file_id, caption=caption,
+                                                    parse_mode=html)
+            else:
+                message = await self.bot.send_document(chat_id, file_id, caption=caption,
+                                                       parse_mode=html)
+            return message.message_id
+        items = [_INPUT_MEDIA.get(kind, InputMediaDocument)(
+                     file_id, caption=rendered.text if i == 0 else None, parse_mode=html)
+                 for i, (kind, file_id) in enumerate(rendered.media)]
+        messages = await self.bot.send_media_group(chat_id, items)
+        return messages[0].message_id
 
     async def _mark_sent(self, row: OutboxRow, message_id: int | None) -> None:
         if await outbox.mark_sent(self.db, row.id, message_id, utcnow()):

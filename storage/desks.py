@@ -45,6 +45,11 @@ def within(scope_path: str, path: str) -> bool:
     return path.startswith(scope_path)
 
 
+def chain(path: str) -> list[int]:
+    """Desk ids from a desk (by its path) up to its root: index 0 is the desk itself."""
+    return [int(part) for part in reversed(path.strip("/").split("/"))]
+
+
 def path_range(scope_path: str) -> tuple[str, str]:
     """Half-open text range ``[lo, hi)`` holding exactly the paths under ``scope_path``.
 

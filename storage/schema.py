@@ -173,4 +173,77 @@ MIGRATIONS: list[list[str]] = [
         )""",
         "CREATE INDEX alert_messages_outbox ON alert_messages(outbox_id)",
     ],
+    # 3: incident reports, their drafts, media, history and follow-up
+    [
+        # A /lapor draft: one per member, a guided flow whose state lives here so it survives
+        # a restart. AUTOINCREMENT: a new draft never reuses an old id, so buttons of an
+        # older draft are recognisably stale.
+        """CREATE TABLE incident_drafts (
+            id          INTEGER PRIMARY KEY AUTOINCREMENT,
+            member_id   INTEGER NOT NULL UNIQUE REFERENCES members(telegram_id),
+            desk_id     INTEGER NOT NULL REFERENCES desks(id),
+            step        TEXT NOT NULL,
+            category    TEXT,
+            severity    TEXT,
+            description TEXT,
+            latitude    REAL,
+            longitude   REAL,
+            media       TEXT NOT NULL DEFAULT '[]',
+            tps         TEXT,
+            created_at  TEXT NOT NULL,
+            updated_at  TEXT NOT NULL
+        )""",
+        """CREATE TABLE incidents (
+            id           INTEGER PRIMARY KEY,
+            ref          TEXT NOT NULL UNIQUE,
+            desk_id      INTEGER NOT NULL REFERENCES desks(id),
+            seq          INTEGER NOT NULL,
+            draft_id     INTEGER NOT NULL UNIQUE,
+            reporter_id  INTEGER NOT NULL REFERENCES members(telegram_id),
+            category     TEXT NOT NULL,
+            severity     TEXT NOT NULL CHECK (severity IN ('info', 'sedang', 'tinggi',
+                                                          'kritis')),
+            description  TEXT NOT NULL,
+            latitude     REAL,
+            longitude    REAL,
+            tps          TEXT,
+            status       TEXT NOT NULL DEFAULT 'baru' CHECK (status IN ('baru', 'ditangani',
+                                                                       'selesai')),
+            handler_id   INTEGER REFERENCES members(telegram_id),
+            closing_note TEXT,
+            created_at   TEXT NOT NULL,
+            updated_at   TEXT NOT NULL,
+            UNIQUE (desk_id, seq)
+        )""",
+        "CREATE INDEX incidents_open ON incidents(status, created_at)",
+        "CREATE INDEX incidents_desk_time ON incidents(desk_id, created_at)",
+        """CREATE TABLE incident_media (
+            incident_id INTEGER NOT NULL REFERENCES incidents(id),
+            position    INTEGER NOT NULL,
+            kind        TEXT NOT NULL CHECK (kind IN ('photo', 'video', 'document')),
+            file_id     TEXT NOT NULL,
+            PRIMARY KEY (incident_id, position)
+        )""",
+        """CREATE TABLE incident_history (
+            id          INTEGER PRIMARY KEY,
+            incident_id INTEGER NOT NULL REFERENCES incidents(id),
+            at          TEXT NOT NULL,
+            actor_id    INTEGER,
+            status      TEXT NOT NULL,
+            note        TEXT
+        )""",
+        "CREATE INDEX incident_history_incident ON incident_history(incident_id, id)",
+        # Which outbox messages carried which report (to edit them when its status changes).
+        """CREATE TABLE incident_messages (
+            incident_id INTEGER NOT NULL REFERENCES incidents(id),
+            outbox_id   INTEGER NOT NULL REFERENCES outbox(id),
+            PRIMARY KEY (incident_id, outbox_id)
+        )""",
+        # A supervisor who tapped *Selesai* and owes the closing note.
+        """CREATE TABLE closing_notes (
+            member_id   INTEGER PRIMARY KEY REFERENCES members(telegram_id),
+            incident_id INTEGER NOT NULL REFERENCES incidents(id),
+            asked_at    TEXT NOT NULL
+        )""",
+    ],
 ]

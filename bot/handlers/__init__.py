@@ -18,14 +18,16 @@ from telegram.ext import (
     filters,
 )
 
-from bot import render
+from bot import render, render_incidents
 from bot.handlers import (
     alerts,
     checkin,
     common,
     errors,
     general,
+    incidents,
     onboarding,
+    report,
     status,
     supervisor,
 )
@@ -39,6 +41,8 @@ COMMANDS = [
     (("checkin",), checkin.checkin),
     (("checkout",), checkin.checkout),
     (("status",), status.status),
+    (("lapor", "report"), report.lapor),
+    (("laporan", "incidents"), incidents.open_reports),
     (("peringatan", "alerts"), alerts.open_alerts),
     (("undang", "invite"), supervisor.invite),
     (("langganan", "subscribe"), alerts.subscribe),
@@ -50,6 +54,10 @@ COMMANDS = [
 
 def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """Add every handler to ``app`` in the documented order."""
+    # 0. Before everything (group -1): a private message that answers a /lapor step or a
+    #    closing note is consumed there; anything else passes on to the handlers below.
+    app.add_handler(MessageHandler(NEW & PRIVATE & ~filters.COMMAND, report.route_input),
+                    group=-1)
     # 1. Commands, new messages only.
     for names, callback in COMMANDS:
         app.add_handler(CommandHandler(names, callback, filters=NEW))
@@ -66,6 +74,13 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
                                          pattern=f"^{general.LANG_PREFIX}"))
     app.add_handler(CallbackQueryHandler(supervisor.invite_role_chosen,
                                          pattern=f"^{supervisor.INVITE_PREFIX}"))
+    app.add_handler(CallbackQueryHandler(report.button, pattern=f"^{report.PREFIX}"))
+    app.add_handler(CallbackQueryHandler(incidents.take,
+                                         pattern=f"^{render_incidents.TAKE_PREFIX}"))
+    app.add_handler(CallbackQueryHandler(incidents.finish,
+                                         pattern=f"^{render_incidents.FINISH_PREFIX}"))
+    app.add_handler(CallbackQueryHandler(incidents.turn_page,
+                                         pattern=f"^{render_incidents.PAGE_PREFIX}"))
     app.add_handler(CallbackQueryHandler(alerts.acknowledge, pattern=f"^{render.ACK_PREFIX}"))
     app.add_handler(CallbackQueryHandler(alerts.desk_view, pattern=f"^{render.DESK_PREFIX}"))
     app.add_handler(CallbackQueryHandler(alerts.still_here,

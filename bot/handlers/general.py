@@ -8,6 +8,8 @@ from bot.context import Ctx
 from bot.handlers.access import identify
 from bot.handlers.common import edit_or_ignore, private_member, reply
 from bot.texts import t
+from storage import drafts as drafts_store
+from storage import incidents as incidents_store
 from storage import members as members_store
 from storage.models import Role
 
@@ -23,9 +25,13 @@ async def help_command(update: Update, context: Ctx) -> None:
     parts = [t(caller.lang, "help.header", role=t(caller.lang, f"role.{caller.role}"))]
     if caller.role is Role.OFFICER:
         parts.append(t(caller.lang, "help.officer"))
+        parts.append(t(caller.lang, "help.report"))
     else:
         parts.append(t(caller.lang, "help.supervisor"))
         parts.append(t(caller.lang, "help.alerts"))
+        parts.append(t(caller.lang, "help.incidents"))
+        if caller.desk is not None:
+            parts.append(t(caller.lang, "help.report"))
     parts.append(t(caller.lang, "help.common"))
     await reply(update, "\n\n".join(parts))
 
@@ -64,4 +70,10 @@ async def cancel(update: Update, context: Ctx) -> None:
         return
     if context.user_data is not None:
         context.user_data.clear()
-    await reply(update, t(caller.lang, "cancel.done"), reply_markup=ReplyKeyboardRemove())
+    db = context.bot_data.db
+    dropped = caller.member is not None and await drafts_store.discard_draft(db,
+                                                                              caller.user_id)
+    if caller.member is not None:
+        await incidents_store.drop_note(db, caller.user_id)
+    await reply(update, t(caller.lang, "lapor.cancelled" if dropped else "cancel.done"),
+                reply_markup=ReplyKeyboardRemove())

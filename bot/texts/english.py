@@ -170,4 +170,112 @@ TEXTS: dict[str, str] = {
     "cmd.peringatan": "Empty-desk alerts",
     "cmd.langganan": "This group receives alerts",
     "subscribe.usage": "Usage: /subscribe [desk code] or /subscribe off.",
+    "cat.netralitas": "Neutrality",
+    "cat.netralitas.hint": "civil servants, TNI/Polri or village heads taking sides",
+    "cat.politik_uang": "Money politics",
+    "cat.politik_uang.hint": "money or goods to sway voters",
+    "cat.sara_hoaks": "SARA & hoaxes",
+    "cat.sara_hoaks.hint": "hate speech, ethnic/religious incitement, false news",
+    "cat.kampanye_apk": "Campaign & props",
+    "cat.kampanye_apk.hint": "campaigning off schedule, props in breach",
+    "cat.kamtib": "Security & order",
+    "cat.kamtib.hint": "violence, intimidation, unrest",
+    "cat.hak_pilih": "Right to vote",
+    "cat.hak_pilih.hint": "voter list problems, voters blocked, access",
+    "cat.logistik": "Logistics",
+    "cat.logistik.hint": "ballots/boxes short, damaged, late",
+    "cat.lokasi_tps": "Polling station site",
+    "cat.lokasi_tps.hint": "flooded, unreachable, conflict-prone, border area",
+    "cat.listrik_internet": "Power & internet",
+    "cat.listrik_internet.hint": "power cut, no signal or internet",
+    "cat.pungut_hitung": "Voting & counting",
+    "cat.pungut_hitung.hint": "irregularities in voting/counting, re-vote risk",
+    "cat.penyelenggara": "Election officials",
+    "cat.penyelenggara.hint": "misconduct of KPPS/PPS/PPK",
+    "cat.kondusif": "All clear",
+    "cat.kondusif.hint": "zero report: the situation is calm",
+    "cat.lainnya": "Other",
+    "cat.lainnya.hint": "anything else",
+    "sev.info": "ℹ️ Info",
+    "sev.sedang": "🟡 Moderate",
+    "sev.tinggi": "🟠 High",
+    "sev.kritis": "🔴 Critical",
+    "lapor.category": "📝 <b>Incident report</b> at {desk}. Choose a category:\n\n{hints}",
+    "lapor.hint_line": "• <b>{label}</b> — {hint}",
+    "lapor.severity": (
+        "Category: <b>{category}</b>. How serious? (Critical goes straight up to the city "
+        "level.)"
+    ),
+    "lapor.description": "Describe what happened: who, where, when ({min}–{max} characters).",
+    "lapor.description_short": "Too short: write at least {min} characters.",
+    "lapor.description_long": (
+        "Too long ({n} characters), at most {max}. Shorten it and send again."
+    ),
+    "lapor.text_only": "For this step send text (not a sticker, photo or file).",
+    "lapor.location": "Send the incident's location with the 📍 button below, or tap Skip.",
+    "lapor.location_button": "📍 Send incident location",
+    "lapor.location_only": "Send a location with the 📍 button, or tap Skip.",
+    "lapor.media": (
+        "Send photos, videos or documents as evidence (at most {max}), then tap Done. None? "
+        "Tap Skip."
+    ),
+    "lapor.media_got": "Attachment received ({n}/{max}). Send more, or tap Done.",
+    "lapor.media_full": "{max} attachments already. Tap Done.",
+    "lapor.media_only": "Send a photo, video or document, or tap Done / Skip.",
+    "lapor.tps": "Polling station number (e.g. 012)? Type it, or tap Skip.",
+    "lapor.tps_invalid": "A polling station number is 1–3 digits, e.g. 012. Or tap Skip.",
+    "lapor.summary": (
+        "<b>Report summary</b>\nCategory: {category}\nSeverity: {severity}\n"
+        "Description: {description}\nLocation: {location}\nAttachments: {media}\n"
+        "Polling station: {tps}\n\nSend now?"
+    ),
+    "lapor.none": "—",
+    "lapor.location_set": "given",
+    "lapor.send": "✅ Send",
+    "lapor.edit": "✏️ Change",
+    "lapor.cancel": "✖️ Cancel",
+    "lapor.skip": "Skip",
+    "lapor.done": "Done",
+    "lapor.receipt": (
+        "✅ Report <b>{ref}</b> received and forwarded to {n} recipient(s). You are told "
+        "whenever its status changes."
+    ),
+    "lapor.cancelled": "Report cancelled. Nothing was saved.",
+    "lapor.no_desk": "You are not attached to a desk, so you cannot report yet.",
+    "lapor.all_clear": "The situation is safe and calm.",
+    "lapor.stale": "This report draft is no longer valid. Start again with /report.",
+    "incident.title": "{icon} <b>Report {ref}</b> · {severity}",
+    "incident.body": (
+        "Desk: <b>{desk}</b> ({code})\nCategory: {category}\nReporter: {reporter}\nTime: "
+        "{time}"
+    ),
+    "incident.tps": "Polling station: {tps}",
+    "incident.location": "Location: {link}",
+    "incident.status.baru": "🆕 Not yet handled",
+    "incident.status.ditangani": "🛠 Handled by {who}",
+    "incident.status.selesai": "✅ Done ({who}): {note}",
+    "incident.take": "🛠 Handle",
+    "incident.finish": "✅ Done",
+    "incident.media_caption": "Attachments of report {ref}",
+    "incident.reporter.ditangani": "🛠 Report <b>{ref}</b> is being handled by {who}.",
+    "incident.reporter.selesai": "✅ Report <b>{ref}</b> was closed by {who}.\nNote: {note}",
+    "incident.taken": "You are handling {ref}.",
+    "incident.already": "{ref} is already handled by {who}.",
+    "incident.closed": "{ref} is already closed.",
+    "incident.note_ask": (
+        "Write the closing note for <b>{ref}</b>: what was done? (/cancel to stop)"
+    ),
+    "incident.note_in_private": "Write the closing note in your private chat with the bot.",
+    "incident.note_bounds": "The closing note must be {min}–{max} characters of text.",
+    "incident.note_done": "✅ {ref} closed. The reporter is told.",
+    "incidents.none": "No open reports in your area. 👍",
+    "incidents.header": "<b>Open reports: {n}</b> (page {page}/{pages})",
+    "incidents.line": "{icon} <b>{ref}</b> · {category} · {desk} · {time}\n   {status}",
+    "incidents.unknown": "Report {ref} was not found in your area.",
+    "incidents.history": "<b>History</b>",
+    "incidents.history_line": "• {time} — {status} ({who}){note}",
+    "help.report": "/report — report an incident (also \"all clear\")",
+    "help.incidents": "/incidents [LP-…] — open reports in your area",
+    "cmd.lapor": "Report an incident",
+    "cmd.laporan": "Open reports in your area",
 }

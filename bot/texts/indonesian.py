@@ -173,4 +173,115 @@ TEXTS: dict[str, str] = {
     "cmd.peringatan": "Peringatan posko kosong",
     "cmd.langganan": "Grup ini menerima peringatan",
     "subscribe.usage": "Pakai: /langganan [kode posko] atau /langganan off.",
+    "cat.netralitas": "Netralitas",
+    "cat.netralitas.hint": "ASN, TNI/Polri atau kepala desa berpihak",
+    "cat.politik_uang": "Politik uang",
+    "cat.politik_uang.hint": "uang atau barang untuk memengaruhi pemilih",
+    "cat.sara_hoaks": "SARA & hoaks",
+    "cat.sara_hoaks.hint": "ujaran kebencian, isu SARA, berita bohong",
+    "cat.kampanye_apk": "Kampanye & APK",
+    "cat.kampanye_apk.hint": "kampanye di luar jadwal, alat peraga melanggar",
+    "cat.kamtib": "Kamtib",
+    "cat.kamtib.hint": "kekerasan, intimidasi, kericuhan",
+    "cat.hak_pilih": "Hak pilih",
+    "cat.hak_pilih.hint": "DPT bermasalah, pemilih terhalang, akses",
+    "cat.logistik": "Logistik",
+    "cat.logistik.hint": "surat suara/kotak kurang, rusak, terlambat",
+    "cat.lokasi_tps": "Lokasi TPS",
+    "cat.lokasi_tps.hint": "banjir, sulit dijangkau, rawan konflik, perbatasan",
+    "cat.listrik_internet": "Listrik & internet",
+    "cat.listrik_internet.hint": "listrik padam, sinyal atau internet putus",
+    "cat.pungut_hitung": "Pungut-hitung",
+    "cat.pungut_hitung.hint": "penyimpangan saat mencoblos/menghitung, risiko PSU",
+    "cat.penyelenggara": "Penyelenggara",
+    "cat.penyelenggara.hint": "perilaku KPPS/PPS/PPK bermasalah",
+    "cat.kondusif": "Kondusif",
+    "cat.kondusif.hint": "laporan nihil: situasi aman terkendali",
+    "cat.lainnya": "Lainnya",
+    "cat.lainnya.hint": "kejadian lain",
+    "sev.info": "ℹ️ Info",
+    "sev.sedang": "🟡 Sedang",
+    "sev.tinggi": "🟠 Tinggi",
+    "sev.kritis": "🔴 Kritis",
+    "lapor.category": "📝 <b>Laporan kejadian</b> di {desk}. Pilih kategori:\n\n{hints}",
+    "lapor.hint_line": "• <b>{label}</b> — {hint}",
+    "lapor.severity": (
+        "Kategori: <b>{category}</b>. Seberapa gawat? (Kritis langsung diteruskan sampai "
+        "tingkat kota.)"
+    ),
+    "lapor.description": "Tuliskan apa yang terjadi: siapa, di mana, kapan ({min}–{max} karakter).",
+    "lapor.description_short": "Uraian terlalu pendek: tulis minimal {min} karakter.",
+    "lapor.description_long": (
+        "Uraian terlalu panjang ({n} karakter), maksimal {max}. Ringkas lalu kirim lagi."
+    ),
+    "lapor.text_only": "Untuk langkah ini kirim teks (bukan stiker, foto, atau berkas).",
+    "lapor.location": "Kirim lokasi kejadian dengan tombol 📍 di bawah, atau tekan Lewati.",
+    "lapor.location_button": "📍 Kirim lokasi kejadian",
+    "lapor.location_only": "Kirim lokasi dengan tombol 📍, atau tekan Lewati.",
+    "lapor.media": (
+        "Kirim foto, video atau dokumen sebagai bukti (maksimal {max}), lalu tekan Selesai. "
+        "Tidak ada? Tekan Lewati."
+    ),
+    "lapor.media_got": "Lampiran diterima ({n}/{max}). Kirim lagi, atau tekan Selesai.",
+    "lapor.media_full": "Sudah {max} lampiran. Tekan Selesai.",
+    "lapor.media_only": "Kirim foto, video atau dokumen, atau tekan Selesai / Lewati.",
+    "lapor.tps": "Nomor TPS (mis. 012)? Ketik angkanya, atau tekan Lewati.",
+    "lapor.tps_invalid": "Nomor TPS berupa 1–3 angka, mis. 012. Atau tekan Lewati.",
+    "lapor.summary": (
+        "<b>Ringkasan laporan</b>\nKategori: {category}\nTingkat: {severity}\n"
+        "Uraian: {description}\nLokasi: {location}\nLampiran: {media}\nTPS: {tps}\n\n"
+        "Kirim sekarang?"
+    ),
+    "lapor.none": "—",
+    "lapor.location_set": "ada",
+    "lapor.send": "✅ Kirim",
+    "lapor.edit": "✏️ Ubah",
+    "lapor.cancel": "✖️ Batal",
+    "lapor.skip": "Lewati",
+    "lapor.done": "Selesai",
+    "lapor.receipt": (
+        "✅ Laporan <b>{ref}</b> diterima dan diteruskan kepada {n} penerima. Anda diberi tahu "
+        "setiap kali statusnya berubah."
+    ),
+    "lapor.cancelled": "Laporan dibatalkan. Tidak ada yang disimpan.",
+    "lapor.no_desk": "Anda belum terhubung ke posko, jadi belum bisa melapor.",
+    "lapor.all_clear": "Situasi aman dan kondusif.",
+    "lapor.stale": "Draf laporan ini sudah tidak berlaku. Mulai lagi dengan /lapor.",
+    "incident.title": "{icon} <b>Laporan {ref}</b> · {severity}",
+    "incident.body": (
+        "Posko: <b>{desk}</b> ({code})\nKategori: {category}\nPelapor: {reporter}\nWaktu: "
+        "{time}"
+    ),
+    "incident.tps": "TPS: {tps}",
+    "incident.location": "Lokasi: {link}",
+    "incident.status.baru": "🆕 Belum ditangani",
+    "incident.status.ditangani": "🛠 Ditangani oleh {who}",
+    "incident.status.selesai": "✅ Selesai ({who}): {note}",
+    "incident.take": "🛠 Tangani",
+    "incident.finish": "✅ Selesai",
+    "incident.media_caption": "Lampiran laporan {ref}",
+    "incident.reporter.ditangani": "🛠 Laporan <b>{ref}</b> sedang ditangani oleh {who}.",
+    "incident.reporter.selesai": (
+        "✅ Laporan <b>{ref}</b> selesai ditangani oleh {who}.\nCatatan: {note}"
+    ),
+    "incident.taken": "Anda menangani {ref}.",
+    "incident.already": "{ref} sudah ditangani oleh {who}.",
+    "incident.closed": "{ref} sudah selesai.",
+    "incident.note_ask": (
+        "Tulis catatan penutup untuk <b>{ref}</b>: apa yang sudah dilakukan? (/batal untuk "
+        "membatalkan)"
+    ),
+    "incident.note_in_private": "Tulis catatan penutup di chat pribadi dengan bot.",
+    "incident.note_bounds": "Catatan penutup harus {min}–{max} karakter teks.",
+    "incident.note_done": "✅ {ref} ditutup. Pelapor diberi tahu.",
+    "incidents.none": "Tidak ada laporan terbuka di wilayah Anda. 👍",
+    "incidents.header": "<b>Laporan terbuka: {n}</b> (halaman {page}/{pages})",
+    "incidents.line": "{icon} <b>{ref}</b> · {category} · {desk} · {time}\n   {status}",
+    "incidents.unknown": "Laporan {ref} tidak ditemukan di wilayah Anda.",
+    "incidents.history": "<b>Riwayat</b>",
+    "incidents.history_line": "• {time} — {status} ({who}){note}",
+    "help.report": "/lapor — laporkan kejadian (juga \"kondusif\" bila aman)",
+    "help.incidents": "/laporan [LP-…] — laporan terbuka di wilayah Anda",
+    "cmd.lapor": "Laporkan kejadian",
+    "cmd.laporan": "Laporan terbuka di wilayah Anda",
 }

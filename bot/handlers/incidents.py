@@ -1,0 +1,185 @@
+"""Following reports up: *Tangani*, *Selesai* with its closing note, and ``/laporan``."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+
+from bot.context import Ctx
+from bot.handlers.access import Caller, identify
+from bot.handlers.common import edit_or_ignore, private_supervisor, reply
+from bot.render_incidents import (
+    FINISH_PREFIX,
+    PAGE_PREFIX,
+    TAKE_PREFIX,
+    follow_up_buttons,
+    incident_lines,
+    severity_icon,
+)
+from bot.texts import fmt_time, t
+from storage import desks as desks_store
+from storage import incidents as incidents_store
+from storage import members as members_store
+from storage.desks import path_range
+from storage.incidents import FollowUp, Incident
+from storage.models import Desk, utcnow
+
+PAGE = 5
+MIN_NOTE, MAX_NOTE = 3, 1000
+
+
+async def _reachable(caller: Caller, context: Ctx, incident_id: int | None
+                     ) -> tuple[Incident, Desk] | None:
+    """The report and its desk if the caller is a supervisor whose scope contains it."""
+    db = context.bot_data.db
+    incident = await incidents_store.get(db, incident_id) if incident_id else None
+    desk = await desks_store.get(db, incident.desk_id) if incident else None
+    if incident is None or desk is None or not caller.can_oversee(desk):
+        return None
+    return incident, desk
+
+
+def _id(data: str | None, prefix: str) -> int | None:
+    value = (data or "").removeprefix(prefix)
+    return int(value) if value.isdigit() and len(value) < 12 else None
+
+
+async def take(update: Update, context: Ctx) -> None:
+    """*Tangani*: the report becomes ``ditangani`` by the caller; everyone sees who."""
+    query = update.callback_query
+    caller = await identify(update, context)
+    if query is None or caller is None:
+        return
+    found = await _reachable(caller, context, _id(query.data, TAKE_PREFIX))
+    if found is None or caller.member is None:
+        await query.answer(t(caller.lang, "supervisors_only"), show_alert=True)
+        return
+    incident, _ = found
+    db = context.bot_data.db
+    outcome = await incidents_store.take(db, incident.id, caller.user_id, utcnow())
+    if outcome is FollowUp.DONE:
+        context.bot_data.sender.wake()
+        await query.answer(t(caller.lang, "incident.taken", ref=incident.ref))
+    elif outcome is FollowUp.CLOSED:
+        await query.answer(t(caller.lang, "incident.closed", ref=incident.ref))
+    else:
+        current = await incidents_store.get(db, incident.id)
+        handler = (await members_store.get(db, current.handler_id)
+                   if current and current.handler_id else None)
+        await query.answer(t(caller.lang, "incident.already", ref=incident.ref,
+                             who=handler.full_name if handler else "?"))
+
+
+async def finish(update: Update, context: Ctx) -> None:
+    """*Selesai*: ask the caller, in private, for the closing note."""
+    query = update.callback_query
+    caller = await identify(update, context)
+    if query is None or caller is None:
+        return
+    found = await _reachable(caller, context, _id(query.data, FINISH_PREFIX))
+    if found is None or caller.member is None:
+        await query.answer(t(caller.lang, "supervisors_only"), show_alert=True)
+        return
+    incident, _ = found
+    if incident.status == "selesai":
+        await query.answer(t(caller.lang, "incident.closed", ref=incident.ref))
+        return
+    await incidents_store.ask_closing_note(context.bot_data.db, incident.id, caller.user_id,
+                                           utcnow())
+    await query.answer(t(caller.lang, "incident.note_in_private"))
+    await context.bot.send_message(caller.user_id, t(caller.lang, "incident.note_ask",
+                                                     ref=incident.ref))
+
+
+async def note_input(update: Update, context: Ctx, caller: Caller) -> bool:
+    """If the caller owes a closing note, this private message is it; True when consumed."""
+    db = context.bot_data.db
+    if await incidents_store.pending_note(db, caller.user_id) is None:
+        return False
+    text = update.message.text if update.message else None
+    if text is None or not MIN_NOTE <= len(text.strip()) <= MAX_NOTE:
+        await reply(update, t(caller.lang, "incident.note_bounds", min=MIN_NOTE, max=MAX_NOTE))
+        return True
+    outcome, incident = await incidents_store.close(db, caller.user_id, text.strip(), utcnow())
+    if incident is not None and outcome is FollowUp.DONE:
+        context.bot_data.sender.wake()
+        await reply(update, t(caller.lang, "incident.note_done", ref=incident.ref))
+    elif incident is not None:
+        await reply(update, t(caller.lang, "incident.closed", ref=incident.ref))
+    return True
+
+
+async def open_reports(update: Update, context: Ctx) -> None:
+    """``/laporan [LP-…]``: open reports in scope (paged), or one report with its history."""
+    caller = await private_supervisor(update, context)
+    if caller is None:
+        return
+    if context.args:
+        await _one(update, context, caller, context.args[0][:80])
+        return
+    text, markup = await page(context, caller, 0)
+    await reply(update, text, reply_markup=markup)
+
+
+async def page(context: Ctx, caller: Caller, number: int
+               ) -> tuple[str, InlineKeyboardMarkup | None]:
+    """One page of the open-reports list with follow-up and paging buttons."""
+    db = context.bot_data.db
+    scope = path_range(caller.scope_path) if caller.scope_path is not None else None
+    total, found = await incidents_store.open_in_scope(db, scope, number * PAGE, PAGE)
+    if total == 0:
+        return t(caller.lang, "incidents.none"), None
+    pages = (total + PAGE - 1) // PAGE
+    lines = [t(caller.lang, "incidents.header", n=total, page=number + 1, pages=pages)]
+    rows: list[list[InlineKeyboardButton]] = []
+    now = utcnow()
+    for incident in found:
+        desk = await desks_store.get(db, incident.desk_id)
+        if desk is None:
+            continue
+        status = await incident_lines(db, incident, caller.lang, status_only=True)
+        lines.append(t(caller.lang, "incidents.line", icon=severity_icon(incident.severity),
+                       ref=incident.ref, category=t(caller.lang, f"cat.{incident.category}"),
+                       desk=desk.name, time=fmt_time(incident.created_at, desk.tz, now),
+                       status=status[0]))
+        rows.extend(follow_up_buttons(incident, caller.lang, with_ref=True))
+    nav = []
+    if number > 0:
+        nav.append(InlineKeyboardButton("‹", callback_data=f"{PAGE_PREFIX}{number - 1}"))
+    if number + 1 < pages:
+        nav.append(InlineKeyboardButton("›", callback_data=f"{PAGE_PREFIX}{number + 1}"))
+    return "\n".join(lines), InlineKeyboardMarkup([*rows, nav] if nav else rows) or None
+
+
+async def turn_page(update: Update, context: Ctx) -> None:
+    """‹ / › under the open-reports list."""
+    query = update.callback_query
+    caller = await identify(update, context)
+    if query is None or caller is None:
+        return
+    number = _id(query.data, PAGE_PREFIX)
+    if number is None or not caller.is_supervisor:
+        await query.answer(t(caller.lang, "button.stale"))
+        return
+    await query.answer()
+    text, markup = await page(context, caller, number)
+    await edit_or_ignore(query, text, reply_markup=markup)
+
+
+async def _one(update: Update, context: Ctx, caller: Caller, ref: str) -> None:
+    db = context.bot_data.db
+    incident = await incidents_store.by_ref(db, ref)
+    found = await _reachable(caller, context, incident.id if incident else None)
+    if found is None:
+        await reply(update, t(caller.lang, "incidents.unknown", ref=ref))
+        return
+    incident, desk = found
+    lines = await incident_lines(db, incident, caller.lang)
+    lines += ["", t(caller.lang, "incidents.history")]
+    for at, actor, status, note in await incidents_store.history(db, incident.id):
+        who = await members_store.get(db, actor) if actor else None
+        lines.append(t(caller.lang, "incidents.history_line", time=fmt_time(at, desk.tz),
+                       status=status, who=who.full_name if who else "—",
+                       note=f": {note}" if note else ""))
+    markup = follow_up_buttons(incident, caller.lang)
+    await reply(update, "\n".join(lines),
+                reply_markup=InlineKeyboardMarkup(markup) if markup else None)

@@ -1,0 +1,260 @@
+"""``/lapor``: the guided incident report, a flow whose state is a draft row in SQLite.
+
+category → severity → description → location (or skip) → attachments (or skip) → TPS number
+(or skip) → summary with *Kirim* / *Ubah* / *Batal*. Because every step is stored, the draft
+survives a restart; ``/batal`` deletes it; *Kirim* on the same draft twice makes one report.
+Buttons carry the draft id, so a button of an older draft is recognised as stale.
+"""
+
+from __future__ import annotations
+
+import re
+from contextlib import suppress
+
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    Message,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    Update,
+)
+from telegram.error import BadRequest
+from telegram.ext import ApplicationHandlerStop
+
+from bot.context import Ctx
+from bot.handlers import incidents as follow_up
+from bot.handlers.access import Caller, identify
+from bot.handlers.common import private_member, reply
+from bot.texts import t
+from storage import desks as desks_store
+from storage import drafts as drafts_store
+from storage import incidents as incidents_store
+from storage.drafts import MAX_MEDIA, Draft, Step
+from storage.incidents import ALL_CLEAR, CATEGORIES, SEVERITIES
+from storage.models import utcnow
+
+PREFIX = "lp:"
+MIN_TEXT, MAX_TEXT = 10, 1500
+_TPS = re.compile(r"^\s*(?:tps\s*)?(\d{1,3})\s*$", re.IGNORECASE)
+
+
+def _button(lang: str, draft: Draft, key: str, action: str) -> InlineKeyboardButton:
+    return InlineKeyboardButton(t(lang, key), callback_data=f"{PREFIX}{draft.id}:{action}")
+
+
+def prompt(draft: Draft, lang: str, desk_name: str) -> tuple[str, InlineKeyboardMarkup | None]:
+    """The question of the draft's current step, with its buttons."""
+    cancel = [_button(lang, draft, "lapor.cancel", "cancel")]
+    skip = _button(lang, draft, "lapor.skip", "skip")
+    if draft.step is Step.CATEGORY:
+        hints = "\n".join(t(lang, "lapor.hint_line", label=t(lang, f"cat.{c}"),
+                            hint=t(lang, f"cat.{c}.hint")) for c in CATEGORIES)
+        buttons = [InlineKeyboardButton(t(lang, f"cat.{c}"),
+                                        callback_data=f"{PREFIX}{draft.id}:cat:{c}")
+                   for c in CATEGORIES]
+        rows = [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
+        return (t(lang, "lapor.category", desk=desk_name, hints=hints),
+                InlineKeyboardMarkup([*rows, cancel]))
+    if draft.step is Step.SEVERITY:
+        row = [InlineKeyboardButton(t(lang, f"sev.{s}"),
+                                    callback_data=f"{PREFIX}{draft.id}:sev:{s}")
+               for s in SEVERITIES]
+        return (t(lang, "lapor.severity", category=t(lang, f"cat.{draft.category}")),
+                InlineKeyboardMarkup([row[:2], row[2:], cancel]))
+    if draft.step is Step.DESCRIPTION:
+        return t(lang, "lapor.description", min=MIN_TEXT, max=MAX_TEXT), \
+            InlineKeyboardMarkup([cancel])
+    if draft.step is Step.LOCATION:
+        return t(lang, "lapor.location"), InlineKeyboardMarkup([[skip], cancel])
+    if draft.step is Step.MEDIA:
+        done = _button(lang, draft, "lapor.done", "done")
+        return (t(lang, "lapor.media", max=MAX_MEDIA),
+                InlineKeyboardMarkup([[done, skip], cancel]))
+    if draft.step is Step.TPS:
+        return t(lang, "lapor.tps"), InlineKeyboardMarkup([[skip], cancel])
+    none = t(lang, "lapor.none")
+    text = t(lang, "lapor.summary", category=t(lang, f"cat.{draft.category}"),
+             severity=t(lang, f"sev.{draft.severity}"), description=draft.description or none,
+             location=t(lang, "lapor.location_set") if draft.latitude is not None else none,
+             media=len(draft.media) or none, tps=draft.tps or none)
+    return text, InlineKeyboardMarkup([[_button(lang, draft, "lapor.send", "send"),
+                                        _button(lang, draft, "lapor.edit", "edit")], cancel])
+
+
+async def _ask(update: Update, context: Ctx, caller: Caller, draft: Draft) -> None:
+    """Send the current step's question (and the location button on the location step)."""
+    desk = await desks_store.get(context.bot_data.db, draft.desk_id)
+    text, markup = prompt(draft, caller.lang, desk.name if desk else "?")
+    chat = update.effective_chat
+    if chat is None:
+        return
+    if draft.step is Step.LOCATION:
+        keyboard = ReplyKeyboardMarkup(
+            [[KeyboardButton(t(caller.lang, "lapor.location_button"), request_location=True)]],
+            resize_keyboard=True, one_time_keyboard=True)
+        await context.bot.send_message(chat.id, text, reply_markup=keyboard)
+        await context.bot.send_message(chat.id, "⤵️", reply_markup=markup)
+        return
+    await context.bot.send_message(chat.id, text, reply_markup=markup)
+
+
+async def lapor(update: Update, context: Ctx) -> None:
+    """Start a report at the caller's desk (officers and supervisors)."""
+    caller = await private_member(update, context)
+    if caller is None:
+        return
+    if caller.desk is None or caller.member is None:
+        await reply(update, t(caller.lang, "lapor.no_desk"))
+        return
+    draft = await drafts_store.start_draft(context.bot_data.db, caller.user_id,
+                                              caller.desk.id, utcnow())
+    await _ask(update, context, caller, draft)
+
+
+async def _next(update: Update, context: Ctx, caller: Caller, draft: Draft, step: Step,
+                **values: object) -> None:
+    moved = await drafts_store.update_draft(context.bot_data.db, draft.id, caller.user_id,
+                                               step, utcnow(), **values)
+    if moved is not None:
+        await _ask(update, context, caller, moved)
+
+
+async def button(update: Update, context: Ctx) -> None:
+    """A button of the flow: only the current draft's buttons for its current step count."""
+    query = update.callback_query
+    caller = await identify(update, context)
+    if query is None or caller is None:
+        return
+    draft_id, _, rest = (query.data or "").removeprefix(PREFIX).partition(":")
+    action, _, value = rest.partition(":")
+    draft = await drafts_store.draft_of(context.bot_data.db, caller.user_id)
+    expected = {"cat": Step.CATEGORY, "sev": Step.SEVERITY, "skip": None, "done": Step.MEDIA,
+                "send": Step.CONFIRM, "edit": Step.CONFIRM, "cancel": None}
+    if action == "send":  # first: a repeated Kirim must find the report it made
+        await query.answer()
+        await _submit(update, context, caller, int(draft_id) if draft_id.isdigit() else 0)
+        return
+    valid = (draft is not None and str(draft.id) == draft_id and action in expected
+             and expected[action] in (None, draft.step)
+             and (action != "skip" or draft.step in (Step.LOCATION, Step.MEDIA, Step.TPS)))
+    if draft is None or not valid:
+        await query.answer(t(caller.lang, "lapor.stale"))
+        return
+    await query.answer()
+    with suppress(BadRequest):  # the answered question's buttons go; failing changes nothing
+        await query.edit_message_reply_markup(None)
+    now_step = {Step.LOCATION: Step.MEDIA, Step.MEDIA: Step.TPS, Step.TPS: Step.CONFIRM}
+    if action == "cancel":
+        await drafts_store.discard_draft(context.bot_data.db, caller.user_id)
+        await reply(update, t(caller.lang, "lapor.cancelled"), reply_markup=ReplyKeyboardRemove())
+    elif action == "cat" and value in CATEGORIES:
+        if value == ALL_CLEAR:  # a zero report: straight to the summary
+            await _next(update, context, caller, draft, Step.CONFIRM, category=value,
+                        severity="info", description=t(caller.lang, "lapor.all_clear"))
+        else:
+            await _next(update, context, caller, draft, Step.SEVERITY, category=value)
+    elif action == "sev" and value in SEVERITIES:
+        await _next(update, context, caller, draft, Step.DESCRIPTION, severity=value)
+    elif action in ("skip", "done") and draft.step in now_step:
+        await _next(update, context, caller, draft, now_step[draft.step])
+    elif action == "edit":
+        await _next(update, context, caller, draft, Step.CATEGORY, category=None,
+                    severity=None, description=None, latitude=None, longitude=None, media=[],
+                    tps=None)
+
+
+async def _submit(update: Update, context: Ctx, caller: Caller, draft_id: int) -> None:
+    """*Kirim*: commit the report, route it, and only then give the receipt."""
+    db = context.bot_data.db
+    draft = await drafts_store.draft_of(db, caller.user_id)
+    chats: list[int] = []
+    if draft is not None and draft.id == draft_id:
+        desk = await desks_store.get(db, draft.desk_id)
+        if desk is not None:
+            chats = await incidents_store.recipients(db, desk, draft.severity or "info")
+    outcome, incident = await incidents_store.submit(db, draft_id, caller.user_id, chats,
+                                                     utcnow())
+    if incident is None:
+        await reply(update, t(caller.lang, "lapor.stale"))
+        return
+    if outcome is incidents_store.SubmitOutcome.CREATED:
+        context.bot_data.sender.wake()
+    routed = await incidents_store.routed_to(db, incident.id)
+    await reply(update, t(caller.lang, "lapor.receipt", ref=incident.ref, n=routed),
+                reply_markup=ReplyKeyboardRemove())
+
+
+def _attachment(message: Message) -> tuple[str, str] | None:
+    if message.photo:
+        return "photo", message.photo[-1].file_id  # the largest size
+    if message.video:
+        return "video", message.video.file_id
+    if message.document:
+        return "document", message.document.file_id
+    return None
+
+
+async def route_input(update: Update, context: Ctx) -> None:
+    """A private message while a draft (or a closing note) waits for input: it is that input.
+
+    Runs before the other handlers; when it consumes the message it stops them, otherwise
+    the message goes on to check-in and the fallback as usual.
+    """
+    message = update.message
+    caller = await identify(update, context)
+    if message is None or caller is None or caller.member is None:
+        return
+    if await follow_up.note_input(update, context, caller):
+        raise ApplicationHandlerStop
+    draft = await drafts_store.draft_of(context.bot_data.db, caller.user_id)
+    if draft is None:
+        return
+    lang, text = caller.lang, message.text
+    if draft.step is Step.DESCRIPTION:
+        if text is None:
+            await reply(update, t(lang, "lapor.text_only"))
+        elif len(text.strip()) < MIN_TEXT:
+            await reply(update, t(lang, "lapor.description_short", min=MIN_TEXT))
+        elif len(text) > MAX_TEXT:
+            await reply(update, t(lang, "lapor.description_long", n=len(text), max=MAX_TEXT))
+        else:
+            await _next(update, context, caller, draft, Step.LOCATION, description=text.strip())
+    elif draft.step is Step.LOCATION:
+        if message.location is None:
+            await reply(update, t(lang, "lapor.location_only"))
+        else:
+            await reply(update, "📍 ✓", reply_markup=ReplyKeyboardRemove())
+            await _next(update, context, caller, draft, Step.MEDIA,
+                        latitude=message.location.latitude,
+                        longitude=message.location.longitude)
+    elif draft.step is Step.MEDIA:
+        await _media(update, context, caller, draft, message)
+    elif draft.step is Step.TPS:
+        match = _TPS.match(text or "")
+        if match is None:
+            await reply(update, t(lang, "lapor.tps_invalid"))
+        else:
+            await _next(update, context, caller, draft, Step.CONFIRM, tps=match[1].zfill(3))
+    else:  # a step answered by buttons: show the question again
+        await _ask(update, context, caller, draft)
+    raise ApplicationHandlerStop
+
+
+async def _media(update: Update, context: Ctx, caller: Caller, draft: Draft,
+                 message: Message) -> None:
+    found = _attachment(message)
+    lang = caller.lang
+    if found is None:
+        await reply(update, t(lang, "lapor.media_only"))
+        return
+    if len(draft.media) >= MAX_MEDIA:
+        await reply(update, t(lang, "lapor.media_full", max=MAX_MEDIA))
+        return
+    media = [*draft.media, found]
+    await drafts_store.update_draft(context.bot_data.db, draft.id, caller.user_id,
+                                       Step.MEDIA, utcnow(), media=media)
+    done = InlineKeyboardMarkup([[_button(lang, draft, "lapor.done", "done")]])
+    await reply(update, t(lang, "lapor.media_got", n=len(media), max=MAX_MEDIA),
+                reply_markup=done)

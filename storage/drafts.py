@@ -1,0 +1,107 @@
+"""The /lapor draft: a report being written, one per member, stored step by step.
+
+The guided flow's whole state is this row, so a draft survives a restart and ``/batal``
+deletes it. AUTOINCREMENT ids are never reused: buttons of an older draft stay stale.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from storage.db import Database
+from storage.models import to_db
+
+MAX_MEDIA = 5  # attachments per report
+
+
+class Step(StrEnum):
+    """Where a draft is in the guided flow."""
+
+    CATEGORY = "category"
+    SEVERITY = "severity"
+    DESCRIPTION = "description"
+    LOCATION = "location"
+    MEDIA = "media"
+    TPS = "tps"
+    CONFIRM = "confirm"
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """A report being written."""
+
+    id: int
+    member_id: int
+    desk_id: int
+    step: Step
+    category: str | None
+    severity: str | None
+    description: str | None
+    latitude: float | None
+    longitude: float | None
+    media: list[tuple[str, str]] = field(default_factory=list)
+    tps: str | None = None
+
+
+DRAFT_SELECT = ("SELECT id, member_id, desk_id, step, category, severity, description, latitude, "
+          "longitude, media, tps FROM incident_drafts")
+
+
+def draft_from_row(r: sqlite3.Row) -> Draft:
+    """A draft from a row of :data:`DRAFT_SELECT`."""
+    return Draft(r[0], r[1], r[2], Step(r[3]), r[4], r[5], r[6], r[7], r[8],
+                 [(kind, file_id) for kind, file_id in json.loads(r[9])], r[10])
+
+
+async def draft_of(db: Database, member_id: int) -> Draft | None:
+    """The member's draft, if they are writing one."""
+    row = await db.fetchone(f"{DRAFT_SELECT} WHERE member_id = ?", (member_id,))
+    return draft_from_row(row) if row else None
+
+
+async def start_draft(db: Database, member_id: int, desk_id: int, now: datetime) -> Draft:
+    """A fresh draft at the category step (an older draft of the member is dropped)."""
+    async with db.transaction() as tx:
+        await tx.execute("DELETE FROM incident_drafts WHERE member_id = ?", (member_id,))
+        await tx.execute(
+            "INSERT INTO incident_drafts (member_id, desk_id, step, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?)", (member_id, desk_id, Step.CATEGORY.value, to_db(now),
+                                       to_db(now)))
+    draft = await draft_of(db, member_id)
+    assert draft is not None
+    return draft
+
+
+_FIELDS = ("category", "severity", "description", "latitude", "longitude", "media", "tps")
+
+
+async def update_draft(db: Database, draft_id: int, member_id: int, step: Step,
+                       now: datetime, **values: Any) -> Draft | None:
+    """Move a draft to ``step`` with new field values; None if that draft is gone."""
+    unknown = set(values) - set(_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown draft fields {unknown}")
+    if "media" in values:
+        values["media"] = json.dumps(values["media"])
+    assignments = "".join(f", {key} = ?" for key in values)
+    async with db.transaction() as tx:
+        cursor = await tx.execute(
+            f"UPDATE incident_drafts SET step = ?, updated_at = ?{assignments} "
+            "WHERE id = ? AND member_id = ?",
+            (step.value, to_db(now), *values.values(), draft_id, member_id))
+        if cursor.rowcount != 1:
+            return None
+    return await draft_of(db, member_id)
+
+
+async def discard_draft(db: Database, member_id: int) -> bool:
+    """Drop the member's draft (``/batal``); False if there was none."""
+    async with db.transaction() as tx:
+        cursor = await tx.execute("DELETE FROM incident_drafts WHERE member_id = ?",
+                                  (member_id,))
+        return cursor.rowcount == 1
