@@ -27,7 +27,7 @@ from storage import members as members_store
 from storage import subscriptions as subscriptions_store
 from storage.alerts import DeskSnapshot, Escalation, NewAlert
 from storage.db import Database
-from storage.desks import within
+from storage.desks import chain, within
 from storage.duty import Schedule, desk_state, zone
 
 
@@ -81,11 +81,6 @@ def judge(snap: DeskSnapshot, now: datetime, grace: timedelta) -> Judgement | No
             and alert.next_escalation_at <= now):
         return Judgement(Action.ESCALATE)
     return None
-
-
-def chain(path: str) -> list[int]:
-    """Desk ids from the desk itself up to the root (index = level)."""
-    return [int(part) for part in reversed(path.strip("/").split("/"))]
 
 
 def next_level(path: str, above: int, supervised: dict[int, list[int]]) -> int | None:
