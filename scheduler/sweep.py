@@ -28,7 +28,7 @@ from storage import subscriptions as subscriptions_store
 from storage.alerts import DeskSnapshot, Escalation, NewAlert
 from storage.db import Database
 from storage.desks import chain, within
-from storage.duty import Schedule, desk_state, zone
+from storage.duty import Schedule, desk_state, short_since, zone
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,8 +60,7 @@ class Judgement:
 def judge(snap: DeskSnapshot, now: datetime, grace: timedelta) -> Judgement | None:
     """The one rule for a desk's alert at ``now`` (pure; see the module docstring).
 
-    A desk is short since the later of its duty span's start and the last check-out there,
-    so a desk nobody came to at 08:00 is short from 08:00, and one left at 10:12 from 10:12.
+    When a desk is short since is :func:`storage.duty.short_since`.
     """
     schedule = Schedule(snap.duty_hours, snap.min_staff, snap.rules)
     state = desk_state(schedule, zone(snap.timezone), snap.open_shifts, now)
@@ -69,9 +68,7 @@ def judge(snap: DeskSnapshot, now: datetime, grace: timedelta) -> Judgement | No
     if alert is None:
         if state.span is None or not state.short:
             return None
-        since = state.span.start
-        if snap.last_end is not None and snap.last_end > since:
-            since = snap.last_end
+        since = short_since(state.span, snap.last_end)
         if now - since < grace:
             return None
         return Judgement(Action.OPEN, since)

@@ -197,3 +197,10 @@ def desk_state(schedule: Schedule, tz: ZoneInfo, open_shifts: int,
                moment: datetime) -> DeskState:
     """Whether a desk is on duty and short of staff at ``moment``."""
     return DeskState(current_span(schedule, moment, tz), open_shifts)
+
+
+def short_since(span: DutySpan, last_end: datetime | None) -> datetime:
+    """Since when a short desk has been short: the later of its span's start and the last
+    check-out there (a desk nobody came to at 08:00 is short from 08:00; one left at 10:12,
+    from 10:12)."""
+    return last_end if last_end is not None and last_end > span.start else span.start

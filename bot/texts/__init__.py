@@ -10,9 +10,14 @@ import html
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.texts import english, indonesian
+from bot.texts import digest, english, exports, indonesian, rekap
 
-CATALOGS: dict[str, dict[str, str]] = {"id": indonesian.TEXTS, "en": english.TEXTS}
+# The core catalogs, then one module per feature with its own ``ID`` and ``EN`` texts.
+_FEATURES = (digest, exports, rekap)
+CATALOGS: dict[str, dict[str, str]] = {
+    "id": {**indonesian.TEXTS, **{k: v for f in _FEATURES for k, v in f.ID.items()}},
+    "en": {**english.TEXTS, **{k: v for f in _FEATURES for k, v in f.EN.items()}},
+}
 LANGUAGES = tuple(CATALOGS)
 _ZONE_NAMES = {"Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB", "Asia/Makassar": "WITA",
                "Asia/Jayapura": "WIT"}
@@ -26,7 +31,7 @@ class Markup(str):
 
 def t(lang: str, key: str, **values: object) -> str:
     """The text ``key`` in ``lang`` (falling back to Indonesian) with escaped values."""
-    template = CATALOGS.get(lang, indonesian.TEXTS).get(key) or indonesian.TEXTS[key]
+    template = CATALOGS.get(lang, CATALOGS["id"]).get(key) or CATALOGS["id"][key]
     return template.format(**{k: v if isinstance(v, Markup) else html.escape(str(v), quote=False)
                               for k, v in values.items()})
 
