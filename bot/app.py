@@ -88,6 +88,9 @@ async def post_init(app: PoskoApp) -> None:
                                     settings.presence_confirm_timeout),
             desks=SweepConfig(settings.unattended_grace, tuple(settings.escalation_steps)),
             location_retention=settings.location_retention,
+            digest_time=settings.digest_time,
+            default_tz=settings.tz,
+            admin_ids=settings.admin_ids,
         ):
             _schedule(app, spec)
     log.info("posko bot @%s ready (database %s)", data.username, data.db.path)

@@ -41,6 +41,14 @@ def _parser() -> argparse.ArgumentParser:
     inv.add_argument("--role", required=True, choices=("officer", "supervisor"))
     inv.add_argument("--uses", type=int, default=1, help="how many people may use it (1)")
     inv.add_argument("--expires", default=None, help="lifetime, e.g. 7d, 12h (POSKO_INVITE_TTL)")
+    dig = sub.add_parser("digest", help="build a scope's daily digest now (text and chart)")
+    dig.add_argument("--scope", required=True, help="desk code whose scope the digest covers")
+    dig.add_argument("--date", help="the day (YYYY-MM-DD) whose digest to build (default: "
+                     "the last one due)")
+    dig.add_argument("--out", type=Path, help="chart file (default posko-digest-CODE-DATE.png)")
+    dig.add_argument("--send", action="store_true",
+                     help="also queue it for the scope's supervisors and groups (the running "
+                          "bot sends it)")
     bak = sub.add_parser("backup", help="online backup of the database to PATH")
     bak.add_argument("path", type=Path)
     sub.add_parser("check-config", help="validate the settings and the database, then exit")
@@ -209,6 +217,49 @@ async def _bot_username(settings: Settings) -> str | None:
         return None
 
 
+def cmd_digest(args: argparse.Namespace, settings: Settings) -> int:
+    """Print a scope's digest, write its chart, and optionally queue it for sending."""
+    import re
+    from datetime import date, datetime, timedelta
+
+    from bot.render_digest import digest_png, digest_text
+    from scheduler.digest import build, next_digest
+    from storage import desks as desks_store
+    from storage import digests as digests_store
+    from storage.models import utcnow
+
+    day = None
+    if args.date:
+        try:
+            day = date.fromisoformat(args.date)
+        except ValueError:
+            raise CliError(f"--date {args.date!r} is not YYYY-MM-DD", USAGE_ERROR) from None
+
+    async def work(db: Database) -> int:
+        desk = await desks_store.by_code(db, args.scope)
+        if desk is None:
+            raise CliError(f"no desk has the code {args.scope}")
+        now = utcnow()
+        if day is None:  # the last digest time that has passed
+            end = next_digest(now - timedelta(days=1), settings.digest_time, desk.tz)
+        else:
+            end = datetime.combine(day, settings.digest_time, tzinfo=desk.tz)
+        digest = await build(db, desk, end, desk.tz)
+        text = digest_text(digest, settings.language)
+        print(re.sub(r"<[^>]+>", "", text))
+        out = args.out or Path(f"posko-digest-{desk.code}-{end.astimezone(desk.tz):%Y-%m-%d}"
+                               ".png")
+        out.write_bytes(await digest_png(digest, settings.language))
+        print(f"chart written to {out}")
+        if args.send:
+            chats = await digests_store.scope_chats(db, desk.id)
+            await digests_store.queue_now(db, chats, desk.id, end, now)
+            print(f"queued for {len(chats)} chat(s); the running bot sends it")
+        return 0
+
+    return _with_db(settings, work)
+
+
 def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
     """Copy the live database consistently to ``path``."""
     if args.path.exists():
@@ -241,6 +292,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "import-desks": cmd_import_desks,
     "import-schedule": cmd_import_schedule,
     "invite": cmd_invite,
+    "digest": cmd_digest,
     "backup": cmd_backup,
     "check-config": cmd_check_config,
 }

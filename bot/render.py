@@ -14,6 +14,7 @@ from datetime import datetime
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.config import Settings
+from bot.render_digest import DigestRenderer
 from bot.render_incidents import IncidentRenderer
 from bot.sender import Rendered
 from bot.texts import Markup, fmt_duration, fmt_time, t
@@ -50,6 +51,7 @@ class Renderer:
         self.db = db
         self.settings = settings
         incidents = IncidentRenderer(db)
+        digests = DigestRenderer(db, settings)
         self._kinds: dict[str, Callable[[OutboxRow, str], Awaitable[Rendered | None]]] = {
             "alerts": self._alerts,
             "alert_update": self._update,
@@ -60,6 +62,8 @@ class Renderer:
             "incident_media": incidents.media,
             "incident_update": incidents.update,
             "incident_status": incidents.status,
+            "digest": digests.text,
+            "digest_chart": digests.chart,
         }
 
     async def __call__(self, row: OutboxRow) -> Rendered | None:

@@ -85,6 +85,7 @@ class Rendered:
     # (kind, file_id) attachments: sent as one photo/video/document with ``text`` as its
     # caption, or as an album (caption on the first item); no keyboard on those.
     media: tuple[tuple[str, str], ...] = ()
+    photo: bytes | None = None  # an image to upload (a chart), ``text`` as its caption
 
 
 Renderer = Callable[[OutboxRow], Awaitable[Rendered | None]]
@@ -295,6 +296,10 @@ class Sender:
 
     async def _call(self, chat_id: int, rendered: Rendered) -> int | None:
         text, markup, html = rendered.text, rendered.reply_markup, ParseMode.HTML
+        if rendered.photo is not None:
+            sent = await self.bot.send_photo(chat_id, rendered.photo, caption=text,
+                                             parse_mode=html)
+            return sent.message_id
         if rendered.media:
             return await self._send_media(chat_id, rendered)
         if rendered.edit is None:

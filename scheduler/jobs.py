@@ -11,9 +11,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from functools import partial
+from zoneinfo import ZoneInfo
 
+from scheduler.digest import send_due
 from scheduler.presence import PresenceConfig, check_presence
 from scheduler.retention import purge_coordinates
 from scheduler.sweep import SweepConfig, sweep
@@ -46,12 +48,24 @@ async def watch(db: Database, now: datetime, *, presence: PresenceConfig,
                  report.escalated, report.resolved, report.messages)
 
 
+async def digests(db: Database, now: datetime, *, at: time, default_tz: ZoneInfo,
+                  admin_ids: list[int]) -> None:
+    """Queue the daily digests that are due."""
+    run = await send_due(db, now, at=at, default_tz=default_tz, admin_ids=admin_ids)
+    if run.queued:
+        log.info("digest: %d queued (%d recipients)", run.queued, run.scheduled)
+
+
 def job_specs(*, sweep_interval: timedelta, presence: PresenceConfig, desks: SweepConfig,
-              location_retention: timedelta) -> list[JobSpec]:
+              location_retention: timedelta, digest_time: time, default_tz: ZoneInfo,
+              admin_ids: list[int]) -> list[JobSpec]:
     """All jobs of the scheduler, configured."""
     return [
         JobSpec("sweep", sweep_interval, partial(watch, presence=presence, desks=desks),
                 first=timedelta(seconds=1)),
+        JobSpec("digest", min(sweep_interval, timedelta(minutes=1)),
+                partial(digests, at=digest_time, default_tz=default_tz, admin_ids=admin_ids),
+                first=timedelta(seconds=2)),
         JobSpec("purge-coordinates", timedelta(hours=1),
                 partial(purge_coordinates, retention=location_retention)),
     ]

@@ -138,6 +138,19 @@ def _spans(schedule: Schedule, local: datetime, tz: ZoneInfo, back: int) -> list
     return spans
 
 
+def spans_between(schedule: Schedule, tz: ZoneInfo, start: datetime,
+                  end: datetime) -> list[DutySpan]:
+    """The duty spans overlapping ``[start, end)``, clipped to it (for digests)."""
+    local_end = end.astimezone(tz)
+    days = (local_end.date() - start.astimezone(tz).date()).days + 1
+    found = []
+    for span in _spans(schedule, local_end, tz, back=days):
+        clipped = DutySpan(max(span.start, start), min(span.end, end), span.min_staff)
+        if clipped.start < clipped.end:
+            found.append(clipped)
+    return found
+
+
 def current_span(schedule: Schedule | tuple[Window, ...], moment: datetime,
                  tz: ZoneInfo) -> DutySpan | None:
     """The duty span covering ``moment`` at a desk in ``tz``, or None when off duty.

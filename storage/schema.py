@@ -246,4 +246,13 @@ MIGRATIONS: list[list[str]] = [
             asked_at    TEXT NOT NULL
         )""",
     ],
+    # 4: the daily digest's schedule, one row per recipient chat (Healthchecks' next_report)
+    [
+        """CREATE TABLE digest_schedule (
+            chat_id     INTEGER PRIMARY KEY,
+            desk_id     INTEGER REFERENCES desks(id),
+            next_at     TEXT NOT NULL
+        )""",
+        "CREATE INDEX digest_schedule_due ON digest_schedule(next_at)",
+    ],
 ]

@@ -1,0 +1,173 @@
+"""The daily digest's data: what happened in a scope in a time range, and who gets it when.
+
+Reads are set-based (a handful of queries for a province or the country), so the scheduler can
+compute a digest for thousands of desks at once. The schedule is Healthchecks' ``next_report``:
+one row per recipient chat with the time of its next digest, advanced by a conditional UPDATE
+in the transaction that queues the digest, so a restart sends a missed digest late, never twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from storage.db import Database
+from storage.desks import Rule, path_range, rules_for
+from storage.models import from_db, to_db
+from storage.outbox import Intent, enqueue
+
+
+@dataclass(frozen=True, slots=True)
+class DeskRow:
+    """A desk of the scope with its schedule."""
+
+    id: int
+    code: str
+    name: str
+    path: str
+    timezone: str
+    duty_hours: str
+    min_staff: int
+    rules: tuple[Rule, ...]
+
+
+def _scope(scope_path: str | None, alias: str) -> tuple[str, tuple[str, ...]]:
+    if scope_path is None:
+        return "", ()
+    return f" AND {alias}.path >= ? AND {alias}.path < ?", path_range(scope_path)
+
+
+async def desks_in(db: Database, scope_path: str | None) -> list[DeskRow]:
+    """Every desk of the scope (all desks for None)."""
+    where, params = _scope(scope_path, "d")
+    rows = await db.fetchall(
+        "SELECT d.id, d.code, d.name, d.path, d.timezone, d.duty_hours, d.min_staff, "
+        "EXISTS (SELECT 1 FROM duty_rules r WHERE r.desk_id = d.id) FROM desks d "
+        f"WHERE 1 = 1{where}", params)
+    rules = await rules_for(db, [r[0] for r in rows if r[7]])
+    return [DeskRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], rules.get(r[0], ()))
+            for r in rows]
+
+
+async def shifts_between(db: Database, scope_path: str | None, start: datetime,
+                         end: datetime) -> list[tuple[int, datetime, datetime | None]]:
+    """(desk id, started, ended or None) of every shift of the scope overlapping the range."""
+    where, params = _scope(scope_path, "d")
+    rows = await db.fetchall(
+        "SELECT s.desk_id, s.started_at, s.ended_at FROM shifts s JOIN desks d "
+        "ON d.id = s.desk_id WHERE s.started_at < ? AND (s.ended_at IS NULL OR s.ended_at > ?)"
+        f"{where}", (to_db(end), to_db(start), *params))
+    return [(r[0], from_db(r[1]), from_db(r[2]) if r[2] else None) for r in rows]
+
+
+async def alerts_between(db: Database, scope_path: str | None, start: datetime,
+                         end: datetime) -> list[tuple[datetime, datetime | None]]:
+    """(opened, acknowledged or None) of the scope's alerts opened in the range."""
+    where, params = _scope(scope_path, "d")
+    rows = await db.fetchall(
+        "SELECT a.opened_at, a.acked_at FROM alerts a JOIN desks d ON d.id = a.desk_id "
+        f"WHERE a.opened_at >= ? AND a.opened_at < ?{where}",
+        (to_db(start), to_db(end), *params))
+    return [(from_db(r[0]), from_db(r[1]) if r[1] else None) for r in rows]
+
+
+async def incidents_between(db: Database, scope_path: str | None, start: datetime,
+                            end: datetime) -> list[tuple[str, str, int]]:
+    """(category, current status, count) of the scope's reports made in the range."""
+    where, params = _scope(scope_path, "d")
+    rows = await db.fetchall(
+        "SELECT i.category, i.status, count(*) FROM incidents i JOIN desks d "
+        f"ON d.id = i.desk_id WHERE i.created_at >= ? AND i.created_at < ?{where} "
+        "GROUP BY i.category, i.status", (to_db(start), to_db(end), *params))
+    return [(r[0], r[1], int(r[2])) for r in rows]
+
+
+async def still_open(db: Database, scope_path: str | None) -> tuple[int, int]:
+    """(unresolved alerts, unfinished reports) of the scope right now."""
+    where, params = _scope(scope_path, "d")
+    alerts = await db.fetchval(
+        "SELECT count(*) FROM alerts a JOIN desks d ON d.id = a.desk_id "
+        f"WHERE a.resolved_at IS NULL{where}", params)
+    incidents = await db.fetchval(
+        "SELECT count(*) FROM incidents i JOIN desks d ON d.id = i.desk_id "
+        f"WHERE i.status != 'selesai'{where}", params)
+    return int(alerts), int(incidents)
+
+
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    """A chat that gets a digest: a supervisor, an admin, or a subscribed group."""
+
+    chat_id: int
+    desk_id: int | None  # the scope; None for an admin without a desk (everything)
+    timezone: str | None
+
+
+async def recipients(db: Database, admin_ids: list[int]) -> list[Recipient]:
+    """Every chat that should get a daily digest, with its scope: active supervisors (their
+    desk), admins (everything) and subscribed groups (their scope)."""
+    admins = set(admin_ids)
+    rows = await db.fetchall(
+        "SELECT m.telegram_id, m.desk_id, d.timezone, m.role FROM members m LEFT JOIN desks d "
+        "ON d.id = m.desk_id WHERE m.active = 1 AND m.role IN ('supervisor', 'admin') "
+        "UNION ALL SELECT s.chat_id, s.desk_id, d.timezone, 'group' FROM subscriptions s "
+        "JOIN desks d ON d.id = s.desk_id WHERE s.active = 1")
+    found = [Recipient(r[0], None, None) if r[0] in admins else Recipient(r[0], r[1], r[2])
+             for r in rows if r[3] != "admin" or r[0] in admins]
+    return [r for r in found if r.desk_id is not None or r.chat_id in admins]
+
+
+async def schedule(db: Database, planned: list[tuple[Recipient, datetime]]) -> int:
+    """Give recipients without a row their first digest time; drop rows of former ones."""
+    async with db.transaction() as tx:
+        await tx.executemany(
+            "INSERT INTO digest_schedule (chat_id, desk_id, next_at) VALUES (?, ?, ?) "
+            "ON CONFLICT (chat_id) DO UPDATE SET desk_id = excluded.desk_id",
+            [(r.chat_id, r.desk_id, to_db(at)) for r, at in planned])
+        chats = [r.chat_id for r, _ in planned]
+        cursor = await tx.execute(
+            "DELETE FROM digest_schedule WHERE chat_id NOT IN (SELECT value FROM json_each(?))",
+            (f"[{','.join(str(c) for c in chats)}]",))
+        return cursor.rowcount
+
+
+async def due(db: Database, now: datetime) -> list[tuple[int, int | None, datetime]]:
+    """(chat, scope desk, planned time) of every digest whose time has come."""
+    rows = await db.fetchall(
+        "SELECT chat_id, desk_id, next_at FROM digest_schedule WHERE next_at <= ? "
+        "ORDER BY next_at", (to_db(now),))
+    return [(r[0], r[1], from_db(r[2])) for r in rows]
+
+
+async def advance(db: Database, chat_id: int, planned: datetime, following: datetime,
+                  desk_id: int | None, now: datetime) -> bool:
+    """Move a due digest to its next time and queue it, in one transaction; False if another
+    run already did (the conditional UPDATE on the planned time)."""
+    async with db.transaction() as tx:
+        cursor = await tx.execute(
+            "UPDATE digest_schedule SET next_at = ? WHERE chat_id = ? AND next_at = ?",
+            (to_db(following), chat_id, to_db(planned)))
+        if cursor.rowcount != 1:
+            return False
+        payload = {"desk": desk_id, "end": to_db(planned)}
+        await enqueue(tx, [Intent(chat_id, "digest", payload),
+                           Intent(chat_id, "digest_chart", payload)], now)
+    return True
+
+
+async def queue_now(db: Database, chats: list[int], desk_id: int | None, end: datetime,
+                    now: datetime) -> None:
+    """Queue a digest (text and chart) for ``chats`` at once, outside the schedule."""
+    payload = {"desk": desk_id, "end": to_db(end)}
+    async with db.transaction() as tx:
+        await enqueue(tx, [Intent(chat, kind, payload) for chat in chats
+                           for kind in ("digest", "digest_chart")], now)
+
+
+async def scope_chats(db: Database, desk_id: int) -> list[int]:
+    """The supervisors of a desk and the groups subscribed to it."""
+    rows = await db.fetchall(
+        "SELECT telegram_id FROM members WHERE desk_id = ? AND role = 'supervisor' AND "
+        "active = 1 UNION SELECT chat_id FROM subscriptions WHERE desk_id = ? AND active = 1",
+        (desk_id, desk_id))
+    return [int(r[0]) for r in rows]
