@@ -20,7 +20,6 @@ import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
-from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 from storage import digests as digests_store
@@ -52,29 +51,51 @@ class Coverage:
         return self.staffed / self.duty if self.duty else None
 
 
+Spans = list[tuple[float, float, int]]  # (start, end, min_staff), epoch seconds
+Stretches = list[tuple[float, float]]  # shifts as (start, end), epoch seconds
+
+
 def coverage(spans: list[DutySpan], shifts: list[tuple[datetime, datetime]]) -> Coverage:
     """Staffing of a desk within its (already clipped) duty spans, given its shifts."""
-    result = Coverage()
-    for span in spans:
-        # Every instant where the number present changes, inside the span.
-        edges = sorted({span.start, span.end, *(t for s, e in shifts for t in (s, e)
-                                               if span.start < t < span.end)})
-        staffed = empty = 0.0
-        episodes = 0
-        run = 0.0  # length of the current short stretch
-        for a, b in pairwise(edges):
-            present = sum(1 for s, e in shifts if s <= a and e >= b)
-            seconds = (b - a).total_seconds()
-            if present >= span.min_staff:
-                staffed += seconds
-                episodes += run >= MIN_EPISODE.total_seconds()
-                run = 0.0
+    return _coverage([(s.start.timestamp(), s.end.timestamp(), s.min_staff) for s in spans],
+                     [(a.timestamp(), b.timestamp()) for a, b in shifts])
+
+
+def _coverage(spans: Spans, shifts: Stretches) -> Coverage:
+    """:func:`coverage` on epoch seconds, as a sweep over arrivals and departures (the digest
+    runs it for every desk of the country)."""
+    duty = staffed = empty = 0.0
+    episodes = 0
+    shortest = MIN_EPISODE.total_seconds()
+    for start, end, needed in spans:
+        duty += end - start
+        present = 0
+        events: list[tuple[float, int]] = []
+        for arrived, left in shifts:
+            if left <= start or arrived >= end:
+                continue
+            if arrived <= start:
+                present += 1
             else:
-                empty += seconds
-                run += seconds
-        episodes += run >= MIN_EPISODE.total_seconds()
-        result += Coverage((span.end - span.start).total_seconds(), staffed, episodes, empty)
-    return result
+                events.append((arrived, 1))
+            if left < end:
+                events.append((left, -1))
+        events.sort()  # a departure sorts before an arrival at the same instant: no gap
+        events.append((end, 0))
+        moment, run = start, 0.0  # run: length of the current short stretch
+        for when, change in events:
+            if when > moment:
+                if present >= needed:
+                    staffed += when - moment
+                    episodes += run >= shortest
+                    run = 0.0
+                else:
+                    empty += when - moment
+                    run += when - moment
+                moment = when
+            present += change
+        episodes += run >= shortest
+    return Coverage(duty, staffed, episodes, empty)
 
 
 @dataclass
@@ -121,37 +142,47 @@ async def build(db: Database, scope: Desk | None, end: datetime, tz: ZoneInfo,
     digest = Digest(scope.name if scope else everything, scope.code if scope else None,
                     start, end, tz)
     desks = await digests_store.desks_in(db, scope_path)
-    shifts: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
+    shifts: dict[int, Stretches] = defaultdict(list)
     for desk_id, began, ended in await digests_store.shifts_between(db, scope_path, start, end):
-        shifts[desk_id].append((began, ended or end))
+        shifts[desk_id].append((began.timestamp(), (ended or end).timestamp()))
     depth = len(chain(scope.path)) if scope else 0
     names = {d.id: d.name for d in desks}
-    units: dict[int, Coverage] = defaultdict(Coverage)
+    # Sums as plain lists, not Coverage objects: this loop runs once per desk of the country.
+    units: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0, 0.0])
+    total = [0.0, 0.0, 0.0, 0.0]
     per_desk: list[tuple[DeskRow, Coverage]] = []
-    cache: dict[tuple[str, int, str], list[DutySpan]] = {}
+    cache: dict[tuple[str, int, str], Spans] = {}
     for desk in desks:
         key = (desk.duty_hours, desk.min_staff, desk.timezone)
-        if desk.rules:
-            spans = spans_between(Schedule(desk.duty_hours, desk.min_staff, desk.rules),
-                                  zone(desk.timezone), start, end)
-        else:  # most desks share a handful of schedules: compute each once
-            if key not in cache:
-                cache[key] = spans_between(Schedule(desk.duty_hours, desk.min_staff),
-                                           zone(desk.timezone), start, end)
+        if desk.rules or key not in cache:  # most desks share a handful of schedules
+            found = [(s.start.timestamp(), s.end.timestamp(), s.min_staff) for s in
+                     spans_between(Schedule(desk.duty_hours, desk.min_staff, desk.rules),
+                                   zone(desk.timezone), start, end)]
+            if desk.rules:
+                spans = found
+            else:
+                cache[key] = spans = found
+        else:
             spans = cache[key]
         if not spans:
             continue
-        cov = coverage(spans, shifts.get(desk.id, []))
-        digest.desks += 1
-        digest.total += cov
-        per_desk.append((desk, cov))
-        ids = list(reversed(chain(desk.path)))  # root first
+        cov = _coverage(spans, shifts.get(desk.id, []))
+        sums = (cov.duty, cov.staffed, cov.episodes, cov.empty)
+        total = [x + y for x, y in zip(total, sums, strict=True)]
+        if cov.empty:
+            per_desk.append((desk, cov))
+        ids = desk.path.strip("/").split("/")  # root first
         if len(ids) > depth:  # the scope's own desk is in the totals, not a unit of its own
-            units[ids[depth]] += cov
-    digest.units = sorted(((names.get(unit, "?"), cov) for unit, cov in units.items()),
+            unit = units[ids[depth]]
+            for i, value in enumerate(sums):
+                unit[i] += value
+        digest.desks += 1
+    digest.total = Coverage(total[0], total[1], int(total[2]), total[3])
+    digest.units = sorted(((names.get(int(unit), "?"),
+                            Coverage(v[0], v[1], int(v[2]), v[3])) for unit, v in units.items()),
                           key=lambda item: (item[1].share or 0.0, item[0]))
     digest.worst = [(d.name, d.code, c) for d, c in sorted(
-        per_desk, key=lambda item: (-item[1].empty, item[0].code)) if c.empty > 0][:3]
+        per_desk, key=lambda item: (-item[1].empty, item[0].code))][:3]
     alerts = await digests_store.alerts_between(db, scope_path, start, end)
     digest.alerts = len(alerts)
     waits = [(acked - opened).total_seconds() for opened, acked in alerts if acked is not None]
