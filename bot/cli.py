@@ -49,6 +49,14 @@ def _parser() -> argparse.ArgumentParser:
     dig.add_argument("--send", action="store_true",
                      help="also queue it for the scope's supervisors and groups (the running "
                           "bot sends it)")
+    exp = sub.add_parser("export", help="shifts, alerts and incidents of a scope as XLSX/CSV")
+    exp.add_argument("--scope", required=True, help="desk code whose scope to export")
+    exp.add_argument("--from", dest="date_from", help="first day (default: today in the "
+                     "desk's zone); YYYY-MM-DD, DD/MM/YYYY or DD-MM-YYYY")
+    exp.add_argument("--to", dest="date_to", help="last day, inclusive (default: --from)")
+    exp.add_argument("--out", type=Path, help="XLSX file (default posko-CODE-FROM-TO.xlsx)")
+    exp.add_argument("--csv", type=Path, metavar="DIR",
+                     help="also write shifts.csv, alerts.csv and incidents.csv into DIR")
     bak = sub.add_parser("backup", help="online backup of the database to PATH")
     bak.add_argument("path", type=Path)
     sub.add_parser("check-config", help="validate the settings and the database, then exit")
@@ -260,6 +268,50 @@ def cmd_digest(args: argparse.Namespace, settings: Settings) -> int:
     return _with_db(settings, work)
 
 
+def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    """Write a scope's shifts, alerts and incidents as XLSX, and as CSV files with --csv."""
+    from bot.handlers.exports import PeriodError, build, file_name, parse_day, period
+    from bot.xlsx import workbook_bytes, write_csv
+    from storage import desks as desks_store
+    from storage.models import utcnow
+
+    try:  # bad dates are usage errors, found before the database is opened
+        for value in (args.date_from, args.date_to):
+            if value:
+                parse_day(value)
+    except PeriodError as exc:
+        raise CliError(str(exc), USAGE_ERROR) from None
+
+    async def work(db: Database) -> int:
+        desk = await desks_store.by_code(db, args.scope)
+        if desk is None:
+            raise CliError(f"no desk has the code {args.scope} (import desks first)")
+        try:
+            first, last = period(args.date_from, args.date_to,
+                                 utcnow().astimezone(desk.tz).date())
+        except PeriodError as exc:
+            raise CliError(str(exc), USAGE_ERROR) from None
+        data, sheets = await build(db, desk.path, first, last, desk.tz, settings.language)
+        if data.empty:
+            raise CliError(f"nothing to export: no shifts, alerts or incidents in {desk.code} "
+                           f"from {first} to {last}")
+        out = args.out or Path(file_name(desk.code, first, last))
+        try:
+            out.write_bytes(await asyncio.to_thread(workbook_bytes, sheets))
+            print(f"wrote {out}: {len(data.shifts)} shifts, {len(data.alerts)} alerts, "
+                  f"{len(data.incidents)} incidents ({desk.code} {desk.name}, {first} to {last})")
+            if args.csv:
+                args.csv.mkdir(parents=True, exist_ok=True)
+                for name, sheet in zip(("shifts", "alerts", "incidents"), sheets, strict=True):
+                    write_csv(sheet, args.csv / f"{name}.csv")
+                    print(f"wrote {args.csv / f'{name}.csv'}: {len(sheet.rows)} rows")
+        except OSError as exc:
+            raise CliError(f"cannot write {exc.filename or out}: {exc.strerror}") from None
+        return 0
+
+    return _with_db(settings, work)
+
+
 def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
     """Copy the live database consistently to ``path``."""
     if args.path.exists():
@@ -293,6 +345,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "import-schedule": cmd_import_schedule,
     "invite": cmd_invite,
     "digest": cmd_digest,
+    "export": cmd_export,
     "backup": cmd_backup,
     "check-config": cmd_check_config,
 }

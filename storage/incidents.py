@@ -94,10 +94,10 @@ async def recipients(db: Database, desk: Desk, severity: str) -> list[int]:
     up to the kabupaten/kota) and the groups subscribed to a scope containing the desk."""
     ids = desks_store.chain(desk.path)
     levels = ids[:2]
-    if severity == "kritis":
-        levels = []
+    if severity == "kritis":  # never fewer than usual: a kota desk's parent stays in
         for desk_id in ids:
-            levels.append(desk_id)
+            if desk_id not in levels:
+                levels.append(desk_id)
             found = await desks_store.get(db, desk_id)
             if found is None or Level(found.level).depth <= Level.KABUPATEN_KOTA.depth:
                 break
@@ -134,6 +134,7 @@ async def submit(db: Database, draft_id: int, member_id: int, chats: list[int],
             outcome = SubmitOutcome.REPEATED if made else SubmitOutcome.STALE
             return outcome, await _get_in(tx, made[0]) if made else None
         draft = draft_from_row(row)
+        all_clear = draft.category == ALL_CLEAR
         cursor = await tx.execute(
             "SELECT d.code, (SELECT coalesce(max(seq), 0) + 1 FROM incidents i "
             "WHERE i.desk_id = d.id) FROM desks d WHERE d.id = ?", (draft.desk_id,))
@@ -143,11 +144,11 @@ async def submit(db: Database, draft_id: int, member_id: int, chats: list[int],
         stamp = to_db(now)
         cursor = await tx.execute(
             "INSERT INTO incidents (ref, desk_id, seq, draft_id, reporter_id, category, "
-            "severity, description, latitude, longitude, tps, created_at, updated_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "severity, description, latitude, longitude, tps, status, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (f"LP-{code}-{seq:04d}", draft.desk_id, seq, draft.id, member_id, draft.category,
              draft.severity, draft.description, draft.latitude, draft.longitude, draft.tps,
-             stamp, stamp))
+             "selesai" if all_clear else "baru", stamp, stamp))
         incident_id = cursor.lastrowid
         assert incident_id is not None
         await tx.executemany(
@@ -155,6 +156,8 @@ async def submit(db: Database, draft_id: int, member_id: int, chats: list[int],
             "VALUES (?, ?, ?, ?)",
             [(incident_id, i, kind, file_id) for i, (kind, file_id) in enumerate(draft.media)])
         await _history(tx, incident_id, member_id, "baru", None, now)
+        if all_clear:  # nothing to follow up: an all-clear is closed as it is made
+            await _history(tx, incident_id, member_id, "selesai", None, now)
         intents = []
         for chat in chats:
             if draft.media:  # attachments first: a chat's messages go out in order

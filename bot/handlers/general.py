@@ -30,6 +30,7 @@ async def help_command(update: Update, context: Ctx) -> None:
         parts.append(t(caller.lang, "help.supervisor"))
         parts.append(t(caller.lang, "help.alerts"))
         parts.append(t(caller.lang, "help.incidents"))
+        parts.append(t(caller.lang, "help.export"))
         if caller.desk is not None:
             parts.append(t(caller.lang, "help.report"))
     parts.append(t(caller.lang, "help.common"))

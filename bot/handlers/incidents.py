@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import Forbidden
 
 from bot.context import Ctx
 from bot.handlers.access import Caller, identify
@@ -38,6 +39,18 @@ async def _reachable(caller: Caller, context: Ctx, incident_id: int | None
     return incident, desk
 
 
+async def _refusal(caller: Caller, context: Ctx, incident_id: int | None) -> str:
+    """Why the caller may not act on this report, in one short line."""
+    db = context.bot_data.db
+    incident = await incidents_store.get(db, incident_id) if incident_id else None
+    desk = await desks_store.get(db, incident.desk_id) if incident else None
+    if desk is None:
+        return t(caller.lang, "button.stale")
+    if caller.is_supervisor:  # a supervisor, but of another area
+        return t(caller.lang, "out_of_scope", code=desk.code)
+    return t(caller.lang, "supervisors_only")
+
+
 def _id(data: str | None, prefix: str) -> int | None:
     value = (data or "").removeprefix(prefix)
     return int(value) if value.isdigit() and len(value) < 12 else None
@@ -49,9 +62,10 @@ async def take(update: Update, context: Ctx) -> None:
     caller = await identify(update, context)
     if query is None or caller is None:
         return
-    found = await _reachable(caller, context, _id(query.data, TAKE_PREFIX))
+    incident_id = _id(query.data, TAKE_PREFIX)
+    found = await _reachable(caller, context, incident_id)
     if found is None or caller.member is None:
-        await query.answer(t(caller.lang, "supervisors_only"), show_alert=True)
+        await query.answer(await _refusal(caller, context, incident_id), show_alert=True)
         return
     incident, _ = found
     db = context.bot_data.db
@@ -75,9 +89,10 @@ async def finish(update: Update, context: Ctx) -> None:
     caller = await identify(update, context)
     if query is None or caller is None:
         return
-    found = await _reachable(caller, context, _id(query.data, FINISH_PREFIX))
+    incident_id = _id(query.data, FINISH_PREFIX)
+    found = await _reachable(caller, context, incident_id)
     if found is None or caller.member is None:
-        await query.answer(t(caller.lang, "supervisors_only"), show_alert=True)
+        await query.answer(await _refusal(caller, context, incident_id), show_alert=True)
         return
     incident, _ = found
     if incident.status == "selesai":
@@ -85,9 +100,14 @@ async def finish(update: Update, context: Ctx) -> None:
         return
     await incidents_store.ask_closing_note(context.bot_data.db, incident.id, caller.user_id,
                                            utcnow())
+    try:
+        await context.bot.send_message(caller.user_id, t(caller.lang, "incident.note_ask",
+                                                         ref=incident.ref))
+    except Forbidden:  # pressed in a group by someone who never opened a chat with the bot
+        await incidents_store.drop_note(context.bot_data.db, caller.user_id)
+        await query.answer(t(caller.lang, "incident.open_private_chat"), show_alert=True)
+        return
     await query.answer(t(caller.lang, "incident.note_in_private"))
-    await context.bot.send_message(caller.user_id, t(caller.lang, "incident.note_ask",
-                                                     ref=incident.ref))
 
 
 async def note_input(update: Update, context: Ctx, caller: Caller) -> bool:
@@ -129,6 +149,9 @@ async def page(context: Ctx, caller: Caller, number: int
     if total == 0:
         return t(caller.lang, "incidents.none"), None
     pages = (total + PAGE - 1) // PAGE
+    if number >= pages:  # a page button from when more reports were open: the last page
+        number = pages - 1
+        total, found = await incidents_store.open_in_scope(db, scope, number * PAGE, PAGE)
     lines = [t(caller.lang, "incidents.header", n=total, page=number + 1, pages=pages)]
     rows: list[list[InlineKeyboardButton]] = []
     now = utcnow()
@@ -178,7 +201,8 @@ async def _one(update: Update, context: Ctx, caller: Caller, ref: str) -> None:
     for at, actor, status, note in await incidents_store.history(db, incident.id):
         who = await members_store.get(db, actor) if actor else None
         lines.append(t(caller.lang, "incidents.history_line", time=fmt_time(at, desk.tz),
-                       status=status, who=who.full_name if who else "—",
+                       status=t(caller.lang, f"status.{status}"),
+                       who=who.full_name if who else "—",
                        note=f": {note}" if note else ""))
     markup = follow_up_buttons(incident, caller.lang)
     await reply(update, "\n".join(lines),

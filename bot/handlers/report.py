@@ -27,7 +27,7 @@ from bot.context import Ctx
 from bot.handlers import incidents as follow_up
 from bot.handlers.access import Caller, identify
 from bot.handlers.common import private_member, reply
-from bot.texts import t
+from bot.texts import Markup, t
 from storage import desks as desks_store
 from storage import drafts as drafts_store
 from storage import incidents as incidents_store
@@ -49,8 +49,9 @@ def prompt(draft: Draft, lang: str, desk_name: str) -> tuple[str, InlineKeyboard
     cancel = [_button(lang, draft, "lapor.cancel", "cancel")]
     skip = _button(lang, draft, "lapor.skip", "skip")
     if draft.step is Step.CATEGORY:
-        hints = "\n".join(t(lang, "lapor.hint_line", label=t(lang, f"cat.{c}"),
-                            hint=t(lang, f"cat.{c}.hint")) for c in CATEGORIES)
+        # Lines built by t (their values escaped): inserted as markup, not escaped again.
+        hints = Markup("\n".join(t(lang, "lapor.hint_line", label=t(lang, f"cat.{c}"),
+                                   hint=t(lang, f"cat.{c}.hint")) for c in CATEGORIES))
         buttons = [InlineKeyboardButton(t(lang, f"cat.{c}"),
                                         callback_data=f"{PREFIX}{draft.id}:cat:{c}")
                    for c in CATEGORIES]
@@ -134,11 +135,13 @@ async def button(update: Update, context: Ctx) -> None:
                 "send": Step.CONFIRM, "edit": Step.CONFIRM, "cancel": None}
     if action == "send":  # first: a repeated Kirim must find the report it made
         await query.answer()
-        await _submit(update, context, caller, int(draft_id) if draft_id.isdigit() else 0)
+        await _submit(update, context, caller,
+                      int(draft_id) if draft_id.isdigit() and len(draft_id) < 12 else 0)
         return
     valid = (draft is not None and str(draft.id) == draft_id and action in expected
              and expected[action] in (None, draft.step)
-             and (action != "skip" or draft.step in (Step.LOCATION, Step.MEDIA, Step.TPS)))
+             and (action != "skip" or draft.step in (Step.LOCATION, Step.MEDIA, Step.TPS))
+             and value in {"cat": CATEGORIES, "sev": SEVERITIES}.get(action, ("",)))
     if draft is None or not valid:
         await query.answer(t(caller.lang, "lapor.stale"))
         return
@@ -158,6 +161,8 @@ async def button(update: Update, context: Ctx) -> None:
     elif action == "sev" and value in SEVERITIES:
         await _next(update, context, caller, draft, Step.DESCRIPTION, severity=value)
     elif action in ("skip", "done") and draft.step in now_step:
+        if draft.step is Step.LOCATION:  # the 📍 button under the input field goes too
+            await reply(update, "📍 —", reply_markup=ReplyKeyboardRemove())
         await _next(update, context, caller, draft, now_step[draft.step])
     elif action == "edit":
         await _next(update, context, caller, draft, Step.CATEGORY, category=None,
@@ -173,7 +178,9 @@ async def _submit(update: Update, context: Ctx, caller: Caller, draft_id: int) -
     if draft is not None and draft.id == draft_id:
         desk = await desks_store.get(db, draft.desk_id)
         if desk is not None:
-            chats = await incidents_store.recipients(db, desk, draft.severity or "info")
+            # The reporter (a supervisor may report too) gets the receipt, not a copy.
+            chats = [chat for chat in await incidents_store.recipients(
+                db, desk, draft.severity or "info") if chat != caller.user_id]
     outcome, incident = await incidents_store.submit(db, draft_id, caller.user_id, chats,
                                                      utcnow())
     if incident is None:

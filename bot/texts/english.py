@@ -278,4 +278,9 @@ TEXTS: dict[str, str] = {
     "help.incidents": "/incidents [LP-…] — open reports in your area",
     "cmd.lapor": "Report an incident",
     "cmd.laporan": "Open reports in your area",
+    "cmd.ekspor": "XLSX export of your area",
+    "help.export": "/export [from] [to] — XLSX of shifts, alerts and reports (up to 31 days)",
+    "incident.open_private_chat": (
+        "Open a private chat with the bot first (press /start there), then tap Done again."
+    ),
 }

@@ -284,4 +284,9 @@ TEXTS: dict[str, str] = {
     "help.incidents": "/laporan [LP-…] — laporan terbuka di wilayah Anda",
     "cmd.lapor": "Laporkan kejadian",
     "cmd.laporan": "Laporan terbuka di wilayah Anda",
+    "cmd.ekspor": "Ekspor XLSX wilayah Anda",
+    "help.export": "/ekspor [dari] [sampai] — XLSX kehadiran, peringatan, laporan (maks. 31 hari)",
+    "incident.open_private_chat": (
+        "Buka dulu chat pribadi dengan bot (tekan /start di sana), lalu tekan Selesai lagi."
+    ),
 }

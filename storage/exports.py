@@ -1,0 +1,164 @@
+"""What ``/ekspor`` and ``posko-bot export`` put in a spreadsheet: shifts, alerts and incidents.
+
+Each kind is one set-based query (JOINs with desks and members), restricted to a scope by the
+desk path range and to a UTC half-open time range ``[start, end)`` on the row's own start
+(a shift's check-in, an alert's opening, a report's creation). Shift coordinates are never
+read: they are personal data (UU PDP), and the distance to the desk says enough.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from storage.db import Database
+from storage.desks import chain
+from storage.models import Level, from_db, to_db
+
+Scope = tuple[str, str] | None  # a path range from storage.desks.path_range; None = everything
+
+
+@dataclass(frozen=True, slots=True)
+class ShiftRow:
+    """One shift that started in the range."""
+
+    desk_code: str
+    desk_name: str
+    officer: str
+    started_at: datetime
+    ended_at: datetime | None
+    end_reason: str | None
+    distance_m: float
+
+
+@dataclass(frozen=True, slots=True)
+class AlertRow:
+    """One empty-desk alert opened in the range.
+
+    ``reached_*`` describe the highest desk whose supervisors were told (the alert's level).
+    """
+
+    desk_code: str
+    desk_name: str
+    short_since: datetime
+    opened_at: datetime
+    reached_level: Level | None
+    reached_code: str | None
+    reached_name: str | None
+    acked_by: str | None
+    acked_at: datetime | None
+    resolved_at: datetime | None
+    resolution: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentRow:
+    """One incident report created in the range."""
+
+    ref: str
+    desk_code: str
+    desk_name: str
+    category: str
+    severity: str
+    status: str
+    reporter: str | None
+    handler: str | None
+    created_at: datetime
+    closing_note: str | None
+    tps: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ExportData:
+    """Everything of one export, each list in time order."""
+
+    shifts: list[ShiftRow]
+    alerts: list[AlertRow]
+    incidents: list[IncidentRow]
+
+    @property
+    def empty(self) -> bool:
+        """Whether there is nothing at all to export."""
+        return not (self.shifts or self.alerts or self.incidents)
+
+
+def _where(column: str, scope: Scope, start: datetime, end: datetime
+           ) -> tuple[str, list[object]]:
+    where = f"WHERE {column} >= ? AND {column} < ?"
+    params: list[object] = [to_db(start), to_db(end)]
+    if scope is not None:
+        where += " AND d.path >= ? AND d.path < ?"
+        params.extend(scope)
+    return where, params
+
+
+def _time(text: str | None) -> datetime | None:
+    return from_db(text) if text is not None else None
+
+
+async def shifts(db: Database, scope: Scope, start: datetime, end: datetime) -> list[ShiftRow]:
+    """Shifts started in ``[start, end)`` at desks of the scope, oldest first."""
+    where, params = _where("s.started_at", scope, start, end)
+    rows = await db.fetchall(
+        "SELECT d.code, d.name, coalesce(m.full_name, s.member_id), s.started_at, s.ended_at, "
+        "s.end_reason, s.distance_m FROM shifts s JOIN desks d ON d.id = s.desk_id "
+        f"LEFT JOIN members m ON m.telegram_id = s.member_id {where} "
+        "ORDER BY s.started_at, d.code, s.id", params)
+    return [ShiftRow(r[0], r[1], str(r[2]), from_db(r[3]), _time(r[4]), r[5], float(r[6]))
+            for r in rows]
+
+
+async def alerts(db: Database, scope: Scope, start: datetime, end: datetime) -> list[AlertRow]:
+    """Alerts opened in ``[start, end)`` at desks of the scope, oldest first."""
+    where, params = _where("a.opened_at", scope, start, end)
+    rows = await db.fetchall(
+        "SELECT d.code, d.name, d.path, a.level, a.short_since, a.opened_at, m.full_name, "
+        "a.acked_at, a.resolved_at, a.resolution FROM alerts a "
+        "JOIN desks d ON d.id = a.desk_id LEFT JOIN members m ON m.telegram_id = a.acked_by "
+        f"{where} ORDER BY a.opened_at, d.code, a.id", params)
+    # The level is an index into the desk's ancestor chain; name those desks in one query
+    # (they are few: the alerting desks' ancestors) instead of one lookup per alert.
+    reached_ids: list[int | None] = []
+    for r in rows:
+        ids = chain(r[2])
+        reached_ids.append(ids[r[3]] if 0 <= r[3] < len(ids) else None)
+    names = await _desk_names(db, sorted({i for i in reached_ids if i is not None}))
+    found: list[AlertRow] = []
+    for r, reached_id in zip(rows, reached_ids, strict=True):
+        level, code, name = names.get(reached_id or 0, (None, None, None))
+        found.append(AlertRow(r[0], r[1], from_db(r[4]), from_db(r[5]), level, code, name,
+                              r[6], _time(r[7]), _time(r[8]), r[9]))
+    return found
+
+
+async def _desk_names(db: Database, desk_ids: list[int]
+                      ) -> dict[int, tuple[Level, str, str]]:
+    names: dict[int, tuple[Level, str, str]] = {}
+    for first in range(0, len(desk_ids), 900):  # stay under SQLite's parameter limit
+        chunk = desk_ids[first:first + 900]
+        for r in await db.fetchall(
+                f"SELECT id, level, code, name FROM desks WHERE id IN "
+                f"({','.join('?' * len(chunk))})", chunk):
+            names[r[0]] = (Level(r[1]), r[2], r[3])
+    return names
+
+
+async def incidents(db: Database, scope: Scope, start: datetime, end: datetime
+                    ) -> list[IncidentRow]:
+    """Reports created in ``[start, end)`` at desks of the scope, oldest first."""
+    where, params = _where("i.created_at", scope, start, end)
+    rows = await db.fetchall(
+        "SELECT i.ref, d.code, d.name, i.category, i.severity, i.status, r.full_name, "
+        "h.full_name, i.created_at, i.closing_note, i.tps FROM incidents i "
+        "JOIN desks d ON d.id = i.desk_id "
+        "LEFT JOIN members r ON r.telegram_id = i.reporter_id "
+        f"LEFT JOIN members h ON h.telegram_id = i.handler_id {where} "
+        "ORDER BY i.created_at, i.id", params)
+    return [IncidentRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], from_db(r[8]), r[9],
+                        r[10]) for r in rows]
+
+
+async def collect(db: Database, scope: Scope, start: datetime, end: datetime) -> ExportData:
+    """Shifts, alerts and incidents of a scope in ``[start, end)``."""
+    return ExportData(await shifts(db, scope, start, end), await alerts(db, scope, start, end),
+                      await incidents(db, scope, start, end))
