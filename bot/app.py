@@ -28,11 +28,11 @@ log = logging.getLogger(__name__)
 PoskoApp: TypeAlias = Application[ExtBot[None], Ctx, dict[Any, Any], dict[Any, Any], BotData,
                                   Any]
 # Commands shown in Telegram's menu, in this order.
-MENU = ("checkin", "checkout", "status", "lapor", "laporan", "ekspor", "peringatan", "undang",
-        "langganan", "bahasa", "batal", "bantuan")
+MENU = ("checkin", "checkout", "status", "rekap", "lapor", "laporan", "ekspor", "peringatan",
+        "undang", "langganan", "bahasa", "batal", "bantuan")
 _ENGLISH = {"undang": "invite", "bahasa": "language", "batal": "cancel", "bantuan": "help",
             "peringatan": "alerts", "langganan": "subscribe", "lapor": "report",
-            "laporan": "incidents", "ekspor": "export"}
+            "laporan": "incidents", "ekspor": "export", "rekap": "board"}
 
 
 def file_url(base_url: str) -> str:

@@ -21,6 +21,7 @@ from telegram.ext import (
 from bot import render, render_incidents
 from bot.handlers import (
     alerts,
+    board,
     checkin,
     common,
     errors,
@@ -42,6 +43,7 @@ COMMANDS = [
     (("checkin",), checkin.checkin),
     (("checkout",), checkin.checkout),
     (("status",), status.status),
+    (("rekap", "board"), board.board),
     (("lapor", "report"), report.lapor),
     (("laporan", "incidents"), incidents.open_reports),
     (("ekspor", "export"), exports.export),
@@ -87,6 +89,7 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(CallbackQueryHandler(alerts.desk_view, pattern=f"^{render.DESK_PREFIX}"))
     app.add_handler(CallbackQueryHandler(alerts.still_here,
                                          pattern=f"^{render.PRESENCE_PREFIX}"))
+    app.add_handler(CallbackQueryHandler(board.turn, pattern=f"^{board.PREFIX}"))
     app.add_handler(CallbackQueryHandler(common.stale_button))
     # 4. Anything else new in a private chat (text, stickers, photos, unknown commands).
     app.add_handler(MessageHandler(NEW & PRIVATE, common.fallback))

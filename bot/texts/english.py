@@ -110,6 +110,8 @@ TEXTS: dict[str, str] = {
     "cmd.checkin": "Start duty at your desk",
     "cmd.checkout": "End duty",
     "cmd.status": "Your shift and desk",
+    "cmd.rekap": "Board of the desks in your area",
+    "help.rekap": "/board — live board of your area's desks: short, staffed, off duty",
     "cmd.undang": "Invite officers or supervisors",
     "cmd.bahasa": "Change language",
     "cmd.batal": "Leave the current step",

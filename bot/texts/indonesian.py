@@ -113,6 +113,8 @@ TEXTS: dict[str, str] = {
     "cmd.checkin": "Mulai bertugas di posko",
     "cmd.checkout": "Selesai bertugas",
     "cmd.status": "Tugas dan posko Anda",
+    "cmd.rekap": "Rekap posko di wilayah Anda",
+    "help.rekap": "/rekap — papan posko wilayah Anda: kurang petugas, ada petugas, di luar jam",
     "cmd.undang": "Undang petugas atau pengawas",
     "cmd.bahasa": "Ganti bahasa",
     "cmd.batal": "Batalkan langkah yang berjalan",

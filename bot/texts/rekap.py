@@ -3,7 +3,55 @@
 from __future__ import annotations
 
 ID: dict[str, str] = {
+    "rekap.header": (
+        "📋 <b>{scope}</b>: {total} posko — 🔴 {short} kurang, 🟢 {staffed} ada petugas, "
+        "⚪ {off} di luar jam"
+    ),
+    "rekap.all": "Seluruh wilayah",
+    "rekap.asof": "keadaan {time}",
+    "rekap.page": "hal. {page}/{pages}",
+    "rekap.by.provinsi": "Per provinsi",
+    "rekap.by.kabupaten_kota": "Per kabupaten/kota",
+    "rekap.by.kecamatan": "Per kecamatan",
+    "rekap.by.kelurahan_desa": "Per kelurahan/desa",
+    "rekap.unit": (
+        "{icon} <b>{name}</b>: {total} posko — {short} kurang, {staffed} ada petugas, "
+        "{off} di luar jam"
+    ),
+    "rekap.own": "Posko {name}",
+    "rekap.desk.empty": "🔴 {name} — kosong sejak {since}",
+    "rekap.desk.short": "🟠 {name} — {open}/{min} petugas, kurang sejak {since}",
+    "rekap.desk.staffed": "🟢 {name} — {open}/{min} petugas",
+    "rekap.desk.off": "⚪ {name} — di luar jam tugas",
+    "rekap.none": "Belum ada posko di wilayah ini.",
+    "rekap.drill": "🔎 {name}",
+    "rekap.up": "⬆ {name}",
+    "rekap.refresh": "🔄 Perbarui",
 }
 
 EN: dict[str, str] = {
+    "rekap.header": (
+        "📋 <b>{scope}</b>: {total} desks — 🔴 {short} short, 🟢 {staffed} staffed, "
+        "⚪ {off} off duty"
+    ),
+    "rekap.all": "All regions",
+    "rekap.asof": "as of {time}",
+    "rekap.page": "p. {page}/{pages}",
+    "rekap.by.provinsi": "By province",
+    "rekap.by.kabupaten_kota": "By regency/city",
+    "rekap.by.kecamatan": "By district (kecamatan)",
+    "rekap.by.kelurahan_desa": "By village (kelurahan/desa)",
+    "rekap.unit": (
+        "{icon} <b>{name}</b>: {total} desks — {short} short, {staffed} staffed, "
+        "{off} off duty"
+    ),
+    "rekap.own": "{name} desk",
+    "rekap.desk.empty": "🔴 {name} — empty since {since}",
+    "rekap.desk.short": "🟠 {name} — {open}/{min} officers, short since {since}",
+    "rekap.desk.staffed": "🟢 {name} — {open}/{min} officers",
+    "rekap.desk.off": "⚪ {name} — off duty",
+    "rekap.none": "There are no desks in this area yet.",
+    "rekap.drill": "🔎 {name}",
+    "rekap.up": "⬆ {name}",
+    "rekap.refresh": "🔄 Refresh",
 }

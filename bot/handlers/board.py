@@ -1,0 +1,179 @@
+"""``/rekap`` (``/board``): the live board of a supervisor's scope, paged, with drill-down.
+
+A scope of units (the country, a provinsi, a kota) shows one line per child unit, worst first,
+each with a button that opens the same board for that unit; a kecamatan lists its desks, short
+ones first. Buttons carry ``rk:<desk id>:<page>`` (desk id 0: an admin's whole country) and
+edit the message in place; every press re-checks the scope, since a keyboard can outlive the
+member's role or desk.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+
+from bot.context import Ctx
+from bot.handlers.access import Caller, identify
+from bot.handlers.common import edit_or_ignore, is_private, private_supervisor, reply
+from bot.texts import Markup, fmt_time, t
+from storage import board as board_store
+from storage import desks as desks_store
+from storage.board import Board, Counts, DeskLine, State
+from storage.duty import zone
+from storage.models import Desk, utcnow
+
+PREFIX = "rk:"
+NATIONAL = 0  # the desk id that stands for an admin's whole country in callback data
+_DESK_KEYS = {State.STAFFED: "rekap.desk.staffed", State.OFF: "rekap.desk.off"}
+
+
+def _data(desk_id: int, page: int) -> str:
+    return f"{PREFIX}{desk_id}:{page}"  # at most ~25 bytes, far below Telegram's 64
+
+
+def _parse(data: str | None) -> tuple[int, int] | None:
+    parts = (data or "").removeprefix(PREFIX).split(":")
+    if len(parts) != 2 or not all(p.isdigit() and len(p) < 12 for p in parts):
+        return None
+    return int(parts[0]), int(parts[1])
+
+
+def _n(lang: str, number: int) -> str:
+    """``6.612`` in Indonesian, ``6,612`` in English: province counts run into thousands."""
+    text = f"{number:,}"
+    return text.replace(",", ".") if lang == "id" else text
+
+
+def _icon(counts: Counts) -> str:
+    return "🔴" if counts.short else "🟢" if counts.staffed else "⚪"
+
+
+def desk_line(lang: str, line: DeskLine, now: datetime, name: str | None = None) -> str:
+    """One desk of the board: short with since when, staffed with count/min, or off duty."""
+    shown = Markup(name) if name is not None else line.name
+    if line.state is State.SHORT and line.since is not None:
+        key = "rekap.desk.empty" if line.open_shifts == 0 else "rekap.desk.short"
+        return t(lang, key, name=shown, open=line.open_shifts, min=line.min_staff,
+                 since=fmt_time(line.since, zone(line.timezone), now))
+    return t(lang, _DESK_KEYS.get(line.state, "rekap.desk.off"), name=shown,
+             open=line.open_shifts, min=line.min_staff)
+
+
+def render(board: Board, lang: str, now: datetime, tz: ZoneInfo,
+           up: tuple[int, str] | None = None) -> tuple[str, InlineKeyboardMarkup]:
+    """The text and buttons of one board page; ``up`` is (desk id, name) of the level above."""
+    scope = board.scope
+    c = board.counts
+    lines = [t(lang, "rekap.header", scope=scope.name if scope else t(lang, "rekap.all"),
+               total=_n(lang, c.total), short=_n(lang, c.short),
+               staffed=_n(lang, c.staffed), off=_n(lang, c.off))]
+    meta = [t(lang, "rekap.asof", time=fmt_time(now, tz))]
+    if board.units:
+        meta.insert(0, t(lang, f"rekap.by.{board.units[0].level}"))
+    if board.pages > 1:
+        meta.append(t(lang, "rekap.page", page=board.page + 1, pages=board.pages))
+    lines.append(" · ".join(meta))
+    if board.own is not None:
+        lines.append(desk_line(lang, board.own, now,
+                               name=t(lang, "rekap.own", name=board.own.name)))
+    if board.by_unit or board.desks:
+        lines.append("")
+    for unit in board.units:
+        u = unit.counts
+        lines.append(t(lang, "rekap.unit", icon=Markup(_icon(u)), name=unit.name,
+                       total=_n(lang, u.total), short=_n(lang, u.short),
+                       staffed=_n(lang, u.staffed), off=_n(lang, u.off)))
+    for desk in board.desks:  # a kecamatan's own desk often shares a kelurahan's name
+        own = scope is not None and desk.desk_id == scope.id
+        lines.append(desk_line(lang, desk, now,
+                               name=t(lang, "rekap.own", name=desk.name) if own else None))
+    if c.total == 0:
+        lines.append(t(lang, "rekap.none"))
+    here = scope.id if scope is not None else NATIONAL
+    drill = [InlineKeyboardButton(t(lang, "rekap.drill", name=Markup(unit.name)),
+                                  callback_data=_data(unit.desk_id, 0)) for unit in board.units]
+    rows = [drill[i:i + 2] for i in range(0, len(drill), 2)]
+    nav = []
+    if board.page > 0:
+        nav.append(InlineKeyboardButton("‹", callback_data=_data(here, board.page - 1)))
+    nav.append(InlineKeyboardButton(t(lang, "rekap.refresh"),
+                                    callback_data=_data(here, board.page)))
+    if board.page + 1 < board.pages:
+        nav.append(InlineKeyboardButton("›", callback_data=_data(here, board.page + 1)))
+    rows.append(nav)
+    if up is not None:
+        rows.append([InlineKeyboardButton(t(lang, "rekap.up", name=Markup(up[1])),
+                                          callback_data=_data(up[0], 0))])
+    return "\n".join(lines), InlineKeyboardMarkup(rows)
+
+
+async def _root(context: Ctx, caller: Caller) -> Desk | None:
+    """Where the caller's board starts: their desk, or for an admin the whole country (or
+    its one root desk when the installation carries a single province or kota)."""
+    if not caller.is_admin:
+        return caller.desk
+    return await board_store.single_root(context.bot_data.db)
+
+
+async def _up(context: Ctx, caller: Caller, scope: Desk | None) -> tuple[int, str] | None:
+    """The level above ``scope`` when the caller may see it, for the ⬆ button."""
+    root = await _root(context, caller)
+    if scope is None or (root is not None and root.id == scope.id):
+        return None
+    parent = (await desks_store.get(context.bot_data.db, scope.parent_id)
+              if scope.parent_id is not None else None)
+    if parent is not None and caller.can_oversee(parent):
+        return parent.id, parent.name
+    return (NATIONAL, t(caller.lang, "rekap.all")) if caller.is_admin else None
+
+
+async def _page(context: Ctx, caller: Caller, scope: Desk | None,
+                page: int) -> tuple[str, InlineKeyboardMarkup]:
+    now = utcnow()
+    board = await board_store.board(context.bot_data.db, scope, now, page)
+    tz = scope.tz if scope is not None else context.bot_data.settings.tz
+    return render(board, caller.lang, now, tz, await _up(context, caller, scope))
+
+
+async def board(update: Update, context: Ctx) -> None:
+    """``/rekap``: the first page of the caller's board."""
+    caller = await private_supervisor(update, context)
+    if caller is None:
+        return
+    text, markup = await _page(context, caller, await _root(context, caller), 0)
+    await reply(update, text, reply_markup=markup)
+
+
+async def turn(update: Update, context: Ctx) -> None:
+    """A board button (page, drill-down, refresh, up): the board it names, scope re-checked."""
+    query = update.callback_query
+    caller = await identify(update, context)
+    if query is None or caller is None:
+        return
+    target = _parse(query.data)
+    if target is None or not is_private(update) or caller.role is None:
+        await query.answer(t(caller.lang, "button.stale"))
+        return
+    if not caller.is_supervisor:
+        await query.answer(t(caller.lang, "supervisors_only"), show_alert=True)
+        return
+    desk_id, page = target
+    scope: Desk | None = None
+    if desk_id == NATIONAL:
+        if not caller.is_admin:
+            await query.answer(t(caller.lang, "button.stale"))
+            return
+        scope = await _root(context, caller)
+    else:
+        scope = await desks_store.get(context.bot_data.db, desk_id)
+        if scope is None:
+            await query.answer(t(caller.lang, "button.stale"))
+            return
+        if not caller.can_oversee(scope):
+            await query.answer(t(caller.lang, "out_of_scope", code=scope.code), show_alert=True)
+            return
+    await query.answer()
+    text, markup = await _page(context, caller, scope, page)
+    await edit_or_ignore(query, text, reply_markup=markup)
