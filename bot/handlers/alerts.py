@@ -8,7 +8,13 @@ from telegram.constants import ChatType
 
 from bot.context import Ctx
 from bot.handlers.access import Caller, identify
-from bot.handlers.common import edit_or_ignore, private_supervisor, reply
+from bot.handlers.common import (
+    callback_id,
+    edit_or_ignore,
+    pressed,
+    private_supervisor,
+    reply,
+)
 from bot.render import ACK_PREFIX, DESK_PREFIX, PRESENCE_PREFIX, Renderer, mention
 from bot.texts import fmt_time, t
 from storage import alerts as alerts_store
@@ -24,11 +30,6 @@ from storage.models import Desk, utcnow
 from storage.presence import AnswerOutcome
 
 
-def _id(data: str | None, prefix: str) -> int | None:
-    value = (data or "").removeprefix(prefix)
-    return int(value) if value.isdigit() and len(value) < 12 else None
-
-
 async def _desk_in_scope(caller: Caller, context: Ctx, desk_id: int | None) -> Desk | None:
     desk = await desks_store.get(context.bot_data.db, desk_id) if desk_id else None
     return desk if desk is not None and caller.can_oversee(desk) else None
@@ -36,12 +37,12 @@ async def _desk_in_scope(caller: Caller, context: Ctx, desk_id: int | None) -> D
 
 async def acknowledge(update: Update, context: Ctx) -> None:
     """*Saya tangani*: take the alert (scope checked); every recipient's message shows who."""
-    query = update.callback_query
-    caller = await identify(update, context)
-    if query is None or caller is None:
+    press = await pressed(update, context)
+    if press is None:
         return
+    query, data, caller = press
     db = context.bot_data.db
-    alert_id = _id(query.data, ACK_PREFIX)
+    alert_id = callback_id(data, ACK_PREFIX)
     found = await alerts_store.get_many(db, [alert_id]) if alert_id else []
     desk = await desks_store.get(db, found[0].desk_id) if found else None
     if desk is None:
@@ -65,11 +66,11 @@ async def acknowledge(update: Update, context: Ctx) -> None:
 
 async def desk_view(update: Update, context: Ctx) -> None:
     """*Lihat posko*: the desk's duty state, who is there, and its open alert."""
-    query = update.callback_query
-    caller = await identify(update, context)
-    if query is None or caller is None:
+    press = await pressed(update, context)
+    if press is None:
         return
-    desk = await _desk_in_scope(caller, context, _id(query.data, DESK_PREFIX))
+    query, data, caller = press
+    desk = await _desk_in_scope(caller, context, callback_id(data, DESK_PREFIX))
     if desk is None:
         await query.answer(t(caller.lang, "button.stale"))
         return
@@ -113,11 +114,11 @@ async def open_alerts(update: Update, context: Ctx) -> None:
 
 async def still_here(update: Update, context: Ctx) -> None:
     """*Masih bertugas*: the officer confirms presence."""
-    query = update.callback_query
-    caller = await identify(update, context)
-    if query is None or caller is None:
+    press = await pressed(update, context)
+    if press is None:
         return
-    check_id = _id(query.data, PRESENCE_PREFIX)
+    query, data, caller = press
+    check_id = callback_id(data, PRESENCE_PREFIX)
     outcome = (await presence_store.answer(context.bot_data.db, check_id, caller.user_id,
                                            utcnow())
                if check_id else AnswerOutcome.STALE)

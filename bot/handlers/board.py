@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.context import Ctx
-from bot.handlers.access import Caller, identify
-from bot.handlers.common import edit_or_ignore, is_private, private_supervisor, reply
+from bot.handlers.access import Caller
+from bot.handlers.common import edit_or_ignore, is_private, pressed, private_supervisor, reply
 from bot.texts import Markup, fmt_time, t
 from storage import board as board_store
 from storage import desks as desks_store
@@ -33,8 +33,8 @@ def _data(desk_id: int, page: int) -> str:
     return f"{PREFIX}{desk_id}:{page}"  # at most ~25 bytes, far below Telegram's 64
 
 
-def _parse(data: str | None) -> tuple[int, int] | None:
-    parts = (data or "").removeprefix(PREFIX).split(":")
+def _parse(data: str) -> tuple[int, int] | None:
+    parts = data.removeprefix(PREFIX).split(":")
     if len(parts) != 2 or not all(p.isdigit() and len(p) < 12 for p in parts):
         return None
     return int(parts[0]), int(parts[1])
@@ -148,11 +148,11 @@ async def board(update: Update, context: Ctx) -> None:
 
 async def turn(update: Update, context: Ctx) -> None:
     """A board button (page, drill-down, refresh, up): the board it names, scope re-checked."""
-    query = update.callback_query
-    caller = await identify(update, context)
-    if query is None or caller is None:
+    press = await pressed(update, context)
+    if press is None:
         return
-    target = _parse(query.data)
+    query, data, caller = press
+    target = _parse(data)
     if target is None or not is_private(update) or caller.role is None:
         await query.answer(t(caller.lang, "button.stale"))
         return

@@ -16,7 +16,7 @@ from telegram import (
 
 from bot.context import Ctx
 from bot.handlers.access import Caller, identify
-from bot.handlers.common import edit_or_ignore, private_member, reply
+from bot.handlers.common import edit_or_ignore, pressed, private_member, reply
 from bot.texts import fmt_distance, fmt_duration, fmt_seconds, fmt_time, t
 from storage import shifts as shifts_store
 from storage.desks import schedule_of
@@ -196,11 +196,11 @@ async def _end(context: Ctx, caller: Caller, desk: Desk, shift: Shift, now: date
 
 async def checkout_confirmed(update: Update, context: Ctx) -> None:
     """The answer to "leave the desk short?": check out, or stay."""
-    query = update.callback_query
-    caller = await identify(update, context)
-    if query is None or query.data is None or caller is None:
+    press = await pressed(update, context)
+    if press is None:
         return
-    shift_id, _, answer = query.data.removeprefix(CHECKOUT_PREFIX).partition(":")
+    query, data, caller = press
+    shift_id, _, answer = data.removeprefix(CHECKOUT_PREFIX).partition(":")
     shift = (await shifts_store.get(context.bot_data.db, int(shift_id))
              if shift_id.isdigit() else None)
     if shift is None or shift.member_id != caller.user_id:

@@ -54,6 +54,23 @@ async def private_supervisor(update: Update, context: Ctx) -> Caller | None:
     return caller
 
 
+async def pressed(update: Update, context: Ctx) -> tuple[CallbackQuery, str, Caller] | None:
+    """A button press: the query, its data and who pressed it (None without a user)."""
+    query = update.callback_query
+    if query is None:
+        return None
+    caller = await identify(update, context)
+    if caller is None:
+        return None
+    return query, query.data or "", caller
+
+
+def callback_id(data: str, prefix: str) -> int | None:
+    """The id after ``prefix`` in callback data; None for anything else (forged, huge)."""
+    value = data.removeprefix(prefix)
+    return int(value) if value.isdigit() and len(value) < 12 else None
+
+
 async def edit_or_ignore(query: CallbackQuery, text: str, **kwargs: Any) -> None:
     """Edit the message of a button; "message is not modified" is not an error."""
     try:

@@ -6,7 +6,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, ReplyKeyboardRe
 
 from bot.context import Ctx
 from bot.handlers.access import identify
-from bot.handlers.common import edit_or_ignore, private_member, reply
+from bot.handlers.common import edit_or_ignore, pressed, private_member, reply
 from bot.texts import t
 from storage import drafts as drafts_store
 from storage import incidents as incidents_store
@@ -52,11 +52,11 @@ async def language(update: Update, context: Ctx) -> None:
 
 async def language_chosen(update: Update, context: Ctx) -> None:
     """Store the chosen language and confirm in it."""
-    query = update.callback_query
-    caller = await identify(update, context)
-    if query is None or query.data is None or caller is None:
+    press = await pressed(update, context)
+    if press is None:
         return
-    code = query.data.removeprefix(LANG_PREFIX)
+    query, data, caller = press
+    code = data.removeprefix(LANG_PREFIX)
     if code not in _LANGUAGE_NAMES or caller.member is None:
         await query.answer(t(caller.lang, "button.stale"))
         return

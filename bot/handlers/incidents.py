@@ -6,8 +6,14 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import Forbidden
 
 from bot.context import Ctx
-from bot.handlers.access import Caller, identify
-from bot.handlers.common import edit_or_ignore, private_supervisor, reply
+from bot.handlers.access import Caller
+from bot.handlers.common import (
+    callback_id,
+    edit_or_ignore,
+    pressed,
+    private_supervisor,
+    reply,
+)
 from bot.render_incidents import (
     FINISH_PREFIX,
     PAGE_PREFIX,
@@ -51,18 +57,14 @@ async def _refusal(caller: Caller, context: Ctx, incident_id: int | None) -> str
     return t(caller.lang, "supervisors_only")
 
 
-def _id(data: str | None, prefix: str) -> int | None:
-    value = (data or "").removeprefix(prefix)
-    return int(value) if value.isdigit() and len(value) < 12 else None
-
 
 async def take(update: Update, context: Ctx) -> None:
     """*Tangani*: the report becomes ``ditangani`` by the caller; everyone sees who."""
-    query = update.callback_query
-    caller = await identify(update, context)
-    if query is None or caller is None:
+    press = await pressed(update, context)
+    if press is None:
         return
-    incident_id = _id(query.data, TAKE_PREFIX)
+    query, data, caller = press
+    incident_id = callback_id(data, TAKE_PREFIX)
     found = await _reachable(caller, context, incident_id)
     if found is None or caller.member is None:
         await query.answer(await _refusal(caller, context, incident_id), show_alert=True)
@@ -85,11 +87,11 @@ async def take(update: Update, context: Ctx) -> None:
 
 async def finish(update: Update, context: Ctx) -> None:
     """*Selesai*: ask the caller, in private, for the closing note."""
-    query = update.callback_query
-    caller = await identify(update, context)
-    if query is None or caller is None:
+    press = await pressed(update, context)
+    if press is None:
         return
-    incident_id = _id(query.data, FINISH_PREFIX)
+    query, data, caller = press
+    incident_id = callback_id(data, FINISH_PREFIX)
     found = await _reachable(caller, context, incident_id)
     if found is None or caller.member is None:
         await query.answer(await _refusal(caller, context, incident_id), show_alert=True)
@@ -175,11 +177,11 @@ async def page(context: Ctx, caller: Caller, number: int
 
 async def turn_page(update: Update, context: Ctx) -> None:
     """‹ / › under the open-reports list."""
-    query = update.callback_query
-    caller = await identify(update, context)
-    if query is None or caller is None:
+    press = await pressed(update, context)
+    if press is None:
         return
-    number = _id(query.data, PAGE_PREFIX)
+    query, data, caller = press
+    number = callback_id(data, PAGE_PREFIX)
     if number is None or not caller.is_supervisor:
         await query.answer(t(caller.lang, "button.stale"))
         return

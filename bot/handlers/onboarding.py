@@ -6,7 +6,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.context import Ctx
 from bot.handlers.access import identify
-from bot.handlers.common import edit_or_ignore, is_private, reply
+from bot.handlers.common import edit_or_ignore, is_private, pressed, reply
 from bot.texts import t
 from storage import invites as invites_store
 from storage.invites import InviteState, RedeemOutcome
@@ -49,15 +49,15 @@ async def start(update: Update, context: Ctx) -> None:
 
 async def confirm(update: Update, context: Ctx) -> None:
     """Register the user who tapped *Daftar* (or drop the invite on *Batal*)."""
-    query = update.callback_query
-    caller = await identify(update, context)
-    if query is None or query.data is None or caller is None:
+    press = await pressed(update, context)
+    if press is None:
         return
-    if query.data == REG_DECLINE:
+    query, data, caller = press
+    if data == REG_DECLINE:
         await query.answer()
         await edit_or_ignore(query, t(caller.lang, "invite.declined"))
         return
-    token = query.data.removeprefix(REG_PREFIX)
+    token = data.removeprefix(REG_PREFIX)
     user = query.from_user
     redeemed = await invites_store.redeem(
         context.bot_data.db, token, telegram_id=user.id, full_name=user.full_name,

@@ -26,7 +26,7 @@ from telegram.ext import ApplicationHandlerStop
 from bot.context import Ctx
 from bot.handlers import incidents as follow_up
 from bot.handlers.access import Caller, identify
-from bot.handlers.common import private_member, reply
+from bot.handlers.common import pressed, private_member, reply
 from bot.texts import Markup, t
 from storage import desks as desks_store
 from storage import drafts as drafts_store
@@ -124,11 +124,11 @@ async def _next(update: Update, context: Ctx, caller: Caller, draft: Draft, step
 
 async def button(update: Update, context: Ctx) -> None:
     """A button of the flow: only the current draft's buttons for its current step count."""
-    query = update.callback_query
-    caller = await identify(update, context)
-    if query is None or caller is None:
+    press = await pressed(update, context)
+    if press is None:
         return
-    draft_id, _, rest = (query.data or "").removeprefix(PREFIX).partition(":")
+    query, data, caller = press
+    draft_id, _, rest = data.removeprefix(PREFIX).partition(":")
     action, _, value = rest.partition(":")
     draft = await drafts_store.draft_of(context.bot_data.db, caller.user_id)
     expected = {"cat": Step.CATEGORY, "sev": Step.SEVERITY, "skip": None, "done": Step.MEDIA,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Update
 
 from bot.context import Ctx
-from bot.handlers.access import Caller, identify
-from bot.handlers.common import edit_or_ignore, private_supervisor, reply
+from bot.handlers.access import Caller
+from bot.handlers.common import edit_or_ignore, pressed, private_supervisor, reply
 from bot.texts import fmt_datetime, t
 from storage import desks as desks_store
 from storage import invites as invites_store
@@ -64,11 +64,11 @@ async def invite(update: Update, context: Ctx) -> None:
 
 async def invite_role_chosen(update: Update, context: Ctx) -> None:
     """Create the invite for the tapped role (scope checked again) and show its link."""
-    query = update.callback_query
-    caller = await identify(update, context)
-    if query is None or query.data is None or caller is None:
+    press = await pressed(update, context)
+    if press is None:
         return
-    desk_id, role_key, uses = ([*query.data.removeprefix(INVITE_PREFIX).split(":"), "", ""])[:3]
+    query, data, caller = press
+    desk_id, role_key, uses = ([*data.removeprefix(INVITE_PREFIX).split(":"), "", ""])[:3]
     desk = (await desks_store.get(context.bot_data.db, int(desk_id))
             if desk_id.isdigit() else None)
     if desk is None or role_key not in _ROLES or not uses.isdigit():
