@@ -64,14 +64,23 @@ async def draft_of(db: Database, member_id: int) -> Draft | None:
     return draft_from_row(row) if row else None
 
 
-async def start_draft(db: Database, member_id: int, desk_id: int, now: datetime) -> Draft:
-    """A fresh draft at the category step (an older draft of the member is dropped)."""
+async def start_draft(db: Database, member_id: int, desk_id: int, now: datetime,
+                      update_id: int | None = None) -> Draft:
+    """A fresh draft at the category step (an older draft of the member is dropped).
+
+    The ``/lapor`` that started the current draft, delivered again after a crash, keeps the
+    draft as it is instead of wiping the steps made since.
+    """
     async with db.transaction() as tx:
-        await tx.execute("DELETE FROM incident_drafts WHERE member_id = ?", (member_id,))
-        await tx.execute(
-            "INSERT INTO incident_drafts (member_id, desk_id, step, created_at, updated_at) "
-            "VALUES (?, ?, ?, ?, ?)", (member_id, desk_id, Step.CATEGORY.value, to_db(now),
-                                       to_db(now)))
+        cursor = await tx.execute(
+            "SELECT 1 FROM incident_drafts WHERE member_id = ? AND update_id = ?",
+            (member_id, update_id))
+        if update_id is None or await cursor.fetchone() is None:
+            await tx.execute("DELETE FROM incident_drafts WHERE member_id = ?", (member_id,))
+            await tx.execute(
+                "INSERT INTO incident_drafts (member_id, desk_id, step, update_id, created_at, "
+                "updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (member_id, desk_id, Step.CATEGORY.value, update_id, to_db(now), to_db(now)))
     draft = await draft_of(db, member_id)
     assert draft is not None
     return draft

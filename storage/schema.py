@@ -82,6 +82,7 @@ MIGRATIONS: list[list[str]] = [
             last_seen_at  TEXT NOT NULL,
             outside_since TEXT,
             update_id     INTEGER,
+            end_update_id INTEGER,
             CHECK (ended_at IS NULL OR end_reason IS NOT NULL)
         )""",
         "CREATE UNIQUE INDEX shifts_one_open ON shifts(member_id) WHERE ended_at IS NULL",
@@ -190,6 +191,7 @@ MIGRATIONS: list[list[str]] = [
             longitude   REAL,
             media       TEXT NOT NULL DEFAULT '[]',
             tps         TEXT,
+            update_id   INTEGER,
             created_at  TEXT NOT NULL,
             updated_at  TEXT NOT NULL
         )""",

@@ -94,14 +94,24 @@ async def start(db: Database, *, member_id: int, desk_id: int, facts: LocationFa
     return Started(StartOutcome.STARTED, shift)
 
 
-async def end(db: Database, shift_id: int, reason: EndReason, now: datetime) -> bool:
+async def end(db: Database, shift_id: int, reason: EndReason, now: datetime,
+              update_id: int | None = None) -> bool:
     """Close a shift if it is still open; False when it was already closed."""
     async with db.transaction() as tx:
         cursor = await tx.execute(
-            "UPDATE shifts SET ended_at = ?, end_reason = ? WHERE id = ? AND ended_at IS NULL",
-            (to_db(now), reason.value, shift_id),
+            "UPDATE shifts SET ended_at = ?, end_reason = ?, end_update_id = ? "
+            "WHERE id = ? AND ended_at IS NULL",
+            (to_db(now), reason.value, update_id, shift_id),
         )
         return cursor.rowcount == 1
+
+
+async def ended_by(db: Database, member_id: int, update_id: int) -> Shift | None:
+    """The shift a given update closed, if it closed one (to answer a redelivery the same)."""
+    row = await db.fetchone(
+        f"SELECT {_COLUMNS} FROM shifts WHERE member_id = ? AND end_update_id = ?",
+        (member_id, update_id))
+    return Shift.from_row(row) if row else None
 
 
 async def refresh(db: Database, shift_id: int, *, facts: LocationFacts, distance: float | None,

@@ -172,6 +172,10 @@ async def checkout(update: Update, context: Ctx) -> None:
         return
     caller, desk = found
     db, now = context.bot_data.db, utcnow()
+    done = await shifts_store.ended_by(db, caller.user_id, update.update_id)
+    if done is not None and done.ended_at is not None:  # this very update, delivered again
+        await reply(update, _receipt(caller, desk, done, done.ended_at))
+        return
     shift = await shifts_store.open_shift(db, caller.user_id)
     if shift is None:
         await reply(update, t(caller.lang, "checkout.none"))
@@ -183,15 +187,21 @@ async def checkout(update: Update, context: Ctx) -> None:
                               min=state.min_staff),
                     reply_markup=_checkout_keyboard(caller.lang, shift))
         return
-    await reply(update, await _end(context, caller, desk, shift, now))
+    await reply(update, await _end(context, caller, desk, shift, now, update.update_id))
 
 
-async def _end(context: Ctx, caller: Caller, desk: Desk, shift: Shift, now: datetime) -> str:
+def _receipt(caller: Caller, desk: Desk, shift: Shift, ended: datetime) -> str:
+    return t(caller.lang, "checkout.ok", time=fmt_time(ended, desk.tz),
+             duration=fmt_duration(caller.lang, ended - shift.started_at))
+
+
+async def _end(context: Ctx, caller: Caller, desk: Desk, shift: Shift, now: datetime,
+               update_id: int) -> str:
     """Close the shift and word the receipt (a repeat closes nothing and gets 'not on duty')."""
-    if not await shifts_store.end(context.bot_data.db, shift.id, EndReason.MANUAL, now):
+    if not await shifts_store.end(context.bot_data.db, shift.id, EndReason.MANUAL, now,
+                                  update_id):
         return t(caller.lang, "checkout.none")
-    return t(caller.lang, "checkout.ok", time=fmt_time(now, desk.tz),
-             duration=fmt_duration(caller.lang, now - shift.started_at))
+    return _receipt(caller, desk, shift, now)
 
 
 async def checkout_confirmed(update: Update, context: Ctx) -> None:
@@ -214,4 +224,5 @@ async def checkout_confirmed(update: Update, context: Ctx) -> None:
     if answer == "n":
         await edit_or_ignore(query, t(caller.lang, "checkout.kept"))
         return
-    await edit_or_ignore(query, await _end(context, caller, caller.desk, shift, utcnow()))
+    await edit_or_ignore(query, await _end(context, caller, caller.desk, shift, utcnow(),
+                                           update.update_id))

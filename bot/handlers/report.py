@@ -110,7 +110,7 @@ async def lapor(update: Update, context: Ctx) -> None:
         await reply(update, t(caller.lang, "lapor.no_desk"))
         return
     draft = await drafts_store.start_draft(context.bot_data.db, caller.user_id,
-                                              caller.desk.id, utcnow())
+                                           caller.desk.id, utcnow(), update.update_id)
     await _ask(update, context, caller, draft)
 
 
@@ -255,6 +255,9 @@ async def _media(update: Update, context: Ctx, caller: Caller, draft: Draft,
     lang = caller.lang
     if found is None:
         await reply(update, t(lang, "lapor.media_only"))
+        return
+    if found in draft.media:  # the same attachment delivered again
+        await reply(update, t(lang, "lapor.media_got", n=len(draft.media), max=MAX_MEDIA))
         return
     if len(draft.media) >= MAX_MEDIA:
         await reply(update, t(lang, "lapor.media_full", max=MAX_MEDIA))

@@ -1,0 +1,122 @@
+"""Long polling that confirms an update to Telegram only after the bot has handled it.
+
+python-telegram-bot's own updater confirms a batch (by asking for the next offset) as soon as
+it has queued it, before any handler ran: a crash then loses every update still in the
+queue. Here the loop is:
+
+1. ``getUpdates`` from the last handled update on (Telegram redelivers anything unconfirmed,
+   for up to 24 hours, also after downtime: nothing is dropped).
+2. Skip updates at or below the last id recorded as handled (a batch handled just before a
+   crash, whose confirmation never reached Telegram).
+3. Handle each update in order, to completion (``Application.process_update``).
+4. Record the batch's last id in the database, then ask for the next batch, which confirms it.
+
+An update handled but not yet recorded when the process dies is handled again after the
+restart; the handlers are idempotent for that (a check-in, check-out, report or
+acknowledgement finds what the first delivery did).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from typing import Any
+
+from telegram import Update
+from telegram.error import InvalidToken, NetworkError, RetryAfter, TimedOut
+
+from bot.app import PoskoApp, post_init, post_shutdown
+from storage.db import Database
+
+log = logging.getLogger(__name__)
+
+POLL_TIMEOUT = 25  # seconds Telegram holds a getUpdates open when there is nothing new
+MAX_BACKOFF = 30.0
+_KEY = "last_update_id"
+
+
+async def last_handled(db: Database) -> int:
+    """The highest update id recorded as handled (0 when none)."""
+    value = await db.fetchval("SELECT value FROM meta WHERE key = ?", (_KEY,))
+    return int(value) if value is not None else 0
+
+
+async def record_handled(db: Database, update_id: int) -> None:
+    """Remember that every update up to ``update_id`` has been handled."""
+    async with db.transaction() as tx:
+        await tx.execute(
+            "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET "
+            "value = excluded.value WHERE CAST(meta.value AS INTEGER) < CAST(excluded.value "
+            "AS INTEGER)", (_KEY, str(update_id)))
+
+
+async def run(app: PoskoApp) -> None:
+    """Run the bot until SIGINT/SIGTERM: initialise, poll as above, shut down cleanly."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    async with app:  # initialize() / shutdown()
+        await post_init(app)
+        try:
+            await app.bot.delete_webhook(drop_pending_updates=False)
+            await app.start()  # the job queue
+            await _poll(app, stop)
+        finally:
+            if app.running:
+                await app.stop()
+            await post_shutdown(app)
+
+
+async def _poll(app: PoskoApp, stop: asyncio.Event) -> None:
+    db: Database = app.bot_data.db
+    handled = await last_handled(db)
+    offset: int | None = handled + 1 if handled else None
+    backoff = 1.0
+    stopping = asyncio.create_task(stop.wait())
+    try:
+        while not stop.is_set():
+            fetch = asyncio.create_task(app.bot.get_updates(
+                offset=offset, timeout=POLL_TIMEOUT, allowed_updates=Update.ALL_TYPES))
+            await asyncio.wait({fetch, stopping}, return_when=asyncio.FIRST_COMPLETED)
+            if stop.is_set():
+                fetch.cancel()
+                with contextlib.suppress(asyncio.CancelledError, NetworkError):
+                    await fetch
+                break
+            try:
+                updates = fetch.result()
+            except InvalidToken:
+                raise
+            except RetryAfter as exc:
+                await _sleep(stop, _seconds(exc.retry_after))
+                continue
+            except (TimedOut, NetworkError) as exc:
+                log.warning("getUpdates failed (%s); retrying in %.0f s", exc, backoff)
+                await _sleep(stop, backoff)
+                backoff = min(backoff * 2, MAX_BACKOFF)
+                continue
+            backoff = 1.0
+            for update in updates:
+                if update.update_id > handled:
+                    await app.process_update(update)
+                    handled = update.update_id
+            if updates:
+                offset = updates[-1].update_id + 1
+                await record_handled(db, updates[-1].update_id)
+        if offset is not None:  # confirm the last batch before leaving
+            with contextlib.suppress(NetworkError):
+                await app.bot.get_updates(offset=offset, timeout=0)
+    finally:
+        stopping.cancel()
+
+
+def _seconds(value: Any) -> float:
+    return float(value.total_seconds()) if hasattr(value, "total_seconds") else float(value)
+
+
+async def _sleep(stop: asyncio.Event, seconds: float) -> None:
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), seconds)
