@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 from datetime import time, timedelta
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 _SHORT = re.compile(r"^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")
@@ -97,6 +98,12 @@ class Settings(BaseSettings):
     digest_time: time = Field(time(20, 0), alias="POSKO_DIGEST_TIME")
     location_retention: Duration = Field(timedelta(days=90), alias="POSKO_LOCATION_RETENTION")
     log_level: str = Field("INFO", alias="POSKO_LOG_LEVEL")
+    # Webhook mode when the URL is set, long polling otherwise. The secret is validated even
+    # when absent (validate_default) because the URL makes it required.
+    webhook_url: str = Field("", alias="POSKO_WEBHOOK_URL")
+    webhook_secret: str = Field("", alias="POSKO_WEBHOOK_SECRET", validate_default=True)
+    webhook_listen: str = Field("127.0.0.1", alias="POSKO_WEBHOOK_LISTEN")
+    webhook_port: int = Field(8443, ge=1, le=65535, alias="POSKO_WEBHOOK_PORT")
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -153,6 +160,43 @@ class Settings(BaseSettings):
         if value.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR"):
             raise ValueError("must be DEBUG, INFO, WARNING or ERROR")
         return value.upper()
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _webhook_url(cls, value: str) -> str:
+        value = value.strip()
+        if value:
+            parts = urlsplit(value)
+            if (parts.scheme not in ("http", "https") or not parts.hostname
+                    or re.search(r"\s", value)):
+                raise ValueError("must be empty (long polling) or the public http(s) URL "
+                                 "Telegram posts updates to, like https://bot.example.org/hook")
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _webhook_secret(cls, value: str, info: ValidationInfo) -> str:
+        # Never quote the value: it is a secret.
+        if not value and info.data.get("webhook_url"):
+            raise ValueError("is required with POSKO_WEBHOOK_URL: 1-256 characters A-Z, a-z, "
+                             "0-9, _ and -")
+        if value and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", value):
+            raise ValueError("must be 1-256 characters A-Z, a-z, 0-9, _ and - (Telegram's "
+                             "rule for secret_token)")
+        return value
+
+    @field_validator("webhook_listen")
+    @classmethod
+    def _webhook_listen(cls, value: str) -> str:
+        value = value.strip()
+        if not value or re.search(r"\s", value):
+            raise ValueError("must be an address to listen on, like 127.0.0.1 or 0.0.0.0")
+        return value
+
+    @property
+    def webhook_path(self) -> str:
+        """The path part of ``POSKO_WEBHOOK_URL``: where the webhook server takes updates."""
+        return urlsplit(self.webhook_url).path or "/"
 
     @property
     def tz(self) -> ZoneInfo:
