@@ -48,8 +48,9 @@ class Draft:
     tps: str | None = None
 
 
-DRAFT_SELECT = ("SELECT id, member_id, desk_id, step, category, severity, description, latitude, "
-          "longitude, media, tps FROM incident_drafts")
+_DRAFT_COLUMNS = ("id, member_id, desk_id, step, category, severity, description, latitude, "
+                  "longitude, media, tps")
+DRAFT_SELECT = f"SELECT {_DRAFT_COLUMNS} FROM incident_drafts"
 
 
 def draft_from_row(r: sqlite3.Row) -> Draft:
@@ -72,15 +73,18 @@ async def start_draft(db: Database, member_id: int, desk_id: int, now: datetime,
     draft as it is instead of wiping the steps made since.
     """
     async with db.transaction() as tx:
-        cursor = await tx.execute(
+        seen = update_id is not None and bool(await tx.execute_fetchall(
             "SELECT 1 FROM incident_drafts WHERE member_id = ? AND update_id = ?",
-            (member_id, update_id))
-        if update_id is None or await cursor.fetchone() is None:
+            (member_id, update_id)))
+        if not seen:
             await tx.execute("DELETE FROM incident_drafts WHERE member_id = ?", (member_id,))
-            await tx.execute(
+            # RETURNING hands back the new draft in the same call: no read after the commit.
+            rows = await tx.execute_fetchall(
                 "INSERT INTO incident_drafts (member_id, desk_id, step, update_id, created_at, "
-                "updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+                f"updated_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING {_DRAFT_COLUMNS}",
                 (member_id, desk_id, Step.CATEGORY.value, update_id, to_db(now), to_db(now)))
+    if not seen:
+        return draft_from_row(next(iter(rows)))
     draft = await draft_of(db, member_id)
     assert draft is not None
     return draft
@@ -99,13 +103,13 @@ async def update_draft(db: Database, draft_id: int, member_id: int, step: Step,
         values["media"] = json.dumps(values["media"])
     assignments = "".join(f", {key} = ?" for key in values)
     async with db.transaction() as tx:
-        cursor = await tx.execute(
+        # RETURNING hands back the moved draft in the same call: no read after the commit.
+        rows = await tx.execute_fetchall(
             f"UPDATE incident_drafts SET step = ?, updated_at = ?{assignments} "
-            "WHERE id = ? AND member_id = ?",
+            f"WHERE id = ? AND member_id = ? RETURNING {_DRAFT_COLUMNS}",
             (step.value, to_db(now), *values.values(), draft_id, member_id))
-        if cursor.rowcount != 1:
-            return None
-    return await draft_of(db, member_id)
+    row = next(iter(rows), None)
+    return draft_from_row(row) if row is not None else None
 
 
 async def discard_draft(db: Database, member_id: int) -> bool:

@@ -62,22 +62,33 @@ class Caller:
         return desks_store.within(self.desk.path, desk.path)
 
 
+_CALLER = "posko_caller"  # where an update's context keeps its caller
+
+
 async def identify(update: Update, context: Ctx) -> Caller | None:
-    """The caller of an update, or None for updates without a user (channel posts, ...)."""
+    """The caller of an update, or None for updates without a user (channel posts, ...).
+
+    Looked up once per update: PTB gives every handler of one update the same context, so a
+    message that passes the report router (group -1) on its way to check-in reads the member
+    and their desk once, in one query. No handler changes the caller's membership before
+    another handler of the same update asks again.
+    """
     user = update.effective_user
     if user is None:
         return None
+    known = vars(context).get(_CALLER)
+    if isinstance(known, Caller) and known.user_id == user.id:
+        return known
     data = context.bot_data
     is_admin = user.id in data.settings.admin_ids
-    member = await members_store.get(data.db, user.id)
+    member, desk = await members_store.get_with_desk(data.db, user.id)
     if member is None and is_admin:
         await members_store.ensure_admin(data.db, user.id, user.full_name, user.username)
-        member = await members_store.get(data.db, user.id)
-    desk = None
-    if member is not None and member.desk_id is not None:
-        desk = await desks_store.get(data.db, member.desk_id)
+        member, desk = await members_store.get_with_desk(data.db, user.id)
     lang = (member.language if member and member.language else None) or data.settings.language
-    return Caller(user.id, user.full_name, lang, member, desk, is_admin)
+    caller = Caller(user.id, user.full_name, lang, member, desk, is_admin)
+    vars(context)[_CALLER] = caller
+    return caller
 
 
 def lang_of(update: Update, context: Ctx) -> str:

@@ -136,8 +136,9 @@ async def subscribe(update: Update, context: Ctx) -> None:
     chat = update.effective_chat
     if caller is None or chat is None:
         return
-    if chat.type not in (ChatType.GROUP, ChatType.SUPERGROUP):
-        await reply(update, t(caller.lang, "subscribe.groups_only"))
+    if chat.type not in (ChatType.GROUP, ChatType.SUPERGROUP):  # strangers: how to register
+        await reply(update, t(caller.lang, "subscribe.groups_only" if caller.role is not None
+                              else "unknown_user"))
         return
     if not caller.is_supervisor:
         await reply(update, t(caller.lang, "supervisors_only"))

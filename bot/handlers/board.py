@@ -16,7 +16,14 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.context import Ctx
 from bot.handlers.access import Caller
-from bot.handlers.common import edit_or_ignore, is_private, pressed, private_supervisor, reply
+from bot.handlers.common import (
+    edit_or_ignore,
+    is_private,
+    parse_id,
+    pressed,
+    private_supervisor,
+    reply,
+)
 from bot.texts import Markup, fmt_time, t
 from storage import board as board_store
 from storage import desks as desks_store
@@ -35,9 +42,12 @@ def _data(desk_id: int, page: int) -> str:
 
 def _parse(data: str) -> tuple[int, int] | None:
     parts = data.removeprefix(PREFIX).split(":")
-    if len(parts) != 2 or not all(p.isdigit() and len(p) < 12 for p in parts):
+    if len(parts) != 2:
         return None
-    return int(parts[0]), int(parts[1])
+    desk_id, page = parse_id(parts[0]), parse_id(parts[1])
+    if desk_id is None or page is None:
+        return None
+    return desk_id, page
 
 
 def _n(lang: str, number: int) -> str:

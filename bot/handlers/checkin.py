@@ -16,7 +16,7 @@ from telegram import (
 
 from bot.context import Ctx
 from bot.handlers.access import Caller, identify
-from bot.handlers.common import edit_or_ignore, pressed, private_member, reply
+from bot.handlers.common import edit_or_ignore, parse_id, pressed, private_member, reply
 from bot.texts import fmt_distance, fmt_duration, fmt_seconds, fmt_time, t
 from storage import shifts as shifts_store
 from storage.desks import schedule_of
@@ -211,8 +211,9 @@ async def checkout_confirmed(update: Update, context: Ctx) -> None:
         return
     query, data, caller = press
     shift_id, _, answer = data.removeprefix(CHECKOUT_PREFIX).partition(":")
-    shift = (await shifts_store.get(context.bot_data.db, int(shift_id))
-             if shift_id.isdigit() else None)
+    shift_key = parse_id(shift_id)
+    shift = (await shifts_store.get(context.bot_data.db, shift_key)
+             if shift_key is not None else None)
     if shift is None or shift.member_id != caller.user_id:
         await query.answer(t(caller.lang, "button.not_yours" if shift else "button.stale"))
         return

@@ -65,10 +65,18 @@ async def pressed(update: Update, context: Ctx) -> tuple[CallbackQuery, str, Cal
     return query, query.data or "", caller
 
 
+def parse_id(value: str) -> int | None:
+    """A small non-negative id written in ASCII digits; None for anything else.
+
+    ``str.isdigit`` alone also accepts ``²`` (which ``int`` rejects) and other scripts' digits,
+    and an unbounded number overflows SQLite's 64-bit integers.
+    """
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 12 else None
+
+
 def callback_id(data: str, prefix: str) -> int | None:
     """The id after ``prefix`` in callback data; None for anything else (forged, huge)."""
-    value = data.removeprefix(prefix)
-    return int(value) if value.isdigit() and len(value) < 12 else None
+    return parse_id(data.removeprefix(prefix))
 
 
 async def edit_or_ignore(query: CallbackQuery, text: str, **kwargs: Any) -> None:

@@ -40,9 +40,12 @@ def parse_day(text: str) -> date:
     """``2026-11-20``, ``20/11/2026`` or ``20-11-2026``; ValueError otherwise."""
     for pattern in _FORMATS:
         try:
-            return datetime.strptime(text.strip(), pattern).date()
+            day = datetime.strptime(text.strip(), pattern).date()
         except ValueError:
             continue
+        if date.min < day < date.max:  # the calendar's ends overflow in UTC or as "+1 day"
+            return day
+        break
     raise PeriodError("bad_date", f"not a date: {text} (use YYYY-MM-DD or DD/MM/YYYY)",
                       value=text[:40])
 

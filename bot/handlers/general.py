@@ -5,7 +5,6 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, ReplyKeyboardRemove, Update
 
 from bot.context import Ctx
-from bot.handlers.access import identify
 from bot.handlers.common import edit_or_ignore, pressed, private_member, reply
 from bot.texts import t
 from storage import drafts as drafts_store
@@ -66,8 +65,12 @@ async def language_chosen(update: Update, context: Ctx) -> None:
 
 
 async def cancel(update: Update, context: Ctx) -> None:
-    """Leave any guided step: drop its state and the reply keyboard; nothing is saved."""
-    caller = await identify(update, context)
+    """Leave any guided step: drop its state and the reply keyboard; nothing is saved.
+
+    Personal like every guided step: in a group it would drop the caller's private draft
+    and tell the group so; an unknown user has no step to leave.
+    """
+    caller = await private_member(update, context)
     if caller is None:
         return
     if context.user_data is not None:

@@ -10,6 +10,7 @@ from bot.handlers.access import Caller
 from bot.handlers.common import (
     callback_id,
     edit_or_ignore,
+    is_private,
     pressed,
     private_supervisor,
     reply,
@@ -182,7 +183,8 @@ async def turn_page(update: Update, context: Ctx) -> None:
         return
     query, data, caller = press
     number = callback_id(data, PAGE_PREFIX)
-    if number is None or not caller.is_supervisor:
+    # The list is a scope's reports: its pages turn only where /laporan runs, in private.
+    if number is None or not caller.is_supervisor or not is_private(update):
         await query.answer(t(caller.lang, "button.stale"))
         return
     await query.answer()

@@ -26,7 +26,7 @@ from telegram.ext import ApplicationHandlerStop
 from bot.context import Ctx
 from bot.handlers import incidents as follow_up
 from bot.handlers.access import Caller, identify
-from bot.handlers.common import pressed, private_member, reply
+from bot.handlers.common import is_private, parse_id, pressed, private_member, reply
 from bot.texts import Markup, t
 from storage import desks as desks_store
 from storage import drafts as drafts_store
@@ -86,7 +86,8 @@ def prompt(draft: Draft, lang: str, desk_name: str) -> tuple[str, InlineKeyboard
 
 async def _ask(update: Update, context: Ctx, caller: Caller, draft: Draft) -> None:
     """Send the current step's question (and the location button on the location step)."""
-    desk = await desks_store.get(context.bot_data.db, draft.desk_id)
+    desk = (caller.desk if caller.desk is not None and caller.desk.id == draft.desk_id
+            else await desks_store.get(context.bot_data.db, draft.desk_id))
     text, markup = prompt(draft, caller.lang, desk.name if desk else "?")
     chat = update.effective_chat
     if chat is None:
@@ -128,6 +129,9 @@ async def button(update: Update, context: Ctx) -> None:
     if press is None:
         return
     query, data, caller = press
+    if not is_private(update):  # a draft's questions and its receipt never go to a group
+        await query.answer(t(caller.lang, "lapor.stale"))
+        return
     draft_id, _, rest = data.removeprefix(PREFIX).partition(":")
     action, _, value = rest.partition(":")
     draft = await drafts_store.draft_of(context.bot_data.db, caller.user_id)
@@ -135,8 +139,7 @@ async def button(update: Update, context: Ctx) -> None:
                 "send": Step.CONFIRM, "edit": Step.CONFIRM, "cancel": None}
     if action == "send":  # first: a repeated Kirim must find the report it made
         await query.answer()
-        await _submit(update, context, caller,
-                      int(draft_id) if draft_id.isdigit() and len(draft_id) < 12 else 0)
+        await _submit(update, context, caller, parse_id(draft_id) or 0)
         return
     valid = (draft is not None and str(draft.id) == draft_id and action in expected
              and expected[action] in (None, draft.step)

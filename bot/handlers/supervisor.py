@@ -6,7 +6,14 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOpti
 
 from bot.context import Ctx
 from bot.handlers.access import Caller
-from bot.handlers.common import edit_or_ignore, pressed, private_supervisor, reply
+from bot.handlers.common import (
+    edit_or_ignore,
+    is_private,
+    parse_id,
+    pressed,
+    private_supervisor,
+    reply,
+)
 from bot.texts import fmt_datetime, t
 from storage import desks as desks_store
 from storage import invites as invites_store
@@ -45,7 +52,7 @@ async def invite(update: Update, context: Ctx) -> None:
         return
     args = list(context.args or [])
     uses = 1
-    if args and args[-1].isdigit() and len(args[-1]) <= 3:
+    if args and args[-1].isascii() and args[-1].isdigit() and len(args[-1]) <= 3:
         uses = int(args.pop())
     if len(args) > 1 or not 1 <= uses <= MAX_USES:
         await reply(update, t(caller.lang, "invite.usage"))
@@ -69,9 +76,11 @@ async def invite_role_chosen(update: Update, context: Ctx) -> None:
         return
     query, data, caller = press
     desk_id, role_key, uses = ([*data.removeprefix(INVITE_PREFIX).split(":"), "", ""])[:3]
-    desk = (await desks_store.get(context.bot_data.db, int(desk_id))
-            if desk_id.isdigit() else None)
-    if desk is None or role_key not in _ROLES or not uses.isdigit():
+    desk_key, wanted = parse_id(desk_id), parse_id(uses)
+    desk = (await desks_store.get(context.bot_data.db, desk_key)
+            if desk_key is not None else None)
+    # The link is shown where the button is: only in private, where /undang offers it.
+    if desk is None or role_key not in _ROLES or wanted is None or not is_private(update):
         await query.answer(t(caller.lang, "button.stale"))
         return
     if not caller.can_oversee(desk):
@@ -79,7 +88,7 @@ async def invite_role_chosen(update: Update, context: Ctx) -> None:
         return
     settings, now = context.bot_data.settings, utcnow()
     role = _ROLES[role_key]
-    count = max(1, min(int(uses), MAX_USES))
+    count = max(1, min(wanted, MAX_USES))
     token = await invites_store.create(context.bot_data.db, desk.id, role, max_uses=count,
                                        ttl=settings.invite_ttl, created_by=caller.user_id, now=now)
     await query.answer()
