@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 from storage.db import Database
-from storage.models import Member, Role, to_db, utcnow
+from storage.models import Desk, Member, Role, to_db, utcnow
 
 _COLUMNS = "telegram_id, full_name, username, desk_id, role, language, active"
+_MEMBER_FIELDS = tuple(Member.model_fields)
+_DESK_FIELDS = tuple(Desk.model_fields)
+_WITH_DESK = (f"SELECT {', '.join(f'm.{name}' for name in _MEMBER_FIELDS)}, "
+              f"{', '.join(f'd.{name}' for name in _DESK_FIELDS)} "
+              "FROM members m LEFT JOIN desks d ON d.id = m.desk_id WHERE m.telegram_id = ?")
 LANGUAGES = ("id", "en")
 
 
@@ -15,6 +20,19 @@ async def get(db: Database, telegram_id: int) -> Member | None:
         f"SELECT {_COLUMNS} FROM members WHERE telegram_id = ?", (telegram_id,)
     )
     return Member.from_row(row) if row else None
+
+
+async def get_with_desk(db: Database, telegram_id: int) -> tuple[Member | None, Desk | None]:
+    """The member with this Telegram user id and their desk, in one query."""
+    row = await db.fetchone(_WITH_DESK, (telegram_id,))
+    if row is None:
+        return None, None
+    values = tuple(row)
+    split = len(_MEMBER_FIELDS)
+    member = Member.model_validate(dict(zip(_MEMBER_FIELDS, values[:split], strict=True)))
+    if values[split] is None:  # no desk (an admin), or a dangling desk id
+        return member, None
+    return member, Desk.model_validate(dict(zip(_DESK_FIELDS, values[split:], strict=True)))
 
 
 async def ensure_admin(db: Database, telegram_id: int, full_name: str,

@@ -74,10 +74,11 @@ async def start(db: Database, *, member_id: int, desk_id: int, facts: LocationFa
     stamp = to_db(now)
     try:
         async with db.transaction() as tx:
-            await tx.execute(
+            # RETURNING hands back the new row in the same call: no read after the commit.
+            rows = await tx.execute_fetchall(
                 "INSERT INTO shifts (member_id, desk_id, started_at, latitude, longitude, "
                 "distance_m, accuracy_m, live_until, last_seen_at, update_id) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                f"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING {_COLUMNS}",
                 (member_id, desk_id, stamp, facts.latitude, facts.longitude,
                  check.distance_m or 0.0, facts.accuracy_m,
                  to_db(live_until) if live_until else None, stamp, update_id),
@@ -89,9 +90,7 @@ async def start(db: Database, *, member_id: int, desk_id: int, facts: LocationFa
         repeated = update_id is not None and existing.update_id == update_id
         return Started(StartOutcome.REPEATED if repeated else StartOutcome.ALREADY_OPEN,
                        existing)
-    shift = await open_shift(db, member_id)
-    assert shift is not None
-    return Started(StartOutcome.STARTED, shift)
+    return Started(StartOutcome.STARTED, Shift.from_row(next(iter(rows))))
 
 
 async def end(db: Database, shift_id: int, reason: EndReason, now: datetime,
