@@ -365,7 +365,8 @@ async def test_location_step_wants_a_location(h: Harness) -> None:
     await walk(h, OFFICER, Step.LOCATION)
     officer = u.user(OFFICER)
     for update in (u.text(officer, "di depan pasar"), u.message(officer, photo=photo("p")),
-                   u.message(officer, sticker=STICKER)):
+                   u.message(officer, sticker=STICKER), u.location(officer, 91.0, 106.8),
+                   u.location(officer, -6.2, 1e308)):
         (reply,) = await h.send(update)
         assert "Kirim lokasi dengan tombol" in reply.text
     assert (await current(h, OFFICER)).step is Step.LOCATION

@@ -232,7 +232,8 @@ async def route_input(update: Update, context: Ctx) -> None:
         else:
             await _next(update, context, caller, draft, Step.LOCATION, description=text.strip())
     elif draft.step is Step.LOCATION:
-        if message.location is None:
+        place = message.location
+        if place is None or not (-90 <= place.latitude <= 90 and -180 <= place.longitude <= 180):
             await reply(update, t(lang, "lapor.location_only"))
         else:
             await reply(update, "📍 ✓", reply_markup=ReplyKeyboardRemove())
