@@ -8,7 +8,9 @@ queue. Here the loop is:
    for up to 24 hours, also after downtime: nothing is dropped).
 2. Skip updates at or below the last id recorded as handled (a batch handled just before a
    crash, whose confirmation never reached Telegram).
-3. Handle each update in order, to completion (``Application.process_update``).
+3. Handle the batch to completion (``Application.process_update``): each chat's updates in
+   order, different chats at the same time (while one waits for Telegram to accept a reply,
+   another is handled), so a shift change of thousands of officers is not one queue.
 4. Record the batch's last id in the database, then ask for the next batch, which confirms it.
 
 An update handled but not yet recorded when the process dies is handled again after the
@@ -99,11 +101,9 @@ async def _poll(app: PoskoApp, stop: asyncio.Event) -> None:
                 backoff = min(backoff * 2, MAX_BACKOFF)
                 continue
             backoff = 1.0
-            for update in updates:
-                if update.update_id > handled:
-                    await app.process_update(update)
-                    handled = update.update_id
+            await _handle(app, [u for u in updates if u.update_id > handled])
             if updates:
+                handled = max(handled, updates[-1].update_id)
                 offset = updates[-1].update_id + 1
                 await record_handled(db, updates[-1].update_id)
         if offset is not None:  # confirm the last batch before leaving
@@ -111,6 +111,21 @@ async def _poll(app: PoskoApp, stop: asyncio.Event) -> None:
                 await app.bot.get_updates(offset=offset, timeout=0)
     finally:
         stopping.cancel()
+
+
+async def _handle(app: PoskoApp, updates: list[Update]) -> None:
+    """Handle a batch: one lane per chat (its updates in order), the lanes concurrently."""
+    lanes: dict[int, list[Update]] = {}
+    for update in updates:
+        chat, user = update.effective_chat, update.effective_user
+        key = chat.id if chat else user.id if user else -update.update_id
+        lanes.setdefault(key, []).append(update)
+
+    async def lane(queue: list[Update]) -> None:
+        for update in queue:
+            await app.process_update(update)
+
+    await asyncio.gather(*(lane(queue) for queue in lanes.values()))
 
 
 def _seconds(value: Any) -> float:

@@ -238,8 +238,8 @@ async def route_input(update: Update, context: Ctx) -> None:
         else:
             await reply(update, "📍 ✓", reply_markup=ReplyKeyboardRemove())
             await _next(update, context, caller, draft, Step.MEDIA,
-                        latitude=message.location.latitude,
-                        longitude=message.location.longitude)
+                        latitude=place.latitude,
+                        longitude=place.longitude)
     elif draft.step is Step.MEDIA:
         await _media(update, context, caller, draft, message)
     elif draft.step is Step.TPS:
