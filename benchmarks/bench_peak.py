@@ -1,0 +1,106 @@
+"""Benchmark: a national shift change — check-ins through ``posko-bot run`` at a steady rate.
+
+The national desks are imported (duty hours off, so this measures check-ins, not alerts), one
+officer is registered per kelurahan/desa with coordinates (more at some desks to reach the
+count), and ``posko-bot run`` is started as a subprocess against the stand-in Bot API server
+on 127.0.0.1. Each officer then sends their location once, spread evenly over the period, and
+the time from the update entering the Bot API to the bot's reply arriving there is measured.
+
+Usage: python benchmarks/bench_peak.py PATH/TO/wilayah.csv [COUNT] [SECONDS]
+(defaults: 84 000 check-ins over 300 s, i.e. 280 per second).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.botapi_stub import StubBotAPI  # noqa: E402
+from tests.e2e import BotProcess, bot_env  # noqa: E402
+
+FIRST_USER = 10_000_000
+
+
+def prepare(db_file: Path, csv_path: str, env: dict[str, str], count: int) -> list[tuple[
+        int, float, float]]:
+    """Import the desks (no duty hours) and register ``count`` officers; their locations."""
+    quiet = db_file.parent / "desks.csv"
+    with open(csv_path, encoding="utf-8") as source, quiet.open("w", encoding="utf-8") as out:
+        header = source.readline().rstrip("\n")
+        out.write(header + ",duty_hours\n")
+        for line in source:
+            out.write(line.rstrip("\n") + ",-\n")
+    done = subprocess.run([sys.executable, "-m", "bot", "import-desks", str(quiet)], env=env,
+                          cwd=db_file.parent, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(done.stderr)
+    with sqlite3.connect(db_file) as conn:
+        desks = conn.execute("SELECT id, latitude, longitude FROM desks WHERE level = "
+                             "'kelurahan_desa' AND latitude IS NOT NULL ORDER BY id").fetchall()
+        officers = [(FIRST_USER + i, *desks[i % len(desks)]) for i in range(count)]
+        conn.executemany(
+            "INSERT INTO members (telegram_id, full_name, desk_id, role, created_at, updated_at) "
+            "VALUES (?, ?, ?, 'officer', '2026-01-01T00:00:00.000000Z', "
+            "'2026-01-01T00:00:00.000000Z')",
+            [(uid, f"Petugas {uid}", desk_id) for uid, desk_id, _, _ in officers])
+    return [(uid, lat, lon) for uid, _, lat, lon in officers]
+
+
+async def run(csv_path: str, count: int, seconds: float) -> None:
+    async with StubBotAPI() as stub:
+        with tempfile.TemporaryDirectory() as tmp:
+            workdir = Path(tmp)
+            env = bot_env(stub, workdir, POSKO_LOG_LEVEL="WARNING")
+            officers = prepare(workdir / "posko.db", csv_path, env, count)
+            users = {uid: stub.user(uid, f"Petugas {uid}") for uid, _, _ in officers}
+            bot = BotProcess(env, workdir)
+            bot.start()
+            try:
+                await stub.wait_for_call("setMyCommands", timeout=60)
+                sent_at: dict[int, float] = {}
+                start = time.monotonic()
+                for i, (uid, lat, lon) in enumerate(officers):
+                    delay = start + i * seconds / count - time.monotonic()
+                    if delay > 0:
+                        await asyncio.sleep(delay)
+                    sent_at[uid] = time.time()
+                    users[uid].send_location(lat, lon)
+                injected = time.monotonic() - start
+                replies: dict[int, float] = {}
+                deadline, scanned = time.monotonic() + 120, 0
+                while len(replies) < count and time.monotonic() < deadline:
+                    await asyncio.sleep(0.5)
+                    calls, scanned = stub.calls[scanned:], len(stub.calls)
+                    for call in calls:
+                        chat = int(call.params.get("chat_id", 0) or 0)
+                        if (call.method == "sendMessage" and chat in sent_at
+                                and chat not in replies
+                                and "Check-in tercatat" in str(call.params.get("text"))):
+                            replies[chat] = call.time
+            finally:
+                await bot.stop()
+                bot.kill()
+            latencies = sorted((replies[u] - sent_at[u]) * 1000 for u in replies)
+    rate = count / injected
+    q = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else latencies * 99
+    print(f"check-ins sent {count} in {injected:.1f} s ({rate:.0f}/s); accepted replies "
+          f"{len(latencies)}")
+    print(f"update -> reply: p50 {q[49]:.0f} ms, p95 {q[94]:.0f} ms, p99 {q[98]:.0f} ms, "
+          f"max {latencies[-1]:.0f} ms")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) < 2:
+        raise SystemExit(__doc__)
+    n = int(sys.argv[2]) if len(sys.argv) > 2 else 84_000
+    period = float(sys.argv[3]) if len(sys.argv) > 3 else 300.0
+    asyncio.run(run(sys.argv[1], n, period))
