@@ -79,3 +79,10 @@ async def supervisors_of(db: Database, desk_ids: list[int]) -> dict[int, list[in
         for desk_id, telegram_id in rows:
             found.setdefault(desk_id, []).append(telegram_id)
     return found
+
+
+async def reactivate(db: Database, telegram_id: int) -> None:
+    """A deactivated member (the bot was blocked) is reachable again."""
+    async with db.transaction() as tx:
+        await tx.execute("UPDATE members SET active = 1, updated_at = ? WHERE telegram_id = ? "
+                         "AND active = 0", (to_db(utcnow()), telegram_id))

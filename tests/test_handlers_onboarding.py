@@ -140,3 +140,17 @@ async def test_odd_input_never_crashes(harness: Harness) -> None:
         "message_id": 1, "date": 0, "chat": {"id": -1001, "type": "channel", "title": "c"},
         "text": "/status"}}
     assert await harness.send(channel_post) == []
+
+
+async def test_blocked_member_who_writes_again_is_reachable_again(harness: Harness) -> None:
+    await harness.member(806, LURAH)
+    from storage import outbox as outbox_store
+
+    await outbox_store.deactivate_chat(harness.db, 806, "Forbidden: bot was blocked by the user",
+                                       utcnow())
+    member = await members_store.get(harness.db, 806)
+    assert member is not None and not member.active
+    (call,) = await harness.send(u.text(u.user(806), "/status"))
+    assert "tidak sedang bertugas" in call.text
+    member = await members_store.get(harness.db, 806)
+    assert member is not None and member.active

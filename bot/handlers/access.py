@@ -85,6 +85,12 @@ async def identify(update: Update, context: Ctx) -> Caller | None:
     if member is None and is_admin:
         await members_store.ensure_admin(data.db, user.id, user.full_name, user.username)
         member, desk = await members_store.get_with_desk(data.db, user.id)
+    if member is not None and not member.active and update.effective_chat is not None \
+            and update.effective_chat.id == user.id:
+        # They were deactivated because sending to them failed (bot blocked); writing to the
+        # bot in private again means they unblocked it: alerts and digests resume.
+        await members_store.reactivate(data.db, user.id)
+        member = member.model_copy(update={"active": True})
     lang = (member.language if member and member.language else None) or data.settings.language
     caller = Caller(user.id, user.full_name, lang, member, desk, is_admin)
     vars(context)[_CALLER] = caller
