@@ -1,0 +1,41 @@
+"""Reads on the shared reader connection see every commit made before them.
+
+The polling loop handles different chats at the same time, so reads from many handlers
+interleave on the one reader connection. A statement left open between two of its steps
+(executed, not yet fetched and closed) would hold that connection's snapshot, and a handler
+reading right after its own commit could miss it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from storage.db import Database
+
+
+async def test_a_read_after_a_commit_sees_it_while_other_reads_run(tmp_path: Path) -> None:
+    db = await Database.open(tmp_path / "reads.db")
+    async with db.transaction() as tx:
+        await tx.executemany("INSERT INTO meta (key, value) VALUES (?, 'x')",
+                             [(f"filler{i}",) for i in range(50)])
+    running = True
+
+    async def reader() -> None:
+        while running:
+            await db.fetchall("SELECT key, value FROM meta")
+            await db.fetchone("SELECT count(*) FROM meta")
+
+    others = [asyncio.create_task(reader()) for _ in range(10)]
+    try:
+        missed = 0
+        for i in range(100):
+            async with db.transaction() as tx:
+                await tx.execute("INSERT INTO meta (key, value) VALUES (?, 'v')", (f"k{i}",))
+            if await db.fetchval("SELECT value FROM meta WHERE key = ?", (f"k{i}",)) != "v":
+                missed += 1
+        assert missed == 0, f"{missed} of 100 reads did not see the commit before them"
+    finally:
+        running = False
+        await asyncio.gather(*others)
+        await db.close()
