@@ -14,6 +14,7 @@ Closing a shift may make the desk short; the empty-desk sweep that runs right af
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -77,8 +78,12 @@ class PresenceReport:
 async def check_presence(db: Database, now: datetime, config: PresenceConfig) -> PresenceReport:
     """Apply :func:`decide` to every open shift, all in one transaction."""
     report = PresenceReport()
-    decided = [(shift, step) for shift in await presence_store.open_shifts(db)
-               if (step := decide(shift, now, config)) is not None]
+    shifts = await presence_store.open_shifts(db)
+    # Tens of thousands of open shifts at a national shift change: decide in a worker thread
+    # so the bot keeps answering meanwhile.
+    decided = await asyncio.to_thread(
+        lambda: [(shift, step) for shift in shifts
+                 if (step := decide(shift, now, config)) is not None])
     if not decided:
         return report
     async with db.transaction() as tx:
