@@ -78,7 +78,7 @@ class PresenceReport:
 async def check_presence(db: Database, now: datetime, config: PresenceConfig) -> PresenceReport:
     """Apply :func:`decide` to every open shift, all in one transaction."""
     report = PresenceReport()
-    shifts = await presence_store.open_shifts(db)
+    shifts = await presence_store.open_shifts(db, now, config.every)
     # Tens of thousands of open shifts at a national shift change: decide in a worker thread
     # so the bot keeps answering meanwhile.
     decided = await asyncio.to_thread(

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 import aiosqlite
 
 from storage.db import Database
 from storage.desks import Rule, rules_for
+from storage.duty import on_duty, parse_duty_hours, zone
 from storage.models import EndReason, from_db, to_db
 from storage.outbox import Intent, enqueue
 
@@ -30,15 +31,29 @@ class OpenShift:
     asked_at: datetime | None
 
 
-async def open_shifts(db: Database) -> list[OpenShift]:
-    """Every open shift, in one query (plus one for the desks that have duty rules)."""
+async def open_shifts(db: Database, now: datetime, every: timedelta) -> list[OpenShift]:
+    """The open shifts that may need the presence pass now, in one query.
+
+    A shift needs nothing while its officer was seen within ``every``, no question is
+    pending, and its desk's daily hours are on duty (or have no windows at all): at a
+    national shift change that leaves out nearly all of them. The (zone, hours) pairs on duty
+    are worked out first, as the sweep does.
+    """
+    pairs = await db.fetchall("SELECT DISTINCT timezone, duty_hours FROM desks")
+    quiet = [(tz, hours) for tz, hours in pairs
+             if hours.strip() == "-" or on_duty(parse_duty_hours(hours), now, zone(tz))]
+    values = ("VALUES " + ", ".join("(?, ?)" for _ in quiet)) if quiet else \
+        "SELECT NULL, NULL WHERE 0"
     rows = await db.fetchall(
         "SELECT s.id, s.member_id, s.started_at, s.last_seen_at, d.timezone, d.duty_hours, "
         "d.min_staff, d.id, c.id, c.asked_at, "
         "EXISTS (SELECT 1 FROM duty_rules r WHERE r.desk_id = d.id) "
         "FROM shifts s JOIN desks d ON d.id = s.desk_id "
         "LEFT JOIN presence_checks c ON c.shift_id = s.id AND c.answered_at IS NULL "
-        "AND c.expired_at IS NULL WHERE s.ended_at IS NULL")
+        "AND c.expired_at IS NULL WHERE s.ended_at IS NULL AND (c.id IS NOT NULL "
+        f"OR s.last_seen_at <= ? OR (d.timezone, d.duty_hours) NOT IN ({values}) "
+        "OR EXISTS (SELECT 1 FROM duty_rules r WHERE r.desk_id = d.id))",
+        [to_db(now - every), *[item for pair in quiet for item in pair]])
     rules = await rules_for(db, sorted({r[7] for r in rows if r[10]}))
     return [OpenShift(r[0], r[1], from_db(r[2]), from_db(r[3]), r[4], r[5], r[6],
                       rules.get(r[7], ()), r[8], from_db(r[9]) if r[9] else None)

@@ -180,13 +180,14 @@ async def test_answer_just_before_the_timeout_pass_wins(
         db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
     shift = await check_in(db, OFFICER, KEL, wib(8))
     await check_presence(db, wib(11), PRESENCE)
-    stale = await presence_store.open_shifts(db)  # the pass reads its snapshot …
+    # The pass reads its snapshot …
+    stale = await presence_store.open_shifts(db, wib(11, 30), PRESENCE.every)
     (check,) = await checks(db, shift)
     # … the officer presses the button meanwhile …
     assert await presence_store.answer(db, check["id"], OFFICER, wib(11, 29)) is \
         AnswerOutcome.CONFIRMED
 
-    async def snapshot(_db: Database) -> list[OpenShift]:
+    async def snapshot(_db: Database, *_: object) -> list[OpenShift]:
         return stale
 
     monkeypatch.setattr(presence_store, "open_shifts", snapshot)
