@@ -15,8 +15,7 @@ from enum import StrEnum
 import aiosqlite
 
 from storage.db import Database
-from storage.desks import Rule, rules_for
-from storage.duty import on_duty, parse_duty_hours, zone
+from storage.desks import Rule, rules_for, schedule_pairs
 from storage.models import from_db, to_db
 from storage.outbox import Intent, enqueue
 
@@ -73,14 +72,8 @@ async def snapshots(db: Database, moment: datetime) -> list[DeskSnapshot]:
     (zone, hours) pairs on duty are worked out first (a handful for the whole country), and
     at night the sweep reads almost nothing.
     """
-    pairs = await db.fetchall("SELECT DISTINCT timezone, duty_hours FROM desks")
-    live = [(tz, hours) for tz, hours in pairs
-            if on_duty(parse_duty_hours(hours), moment, zone(tz))]
-    values = ", ".join("(?, ?)" for _ in live) or "SELECT NULL, NULL WHERE 0"
-    if live:
-        values = f"VALUES {values}"
-    rows = await db.fetchall(_SNAPSHOT.format(on_duty=values),
-                             [item for pair in live for item in pair])
+    values, params = await schedule_pairs(db, moment)
+    rows = await db.fetchall(_SNAPSHOT.format(on_duty=values), params)
     rules = await rules_for(db, [r[0] for r in rows if r[14]])
     result = []
     for r in rows:

@@ -137,3 +137,21 @@ async def summarize(db: Database, scope_path: str | None, moment: datetime) -> S
         duty += state.on_duty
         short += state.short
     return ScopeSummary(total, duty, short, staffed)
+
+
+async def schedule_pairs(db: Database, moment: datetime, *, idle_counts: bool = False
+                         ) -> tuple[str, list[str]]:
+    """The desks' daily (zone, hours) pairs on duty at ``moment``, as an SQL row-value list.
+
+    Returns ``(sql, params)`` to use as ``(d.timezone, d.duty_hours) IN (<sql>)``: a handful
+    of pairs for the whole country, so the sweep and the presence pass can leave every
+    off-duty desk out in SQL. With ``idle_counts`` a pair without any window ('-') counts
+    as on duty too (nothing there ever ends).
+    """
+    pairs = await db.fetchall("SELECT DISTINCT timezone, duty_hours FROM desks")
+    live = [(tz, hours) for tz, hours in pairs
+            if (idle_counts and hours.strip() == "-")
+            or on_duty(parse_duty_hours(hours), moment, zone(tz))]
+    if not live:
+        return "SELECT NULL, NULL WHERE 0", []
+    return "VALUES " + ", ".join("(?, ?)" for _ in live), [x for pair in live for x in pair]

@@ -9,8 +9,7 @@ from enum import StrEnum
 import aiosqlite
 
 from storage.db import Database
-from storage.desks import Rule, rules_for
-from storage.duty import on_duty, parse_duty_hours, zone
+from storage.desks import Rule, rules_for, schedule_pairs
 from storage.models import EndReason, from_db, to_db
 from storage.outbox import Intent, enqueue
 
@@ -39,11 +38,7 @@ async def open_shifts(db: Database, now: datetime, every: timedelta) -> list[Ope
     national shift change that leaves out nearly all of them. The (zone, hours) pairs on duty
     are worked out first, as the sweep does.
     """
-    pairs = await db.fetchall("SELECT DISTINCT timezone, duty_hours FROM desks")
-    quiet = [(tz, hours) for tz, hours in pairs
-             if hours.strip() == "-" or on_duty(parse_duty_hours(hours), now, zone(tz))]
-    values = ("VALUES " + ", ".join("(?, ?)" for _ in quiet)) if quiet else \
-        "SELECT NULL, NULL WHERE 0"
+    values, params = await schedule_pairs(db, now, idle_counts=True)
     rows = await db.fetchall(
         "SELECT s.id, s.member_id, s.started_at, s.last_seen_at, d.timezone, d.duty_hours, "
         "d.min_staff, d.id, c.id, c.asked_at, "
@@ -53,7 +48,7 @@ async def open_shifts(db: Database, now: datetime, every: timedelta) -> list[Ope
         "AND c.expired_at IS NULL WHERE s.ended_at IS NULL AND (c.id IS NOT NULL "
         f"OR s.last_seen_at <= ? OR (d.timezone, d.duty_hours) NOT IN ({values}) "
         "OR EXISTS (SELECT 1 FROM duty_rules r WHERE r.desk_id = d.id))",
-        [to_db(now - every), *[item for pair in quiet for item in pair]])
+        [to_db(now - every), *params])
     rules = await rules_for(db, sorted({r[7] for r in rows if r[10]}))
     return [OpenShift(r[0], r[1], from_db(r[2]), from_db(r[3]), r[4], r[5], r[6],
                       rules.get(r[7], ()), r[8], from_db(r[9]) if r[9] else None)
