@@ -20,6 +20,7 @@ from bot.texts import LANGUAGES, t
 from scheduler.jobs import JobSpec, job_specs
 from scheduler.presence import PresenceConfig
 from scheduler.sweep import SweepConfig
+from storage import meta
 from storage.db import Database
 from storage.models import utcnow
 
@@ -67,10 +68,7 @@ async def post_init(app: PoskoApp) -> None:
     data = app.bot_data
     data.db = await Database.open(data.settings.db_path)
     data.username = app.bot.username
-    async with data.db.transaction() as tx:
-        await tx.execute("INSERT INTO meta (key, value) VALUES ('bot_username', ?) "
-                         "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                         (data.username,))
+    await meta.put(data.db, "bot_username", data.username)
     for lang in LANGUAGES:
         commands = [BotCommand(_ENGLISH.get(c, c) if lang == "en" else c, t(lang, f"cmd.{c}"))
                     for c in MENU]

@@ -237,6 +237,7 @@ def cmd_invite(args: argparse.Namespace, settings: Settings) -> int:
     from bot.handlers.supervisor import invite_link
     from storage import desks as desks_store
     from storage import invites as invites_store
+    from storage import meta
     from storage.models import Role, utcnow
 
     try:
@@ -252,7 +253,7 @@ def cmd_invite(args: argparse.Namespace, settings: Settings) -> int:
             raise CliError(f"no desk has the code {args.desk} (import desks first)")
         token = await invites_store.create(db, desk.id, Role(args.role), max_uses=args.uses,
                                            ttl=ttl, created_by=None, now=utcnow())
-        username = await db.fetchval("SELECT value FROM meta WHERE key = 'bot_username'")
+        username = await meta.get(db, "bot_username")
         username = username or await _bot_username(settings)
         until = (utcnow() + ttl).astimezone(desk.tz)
         print(f"{args.role} invite for {desk.code} {desk.name}, {args.uses} use(s), "

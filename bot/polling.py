@@ -30,6 +30,7 @@ from telegram import Update
 from telegram.error import InvalidToken, NetworkError, RetryAfter, TimedOut
 
 from bot.app import PoskoApp, post_init, post_shutdown
+from storage import meta
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -41,17 +42,13 @@ _KEY = "last_update_id"
 
 async def last_handled(db: Database) -> int:
     """The highest update id recorded as handled (0 when none)."""
-    value = await db.fetchval("SELECT value FROM meta WHERE key = ?", (_KEY,))
+    value = await meta.get(db, _KEY)
     return int(value) if value is not None else 0
 
 
 async def record_handled(db: Database, update_id: int) -> None:
     """Remember that every update up to ``update_id`` has been handled."""
-    async with db.transaction() as tx:
-        await tx.execute(
-            "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET "
-            "value = excluded.value WHERE CAST(meta.value AS INTEGER) < CAST(excluded.value "
-            "AS INTEGER)", (_KEY, str(update_id)))
+    await meta.raise_to(db, _KEY, update_id)
 
 
 async def run(app: PoskoApp) -> None:

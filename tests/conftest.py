@@ -53,6 +53,26 @@ def jakarta_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+GAMBIR_CSV = """code,name,level,parent_code,latitude,longitude
+31,DKI Jakarta,provinsi,,-6.199049,106.834378
+31.71,Jakarta Pusat,kabupaten_kota,31,-6.181483,106.828400
+31.71.01,Gambir,kecamatan,31.71,-6.171454,106.818128
+31.71.01.1001,Gambir,kelurahan_desa,31.71.01,-6.176384,106.826707
+31.71.01.1002,Cideng,kelurahan_desa,31.71.01,-6.172980,106.808311
+"""
+
+
+@pytest.fixture
+async def gambir_db(tmp_path: Path) -> AsyncIterator[Database]:
+    """A fresh database with the five Gambir desks: small, for storage tests."""
+    database = await Database.open(tmp_path / "posko.db")
+    await import_desks(database, parse_desk_csv(GAMBIR_CSV), "Asia/Jakarta")
+    try:
+        yield database
+    finally:
+        await database.close()
+
+
 @pytest.fixture
 def db_path(tmp_path: Path, jakarta_template: Path) -> Path:
     """A private copy of the Jakarta database for one test."""

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import signal
 import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.botapi_stub import StubBotAPI
+from tests.botapi_stub import SimUser, StubBotAPI
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -36,6 +37,18 @@ async def cli(env: dict[str, str], workdir: Path, *args: str) -> subprocess.Comp
     return await asyncio.to_thread(
         subprocess.run, [sys.executable, "-m", "bot", *args], env=env, cwd=workdir,
         capture_output=True, text=True, timeout=120)
+
+
+async def register(stub: StubBotAPI, env: dict[str, str], workdir: Path, user: SimUser,
+                   code: str, role: str) -> None:
+    """A user registered the real way: ``posko-bot invite``, ``/start <token>``, *Daftar*."""
+    done = await cli(env, workdir, "invite", "--desk", code, "--role", role)
+    token = re.search(r"start=([\w-]+)", done.stdout)
+    assert token, done.stdout + done.stderr
+    user.send_text(f"/start {token[1]}")
+    confirm = await stub.wait_for_message(user.id, contains="Daftar sekarang?")
+    user.press(confirm, f"reg:{token[1]}")
+    await stub.wait_for_message(user.id, contains="Terdaftar sebagai")
 
 
 @dataclass

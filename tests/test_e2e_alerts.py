@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
-import re
 import signal
 import sqlite3
 from collections.abc import AsyncIterator
@@ -16,7 +15,7 @@ import pytest
 
 from tests.botapi_stub import SentMessage, SimUser, StubBotAPI
 from tests.conftest import JAKARTA_CSV
-from tests.e2e import BotProcess, bot_env, cli
+from tests.e2e import BotProcess, bot_env, cli, register
 
 KEL, KEC = "31.73.01.1001", "31.73.01"
 LURAH, CAMAT, OFFICER = 5001, 5002, 5003
@@ -44,17 +43,6 @@ def _desks_csv(path: Path, on_duty: set[str]) -> tuple[float, float]:
     return float(kel["latitude"]), float(kel["longitude"])
 
 
-async def _register(stub: StubBotAPI, env: dict[str, str], workdir: Path, user: SimUser,
-                    code: str, role: str) -> None:
-    done = await cli(env, workdir, "invite", "--desk", code, "--role", role)
-    token = re.search(r"start=([\w-]+)", done.stdout)
-    assert token, done.stdout + done.stderr
-    user.send_text(f"/start {token[1]}")
-    confirm = await stub.wait_for_message(user.id, contains="Daftar sekarang?")
-    user.press(confirm, f"reg:{token[1]}")
-    await stub.wait_for_message(user.id, contains="Terdaftar sebagai")
-
-
 async def _setup(stub: StubBotAPI, tmp_path: Path) -> tuple[BotProcess, dict[str, SimUser],
                                                             tuple[float, float]]:
     env = bot_env(stub, tmp_path, **FAST)
@@ -67,9 +55,9 @@ async def _setup(stub: StubBotAPI, tmp_path: Path) -> tuple[BotProcess, dict[str
     users = {"lurah": stub.user(LURAH, "Lurah", "Cengkareng"),
              "camat": stub.user(CAMAT, "Camat", "Cengkareng"),
              "officer": stub.user(OFFICER, "Budi", "Santoso")}
-    await _register(stub, env, tmp_path, users["lurah"], KEL, "supervisor")
-    await _register(stub, env, tmp_path, users["camat"], KEC, "supervisor")
-    await _register(stub, env, tmp_path, users["officer"], KEL, "officer")
+    await register(stub, env, tmp_path, users["lurah"], KEL, "supervisor")
+    await register(stub, env, tmp_path, users["camat"], KEC, "supervisor")
+    await register(stub, env, tmp_path, users["officer"], KEL, "officer")
     users["officer"].send_location(*where)
     await stub.wait_for_message(OFFICER, contains="Check-in tercatat")
     # Duty starts now for the kelurahan (the CLI writes while the bot runs).

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.botapi_stub import SentMessage, SimUser, StubBotAPI
+from tests.botapi_stub import SentMessage, StubBotAPI
 from tests.conftest import JAKARTA_CSV
-from tests.e2e import BotProcess, bot_env, cli
+from tests.e2e import BotProcess, bot_env, cli, register
 
 KEL, KEC, KOTA = "31.73.01.1001", "31.73.01", "31.73"
 LURAH, CAMAT, WALIKOTA, GUBERNUR, OFFICER = 6001, 6002, 6003, 6004, 6005
@@ -22,17 +22,6 @@ LURAH, CAMAT, WALIKOTA, GUBERNUR, OFFICER = 6001, 6002, 6003, 6004, 6005
 async def stub() -> AsyncIterator[StubBotAPI]:
     async with StubBotAPI() as api:
         yield api
-
-
-async def _register(stub: StubBotAPI, env: dict[str, str], workdir: Path, user: SimUser,
-                    code: str, role: str) -> None:
-    done = await cli(env, workdir, "invite", "--desk", code, "--role", role)
-    token = re.search(r"start=([\w-]+)", done.stdout)
-    assert token, done.stdout + done.stderr
-    user.send_text(f"/start {token[1]}")
-    confirm = await stub.wait_for_message(user.id, contains="Daftar sekarang?")
-    user.press(confirm, f"reg:{token[1]}")
-    await stub.wait_for_message(user.id, contains="Terdaftar sebagai")
 
 
 def _button(message: SentMessage, prefix: str) -> str:
@@ -52,7 +41,7 @@ async def test_kritis_report_routed_taken_closed(stub: StubBotAPI, tmp_path: Pat
         for uid, code, role in ((LURAH, KEL, "supervisor"), (CAMAT, KEC, "supervisor"),
                                 (WALIKOTA, KOTA, "supervisor"), (GUBERNUR, "31", "supervisor"),
                                 (OFFICER, KEL, "officer")):
-            await _register(stub, env, tmp_path, people[uid], code, role)
+            await register(stub, env, tmp_path, people[uid], code, role)
         budi = people[OFFICER]
         budi.send_text("/lapor")
         ask = await stub.wait_for_message(OFFICER, contains="Pilih kategori")

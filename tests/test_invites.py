@@ -5,9 +5,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import re
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -16,29 +14,15 @@ from storage import invites
 from storage import shifts as shifts_store
 from storage.db import Database
 from storage.geo import LocationCheck, LocationFacts, Verdict
-from storage.importer import import_desks, parse_desk_csv
 from storage.invites import InviteState, RedeemOutcome
 from storage.models import Desk, EndReason, Role
 
 NOW = datetime(2024, 11, 27, 2, 0, tzinfo=UTC)
 TTL = timedelta(days=7)
-DESKS = """code,name,level,parent_code,latitude,longitude
-31,DKI Jakarta,provinsi,,-6.199049,106.834378
-31.71,Jakarta Pusat,kabupaten_kota,31,-6.181483,106.828400
-31.71.01,Gambir,kecamatan,31.71,-6.171454,106.818128
-31.71.01.1001,Gambir,kelurahan_desa,31.71.01,-6.176384,106.826707
-31.71.01.1002,Cideng,kelurahan_desa,31.71.01,-6.172980,106.808311
-"""
-
-
 @pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await Database.open(tmp_path / "posko.db")
-    await import_desks(database, parse_desk_csv(DESKS), "Asia/Jakarta")
-    try:
-        yield database
-    finally:
-        await database.close()
+def db(gambir_db: Database) -> Database:
+    """The five Gambir desks (tests.conftest.GAMBIR_CSV) on a fresh database."""
+    return gambir_db
 
 
 async def desk(db: Database, code: str) -> Desk:

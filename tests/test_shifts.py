@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import gc
 import sqlite3
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -20,26 +19,14 @@ from storage.importer import import_desks, parse_desk_csv
 from storage.models import EndReason, Shift, to_db
 from storage.schema import MIGRATIONS
 from storage.shifts import StartOutcome
+from tests.conftest import GAMBIR_CSV
 
 NOW = datetime(2024, 11, 27, 3, 0, tzinfo=UTC)  # 10:00 WIB
 GAMBIR = (-6.176384, 106.826707)
-DESKS = """code,name,level,parent_code,latitude,longitude
-31,DKI Jakarta,provinsi,,-6.199049,106.834378
-31.71,Jakarta Pusat,kabupaten_kota,31,-6.181483,106.828400
-31.71.01,Gambir,kecamatan,31.71,-6.171454,106.818128
-31.71.01.1001,Gambir,kelurahan_desa,31.71.01,-6.176384,106.826707
-31.71.01.1002,Cideng,kelurahan_desa,31.71.01,-6.172980,106.808311
-"""
-
-
 @pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await Database.open(tmp_path / "posko.db")
-    await import_desks(database, parse_desk_csv(DESKS), "Asia/Jakarta")
-    try:
-        yield database
-    finally:
-        await database.close()
+def db(gambir_db: Database) -> Database:
+    """The five Gambir desks (tests.conftest.GAMBIR_CSV) on a fresh database."""
+    return gambir_db
 
 
 async def desk_id(db: Database, code: str) -> int:
@@ -386,7 +373,7 @@ async def test_schema_version_and_reopen(tmp_path: Path) -> None:
         assert await db.fetchval("PRAGMA user_version") == len(MIGRATIONS)
         assert await db.fetchval("PRAGMA journal_mode") == "wal"
         assert await db.fetchval("PRAGMA foreign_keys") == 1
-        await import_desks(db, parse_desk_csv(DESKS), "Asia/Jakarta")
+        await import_desks(db, parse_desk_csv(GAMBIR_CSV), "Asia/Jakarta")
     finally:
         await db.close()
     # Migration 1 creates tables without IF NOT EXISTS: re-running it would fail here.
