@@ -12,9 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-import aiosqlite
-
-from storage.db import Database
+from storage.db import Database, Tx
 from storage.desks import Rule, rules_for, schedule_pairs
 from storage.models import from_db, to_db
 from storage.outbox import Intent, enqueue
@@ -73,7 +71,7 @@ async def snapshots(db: Database, moment: datetime) -> list[DeskSnapshot]:
     at night the sweep reads almost nothing.
     """
     values, params = await schedule_pairs(db, moment)
-    rows = await db.fetchall(_SNAPSHOT.format(on_duty=values), params)
+    rows = await db.scan(_SNAPSHOT.format(on_duty=values), params)
     rules = await rules_for(db, [r[0] for r in rows if r[14]])
     result = []
     for r in rows:
@@ -115,14 +113,14 @@ class AlertState:
     acked: bool
 
 
-async def open_states(tx: aiosqlite.Connection) -> dict[int, AlertState]:
+async def open_states(tx: Tx) -> dict[int, AlertState]:
     """Desk id -> its open alert, read inside the writing transaction (so it is current)."""
     cursor = await tx.execute(
         "SELECT desk_id, id, step, acked_at IS NOT NULL FROM alerts WHERE resolved_at IS NULL")
     return {r[0]: AlertState(r[1], r[2], bool(r[3])) for r in await cursor.fetchall()}
 
 
-async def open_many(tx: aiosqlite.Connection, new: list[NewAlert], now: datetime) -> list[int]:
+async def open_many(tx: Tx, new: list[NewAlert], now: datetime) -> list[int]:
     """Insert alerts (the caller checked none is open for their desks); ids in order.
 
     ``last_member_id`` records who was on duty last, so the alert can say whom to call.
@@ -144,7 +142,7 @@ async def open_many(tx: aiosqlite.Connection, new: list[NewAlert], now: datetime
     return ids
 
 
-async def escalate_many(tx: aiosqlite.Connection, moves: list[Escalation]) -> None:
+async def escalate_many(tx: Tx, moves: list[Escalation]) -> None:
     """Move unacknowledged, unresolved alerts one step up (guarded by their current step)."""
     await tx.executemany(
         "UPDATE alerts SET level = ?, step = step + 1, next_escalation_at = ? "
@@ -153,7 +151,7 @@ async def escalate_many(tx: aiosqlite.Connection, moves: list[Escalation]) -> No
           m.from_step) for m in moves])
 
 
-async def resolve_many(tx: aiosqlite.Connection, done: list[tuple[int, str]],
+async def resolve_many(tx: Tx, done: list[tuple[int, str]],
                        now: datetime) -> dict[int, list[int]]:
     """Close alerts ``(id, resolution)``; returns, per alert, the chats that were told."""
     if not done:
@@ -173,7 +171,7 @@ async def resolve_many(tx: aiosqlite.Connection, done: list[tuple[int, str]],
     return told
 
 
-async def announce(tx: aiosqlite.Connection, per_chat: dict[int, list[int]], kind: str,
+async def announce(tx: Tx, per_chat: dict[int, list[int]], kind: str,
                    now: datetime) -> None:
     """One intent per chat listing its alerts, each linked so later edits can find it."""
     chats = sorted(per_chat)
@@ -225,7 +223,7 @@ async def get_many(db: Database, alert_ids: list[int]) -> list[AlertView]:
     """Alerts by id, in the given order (unknown ids skipped)."""
     if not alert_ids:
         return []
-    rows = await db.fetchall(f"{_VIEW} WHERE a.id IN ({','.join('?' * len(alert_ids))})",
+    rows = await db.scan(f"{_VIEW} WHERE a.id IN ({','.join('?' * len(alert_ids))})",
                              alert_ids)
     found = {r[0]: _view(r) for r in rows}
     return [found[i] for i in alert_ids if i in found]
@@ -239,7 +237,7 @@ async def open_in_scope(db: Database, scope: tuple[str, str] | None,
     if scope is not None:
         sql += " AND d.path >= ? AND d.path < ?"
         params = scope
-    return [_view(r) for r in await db.fetchall(f"{sql} ORDER BY a.short_since LIMIT ?",
+    return [_view(r) for r in await db.scan(f"{sql} ORDER BY a.short_since LIMIT ?",
                                                 (*params, limit))]
 
 

@@ -147,7 +147,7 @@ async def _unit_counts(db: Database, scope: Desk | None,
         key = int(unit) if unit else None
         found[key] = found.get(key, Counts()) + counts
 
-    for unit, zone_name, hours, total, short_if_on in await db.fetchall(
+    for unit, zone_name, hours, total, short_if_on in await db.scan(
             f"SELECT {child} AS unit, d.timezone, d.duty_hours, count(*), "
             f"sum({_OPEN} < d.min_staff) FROM desks d WHERE NOT {_HAS_RULES} AND {where} "
             "GROUP BY unit, d.timezone, d.duty_hours", params):
@@ -160,7 +160,7 @@ async def _unit_counts(db: Database, scope: Desk | None,
     # Across the whole country, drive from the (few) ruled desks instead of testing 91k rows;
     # within a scope the range scan is bounded already, however many rules exist elsewhere.
     ruled = "d.id IN (SELECT desk_id FROM duty_rules)" if scope is None else _HAS_RULES
-    special = await db.fetchall(
+    special = await db.scan(
         f"SELECT d.id, {child}, d.timezone, d.duty_hours, d.min_staff, {_OPEN} FROM desks d "
         f"WHERE {ruled} AND {where}", params)
     rules = await rules_for(db, [row[0] for row in special])
@@ -194,7 +194,7 @@ class _Judged:
 async def _judge(db: Database, where: str, params: dict[str, Any] | tuple[Any, ...],
                  spans: _Spans) -> list[_Judged]:
     """State and since-when of the desks matching ``where`` (a bounded set)."""
-    rows = await db.fetchall(
+    rows = await db.scan(
         f"SELECT d.id, d.timezone, d.duty_hours, d.min_staff, {_OPEN}, a.short_since, "
         "(SELECT max(e.ended_at) FROM shifts e WHERE e.desk_id = d.id), "
         f"{_HAS_RULES} FROM desks d "
@@ -218,7 +218,7 @@ async def _judge(db: Database, where: str, params: dict[str, Any] | tuple[Any, .
 async def _names(db: Database, ids: list[int]) -> dict[int, tuple[str, str, str]]:
     if not ids:
         return {}
-    rows = await db.fetchall(
+    rows = await db.scan(
         f"SELECT id, code, name, level FROM desks WHERE id IN ({','.join('?' * len(ids))})",
         ids)
     return {row[0]: (row[1], row[2], row[3]) for row in rows}

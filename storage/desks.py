@@ -22,7 +22,7 @@ async def rules_for(db: Database, desk_ids: list[int]) -> dict[int, tuple[Rule, 
     found: dict[int, list[Rule]] = {}
     for start in range(0, len(desk_ids), 900):  # stay under SQLite's parameter limit
         chunk = desk_ids[start:start + 900]
-        rows = await db.fetchall(
+        rows = await db.scan(
             f"SELECT desk_id, day, duty_hours, min_staff FROM duty_rules "
             f"WHERE desk_id IN ({','.join('?' * len(chunk))})", chunk)
         for row in rows:
@@ -85,7 +85,7 @@ async def ancestors(db: Database, desk: Desk) -> list[Desk]:
 
 async def count(db: Database) -> int:
     """Number of desks."""
-    return int(await db.fetchval("SELECT count(*) FROM desks"))
+    return int(await db.scanval("SELECT count(*) FROM desks"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +116,7 @@ async def summarize(db: Database, scope_path: str | None, moment: datetime) -> S
                    "GROUP BY desk_id) s ON s.desk_id = d.id")
     has_rules = "EXISTS (SELECT 1 FROM duty_rules r WHERE r.desk_id = d.id)"
     total = duty = short = staffed = 0
-    for zone_name, duty_hours, count_, short_if_on, with_staff in await db.fetchall(
+    for zone_name, duty_hours, count_, short_if_on, with_staff in await db.scan(
             "SELECT d.timezone, d.duty_hours, count(*), sum(coalesce(s.n, 0) < d.min_staff), "
             f"sum(coalesce(s.n, 0) > 0) FROM desks d {open_counts} WHERE NOT {has_rules}{where} "
             "GROUP BY d.timezone, d.duty_hours", params):
@@ -125,7 +125,7 @@ async def summarize(db: Database, scope_path: str | None, moment: datetime) -> S
         if on_duty(parse_duty_hours(duty_hours), moment, zone(zone_name)):
             duty += count_
             short += short_if_on
-    special = await db.fetchall(
+    special = await db.scan(
         f"SELECT d.id, d.timezone, d.duty_hours, d.min_staff, coalesce(s.n, 0) FROM desks d "
         f"{open_counts} WHERE {has_rules}{where}", params)
     rules = await rules_for(db, [row[0] for row in special])
@@ -148,7 +148,7 @@ async def schedule_pairs(db: Database, moment: datetime, *, idle_counts: bool = 
     off-duty desk out in SQL. With ``idle_counts`` a pair without any window ('-') counts
     as on duty too (nothing there ever ends).
     """
-    pairs = await db.fetchall("SELECT DISTINCT timezone, duty_hours FROM desks")
+    pairs = await db.scan("SELECT DISTINCT timezone, duty_hours FROM desks")
     live = [(tz, hours) for tz, hours in pairs
             if (idle_counts and hours.strip() == "-")
             or on_duty(parse_duty_hours(hours), moment, zone(tz))]

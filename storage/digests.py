@@ -40,7 +40,7 @@ def _scope(scope_path: str | None, alias: str) -> tuple[str, tuple[str, ...]]:
 async def desks_in(db: Database, scope_path: str | None) -> list[DeskRow]:
     """Every desk of the scope (all desks for None)."""
     where, params = _scope(scope_path, "d")
-    rows = await db.fetchall(
+    rows = await db.scan(
         "SELECT d.id, d.code, d.name, d.path, d.timezone, d.duty_hours, d.min_staff, "
         "EXISTS (SELECT 1 FROM duty_rules r WHERE r.desk_id = d.id) FROM desks d "
         f"WHERE 1 = 1{where}", params)
@@ -53,7 +53,7 @@ async def shifts_between(db: Database, scope_path: str | None, start: datetime,
                          end: datetime) -> list[tuple[int, datetime, datetime | None]]:
     """(desk id, started, ended or None) of every shift of the scope overlapping the range."""
     where, params = _scope(scope_path, "d")
-    rows = await db.fetchall(
+    rows = await db.scan(
         "SELECT s.desk_id, s.started_at, s.ended_at FROM shifts s JOIN desks d "
         "ON d.id = s.desk_id WHERE s.started_at < ? AND (s.ended_at IS NULL OR s.ended_at > ?)"
         f"{where}", (to_db(end), to_db(start), *params))
@@ -64,7 +64,7 @@ async def alerts_between(db: Database, scope_path: str | None, start: datetime,
                          end: datetime) -> list[tuple[datetime, datetime | None]]:
     """(opened, acknowledged or None) of the scope's alerts opened in the range."""
     where, params = _scope(scope_path, "d")
-    rows = await db.fetchall(
+    rows = await db.scan(
         "SELECT a.opened_at, a.acked_at FROM alerts a JOIN desks d ON d.id = a.desk_id "
         f"WHERE a.opened_at >= ? AND a.opened_at < ?{where}",
         (to_db(start), to_db(end), *params))
@@ -75,7 +75,7 @@ async def incidents_between(db: Database, scope_path: str | None, start: datetim
                             end: datetime) -> list[tuple[str, str, int]]:
     """(category, current status, count) of the scope's reports made in the range."""
     where, params = _scope(scope_path, "d")
-    rows = await db.fetchall(
+    rows = await db.scan(
         "SELECT i.category, i.status, count(*) FROM incidents i JOIN desks d "
         f"ON d.id = i.desk_id WHERE i.created_at >= ? AND i.created_at < ?{where} "
         "GROUP BY i.category, i.status", (to_db(start), to_db(end), *params))
@@ -85,10 +85,10 @@ async def incidents_between(db: Database, scope_path: str | None, start: datetim
 async def still_open(db: Database, scope_path: str | None) -> tuple[int, int]:
     """(unresolved alerts, unfinished reports) of the scope right now."""
     where, params = _scope(scope_path, "d")
-    alerts = await db.fetchval(
+    alerts = await db.scanval(
         "SELECT count(*) FROM alerts a JOIN desks d ON d.id = a.desk_id "
         f"WHERE a.resolved_at IS NULL{where}", params)
-    incidents = await db.fetchval(
+    incidents = await db.scanval(
         "SELECT count(*) FROM incidents i JOIN desks d ON d.id = i.desk_id "
         f"WHERE i.status != 'selesai'{where}", params)
     return int(alerts), int(incidents)
@@ -107,7 +107,7 @@ async def recipients(db: Database, admin_ids: list[int]) -> list[Recipient]:
     """Every chat that should get a daily digest, with its scope: active supervisors (their
     desk), admins (everything) and subscribed groups (their scope)."""
     admins = set(admin_ids)
-    rows = await db.fetchall(
+    rows = await db.scan(
         "SELECT m.telegram_id, m.desk_id, d.timezone, m.role FROM members m LEFT JOIN desks d "
         "ON d.id = m.desk_id WHERE m.active = 1 AND m.role IN ('supervisor', 'admin') "
         "UNION ALL SELECT s.chat_id, s.desk_id, d.timezone, 'group' FROM subscriptions s "
@@ -139,7 +139,7 @@ async def schedule(db: Database, planned: list[tuple[Recipient, datetime]]) -> i
 
 async def due(db: Database, now: datetime) -> list[tuple[int, int | None, datetime]]:
     """(chat, scope desk, planned time) of every digest whose time has come."""
-    rows = await db.fetchall(
+    rows = await db.scan(
         "SELECT chat_id, desk_id, next_at FROM digest_schedule WHERE next_at <= ? "
         "ORDER BY next_at", (to_db(now),))
     return [(r[0], r[1], from_db(r[2])) for r in rows]
@@ -172,7 +172,7 @@ async def queue_now(db: Database, chats: list[int], desk_id: int | None, end: da
 
 async def scope_chats(db: Database, desk_id: int) -> list[int]:
     """The supervisors of a desk and the groups subscribed to it."""
-    rows = await db.fetchall(
+    rows = await db.scan(
         "SELECT telegram_id FROM members WHERE desk_id = ? AND role = 'supervisor' AND "
         "active = 1 UNION SELECT chat_id FROM subscriptions WHERE desk_id = ? AND active = 1",
         (desk_id, desk_id))

@@ -99,7 +99,7 @@ def _time(text: str | None) -> datetime | None:
 async def shifts(db: Database, scope: Scope, start: datetime, end: datetime) -> list[ShiftRow]:
     """Shifts started in ``[start, end)`` at desks of the scope, oldest first."""
     where, params = _where("s.started_at", scope, start, end)
-    rows = await db.fetchall(
+    rows = await db.scan(
         "SELECT d.code, d.name, coalesce(m.full_name, s.member_id), s.started_at, s.ended_at, "
         "s.end_reason, s.distance_m FROM shifts s JOIN desks d ON d.id = s.desk_id "
         f"LEFT JOIN members m ON m.telegram_id = s.member_id {where} "
@@ -111,7 +111,7 @@ async def shifts(db: Database, scope: Scope, start: datetime, end: datetime) -> 
 async def alerts(db: Database, scope: Scope, start: datetime, end: datetime) -> list[AlertRow]:
     """Alerts opened in ``[start, end)`` at desks of the scope, oldest first."""
     where, params = _where("a.opened_at", scope, start, end)
-    rows = await db.fetchall(
+    rows = await db.scan(
         "SELECT d.code, d.name, d.path, a.level, a.short_since, a.opened_at, m.full_name, "
         "a.acked_at, a.resolved_at, a.resolution FROM alerts a "
         "JOIN desks d ON d.id = a.desk_id LEFT JOIN members m ON m.telegram_id = a.acked_by "
@@ -136,7 +136,7 @@ async def _desk_names(db: Database, desk_ids: list[int]
     names: dict[int, tuple[Level, str, str]] = {}
     for first in range(0, len(desk_ids), 900):  # stay under SQLite's parameter limit
         chunk = desk_ids[first:first + 900]
-        for r in await db.fetchall(
+        for r in await db.scan(
                 f"SELECT id, level, code, name FROM desks WHERE id IN "
                 f"({','.join('?' * len(chunk))})", chunk):
             names[r[0]] = (Level(r[1]), r[2], r[3])
@@ -147,7 +147,7 @@ async def incidents(db: Database, scope: Scope, start: datetime, end: datetime
                     ) -> list[IncidentRow]:
     """Reports created in ``[start, end)`` at desks of the scope, oldest first."""
     where, params = _where("i.created_at", scope, start, end)
-    rows = await db.fetchall(
+    rows = await db.scan(
         "SELECT i.ref, d.code, d.name, i.category, i.severity, i.status, r.full_name, "
         "h.full_name, i.created_at, i.closing_note, i.tps FROM incidents i "
         "JOIN desks d ON d.id = i.desk_id "

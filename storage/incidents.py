@@ -12,12 +12,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-import aiosqlite
-
 from storage import desks as desks_store
 from storage import members as members_store
 from storage import subscriptions as subscriptions_store
-from storage.db import Database
+from storage.db import Database, Tx
 from storage.drafts import DRAFT_SELECT, Step, draft_from_row
 from storage.models import Desk, Level, from_db, to_db
 from storage.outbox import Intent, enqueue
@@ -178,19 +176,19 @@ async def routed_to(db: Database, incident_id: int) -> int:
         "SELECT count(*) FROM incident_messages WHERE incident_id = ?", (incident_id,)))
 
 
-async def _get_in(tx: aiosqlite.Connection, incident_id: int) -> Incident | None:
+async def _get_in(tx: Tx, incident_id: int) -> Incident | None:
     cursor = await tx.execute(f"{_INCIDENT} WHERE id = ?", (incident_id,))
     row = await cursor.fetchone()
     return _incident(row) if row else None
 
 
-async def _history(tx: aiosqlite.Connection, incident_id: int, actor: int | None, status: str,
+async def _history(tx: Tx, incident_id: int, actor: int | None, status: str,
                    note: str | None, now: datetime) -> None:
     await tx.execute("INSERT INTO incident_history (incident_id, at, actor_id, status, note) "
                      "VALUES (?, ?, ?, ?, ?)", (incident_id, to_db(now), actor, status, note))
 
 
-async def _announce_change(tx: aiosqlite.Connection, incident: Incident, now: datetime) -> None:
+async def _announce_change(tx: Tx, incident: Incident, now: datetime) -> None:
     """Edit every routed message of the report and tell the reporter its new status."""
     cursor = await tx.execute(
         "SELECT o.id, o.chat_id FROM incident_messages m JOIN outbox o ON o.id = m.outbox_id "
@@ -283,10 +281,10 @@ async def open_in_scope(db: Database, scope: tuple[str, str] | None, offset: int
     if scope is not None:
         where += " AND d.path >= ? AND d.path < ?"
         params = list(scope)
-    total = int(await db.fetchval(f"SELECT count(*) FROM incidents i {where}", params))
+    total = int(await db.scanval(f"SELECT count(*) FROM incidents i {where}", params))
     rank = ("CASE i.severity WHEN 'kritis' THEN 3 WHEN 'tinggi' THEN 2 WHEN 'sedang' THEN 1 "
             "ELSE 0 END")
-    rows = await db.fetchall(
+    rows = await db.scan(
         f"{_INCIDENT_JOINED} {where} ORDER BY {rank} DESC, i.created_at DESC LIMIT ? OFFSET ?",
         [*params, limit, offset])
     return total, [_incident(r) for r in rows]

@@ -62,6 +62,9 @@ async def create(db: Database, desk_id: int, role: Role, *, max_uses: int, ttl: 
     return token
 
 
+_INVITE_COLUMNS = "id, desk_id, role, max_uses, uses, expires_at, revoked_at"
+
+
 def _state(invite: Invite, now: datetime) -> InviteState:
     if invite.revoked_at is not None:
         return InviteState.REVOKED
@@ -74,11 +77,8 @@ def _state(invite: Invite, now: datetime) -> InviteState:
 
 async def lookup(db: Database, token: str, now: datetime) -> InviteLookup:
     """What a token stands for, and whether it can be used at ``now``."""
-    row = await db.fetchone(
-        "SELECT id, desk_id, role, max_uses, uses, expires_at, revoked_at FROM invites "
-        "WHERE token_hash = ?",
-        (hash_token(token),),
-    )
+    row = await db.fetchone(f"SELECT {_INVITE_COLUMNS} FROM invites WHERE token_hash = ?",
+                            (hash_token(token),))
     if row is None:
         return InviteLookup(InviteState.UNKNOWN)
     invite = Invite.from_row(row)
@@ -140,7 +140,15 @@ async def redeem(db: Database, token: str, *, telegram_id: int, full_name: str,
             (invite.id, to_db(now)),
         )
         if cursor.rowcount != 1:
-            return Redeemed(RedeemOutcome.INVALID, await lookup(db, token, now))
+            # Used up or expired meanwhile: say so from the row as this transaction sees it
+            # (the reader sees only what is committed, and the uses taken just before this
+            # one may still be waiting for their group's commit).
+            row = await (await tx.execute(f"SELECT {_INVITE_COLUMNS} FROM invites WHERE id = ?",
+                                          (invite.id,))).fetchone()
+            assert row is not None  # invites are never deleted
+            taken = Invite.from_row(row)
+            return Redeemed(RedeemOutcome.INVALID,
+                            InviteLookup(_state(taken, now), taken, found.desk))
         stamp = to_db(now)
         await tx.execute(
             "INSERT INTO members (telegram_id, full_name, username, desk_id, role, invite_id, "

@@ -62,7 +62,7 @@ async def set_language(db: Database, telegram_id: int, language: str) -> bool:
 
 async def count_by_role(db: Database) -> dict[Role, int]:
     """Active members per role."""
-    rows = await db.fetchall(
+    rows = await db.scan(
         "SELECT role, count(*) FROM members WHERE active = 1 GROUP BY role"
     )
     return {Role(r[0]): int(r[1]) for r in rows}
@@ -73,7 +73,7 @@ async def supervisors_of(db: Database, desk_ids: list[int]) -> dict[int, list[in
     found: dict[int, list[int]] = {}
     for start in range(0, len(desk_ids), 900):  # SQLite's parameter limit
         chunk = desk_ids[start:start + 900]
-        rows = await db.fetchall(
+        rows = await db.scan(
             "SELECT desk_id, telegram_id FROM members WHERE role = 'supervisor' AND active = 1 "
             f"AND desk_id IN ({','.join('?' * len(chunk))}) ORDER BY telegram_id", chunk)
         for desk_id, telegram_id in rows:

@@ -13,9 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import aiosqlite
-
-from storage.db import Database
+from storage.db import Database, Tx
 from storage.models import from_db, to_db
 
 
@@ -40,7 +38,7 @@ class OutboxRow:
     created_at: datetime
 
 
-async def enqueue(tx: aiosqlite.Connection, intents: list[Intent], now: datetime) -> list[int]:
+async def enqueue(tx: Tx, intents: list[Intent], now: datetime) -> list[int]:
     """Write intents inside the caller's transaction; return their ids in order.
 
     Ids are assigned here (the transaction holds SQLite's write lock, so ``max(id)`` cannot
@@ -68,7 +66,7 @@ async def due(db: Database, now: datetime, limit: int = 200,
     Only a chat's *first* pending row is eligible, so a chat's messages go out in order even
     when an earlier one waits for a retry.
     """
-    rows = await db.fetchall(
+    rows = await db.scan(
         "SELECT o.id, o.chat_id, o.kind, o.payload, o.attempts, o.created_at, o.not_before "
         "FROM outbox o JOIN (SELECT chat_id, min(id) AS first FROM outbox "
         "WHERE sent_at IS NULL AND failed_at IS NULL GROUP BY chat_id) f ON f.first = o.id "
@@ -84,7 +82,7 @@ async def due(db: Database, now: datetime, limit: int = 200,
 
 async def pending_count(db: Database) -> int:
     """Rows not yet sent nor failed."""
-    return int(await db.fetchval(
+    return int(await db.scanval(
         "SELECT count(*) FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL"))
 
 
@@ -94,7 +92,7 @@ async def next_due_at(db: Database) -> datetime | None:
     Like :func:`due`, only each chat's first pending row counts: a row queued behind one that
     waits for a retry cannot be tried before it, however old its own ``not_before``.
     """
-    value = await db.fetchval(
+    value = await db.scanval(
         "SELECT min(o.not_before) FROM outbox o JOIN (SELECT min(id) AS first FROM outbox "
         "WHERE sent_at IS NULL AND failed_at IS NULL GROUP BY chat_id) f ON f.first = o.id")
     return from_db(value) if value else None

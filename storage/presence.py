@@ -6,9 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-import aiosqlite
-
-from storage.db import Database
+from storage.db import Database, Tx
 from storage.desks import Rule, rules_for, schedule_pairs
 from storage.models import EndReason, from_db, to_db
 from storage.outbox import Intent, enqueue
@@ -39,7 +37,7 @@ async def open_shifts(db: Database, now: datetime, every: timedelta) -> list[Ope
     are worked out first, as the sweep does.
     """
     values, params = await schedule_pairs(db, now, idle_counts=True)
-    rows = await db.fetchall(
+    rows = await db.scan(
         "SELECT s.id, s.member_id, s.started_at, s.last_seen_at, d.timezone, d.duty_hours, "
         "d.min_staff, d.id, c.id, c.asked_at, "
         "EXISTS (SELECT 1 FROM duty_rules r WHERE r.desk_id = d.id) "
@@ -55,7 +53,7 @@ async def open_shifts(db: Database, now: datetime, every: timedelta) -> list[Ope
             for r in rows]
 
 
-async def ask(tx: aiosqlite.Connection, shift: OpenShift, now: datetime) -> bool:
+async def ask(tx: Tx, shift: OpenShift, now: datetime) -> bool:
     """Open a question for the shift and queue it to the officer."""
     cursor = await tx.execute(
         "INSERT OR IGNORE INTO presence_checks (shift_id, asked_at) VALUES (?, ?)",
@@ -67,7 +65,7 @@ async def ask(tx: aiosqlite.Connection, shift: OpenShift, now: datetime) -> bool
     return True
 
 
-async def settle_by_location(tx: aiosqlite.Connection, check_id: int, now: datetime) -> bool:
+async def settle_by_location(tx: Tx, check_id: int, now: datetime) -> bool:
     """A fresh live location answered the question."""
     cursor = await tx.execute(
         "UPDATE presence_checks SET answered_at = ? WHERE id = ? AND answered_at IS NULL "
@@ -75,7 +73,7 @@ async def settle_by_location(tx: aiosqlite.Connection, check_id: int, now: datet
     return cursor.rowcount == 1
 
 
-async def close(tx: aiosqlite.Connection, shift: OpenShift, reason: EndReason,
+async def close(tx: Tx, shift: OpenShift, reason: EndReason,
                 now: datetime) -> bool:
     """Close the shift (expiring its question) and tell the officer why.
 

@@ -104,7 +104,7 @@ async def import_rules(db: Database, rows: list[RuleRow]) -> tuple[int, int]:
         if row.level is not None:
             sql += " AND level = ?"
             params.append(row.level.value)
-        targets.append((row, [r[0] for r in await db.fetchall(sql, params)]))
+        targets.append((row, [r[0] for r in await db.scan(sql, params)]))
     if errors:
         raise CsvImportError(errors)
     now = to_db(utcnow())

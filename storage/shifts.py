@@ -72,8 +72,8 @@ async def start(db: Database, *, member_id: int, desk_id: int, facts: LocationFa
         if row is not None:
             return Started(StartOutcome.REPEATED, Shift.from_row(row))
     stamp = to_db(now)
-    try:
-        async with db.transaction() as tx:
+    async with db.transaction() as tx:
+        try:
             # RETURNING hands back the new row in the same call: no read after the commit.
             rows = await tx.execute_fetchall(
                 "INSERT INTO shifts (member_id, desk_id, started_at, latitude, longitude, "
@@ -83,13 +83,18 @@ async def start(db: Database, *, member_id: int, desk_id: int, facts: LocationFa
                  check.distance_m or 0.0, facts.accuracy_m,
                  to_db(live_until) if live_until else None, stamp, update_id),
             )
-    except sqlite3.IntegrityError:
-        existing = await open_shift(db, member_id)
-        if existing is None:  # closed in between: a genuine conflict is impossible to retry
-            raise
-        repeated = update_id is not None and existing.update_id == update_id
-        return Started(StartOutcome.REPEATED if repeated else StartOutcome.ALREADY_OPEN,
-                       existing)
+        except sqlite3.IntegrityError:
+            # The unique index refused a second open shift. Read the open one here, not on
+            # the reader: the check-in that opened it may be waiting for this same commit.
+            rows = await tx.execute_fetchall(
+                f"SELECT {_COLUMNS} FROM shifts WHERE member_id = ? AND ended_at IS NULL",
+                (member_id,))
+            if not rows:  # another constraint (an unknown desk): not a race
+                raise
+            existing = Shift.from_row(rows[0])
+            repeated = update_id is not None and existing.update_id == update_id
+            return Started(StartOutcome.REPEATED if repeated else StartOutcome.ALREADY_OPEN,
+                           existing)
     return Started(StartOutcome.STARTED, Shift.from_row(next(iter(rows))))
 
 
