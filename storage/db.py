@@ -49,6 +49,7 @@ from storage.schema import MIGRATIONS
 Params = Sequence[Any] | dict[str, Any]
 T = TypeVar("T")
 BULK_ROWS = 200  # an executemany above this many rows runs on the writer thread
+POINT_KEYS = 20  # a lookup by at most this many keys is a point read; more is a scan
 
 
 class StorageError(Exception):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from storage.db import Database
+from storage.db import POINT_KEYS, Database
 from storage.duty import Schedule, desk_state, on_duty, parse_duty_hours, zone
 from storage.models import Desk
 
@@ -20,9 +20,10 @@ Rule = tuple[str, str, int | None]  # (day key, duty_hours, min_staff)
 async def rules_for(db: Database, desk_ids: list[int]) -> dict[int, tuple[Rule, ...]]:
     """The rules of the given desks (only desks that have any appear)."""
     found: dict[int, list[Rule]] = {}
+    read = db.fetchall if len(desk_ids) <= POINT_KEYS else db.scan
     for start in range(0, len(desk_ids), 900):  # stay under SQLite's parameter limit
         chunk = desk_ids[start:start + 900]
-        rows = await db.scan(
+        rows = await read(
             f"SELECT desk_id, day, duty_hours, min_staff FROM duty_rules "
             f"WHERE desk_id IN ({','.join('?' * len(chunk))})", chunk)
         for row in rows:

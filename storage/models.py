@@ -9,10 +9,10 @@ from __future__ import annotations
 import sqlite3
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any, Self
+from typing import Annotated, Any, Self
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict
 
 
 def utcnow() -> datetime:
@@ -65,17 +65,19 @@ class EndReason(StrEnum):
     ADMIN = "admin"
 
 
+def _stored_time(value: Any) -> Any:
+    return from_db(value) if isinstance(value, str) else value
+
+
+# A stored time field. Only these fields get a Python validator: the others are checked by
+# pydantic's compiled core, which keeps building a record from a row cheap (one per update).
+StoredTime = Annotated[datetime, BeforeValidator(_stored_time)]
+
+
 class Record(BaseModel):
     """Base of the stored records: immutable, built from a ``sqlite3.Row``."""
 
     model_config = ConfigDict(frozen=True)
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def _stored_time(cls, value: Any, info: Any) -> Any:
-        if isinstance(value, str) and info.field_name.endswith(("_at", "_until", "_since")):
-            return from_db(value)
-        return value
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> Self:
@@ -130,8 +132,8 @@ class Invite(Record):
     role: Role
     max_uses: int
     uses: int
-    expires_at: datetime
-    revoked_at: datetime | None
+    expires_at: StoredTime
+    revoked_at: StoredTime | None
 
 
 class Shift(Record):
@@ -140,14 +142,14 @@ class Shift(Record):
     id: int
     member_id: int
     desk_id: int
-    started_at: datetime
-    ended_at: datetime | None
+    started_at: StoredTime
+    ended_at: StoredTime | None
     end_reason: EndReason | None
     latitude: float | None
     longitude: float | None
     distance_m: float
     accuracy_m: float | None
-    live_until: datetime | None
-    last_seen_at: datetime
-    outside_since: datetime | None
+    live_until: StoredTime | None
+    last_seen_at: StoredTime
+    outside_since: StoredTime | None
     update_id: int | None

@@ -114,7 +114,8 @@ STICKER = {"file_id": "stk", "file_unique_id": "stk", "type": "regular", "width"
 
 
 def sends(calls: list[Call]) -> list[Call]:
-    return [c for c in calls if c.method == "sendMessage"]
+    """What the bot showed: new messages, and questions edited into a pressed message."""
+    return [c for c in calls if c.method in ("sendMessage", "editMessageText")]
 
 
 def said(calls: list[Call]) -> str:
@@ -197,10 +198,11 @@ async def test_whole_flow_with_every_step_answered(h: Harness, db_path: Path,
     assert buttons[-1] == ("✖️ Batal", f"lp:{draft.id}:cancel")
     assert all(len(data.encode()) <= 64 for _, data in buttons)
 
-    calls = await h.send(u.callback(officer, f"lp:{draft.id}:cat:politik_uang"))
+    calls = await h.send(u.callback(officer, f"lp:{draft.id}:cat:politik_uang", message_id=41))
     assert answer(calls).params.get("text") in (None, "")
-    assert any(c.method == "editMessageReplyMarkup" for c in calls)  # old buttons go
-    (ask,) = sends(calls)
+    (ask,) = sends(calls)  # the pressed question becomes the next one: its buttons go
+    assert ask.method == "editMessageText" and ask.params["message_id"] == 41
+    assert [c.method for c in calls] == ["answerCallbackQuery", "editMessageText"]
     assert "Politik uang" in ask.text and "Seberapa gawat" in ask.text
     assert [d for _, d in ask.buttons()] == [f"lp:{draft.id}:sev:{s}" for s in
                                              ("info", "sedang", "tinggi", "kritis")] + \
@@ -654,3 +656,24 @@ async def test_routed_messages_escape_the_description(h: Harness) -> None:
         assert f"<b>Laporan LP-{KEL}-0001</b>" in message.text
         assert "Cengkareng Barat" in message.text and "Budi Santoso" in message.text
         assert [label for label, _ in message.buttons()] == ["🛠 Tangani", "✅ Selesai"]
+
+
+async def test_a_question_that_cannot_be_edited_is_asked_anew(
+        h: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
+    await say(h, OFFICER, "/lapor")
+    draft_id = (await current(h, OFFICER)).id
+    recorded = h.request.do_request
+
+    async def refuse_text_edits(url: str, method: str, request_data: Any = None,
+                                **kw: Any) -> tuple[int, bytes]:
+        if url.endswith("/editMessageText"):  # the pressed message was deleted meanwhile
+            return 400, json.dumps({"ok": False, "error_code": 400, "description":
+                                    "Bad Request: message to edit not found"}).encode()
+        return await recorded(url, method, request_data, **kw)
+
+    monkeypatch.setattr(h.request, "do_request", refuse_text_edits)
+    calls = await press(h, OFFICER, f"lp:{draft_id}:cat:kamtib")
+    assert [c.method for c in calls] == ["answerCallbackQuery", "editMessageReplyMarkup",
+                                         "sendMessage"]
+    assert "Seberapa gawat" in calls[-1].text
+    assert (await current(h, OFFICER)).step is Step.SEVERITY

@@ -4,6 +4,11 @@ category → severity → description → location (or skip) → attachments (or
 (or skip) → summary with *Kirim* / *Ubah* / *Batal*. Because every step is stored, the draft
 survives a restart; ``/batal`` deletes it; *Kirim* on the same draft twice makes one report.
 Buttons carry the draft id, so a button of an older draft is recognised as stale.
+
+A button answered turns its own message into the next question (one edit, where removing the
+buttons and sending a new question would take two calls), so the chat keeps one live question
+with buttons. The location step is the exception: its 📍 button lives under the input field and
+only a new message can take it away.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ import re
 from contextlib import suppress
 
 from telegram import (
+    CallbackQuery,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     KeyboardButton,
@@ -84,14 +90,30 @@ def prompt(draft: Draft, lang: str, desk_name: str) -> tuple[str, InlineKeyboard
                                         _button(lang, draft, "lapor.edit", "edit")], cancel])
 
 
-async def _ask(update: Update, context: Ctx, caller: Caller, draft: Draft) -> None:
-    """Send the current step's question (and the location button on the location step)."""
+async def _drop_buttons(query: CallbackQuery) -> None:
+    """Take the buttons off an answered question (failing changes nothing)."""
+    with suppress(BadRequest):
+        await query.edit_message_reply_markup(None)
+
+
+async def _ask(update: Update, context: Ctx, caller: Caller, draft: Draft,
+               query: CallbackQuery | None = None) -> None:
+    """Ask the current step's question: in the pressed button's message when there is one,
+    else as a new message (with the location button on the location step)."""
     desk = (caller.desk if caller.desk is not None and caller.desk.id == draft.desk_id
             else await desks_store.get(context.bot_data.db, draft.desk_id))
     text, markup = prompt(draft, caller.lang, desk.name if desk else "?")
     chat = update.effective_chat
     if chat is None:
         return
+    if query is not None:
+        if draft.step is not Step.LOCATION:
+            try:
+                await query.edit_message_text(text, reply_markup=markup)
+                return
+            except BadRequest:  # deleted, or too old to edit: ask anew below
+                pass
+        await _drop_buttons(query)
     if draft.step is Step.LOCATION:
         keyboard = ReplyKeyboardMarkup(
             [[KeyboardButton(t(caller.lang, "lapor.location_button"), request_location=True)]],
@@ -116,11 +138,14 @@ async def lapor(update: Update, context: Ctx) -> None:
 
 
 async def _next(update: Update, context: Ctx, caller: Caller, draft: Draft, step: Step,
-                **values: object) -> None:
+                query: CallbackQuery | None = None, **values: object) -> None:
+    """Move the draft to ``step`` and ask its question (in the pressed message, if any)."""
     moved = await drafts_store.update_draft(context.bot_data.db, draft.id, caller.user_id,
                                                step, utcnow(), **values)
     if moved is not None:
-        await _ask(update, context, caller, moved)
+        await _ask(update, context, caller, moved, query)
+    elif query is not None:  # the draft went meanwhile (/batal): its buttons go too
+        await _drop_buttons(query)
 
 
 async def button(update: Update, context: Ctx) -> None:
@@ -149,26 +174,29 @@ async def button(update: Update, context: Ctx) -> None:
         await query.answer(t(caller.lang, "lapor.stale"))
         return
     await query.answer()
-    with suppress(BadRequest):  # the answered question's buttons go; failing changes nothing
-        await query.edit_message_reply_markup(None)
     now_step = {Step.LOCATION: Step.MEDIA, Step.MEDIA: Step.TPS, Step.TPS: Step.CONFIRM}
     if action == "cancel":
+        await _drop_buttons(query)
         await drafts_store.discard_draft(context.bot_data.db, caller.user_id)
         await reply(update, t(caller.lang, "lapor.cancelled"), reply_markup=ReplyKeyboardRemove())
     elif action == "cat" and value in CATEGORIES:
         if value == ALL_CLEAR:  # a zero report: straight to the summary
-            await _next(update, context, caller, draft, Step.CONFIRM, category=value,
+            await _next(update, context, caller, draft, Step.CONFIRM, query, category=value,
                         severity="info", description=t(caller.lang, "lapor.all_clear"))
         else:
-            await _next(update, context, caller, draft, Step.SEVERITY, category=value)
+            await _next(update, context, caller, draft, Step.SEVERITY, query, category=value)
     elif action == "sev" and value in SEVERITIES:
-        await _next(update, context, caller, draft, Step.DESCRIPTION, severity=value)
+        await _next(update, context, caller, draft, Step.DESCRIPTION, query, severity=value)
+    elif action in ("skip", "done") and draft.step is Step.LOCATION:
+        # The 📍 button under the input field goes only with a new message: the question
+        # follows it as a new message too.
+        await _drop_buttons(query)
+        await reply(update, "📍 —", reply_markup=ReplyKeyboardRemove())
+        await _next(update, context, caller, draft, Step.MEDIA)
     elif action in ("skip", "done") and draft.step in now_step:
-        if draft.step is Step.LOCATION:  # the 📍 button under the input field goes too
-            await reply(update, "📍 —", reply_markup=ReplyKeyboardRemove())
-        await _next(update, context, caller, draft, now_step[draft.step])
+        await _next(update, context, caller, draft, now_step[draft.step], query)
     elif action == "edit":
-        await _next(update, context, caller, draft, Step.CATEGORY, category=None,
+        await _next(update, context, caller, draft, Step.CATEGORY, query, category=None,
                     severity=None, description=None, latitude=None, longitude=None, media=[],
                     tps=None)
 

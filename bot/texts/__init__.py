@@ -32,6 +32,8 @@ class Markup(str):
 def t(lang: str, key: str, **values: object) -> str:
     """The text ``key`` in ``lang`` (falling back to Indonesian) with escaped values."""
     template = CATALOGS.get(lang, CATALOGS["id"]).get(key) or CATALOGS["id"][key]
+    if not values and "{" not in template:  # most button labels: nothing to format
+        return template
     return template.format(**{k: v if isinstance(v, Markup) else html.escape(str(v), quote=False)
                               for k, v in values.items()})
 
