@@ -269,9 +269,10 @@ async def real_pass(settings: Settings, officers: list[Officer], mode: str, tota
         assert incidents == reporters, (incidents, reporters)
     assert not errors, f"handlers raised: {errors[:3]!r}"
     assert run.missing_buttons == 0, f"{run.missing_buttons} buttons were not offered"
-    run.checks = (f"{shifts} check-ins, {ended} check-outs, {incidents} reports, "
-                  f"{request.counts['sendMessage']} sends, "
-                  f"{request.counts['editMessageReplyMarkup']} edits")
+    edits = request.counts["editMessageText"] + request.counts["editMessageReplyMarkup"]
+    run.checks = (f"{shifts} check-ins, {ended} check-outs, {incidents} reports; Bot API: "
+                  f"{request.counts['sendMessage']} sends, {edits} edits, "
+                  f"{request.counts['answerCallbackQuery']} button answers")
     return run
 
 

@@ -65,6 +65,9 @@ def decide(shift: OpenShift, now: datetime, config: PresenceConfig) -> Step | No
     return None
 
 
+CHUNK = 500  # shifts per transaction
+
+
 @dataclass
 class PresenceReport:
     """What one pass did."""
@@ -76,7 +79,7 @@ class PresenceReport:
 
 
 async def check_presence(db: Database, now: datetime, config: PresenceConfig) -> PresenceReport:
-    """Apply :func:`decide` to every open shift, all in one transaction."""
+    """Apply :func:`decide` to every open shift, in transactions of ``CHUNK`` shifts."""
     report = PresenceReport()
     shifts = await presence_store.open_shifts(db, now, config.every)
     # Tens of thousands of open shifts at a national shift change: decide in a worker thread
@@ -84,19 +87,21 @@ async def check_presence(db: Database, now: datetime, config: PresenceConfig) ->
     decided = await asyncio.to_thread(
         lambda: [(shift, step) for shift in shifts
                  if (step := decide(shift, now, config)) is not None])
-    if not decided:
-        return report
-    async with db.transaction() as tx:
-        for shift, step in decided:
-            if step is Step.ANSWERED_BY_LOCATION and shift.check_id is not None:
-                report.answered_by_location += await presence_store.settle_by_location(
-                    tx, shift.check_id, now)
-            elif step is Step.TIMEOUT:
-                report.timed_out += await presence_store.close(
-                    tx, shift, EndReason.PRESENCE_TIMEOUT, now)
-            elif step is Step.DUTY_END:
-                report.duty_ended += await presence_store.close(tx, shift, EndReason.DUTY_END,
-                                                                now)
-            elif step is Step.ASK:
-                report.asked += await presence_store.ask(tx, shift, now)
+    # Each decision is its own conditional write, so nothing ties them together: a chunk at a
+    # time keeps the event loop answering officers between chunks when duty ends for the
+    # whole country at once.
+    for start in range(0, len(decided), CHUNK):
+        async with db.transaction() as tx:
+            for shift, step in decided[start:start + CHUNK]:
+                if step is Step.ANSWERED_BY_LOCATION and shift.check_id is not None:
+                    report.answered_by_location += await presence_store.settle_by_location(
+                        tx, shift.check_id, now)
+                elif step is Step.TIMEOUT:
+                    report.timed_out += await presence_store.close(
+                        tx, shift, EndReason.PRESENCE_TIMEOUT, now)
+                elif step is Step.DUTY_END:
+                    report.duty_ended += await presence_store.close(
+                        tx, shift, EndReason.DUTY_END, now)
+                elif step is Step.ASK:
+                    report.asked += await presence_store.ask(tx, shift, now)
     return report

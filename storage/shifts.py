@@ -142,10 +142,11 @@ async def refresh(db: Database, shift_id: int, *, facts: LocationFacts, distance
 async def purge_locations(db: Database, before: datetime) -> int:
     """Forget precise coordinates of shifts that ended before ``before`` (UU PDP retention)."""
     async with db.transaction() as tx:
+        # A day's shifts of the whole country: off the loop.
         cursor = await tx.execute(
             "UPDATE shifts SET latitude = NULL, longitude = NULL, accuracy_m = NULL "
             "WHERE ended_at IS NOT NULL AND ended_at < ? AND latitude IS NOT NULL",
-            (to_db(before),),
+            (to_db(before),), bulk=True,
         )
         return cursor.rowcount
 
