@@ -317,7 +317,3 @@ class Database:
             finally:
                 dest.close()
 
-
-async def executemany(tx: Tx, sql: str, rows: Iterable[Params]) -> None:
-    """``executemany`` inside a transaction (kept for callers that pass ``tx`` around)."""
-    await tx.executemany(sql, rows)

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from storage.db import Database, executemany
+from storage.db import Database
 from storage.duty import format_duty_hours, parse_duty_hours
 from storage.models import Level, to_db, utcnow
 
@@ -227,14 +227,13 @@ async def import_desks(db: Database, rows: list[DeskRow], default_timezone: str)
                 updates.append((*values, now, desk["id"]))
                 result.codes.append(code)
         assignments = ", ".join(f"{c} = ?" for c in _COLUMNS)
-        await executemany(
-            tx,
+        await tx.executemany(
             f"INSERT INTO desks (id, code, {', '.join(_COLUMNS)}, created_at, updated_at) "
             f"VALUES ({', '.join('?' * (len(_COLUMNS) + 4))})",
             inserts,
         )
-        await executemany(tx, f"UPDATE desks SET {assignments}, updated_at = ? WHERE id = ?",
-                          updates)
+        await tx.executemany(f"UPDATE desks SET {assignments}, updated_at = ? WHERE id = ?",
+                             updates)
     result.inserted, result.updated = len(inserts), len(updates)
     # Not len(rows) - inserted - updated: moving a desk re-paths its descendants, which are
     # updated without being rows of the file.

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from storage import desks as desks_store
-from storage.db import Database, executemany
+from storage.db import Database
 from storage.duty import format_duty_hours, parse_duty_hours
 from storage.importer import CsvImportError, csv_reader
 from storage.models import Level, to_db, utcnow
@@ -117,9 +117,9 @@ async def import_rules(db: Database, rows: list[RuleRow]) -> tuple[int, int]:
             else:
                 upserts.append((desk_id, row.day, row.duty_hours, row.min_staff, now))
     async with db.transaction() as tx:
-        await executemany(tx, "DELETE FROM duty_rules WHERE desk_id = ? AND day = ?", deletes)
-        await executemany(
-            tx, "INSERT INTO duty_rules (desk_id, day, duty_hours, min_staff, created_at) "
+        await tx.executemany("DELETE FROM duty_rules WHERE desk_id = ? AND day = ?", deletes)
+        await tx.executemany(
+            "INSERT INTO duty_rules (desk_id, day, duty_hours, min_staff, created_at) "
             "VALUES (?, ?, ?, ?, ?) ON CONFLICT (desk_id, day) DO UPDATE SET "
             "duty_hours = excluded.duty_hours, min_staff = excluded.min_staff", upserts)
     return len(upserts), len(deletes)
