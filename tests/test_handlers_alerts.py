@@ -116,6 +116,18 @@ async def test_second_ack_says_who_took_it(h: Harness) -> None:
     assert len(await intents(h.db, "alert_update")) == updates
 
 
+async def test_popups_are_plain_text(h: Harness) -> None:
+    # A popup shows no HTML: a name with & and < must read as typed, not as &amp; and &lt;.
+    alert_id = await open_alert(h, escalate=True)
+    async with h.db.transaction() as tx:
+        await tx.execute("UPDATE members SET full_name = 'Siti & <Tim> Lurah' "
+                         "WHERE telegram_id = ?", (LURAH,))
+    await h.send(u.callback(u.user(LURAH), f"ack:{alert_id}"))
+    calls = await h.send(u.callback(u.user(CAMAT), f"ack:{alert_id}"))
+    assert answer(calls).text == "Sudah ditangani oleh Siti & <Tim> Lurah."
+    assert "parse_mode" not in answer(calls).params
+
+
 @pytest.mark.parametrize("who", [STRANGER, OFFICER])
 async def test_ack_refused_outside_scope_and_for_officers(h: Harness, who: int) -> None:
     alert_id = await open_alert(h)

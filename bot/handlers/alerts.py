@@ -11,6 +11,7 @@ from bot.handlers.access import Caller, identify
 from bot.handlers.common import (
     callback_id,
     edit_or_ignore,
+    popup,
     pressed,
     private_supervisor,
     reply,
@@ -46,21 +47,21 @@ async def acknowledge(update: Update, context: Ctx) -> None:
     found = await alerts_store.get_many(db, [alert_id]) if alert_id else []
     desk = await desks_store.get(db, found[0].desk_id) if found else None
     if desk is None:
-        await query.answer(t(caller.lang, "button.stale"))
+        await popup(query, t(caller.lang, "button.stale"))
         return
     if caller.member is None or not caller.can_oversee(desk):
-        await query.answer(t(caller.lang, "out_of_scope", code=desk.code), show_alert=True)
+        await popup(query, t(caller.lang, "out_of_scope", code=desk.code), show_alert=True)
         return
     outcome = await alerts_store.acknowledge(db, found[0].id, caller.user_id, utcnow())
     if outcome is AckOutcome.ACKED:
         context.bot_data.sender.wake()
-        await query.answer(t(caller.lang, "ack.done", desk=desk.name))
+        await popup(query, t(caller.lang, "ack.done", desk=desk.name))
     elif outcome is AckOutcome.ALREADY:
         (current,) = await alerts_store.get_many(db, [found[0].id])
         taker = await members_store.get(db, current.acked_by) if current.acked_by else None
-        await query.answer(t(caller.lang, "ack.already", who=taker.full_name if taker else "?"))
+        await popup(query, t(caller.lang, "ack.already", who=taker.full_name if taker else "?"))
     else:
-        await query.answer(t(caller.lang, "ack.resolved" if outcome is AckOutcome.RESOLVED
+        await popup(query, t(caller.lang, "ack.resolved" if outcome is AckOutcome.RESOLVED
                              else "button.stale"))
 
 
@@ -72,7 +73,7 @@ async def desk_view(update: Update, context: Ctx) -> None:
     query, data, caller = press
     desk = await _desk_in_scope(caller, context, callback_id(data, DESK_PREFIX))
     if desk is None:
-        await query.answer(t(caller.lang, "button.stale"))
+        await popup(query, t(caller.lang, "button.stale"))
         return
     await query.answer()
     db, now, lang = context.bot_data.db, utcnow(), caller.lang
@@ -123,7 +124,7 @@ async def still_here(update: Update, context: Ctx) -> None:
                                            utcnow())
                if check_id else AnswerOutcome.STALE)
     if outcome is AnswerOutcome.NOT_YOURS:
-        await query.answer(t(caller.lang, "button.not_yours"))
+        await popup(query, t(caller.lang, "button.not_yours"))
         return
     await query.answer()
     key = "presence.thanks" if outcome is AnswerOutcome.CONFIRMED else "presence.stale"

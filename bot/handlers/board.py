@@ -20,6 +20,7 @@ from bot.handlers.common import (
     edit_or_ignore,
     is_private,
     parse_id,
+    popup,
     pressed,
     private_supervisor,
     reply,
@@ -164,25 +165,25 @@ async def turn(update: Update, context: Ctx) -> None:
     query, data, caller = press
     target = _parse(data)
     if target is None or not is_private(update) or caller.role is None:
-        await query.answer(t(caller.lang, "button.stale"))
+        await popup(query, t(caller.lang, "button.stale"))
         return
     if not caller.is_supervisor:
-        await query.answer(t(caller.lang, "supervisors_only"), show_alert=True)
+        await popup(query, t(caller.lang, "supervisors_only"), show_alert=True)
         return
     desk_id, page = target
     scope: Desk | None = None
     if desk_id == NATIONAL:
         if not caller.is_admin:
-            await query.answer(t(caller.lang, "button.stale"))
+            await popup(query, t(caller.lang, "button.stale"))
             return
         scope = await _root(context, caller)
     else:
         scope = await desks_store.get(context.bot_data.db, desk_id)
         if scope is None:
-            await query.answer(t(caller.lang, "button.stale"))
+            await popup(query, t(caller.lang, "button.stale"))
             return
         if not caller.can_oversee(scope):
-            await query.answer(t(caller.lang, "out_of_scope", code=scope.code), show_alert=True)
+            await popup(query, t(caller.lang, "out_of_scope", code=scope.code), show_alert=True)
             return
     await query.answer()
     text, markup = await _page(context, caller, scope, page)

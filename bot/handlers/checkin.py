@@ -16,7 +16,7 @@ from telegram import (
 
 from bot.context import Ctx
 from bot.handlers.access import Caller, identify
-from bot.handlers.common import edit_or_ignore, parse_id, pressed, private_member, reply
+from bot.handlers.common import edit_or_ignore, parse_id, popup, pressed, private_member, reply
 from bot.texts import fmt_distance, fmt_duration, fmt_seconds, fmt_time, t
 from storage import shifts as shifts_store
 from storage.desks import schedule_of
@@ -215,10 +215,10 @@ async def checkout_confirmed(update: Update, context: Ctx) -> None:
     shift = (await shifts_store.get(context.bot_data.db, shift_key)
              if shift_key is not None else None)
     if shift is None or shift.member_id != caller.user_id:
-        await query.answer(t(caller.lang, "button.not_yours" if shift else "button.stale"))
+        await popup(query, t(caller.lang, "button.not_yours" if shift else "button.stale"))
         return
     if shift.ended_at is not None or caller.desk is None or answer not in ("y", "n"):
-        await query.answer(t(caller.lang, "button.stale"))
+        await popup(query, t(caller.lang, "button.stale"))
         await edit_or_ignore(query, t(caller.lang, "checkout.none"))
         return
     await query.answer()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from typing import Any
 
 from telegram import CallbackQuery, Message, Update
@@ -79,6 +81,17 @@ def callback_id(data: str, prefix: str) -> int | None:
     return parse_id(data.removeprefix(prefix))
 
 
+_TAG = re.compile(r"<[^>]+>")
+POPUP_MAX = 200  # Telegram's limit for a button answer
+
+
+async def popup(query: CallbackQuery, text: str, *, show_alert: bool = False) -> None:
+    """Answer a button with a text. A popup shows plain text, not HTML: the catalog's tags
+    go and escaped values (``&amp;`` in a name) are shown as typed."""
+    plain = html.unescape(_TAG.sub("", text))
+    await query.answer(plain[:POPUP_MAX], show_alert=show_alert)
+
+
 async def edit_or_ignore(query: CallbackQuery, text: str, **kwargs: Any) -> None:
     """Edit the message of a button; "message is not modified" is not an error."""
     try:
@@ -94,7 +107,7 @@ async def stale_button(update: Update, context: Ctx) -> None:
     if query is None:
         return
     caller = await identify(update, context)
-    await query.answer(t(caller.lang if caller else context.bot_data.settings.language,
+    await popup(query, t(caller.lang if caller else context.bot_data.settings.language,
                          "button.stale"))
 
 

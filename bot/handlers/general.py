@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, ReplyKeyboardRemove, Update
 
 from bot.context import Ctx
-from bot.handlers.common import edit_or_ignore, pressed, private_member, reply
+from bot.handlers.common import edit_or_ignore, popup, pressed, private_member, reply
 from bot.texts import t
 from storage import drafts as drafts_store
 from storage import incidents as incidents_store
@@ -57,7 +57,7 @@ async def language_chosen(update: Update, context: Ctx) -> None:
     query, data, caller = press
     code = data.removeprefix(LANG_PREFIX)
     if code not in _LANGUAGE_NAMES or caller.member is None:
-        await query.answer(t(caller.lang, "button.stale"))
+        await popup(query, t(caller.lang, "button.stale"))
         return
     await members_store.set_language(context.bot_data.db, caller.user_id, code)
     await query.answer()

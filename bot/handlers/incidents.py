@@ -11,6 +11,7 @@ from bot.handlers.common import (
     callback_id,
     edit_or_ignore,
     is_private,
+    popup,
     pressed,
     private_supervisor,
     reply,
@@ -68,21 +69,21 @@ async def take(update: Update, context: Ctx) -> None:
     incident_id = callback_id(data, TAKE_PREFIX)
     found = await _reachable(caller, context, incident_id)
     if found is None or caller.member is None:
-        await query.answer(await _refusal(caller, context, incident_id), show_alert=True)
+        await popup(query, await _refusal(caller, context, incident_id), show_alert=True)
         return
     incident, _ = found
     db = context.bot_data.db
     outcome = await incidents_store.take(db, incident.id, caller.user_id, utcnow())
     if outcome is FollowUp.DONE:
         context.bot_data.sender.wake()
-        await query.answer(t(caller.lang, "incident.taken", ref=incident.ref))
+        await popup(query, t(caller.lang, "incident.taken", ref=incident.ref))
     elif outcome is FollowUp.CLOSED:
-        await query.answer(t(caller.lang, "incident.closed", ref=incident.ref))
+        await popup(query, t(caller.lang, "incident.closed", ref=incident.ref))
     else:
         current = await incidents_store.get(db, incident.id)
         handler = (await members_store.get(db, current.handler_id)
                    if current and current.handler_id else None)
-        await query.answer(t(caller.lang, "incident.already", ref=incident.ref,
+        await popup(query, t(caller.lang, "incident.already", ref=incident.ref,
                              who=handler.full_name if handler else "?"))
 
 
@@ -95,11 +96,11 @@ async def finish(update: Update, context: Ctx) -> None:
     incident_id = callback_id(data, FINISH_PREFIX)
     found = await _reachable(caller, context, incident_id)
     if found is None or caller.member is None:
-        await query.answer(await _refusal(caller, context, incident_id), show_alert=True)
+        await popup(query, await _refusal(caller, context, incident_id), show_alert=True)
         return
     incident, _ = found
     if incident.status == "selesai":
-        await query.answer(t(caller.lang, "incident.closed", ref=incident.ref))
+        await popup(query, t(caller.lang, "incident.closed", ref=incident.ref))
         return
     await incidents_store.ask_closing_note(context.bot_data.db, incident.id, caller.user_id,
                                            utcnow())
@@ -108,9 +109,9 @@ async def finish(update: Update, context: Ctx) -> None:
                                                          ref=incident.ref))
     except Forbidden:  # pressed in a group by someone who never opened a chat with the bot
         await incidents_store.drop_note(context.bot_data.db, caller.user_id)
-        await query.answer(t(caller.lang, "incident.open_private_chat"), show_alert=True)
+        await popup(query, t(caller.lang, "incident.open_private_chat"), show_alert=True)
         return
-    await query.answer(t(caller.lang, "incident.note_in_private"))
+    await popup(query, t(caller.lang, "incident.note_in_private"))
 
 
 async def note_input(update: Update, context: Ctx, caller: Caller) -> bool:
@@ -185,7 +186,7 @@ async def turn_page(update: Update, context: Ctx) -> None:
     number = callback_id(data, PAGE_PREFIX)
     # The list is a scope's reports: its pages turn only where /laporan runs, in private.
     if number is None or not caller.is_supervisor or not is_private(update):
-        await query.answer(t(caller.lang, "button.stale"))
+        await popup(query, t(caller.lang, "button.stale"))
         return
     await query.answer()
     text, markup = await page(context, caller, number)

@@ -32,7 +32,7 @@ from telegram.ext import ApplicationHandlerStop
 from bot.context import Ctx
 from bot.handlers import incidents as follow_up
 from bot.handlers.access import Caller, identify
-from bot.handlers.common import is_private, parse_id, pressed, private_member, reply
+from bot.handlers.common import is_private, parse_id, popup, pressed, private_member, reply
 from bot.texts import Markup, t
 from storage import desks as desks_store
 from storage import drafts as drafts_store
@@ -155,7 +155,7 @@ async def button(update: Update, context: Ctx) -> None:
         return
     query, data, caller = press
     if not is_private(update):  # a draft's questions and its receipt never go to a group
-        await query.answer(t(caller.lang, "lapor.stale"))
+        await popup(query, t(caller.lang, "lapor.stale"))
         return
     draft_id, _, rest = data.removeprefix(PREFIX).partition(":")
     action, _, value = rest.partition(":")
@@ -171,7 +171,7 @@ async def button(update: Update, context: Ctx) -> None:
              and (action != "skip" or draft.step in (Step.LOCATION, Step.MEDIA, Step.TPS))
              and value in {"cat": CATEGORIES, "sev": SEVERITIES}.get(action, ("",)))
     if draft is None or not valid:
-        await query.answer(t(caller.lang, "lapor.stale"))
+        await popup(query, t(caller.lang, "lapor.stale"))
         return
     await query.answer()
     now_step = {Step.LOCATION: Step.MEDIA, Step.MEDIA: Step.TPS, Step.TPS: Step.CONFIRM}

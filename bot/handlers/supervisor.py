@@ -10,6 +10,7 @@ from bot.handlers.common import (
     edit_or_ignore,
     is_private,
     parse_id,
+    popup,
     pressed,
     private_supervisor,
     reply,
@@ -81,10 +82,10 @@ async def invite_role_chosen(update: Update, context: Ctx) -> None:
             if desk_key is not None else None)
     # The link is shown where the button is: only in private, where /undang offers it.
     if desk is None or role_key not in _ROLES or wanted is None or not is_private(update):
-        await query.answer(t(caller.lang, "button.stale"))
+        await popup(query, t(caller.lang, "button.stale"))
         return
     if not caller.can_oversee(desk):
-        await query.answer(t(caller.lang, "out_of_scope", code=desk.code), show_alert=True)
+        await popup(query, t(caller.lang, "out_of_scope", code=desk.code), show_alert=True)
         return
     settings, now = context.bot_data.settings, utcnow()
     role = _ROLES[role_key]
