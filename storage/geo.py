@@ -32,6 +32,7 @@ class Verdict(StrEnum):
     STALE = "stale"
     INVALID = "invalid"
     TOO_FAR = "too_far"
+    IMPRECISE = "imprecise"
     NO_DESK_LOCATION = "no_desk_location"
 
 
@@ -54,6 +55,7 @@ class LocationCheck:
 
     verdict: Verdict
     distance_m: float | None = None
+    accuracy_m: float | None = None  # set when the fix was too imprecise to decide
 
     @property
     def ok(self) -> bool:
@@ -76,6 +78,9 @@ def check_location(
     3. A location older than ``max_age`` (or dated in the future beyond it) is refused.
     4. A desk without coordinates cannot be verified: refused with its own verdict.
     5. Otherwise the distance decides against the radius; it is always reported.
+    6. A fix inside the radius whose accuracy (Telegram's ``horizontal_accuracy``) is worse
+       than the radius does not prove presence: the officer may be anywhere in a circle
+       larger than the desk's. Refused, saying how imprecise it was.
     """
     if facts.forwarded:
         return LocationCheck(Verdict.FORWARDED)
@@ -90,4 +95,6 @@ def check_location(
     distance = distance_m(facts.latitude, facts.longitude, desk_lat, desk_lon)
     if distance > radius_m:
         return LocationCheck(Verdict.TOO_FAR, distance)
+    if facts.accuracy_m is not None and facts.accuracy_m > radius_m:
+        return LocationCheck(Verdict.IMPRECISE, distance, facts.accuracy_m)
     return LocationCheck(Verdict.OK, distance)

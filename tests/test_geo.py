@@ -96,6 +96,25 @@ def test_two_km_away_reports_how_far() -> None:
     assert result.distance_m == pytest.approx(2224, rel=0.01)
 
 
+def test_a_fix_less_precise_than_the_radius_proves_nothing() -> None:
+    lat, lon = offset_north(MONAS, 20)
+    result = check(LocationFacts(lat, lon, NOW, accuracy_m=RADIUS + 1))
+    assert result.verdict is Verdict.IMPRECISE and not result.ok
+    assert result.accuracy_m == RADIUS + 1
+    assert result.distance_m == pytest.approx(20, abs=1)
+
+
+def test_a_fix_as_precise_as_the_radius_is_ok() -> None:
+    lat, lon = offset_north(MONAS, 20)
+    assert check(LocationFacts(lat, lon, NOW, accuracy_m=RADIUS)).ok
+    assert check(LocationFacts(lat, lon, NOW, accuracy_m=None)).ok  # older clients send none
+
+
+def test_far_away_says_how_far_whatever_the_accuracy() -> None:
+    result = check(LocationFacts(*BUNDARAN_HI, NOW, accuracy_m=5000))
+    assert result.verdict is Verdict.TOO_FAR
+
+
 def test_larger_radius_accepts_the_same_place() -> None:
     result = check(facts(*BUNDARAN_HI), radius=3000)
     assert result.verdict is Verdict.OK

@@ -66,7 +66,11 @@ async def test_rejected_locations_say_why(harness: Harness) -> None:
     assert "venue" in call.text
     (call,) = await harness.send(u.location(officer, *_near(desk), age_s=300))
     assert "terlalu lama" in call.text and "60 detik" in call.text
+    (call,) = await harness.send(u.location(officer, *_near(desk), accuracy=1500))
+    assert "kurang akurat" in call.text and "±1,5 km" in call.text and "150 m" in call.text
     assert await shifts_store.open_shift(harness.db, 701) is None
+    (call,) = await harness.send(u.location(officer, *_near(desk), accuracy=40))
+    assert "Check-in tercatat" in call.text  # a usual phone fix is precise enough
 
 
 async def test_desk_without_coordinates_cannot_verify(harness: Harness) -> None:

@@ -48,9 +48,12 @@ def text(u: dict[str, Any], body: str, **kw: Any) -> dict[str, Any]:
 
 
 def location(u: dict[str, Any], lat: float, lon: float, *, live_period: int | None = None,
-             forwarded: bool = False, venue: bool = False, **kw: Any) -> dict[str, Any]:
-    """A location message (own, forwarded, venue or live)."""
+             forwarded: bool = False, venue: bool = False, accuracy: float | None = None,
+             **kw: Any) -> dict[str, Any]:
+    """A location message (own, forwarded, venue or live; ``accuracy`` in metres)."""
     loc: dict[str, Any] = {"latitude": lat, "longitude": lon}
+    if accuracy is not None:
+        loc["horizontal_accuracy"] = accuracy
     content: dict[str, Any] = {"location": loc}
     if live_period:
         loc["live_period"] = live_period

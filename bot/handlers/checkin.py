@@ -86,6 +86,9 @@ def _rejection(caller: Caller, desk: Desk, check: LocationCheck, max_age: timede
     if check.verdict is Verdict.TOO_FAR and check.distance_m is not None:
         return t(lang, "loc.too_far", desk=desk.name, distance=fmt_distance(lang, check.distance_m),
                  radius=fmt_distance(lang, desk.radius_m))
+    if check.verdict is Verdict.IMPRECISE and check.accuracy_m is not None:
+        return t(lang, "loc.imprecise", accuracy=fmt_distance(lang, check.accuracy_m),
+                 radius=fmt_distance(lang, desk.radius_m))
     if check.verdict is Verdict.STALE:
         return t(lang, "loc.stale", max=fmt_seconds(lang, max_age))
     if check.verdict is Verdict.NO_DESK_LOCATION:
@@ -150,8 +153,9 @@ async def live_update(update: Update, context: Ctx) -> None:
     desk, now = caller.desk, utcnow()
     check = check_location(facts, desk.latitude, desk.longitude, desk.radius_m, now,
                            settings.location_max_age)
-    if check.verdict in (Verdict.STALE, Verdict.INVALID, Verdict.FORWARDED, Verdict.VENUE):
-        return  # an old or bogus update proves nothing either way
+    if check.verdict in (Verdict.STALE, Verdict.INVALID, Verdict.FORWARDED, Verdict.VENUE,
+                         Verdict.IMPRECISE):
+        return  # an old, bogus or imprecise update proves nothing either way
     await shifts_store.refresh(db, shift.id, facts=facts, distance=check.distance_m,
                                inside=check.ok, now=now)
 

@@ -64,6 +64,10 @@ TEXTS: dict[str, str] = {
         "❌ Check-in refused: you are {distance} from <b>{desk}</b> (limit {radius}). "
         "Go to the desk and send your location again."
     ),
+    "loc.imprecise": (
+        "❌ Check-in refused: the location is not precise enough (±{accuracy}; the desk's "
+        "limit is {radius}). Turn on GPS or high accuracy, wait a moment, and send it again."
+    ),
     "loc.no_desk_location": (
         "Desk <b>{desk}</b> has no coordinates yet, so locations cannot be verified. "
         "Contact the secretariat."

@@ -67,6 +67,10 @@ TEXTS: dict[str, str] = {
         "❌ Check-in ditolak: Anda berada {distance} dari <b>{desk}</b> (batas {radius}). "
         "Datanglah ke posko lalu kirim lokasi lagi."
     ),
+    "loc.imprecise": (
+        "❌ Check-in ditolak: lokasi kurang akurat (±{accuracy}, batas posko {radius}). "
+        "Nyalakan GPS atau mode akurasi tinggi, tunggu sebentar, lalu kirim lokasi lagi."
+    ),
     "loc.no_desk_location": (
         "Posko <b>{desk}</b> belum punya koordinat, jadi lokasi tidak bisa diperiksa. "
         "Hubungi sekretariat."
