@@ -15,7 +15,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bot.config import ConfigError, Settings, load_settings, parse_duration
+from bot.config import ConfigError, Settings, load_settings, parse_duration, unknown_keys
 from storage.db import Database, StorageError
 
 if TYPE_CHECKING:
@@ -73,6 +73,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         settings = load_settings()
+        for warning in unknown_keys():
+            print(f"posko-bot: warning: {warning}", file=sys.stderr)
         command: Callable[[argparse.Namespace, Settings], int] = COMMANDS[args.command]
         return command(args, settings)
     except ConfigError as exc:

@@ -7,12 +7,17 @@ ISO-8601 (``PT15M``, ``P7D``); lists are comma-separated. A bad value raises
 
 from __future__ import annotations
 
+import difflib
+import os
 import re
+from collections.abc import Mapping
 from datetime import time, timedelta
+from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from dotenv import dotenv_values
 from pydantic import Field, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
@@ -221,3 +226,22 @@ def load_settings(**overrides: Any) -> Settings:
         key = Settings.model_fields[field].alias if field in Settings.model_fields else field
         message = str(error["msg"]).removeprefix("Value error, ")
         raise ConfigError(f"{key}: {message}") from None
+
+
+def unknown_keys(env_file: str | Path = ".env",
+                 environ: Mapping[str, str] | None = None) -> list[str]:
+    """Warnings for ``POSKO_*`` keys (in the environment or ``env_file``) that no setting reads.
+
+    Settings ignore unknown keys so that ``.env`` can hold other programs' keys too; a
+    misspelt ``POSKO_`` key would otherwise leave its setting at the default without a word.
+    """
+    known = {str(field.alias) for field in Settings.model_fields.values() if field.alias}
+    keys = {key.upper() for key in (os.environ if environ is None else environ)}
+    if Path(env_file).is_file():
+        keys |= {key.upper() for key in dotenv_values(env_file)}
+    warnings = []
+    for key in sorted(k for k in keys if k.startswith("POSKO_") and k not in known):
+        close = difflib.get_close_matches(key, known, n=1)
+        hint = f"; did you mean {close[0]}?" if close else ""
+        warnings.append(f"{key} is not a setting and is ignored{hint}")
+    return warnings

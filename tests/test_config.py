@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import ConfigError, Settings, load_settings, parse_duration
+from bot.cli import main
+from bot.config import ConfigError, Settings, load_settings, parse_duration, unknown_keys
 
 ENV_KEYS = sorted(
     {str(field.alias) for field in Settings.model_fields.values() if field.alias}
@@ -257,3 +258,32 @@ def test_bad_value_in_dotenv_names_the_key(tmp_path: Path) -> None:
 def test_dotenv_ignored_when_disabled(tmp_path: Path) -> None:
     (tmp_path / ".env").write_text("POSKO_LANGUAGE=en\n", encoding="utf-8")
     assert load_settings(_env_file=None).language == "id"
+
+
+def test_a_misspelt_key_is_named_with_the_likely_one(tmp_path: Path) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_text("POSKO_DIGEST_TIM=21:00\nPOSKO_DB_PATH=x.db\nOTHER_APP_KEY=1\n",
+                        encoding="utf-8")
+    warnings = unknown_keys(env_file, {"posko_escalaton_steps": "5m", "HOME": "/root",
+                                       "POSKO_TIMEZONE": "Asia/Makassar"})
+    assert warnings == [
+        "POSKO_DIGEST_TIM is not a setting and is ignored; did you mean POSKO_DIGEST_TIME?",
+        "POSKO_ESCALATON_STEPS is not a setting and is ignored; did you mean "
+        "POSKO_ESCALATION_STEPS?"]
+
+
+def test_known_keys_raise_no_warning(tmp_path: Path) -> None:
+    aliases = {str(f.alias): "x" for f in Settings.model_fields.values() if f.alias}
+    assert unknown_keys(tmp_path / "missing.env", aliases) == []
+
+
+def test_the_cli_warns_about_an_unknown_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("POSKO_DB_PATH", str(tmp_path / "posko.db"))
+    monkeypatch.setenv("POSKO_SWEEP_INTERVALL", "30")
+    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
+    assert main(["check-config"]) == 2  # no token; the warning comes first anyway
+    err = capsys.readouterr().err
+    assert "warning: POSKO_SWEEP_INTERVALL is not a setting" in err
+    assert "did you mean POSKO_SWEEP_INTERVAL?" in err
