@@ -158,6 +158,19 @@ async def incidents(db: Database, scope: Scope, start: datetime, end: datetime
                         r[10]) for r in rows]
 
 
+async def count(db: Database, scope: Scope, start: datetime, end: datetime) -> int:
+    """How many rows :func:`collect` would return (without reading them)."""
+    parts, params = [], []
+    for table, column in (("shifts s", "s.started_at"), ("alerts a", "a.opened_at"),
+                          ("incidents i", "i.created_at")):
+        where, more = _where(column, scope, start, end)
+        alias = table.split()[1]
+        parts.append(f"(SELECT count(*) FROM {table} JOIN desks d ON d.id = {alias}.desk_id "
+                     f"{where})")
+        params += more
+    return int(await db.scanval(f"SELECT {' + '.join(parts)}", params))
+
+
 async def collect(db: Database, scope: Scope, start: datetime, end: datetime) -> ExportData:
     """Shifts, alerts and incidents of a scope in ``[start, end)``."""
     return ExportData(await shifts(db, scope, start, end), await alerts(db, scope, start, end),

@@ -15,7 +15,7 @@ from telegram import InputFile, Update
 
 from bot.context import Ctx
 from bot.handlers.common import private_supervisor, reply
-from bot.texts import t, zone_name
+from bot.texts import fmt_count, t, zone_name
 from bot.xlsx import Sheet, export_sheets, workbook_bytes
 from storage import exports as exports_store
 from storage.db import Database
@@ -24,6 +24,10 @@ from storage.exports import ExportData
 from storage.models import utcnow
 
 MAX_DAYS = 31
+# A chat export is built in the bot's own process: openpyxl holds the workbook in memory
+# (25,000 rows: about 85 MB and 3 s on the reference machine). Larger exports are for
+# ``posko-bot export`` on the server.
+MAX_ROWS = 25_000
 _FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y")
 
 
@@ -121,8 +125,14 @@ async def export(update: Update, context: Ctx) -> None:
         scope_label, code = t(lang, "export.all"), t(lang, "export.file_all")
     else:
         scope_label, code = f"{caller.desk.name} ({caller.desk.code})", caller.desk.code
-    data, sheets = await build(context.bot_data.db, caller.scope_path, first, last, tz, lang)
     span = fmt_period(first, last)
+    scope = path_range(caller.scope_path) if caller.scope_path is not None else None
+    rows = await exports_store.count(context.bot_data.db, scope, *utc_bounds(first, last, tz))
+    if rows > MAX_ROWS:
+        await reply(update, t(lang, "export.too_big", scope=scope_label, period=span,
+                              rows=fmt_count(lang, rows), max=fmt_count(lang, MAX_ROWS)))
+        return
+    data, sheets = await build(context.bot_data.db, caller.scope_path, first, last, tz, lang)
     if data.empty:
         await reply(update, t(lang, "export.empty", scope=scope_label, period=span))
         return

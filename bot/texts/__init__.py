@@ -58,6 +58,12 @@ def fmt_datetime(moment: datetime, tz: ZoneInfo) -> str:
     return f"{local:%d/%m/%Y %H:%M} {zone_name(tz)}"
 
 
+def fmt_count(lang: str, count: int) -> str:
+    """``25.000`` in Indonesian, ``25,000`` in English."""
+    text = f"{count:,}"
+    return text.replace(",", ".") if lang == "id" else text
+
+
 def fmt_distance(lang: str, metres: float) -> str:
     """``85 m`` or ``2,1 km`` (decimal comma in Indonesian)."""
     if metres < 1000:

@@ -12,6 +12,11 @@ ID: dict[str, str] = {
     ),
     "export.order": "Tanggal akhir ({last}) lebih awal dari tanggal awal ({first}).",
     "export.too_long": "Rentang paling lama {max} hari; {first}–{last} adalah {days} hari.",
+    "export.too_big": (
+        "{scope} pada {period} berisi {rows} baris, lebih dari {max} yang bisa dikirim lewat "
+        "chat. Persempit rentang tanggal, atau minta sekretariat menjalankan "
+        "<code>posko-bot export</code> di server."
+    ),
     "export.empty": "Tidak ada shift, peringatan, atau laporan di {scope} pada {period}.",
     "export.caption": (
         "📊 Ekspor {scope}, {period}: {shifts} shift, {alerts} peringatan, {incidents} laporan "
@@ -80,6 +85,11 @@ EN: dict[str, str] = {
     ),
     "export.order": "The end date ({last}) is before the start date ({first}).",
     "export.too_long": "At most {max} days; {first}–{last} is {days} days.",
+    "export.too_big": (
+        "{scope} over {period} has {rows} rows, more than the {max} a chat export can carry. "
+        "Choose fewer days, or ask the secretariat to run <code>posko-bot export</code> on the "
+        "server."
+    ),
     "export.empty": "No shifts, alerts or reports in {scope} on {period}.",
     "export.caption": (
         "📊 Export of {scope}, {period}: {shifts} shifts, {alerts} alerts, {incidents} reports "
