@@ -221,10 +221,7 @@ def _view(r: sqlite3.Row) -> AlertView:
 
 async def get_many(db: Database, alert_ids: list[int]) -> list[AlertView]:
     """Alerts by id, in the given order (unknown ids skipped)."""
-    if not alert_ids:
-        return []
-    rows = await db.scan(f"{_VIEW} WHERE a.id IN ({','.join('?' * len(alert_ids))})",
-                             alert_ids)
+    rows = await db.fetch_in(f"{_VIEW} WHERE a.id IN ({{keys}})", alert_ids)
     found = {r[0]: _view(r) for r in rows}
     return [found[i] for i in alert_ids if i in found]
 

@@ -216,11 +216,7 @@ async def _judge(db: Database, where: str, params: dict[str, Any] | tuple[Any, .
 
 
 async def _names(db: Database, ids: list[int]) -> dict[int, tuple[str, str, str]]:
-    if not ids:
-        return {}
-    rows = await db.scan(
-        f"SELECT id, code, name, level FROM desks WHERE id IN ({','.join('?' * len(ids))})",
-        ids)
+    rows = await db.fetch_in("SELECT id, code, name, level FROM desks WHERE id IN ({keys})", ids)
     return {row[0]: (row[1], row[2], row[3]) for row in rows}
 
 

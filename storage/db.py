@@ -50,6 +50,7 @@ Params = Sequence[Any] | dict[str, Any]
 T = TypeVar("T")
 BULK_ROWS = 200  # an executemany above this many rows runs on the writer thread
 POINT_KEYS = 20  # a lookup by at most this many keys is a point read; more is a scan
+_MAX_PARAMS = 900  # keys per IN list, under SQLite's limit of bound parameters
 
 
 class StorageError(Exception):
@@ -301,6 +302,19 @@ class Database:
             raise StorageError("the database is closed")
         return await asyncio.get_running_loop().run_in_executor(
             self._scan_thread, lambda: list(scanner.execute(sql, params).fetchall()))
+
+    async def fetch_in(self, sql: str, keys: Sequence[Any]) -> list[sqlite3.Row]:
+        """All rows of ``sql`` whose ``{keys}`` is an ``IN`` list of ``keys``.
+
+        Read in chunks under SQLite's parameter limit; a handful of keys is a point read, more
+        (the sweep's thousands of desks) a scan.
+        """
+        read = self.fetchall if len(keys) <= POINT_KEYS else self.scan
+        rows: list[sqlite3.Row] = []
+        for start in range(0, len(keys), _MAX_PARAMS):
+            chunk = keys[start:start + _MAX_PARAMS]
+            rows += await read(sql.format(keys=",".join("?" * len(chunk))), chunk)
+        return rows
 
     async def scanval(self, sql: str, params: Params = ()) -> Any:
         """The first column of the first row of a scan (a count over many rows), or None."""

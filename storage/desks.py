@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from storage.db import POINT_KEYS, Database
+from storage.db import Database
 from storage.duty import Schedule, desk_state, on_duty, parse_duty_hours, zone
 from storage.models import Desk
 
@@ -20,14 +20,9 @@ Rule = tuple[str, str, int | None]  # (day key, duty_hours, min_staff)
 async def rules_for(db: Database, desk_ids: list[int]) -> dict[int, tuple[Rule, ...]]:
     """The rules of the given desks (only desks that have any appear)."""
     found: dict[int, list[Rule]] = {}
-    read = db.fetchall if len(desk_ids) <= POINT_KEYS else db.scan
-    for start in range(0, len(desk_ids), 900):  # stay under SQLite's parameter limit
-        chunk = desk_ids[start:start + 900]
-        rows = await read(
-            f"SELECT desk_id, day, duty_hours, min_staff FROM duty_rules "
-            f"WHERE desk_id IN ({','.join('?' * len(chunk))})", chunk)
-        for row in rows:
-            found.setdefault(row[0], []).append((row[1], row[2], row[3]))
+    for row in await db.fetch_in("SELECT desk_id, day, duty_hours, min_staff FROM duty_rules "
+                                 "WHERE desk_id IN ({keys})", desk_ids):
+        found.setdefault(row[0], []).append((row[1], row[2], row[3]))
     return {desk_id: tuple(rules) for desk_id, rules in found.items()}
 
 
@@ -75,11 +70,7 @@ async def by_code(db: Database, code: str) -> Desk | None:
 async def ancestors(db: Database, desk: Desk) -> list[Desk]:
     """The desk's ancestors, nearest first."""
     ids = [int(part) for part in desk.path.strip("/").split("/")[:-1]]
-    if not ids:
-        return []
-    rows = await db.fetchall(
-        f"SELECT {_COLUMNS} FROM desks WHERE id IN ({','.join('?' * len(ids))})", ids
-    )
+    rows = await db.fetch_in(f"SELECT {_COLUMNS} FROM desks WHERE id IN ({{keys}})", ids)
     found = {row["id"]: Desk.from_row(row) for row in rows}
     return [found[i] for i in reversed(ids) if i in found]
 

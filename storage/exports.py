@@ -133,14 +133,8 @@ async def alerts(db: Database, scope: Scope, start: datetime, end: datetime) -> 
 
 async def _desk_names(db: Database, desk_ids: list[int]
                       ) -> dict[int, tuple[Level, str, str]]:
-    names: dict[int, tuple[Level, str, str]] = {}
-    for first in range(0, len(desk_ids), 900):  # stay under SQLite's parameter limit
-        chunk = desk_ids[first:first + 900]
-        for r in await db.scan(
-                f"SELECT id, level, code, name FROM desks WHERE id IN "
-                f"({','.join('?' * len(chunk))})", chunk):
-            names[r[0]] = (Level(r[1]), r[2], r[3])
-    return names
+    return {r[0]: (Level(r[1]), r[2], r[3]) for r in await db.fetch_in(
+        "SELECT id, level, code, name FROM desks WHERE id IN ({keys})", desk_ids)}
 
 
 async def incidents(db: Database, scope: Scope, start: datetime, end: datetime

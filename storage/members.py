@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from storage.db import POINT_KEYS, Database
+from storage.db import Database
 from storage.models import Desk, Member, Role, to_db, utcnow
 
 _COLUMNS = "telegram_id, full_name, username, desk_id, role, language, active"
@@ -71,14 +71,11 @@ async def count_by_role(db: Database) -> dict[Role, int]:
 async def supervisors_of(db: Database, desk_ids: list[int]) -> dict[int, list[int]]:
     """Active supervisors (Telegram ids) at each of the given desks."""
     found: dict[int, list[int]] = {}
-    read = db.fetchall if len(desk_ids) <= POINT_KEYS else db.scan
-    for start in range(0, len(desk_ids), 900):  # SQLite's parameter limit
-        chunk = desk_ids[start:start + 900]
-        rows = await read(
+    # Ordered within each chunk; a desk's supervisors are all in its chunk.
+    for desk_id, telegram_id in await db.fetch_in(
             "SELECT desk_id, telegram_id FROM members WHERE role = 'supervisor' AND active = 1 "
-            f"AND desk_id IN ({','.join('?' * len(chunk))}) ORDER BY telegram_id", chunk)
-        for desk_id, telegram_id in rows:
-            found.setdefault(desk_id, []).append(telegram_id)
+            "AND desk_id IN ({keys}) ORDER BY telegram_id", desk_ids):
+        found.setdefault(desk_id, []).append(telegram_id)
     return found
 
 

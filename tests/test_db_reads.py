@@ -43,3 +43,19 @@ async def test_a_read_after_a_commit_sees_it_while_other_reads_run(tmp_path: Pat
         running = False
         await asyncio.gather(*others)
         await db.close()
+
+
+async def test_fetch_in_reads_every_key_across_chunks(tmp_path: Path) -> None:
+    db = await Database.open(tmp_path / "in.db")
+    try:
+        async with db.transaction() as tx:
+            await tx.executemany("INSERT INTO meta (key, value) VALUES (?, ?)",
+                                 [(f"k{i}", str(i)) for i in range(2_500)])
+        keys = [f"k{i}" for i in range(0, 2_500, 2)] + ["missing"]  # 1,251 keys: two chunks
+        rows = await db.fetch_in("SELECT value FROM meta WHERE key IN ({keys})", keys)
+        assert sorted(int(r[0]) for r in rows) == list(range(0, 2_500, 2))
+        few = await db.fetch_in("SELECT value FROM meta WHERE key IN ({keys})", ["k1", "k2"])
+        assert sorted(r[0] for r in few) == ["1", "2"]
+        assert await db.fetch_in("SELECT value FROM meta WHERE key IN ({keys})", []) == []
+    finally:
+        await db.close()

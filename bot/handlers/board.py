@@ -25,7 +25,7 @@ from bot.handlers.common import (
     private_supervisor,
     reply,
 )
-from bot.texts import Markup, fmt_time, t
+from bot.texts import Markup, fmt_count, fmt_time, t
 from storage import board as board_store
 from storage import desks as desks_store
 from storage.board import Board, Counts, DeskLine, State
@@ -51,12 +51,6 @@ def _parse(data: str) -> tuple[int, int] | None:
     return desk_id, page
 
 
-def _n(lang: str, number: int) -> str:
-    """``6.612`` in Indonesian, ``6,612`` in English: province counts run into thousands."""
-    text = f"{number:,}"
-    return text.replace(",", ".") if lang == "id" else text
-
-
 def _icon(counts: Counts) -> str:
     return "🔴" if counts.short else "🟢" if counts.staffed else "⚪"
 
@@ -78,8 +72,8 @@ def render(board: Board, lang: str, now: datetime, tz: ZoneInfo,
     scope = board.scope
     c = board.counts
     lines = [t(lang, "rekap.header", scope=scope.name if scope else t(lang, "rekap.all"),
-               total=_n(lang, c.total), short=_n(lang, c.short),
-               staffed=_n(lang, c.staffed), off=_n(lang, c.off))]
+               total=fmt_count(lang, c.total), short=fmt_count(lang, c.short),
+               staffed=fmt_count(lang, c.staffed), off=fmt_count(lang, c.off))]
     meta = [t(lang, "rekap.asof", time=fmt_time(now, tz))]
     if board.units:
         meta.insert(0, t(lang, f"rekap.by.{board.units[0].level}"))
@@ -94,8 +88,8 @@ def render(board: Board, lang: str, now: datetime, tz: ZoneInfo,
     for unit in board.units:
         u = unit.counts
         lines.append(t(lang, "rekap.unit", icon=Markup(_icon(u)), name=unit.name,
-                       total=_n(lang, u.total), short=_n(lang, u.short),
-                       staffed=_n(lang, u.staffed), off=_n(lang, u.off)))
+                       total=fmt_count(lang, u.total), short=fmt_count(lang, u.short),
+                       staffed=fmt_count(lang, u.staffed), off=fmt_count(lang, u.off)))
     for desk in board.desks:  # a kecamatan's own desk often shares a kelurahan's name
         own = scope is not None and desk.desk_id == scope.id
         lines.append(desk_line(lang, desk, now,

@@ -59,7 +59,7 @@ def fmt_datetime(moment: datetime, tz: ZoneInfo) -> str:
 
 
 def fmt_count(lang: str, count: int) -> str:
-    """``25.000`` in Indonesian, ``25,000`` in English."""
+    """``6.612`` in Indonesian, ``6,612`` in English (counts run into thousands)."""
     text = f"{count:,}"
     return text.replace(",", ".") if lang == "id" else text
 
