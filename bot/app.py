@@ -22,6 +22,7 @@ from scheduler.presence import PresenceConfig
 from scheduler.sweep import SweepConfig
 from storage import meta
 from storage.db import Database
+from storage.members import Roster
 from storage.models import utcnow
 
 log = logging.getLogger(__name__)
@@ -67,6 +68,7 @@ async def post_init(app: PoskoApp) -> None:
     """Open the store, remember the bot's username, publish the command menu, start jobs."""
     data = app.bot_data
     data.db = await Database.open(data.settings.db_path)
+    data.roster = Roster(data.db)
     data.username = app.bot.username
     await meta.put(data.db, "bot_username", data.username)
     for lang in LANGUAGES:

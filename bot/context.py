@@ -10,6 +10,7 @@ from telegram.ext import CallbackContext, ExtBot
 from bot.config import Settings
 from bot.sender import Sender
 from storage.db import Database
+from storage.members import Roster
 
 
 class BotData:
@@ -17,6 +18,7 @@ class BotData:
 
     settings: Settings
     db: Database
+    roster: Roster  # who a caller is, cached until members or desks change
     sender: Sender
     sender_task: asyncio.Task[None]
     username: str = ""

@@ -35,6 +35,43 @@ async def get_with_desk(db: Database, telegram_id: int) -> tuple[Member | None, 
     return member, Desk.model_validate(dict(zip(_DESK_FIELDS, values[split:], strict=True)))
 
 
+class Roster:
+    """Members with their desks by Telegram id, kept until the roster changes.
+
+    Every update needs its caller, and the join behind :func:`get_with_desk` costs several
+    times what reading one counter does. Triggers (migration 5) bump ``roster.version`` on
+    any change to members or desks, whichever process makes it, so:
+
+    1. Read the version (a point read on committed data).
+    2. If it differs from the one the cache was filled under, empty the cache.
+    3. Answer from the cache, or read the member and desk and keep them. They are read after
+       the version, so they are at least as new as it: a later change bumps it again.
+
+    A full cache is emptied rather than evicted entry by entry: it only has to carry the
+    callers of a busy stretch, and stays small (``limit`` entries) for a national roster.
+    """
+
+    def __init__(self, db: Database, limit: int = 5_000):
+        self._db = db
+        self._limit = limit
+        self._version: int | None = None
+        self._entries: dict[int, tuple[Member | None, Desk | None]] = {}
+
+    async def get_with_desk(self, telegram_id: int) -> tuple[Member | None, Desk | None]:
+        """Like :func:`get_with_desk`, as of the roster's last change."""
+        version = await self._db.fetchval("SELECT version FROM roster")
+        if version != self._version:
+            self._entries.clear()
+            self._version = version
+        found = self._entries.get(telegram_id)
+        if found is None:
+            found = await get_with_desk(self._db, telegram_id)
+            if len(self._entries) >= self._limit:
+                self._entries.clear()
+            self._entries[telegram_id] = found
+        return found
+
+
 async def ensure_admin(db: Database, telegram_id: int, full_name: str,
                        username: str | None) -> None:
     """Give a configured admin a member row (for their language) unless they have one."""

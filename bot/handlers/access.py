@@ -70,8 +70,9 @@ async def identify(update: Update, context: Ctx) -> Caller | None:
 
     Looked up once per update: PTB gives every handler of one update the same context, so a
     message that passes the report router (group -1) on its way to check-in reads the member
-    and their desk once, in one query. No handler changes the caller's membership before
-    another handler of the same update asks again.
+    and their desk once. No handler changes the caller's membership before another handler
+    of the same update asks again. Across updates the roster cache answers until members or
+    desks change (``storage.members.Roster``).
     """
     user = update.effective_user
     if user is None:
@@ -81,10 +82,10 @@ async def identify(update: Update, context: Ctx) -> Caller | None:
         return known
     data = context.bot_data
     is_admin = user.id in data.settings.admin_ids
-    member, desk = await members_store.get_with_desk(data.db, user.id)
+    member, desk = await data.roster.get_with_desk(user.id)
     if member is None and is_admin:
         await members_store.ensure_admin(data.db, user.id, user.full_name, user.username)
-        member, desk = await members_store.get_with_desk(data.db, user.id)
+        member, desk = await data.roster.get_with_desk(user.id)
     if member is not None and not member.active and update.effective_chat is not None \
             and update.effective_chat.id == user.id:
         # They were deactivated because sending to them failed (bot blocked); writing to the
