@@ -11,8 +11,8 @@ updates goes through
 both on the same lean recording request (``benchmarks/lean_request.py``), so neither touches
 a network. Officers act in rounds (every officer takes its next step, then the next round):
 ``/checkin`` → location at the desk → ``/status`` → for every third officer a whole
-``/lapor`` (``/lapor``, category, severity, description, skip location, skip media, TPS,
-*Kirim*) → ``/checkout`` → *yes, leave the desk short*. Buttons pressed are the ones the bot
+``/lapor`` (``/lapor``, category, severity, description, *Lewati* on the location keyboard,
+skip media, TPS, *Kirim*) → ``/checkout`` → *yes, leave the desk short*. Buttons pressed are the ones the bot
 just sent; locations carry a fresh ``date``.
 
 Three ways of feeding:
@@ -87,7 +87,7 @@ DUTY: list[Step] = [("checkin", "text", "/checkin"), ("location", "location", ""
                     ("status", "text", "/status")]
 REPORT: list[Step] = [("report", "text", "/lapor"), ("report", "press", ":cat:kamtib"),
                       ("report", "press", ":sev:sedang"), ("report", "text", DESCRIPTION),
-                      ("report", "press", ":skip"), ("report", "press", ":skip"),
+                      ("report", "text", "Lewati"), ("report", "press", ":skip"),
                       ("report", "text", "TPS 7"), ("report", "press", ":send")]
 CHECKOUT: list[Step] = [("checkout", "text", "/checkout"), ("checkout", "press", ":y")]
 

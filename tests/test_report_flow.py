@@ -18,6 +18,7 @@ from bot.sender import Sender
 from storage import desks as desks_store
 from storage import drafts as drafts_store
 from storage import incidents as incidents_store
+from storage import members as members_store
 from storage import subscriptions as subscriptions_store
 from storage.drafts import Draft, Step
 from storage.incidents import CATEGORIES, Incident
@@ -140,6 +141,8 @@ async def walk(h: Harness, who: int, until: Step, *, category: str = "politik_ua
             await press(h, who, f"lp:{draft_id}:sev:{severity}")
         elif step is Step.DESCRIPTION:
             await say(h, who, description)
+        elif step is Step.LOCATION:
+            await say(h, who, "Lewati")  # a button of the keyboard under the input field
         else:
             await press(h, who, f"lp:{draft_id}:skip")
     assert (await current(h, who)).step is until
@@ -212,11 +215,11 @@ async def test_whole_flow_with_every_step_answered(h: Harness, db_path: Path,
 
     (ask,) = sends(await h.send(u.callback(officer, f"lp:{draft.id}:sev:tinggi")))
     assert "10–1500 karakter" in ask.text
-    (keyboard, inline) = sends(await h.send(u.text(officer, "  " + DESCRIPTION + "\n")))
+    (keyboard,) = sends(await h.send(u.text(officer, "  " + DESCRIPTION + "\n")))
     assert "lokasi kejadian" in keyboard.text
-    (button,) = keyboard.markup["keyboard"][0]
-    assert button == {"text": "📍 Kirim lokasi kejadian", "request_location": True}
-    assert [d for _, d in inline.buttons()] == [f"lp:{draft.id}:skip", f"lp:{draft.id}:cancel"]
+    assert keyboard.markup["keyboard"] == [
+        [{"text": "📍 Kirim lokasi kejadian", "request_location": True}],
+        [{"text": "Lewati"}, {"text": "✖️ Batal"}]]
     assert (await current(h, OFFICER)).description == DESCRIPTION  # stripped
 
     calls = await h.send(u.location(officer, -6.1387, 106.7238))
@@ -291,7 +294,7 @@ async def test_report_alias_and_every_optional_step_skipped(h: Harness) -> None:
     await press(h, OFFICER, f"lp:{draft_id}:cat:kamtib")
     await press(h, OFFICER, f"lp:{draft_id}:sev:info")
     await say(h, OFFICER, DESCRIPTION)
-    calls = sends(await press(h, OFFICER, f"lp:{draft_id}:skip"))  # location
+    calls = sends(await say(h, OFFICER, "Lewati"))  # location
     assert calls[0].markup == {"remove_keyboard": True} and "maksimal 5" in calls[-1].text
     (ask,) = sends(await press(h, OFFICER, f"lp:{draft_id}:skip"))  # attachments
     assert "Nomor TPS" in ask.text
@@ -307,7 +310,36 @@ async def test_report_alias_and_every_optional_step_skipped(h: Harness) -> None:
     assert [kind for _, kind, _ in await outbox(h)] == ["incident", "incident"]
 
 
-async def test_skipping_the_location_removes_its_keyboard(h: Harness) -> None:
+@pytest.mark.parametrize("typed", ["Lewati", " lewati ", "LEWATI"])
+async def test_skipping_the_location_removes_its_keyboard(h: Harness, typed: str) -> None:
+    await walk(h, OFFICER, Step.LOCATION)
+    gone, ask = sends(await say(h, OFFICER, typed))
+    assert gone.markup == {"remove_keyboard": True}
+    assert "maksimal 5" in ask.text and ask.buttons()
+    draft = await current(h, OFFICER)
+    assert (draft.step, draft.latitude) == (Step.MEDIA, None)
+
+
+async def test_skip_in_english_on_the_location_step(h: Harness) -> None:
+    await walk(h, OFFICER, Step.LOCATION)
+    await members_store.set_language(h.db, OFFICER, "en")
+    (again,) = await say(h, OFFICER, "Lewati")  # the Indonesian label: not this caller's
+    assert "Skip" in again.text and (await current(h, OFFICER)).step is Step.LOCATION
+    await say(h, OFFICER, "Skip")
+    assert (await current(h, OFFICER)).step is Step.MEDIA
+
+
+@pytest.mark.parametrize("typed", ["✖️ Batal", "batal"])
+async def test_cancel_from_the_location_keyboard(h: Harness, typed: str) -> None:
+    await walk(h, OFFICER, Step.LOCATION)
+    (done,) = sends(await say(h, OFFICER, typed))
+    assert "dibatalkan" in done.text and done.markup == {"remove_keyboard": True}
+    assert await drafts_store.draft_of(h.db, OFFICER) is None
+    assert await h.db.fetchval("SELECT count(*) FROM incidents") == 0
+
+
+async def test_an_inline_skip_of_the_earlier_location_question_still_works(h: Harness) -> None:
+    """Drafts begun before the update asked with a "⤵️" message whose Lewati was inline."""
     draft_id = await walk(h, OFFICER, Step.LOCATION)
     calls = await press(h, OFFICER, f"lp:{draft_id}:skip")
     assert {"remove_keyboard": True} in [c.markup for c in sends(calls)]
@@ -518,7 +550,8 @@ async def test_ubah_restarts_at_category_with_a_clean_draft(h: Harness) -> None:
     await press(h, OFFICER, f"lp:{draft_id}:cat:logistik")
     await press(h, OFFICER, f"lp:{draft_id}:sev:info")
     await say(h, OFFICER, "Kotak suara TPS 7 datang terlambat dua jam.")
-    for _ in range(3):
+    await say(h, OFFICER, "Lewati")
+    for _ in range(2):
         await press(h, OFFICER, f"lp:{draft_id}:skip")
     await press(h, OFFICER, f"lp:{draft_id}:send")
     incident = await incidents_store.by_ref(h.db, f"LP-{KEL}-0001")

@@ -7,8 +7,10 @@ Buttons carry the draft id, so a button of an older draft is recognised as stale
 
 A button answered turns its own message into the next question (one edit, where removing the
 buttons and sending a new question would take two calls), so the chat keeps one live question
-with buttons. The location step is the exception: its 📍 button lives under the input field and
-only a new message can take it away.
+with buttons. The location step is the exception: its 📍 button can only live under the input
+field, and a message cannot carry that keyboard and inline buttons at once. So its *Lewati* and
+*Batal* sit there too, as buttons that send their label, and the message that answers them takes
+the keyboard away.
 """
 
 from __future__ import annotations
@@ -50,7 +52,8 @@ def _button(lang: str, draft: Draft, key: str, action: str) -> InlineKeyboardBut
     return InlineKeyboardButton(t(lang, key), callback_data=f"{PREFIX}{draft.id}:{action}")
 
 
-def prompt(draft: Draft, lang: str, desk_name: str) -> tuple[str, InlineKeyboardMarkup | None]:
+def prompt(draft: Draft, lang: str, desk_name: str
+           ) -> tuple[str, InlineKeyboardMarkup | ReplyKeyboardMarkup]:
     """The question of the draft's current step, with its buttons."""
     cancel = [_button(lang, draft, "lapor.cancel", "cancel")]
     skip = _button(lang, draft, "lapor.skip", "skip")
@@ -74,7 +77,10 @@ def prompt(draft: Draft, lang: str, desk_name: str) -> tuple[str, InlineKeyboard
         return t(lang, "lapor.description", min=MIN_TEXT, max=MAX_TEXT), \
             InlineKeyboardMarkup([cancel])
     if draft.step is Step.LOCATION:
-        return t(lang, "lapor.location"), InlineKeyboardMarkup([[skip], cancel])
+        return t(lang, "lapor.location"), ReplyKeyboardMarkup(
+            [[KeyboardButton(t(lang, "lapor.location_button"), request_location=True)],
+             [t(lang, "lapor.skip"), t(lang, "lapor.cancel")]],
+            resize_keyboard=True, one_time_keyboard=True)
     if draft.step is Step.MEDIA:
         done = _button(lang, draft, "lapor.done", "done")
         return (t(lang, "lapor.media", max=MAX_MEDIA),
@@ -107,20 +113,13 @@ async def _ask(update: Update, context: Ctx, caller: Caller, draft: Draft,
     if chat is None:
         return
     if query is not None:
-        if draft.step is not Step.LOCATION:
+        if isinstance(markup, InlineKeyboardMarkup):
             try:
                 await query.edit_message_text(text, reply_markup=markup)
                 return
             except BadRequest:  # deleted, or too old to edit: ask anew below
                 pass
         await _drop_buttons(query)
-    if draft.step is Step.LOCATION:
-        keyboard = ReplyKeyboardMarkup(
-            [[KeyboardButton(t(caller.lang, "lapor.location_button"), request_location=True)]],
-            resize_keyboard=True, one_time_keyboard=True)
-        await context.bot.send_message(chat.id, text, reply_markup=keyboard)
-        await context.bot.send_message(chat.id, "⤵️", reply_markup=markup)
-        return
     await context.bot.send_message(chat.id, text, reply_markup=markup)
 
 
@@ -177,8 +176,7 @@ async def button(update: Update, context: Ctx) -> None:
     now_step = {Step.LOCATION: Step.MEDIA, Step.MEDIA: Step.TPS, Step.TPS: Step.CONFIRM}
     if action == "cancel":
         await _drop_buttons(query)
-        await drafts_store.discard_draft(context.bot_data.db, caller.user_id)
-        await reply(update, t(caller.lang, "lapor.cancelled"), reply_markup=ReplyKeyboardRemove())
+        await _cancel(update, context, caller)
     elif action == "cat" and value in CATEGORIES:
         if value == ALL_CLEAR:  # a zero report: straight to the summary
             await _next(update, context, caller, draft, Step.CONFIRM, query, category=value,
@@ -188,17 +186,35 @@ async def button(update: Update, context: Ctx) -> None:
     elif action == "sev" and value in SEVERITIES:
         await _next(update, context, caller, draft, Step.DESCRIPTION, query, severity=value)
     elif action in ("skip", "done") and draft.step is Step.LOCATION:
-        # The 📍 button under the input field goes only with a new message: the question
-        # follows it as a new message too.
+        # A *Lewati* under the "⤵️" of an older version: skip as the typed one does.
         await _drop_buttons(query)
-        await reply(update, "📍 —", reply_markup=ReplyKeyboardRemove())
-        await _next(update, context, caller, draft, Step.MEDIA)
+        await _skip_location(update, context, caller, draft)
     elif action in ("skip", "done") and draft.step in now_step:
         await _next(update, context, caller, draft, now_step[draft.step], query)
     elif action == "edit":
         await _next(update, context, caller, draft, Step.CATEGORY, query, category=None,
                     severity=None, description=None, latitude=None, longitude=None, media=[],
                     tps=None)
+
+
+async def _cancel(update: Update, context: Ctx, caller: Caller) -> None:
+    """Drop the caller's draft; the answer takes the 📍 keyboard away if it is showing."""
+    await drafts_store.discard_draft(context.bot_data.db, caller.user_id)
+    await reply(update, t(caller.lang, "lapor.cancelled"), reply_markup=ReplyKeyboardRemove())
+
+
+async def _skip_location(update: Update, context: Ctx, caller: Caller, draft: Draft) -> None:
+    """No location: the 📍 keyboard goes with a new message, then the attachments question."""
+    await reply(update, "📍 —", reply_markup=ReplyKeyboardRemove())
+    await _next(update, context, caller, draft, Step.MEDIA)
+
+
+def _typed(text: str | None, lang: str, key: str) -> bool:
+    """Whether ``text`` is the label of button ``key``, tapped or typed (without its emoji)."""
+    if text is None:
+        return False
+    label = t(lang, key)
+    return text.strip().casefold() in {label.casefold(), label.split(" ")[-1].casefold()}
 
 
 async def _submit(update: Update, context: Ctx, caller: Caller, draft_id: int) -> None:
@@ -261,7 +277,11 @@ async def route_input(update: Update, context: Ctx) -> None:
             await _next(update, context, caller, draft, Step.LOCATION, description=text.strip())
     elif draft.step is Step.LOCATION:
         place = message.location
-        if place is None or not (-90 <= place.latitude <= 90 and -180 <= place.longitude <= 180):
+        if _typed(text, lang, "lapor.skip"):
+            await _skip_location(update, context, caller, draft)
+        elif _typed(text, lang, "lapor.cancel"):
+            await _cancel(update, context, caller)
+        elif place is None or not (-90 <= place.latitude <= 90 and -180 <= place.longitude <= 180):
             await reply(update, t(lang, "lapor.location_only"))
         else:
             await reply(update, "📍 ✓", reply_markup=ReplyKeyboardRemove())
