@@ -214,6 +214,18 @@ async def test_a_pending_note_wins_over_a_draft(h: Harness) -> None:
     assert draft is not None and draft["step"] == "category"
 
 
+async def test_a_supervisor_demoted_meanwhile_no_longer_closes(h: Harness) -> None:
+    incident = await report(h)
+    await press(h, CAMAT, finish(incident))
+    assert await pending_note(h, CAMAT) == incident.id
+    async with h.db.transaction() as tx:
+        await tx.execute("UPDATE members SET role = 'officer' WHERE telegram_id = ?", (CAMAT,))
+    (fallback,) = await say(h, CAMAT, NOTE)
+    assert "tidak mengerti" in fallback.text
+    assert (await state(h, incident)).status == "baru"
+    assert await outbox(h, "incident_status") == []
+
+
 # --- who may act --------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("who", "refusal"), [

@@ -116,6 +116,10 @@ async def finish(update: Update, context: Ctx) -> None:
 
 async def note_input(update: Update, context: Ctx, caller: Caller) -> bool:
     """If the caller owes a closing note, this private message is it; True when consumed."""
+    if not caller.is_supervisor:
+        # Only a supervisor or an admin owes one (Selesai is theirs); one demoted since can
+        # no longer close the report, and officers' messages skip the lookup.
+        return False
     db = context.bot_data.db
     if await incidents_store.pending_note(db, caller.user_id) is None:
         return False
