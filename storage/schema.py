@@ -258,12 +258,16 @@ MIGRATIONS: list[list[str]] = [
         "CREATE INDEX digest_schedule_due ON digest_schedule(next_at)",
     ],
     # 5: a counter of changes to members and desks, bumped by triggers whatever process makes
-    # them (the bot, the CLI), so the bot may cache who a caller is until it moves.
+    # them (the bot, the CLI), so the bot may cache who a caller is until it moves. A new desk
+    # changes no caller (a member's desk_id is a foreign key), and a national import inserts
+    # 91,599 of them: no trigger there.
     [
         "CREATE TABLE roster (version INTEGER NOT NULL)",
         "INSERT INTO roster (version) VALUES (0)",
         *(f"CREATE TRIGGER {table}_{event.lower()}_roster AFTER {event} ON {table} "
           "BEGIN UPDATE roster SET version = version + 1; END"
-          for table in ("members", "desks") for event in ("INSERT", "UPDATE", "DELETE")),
+          for table, event in (("members", "INSERT"), ("members", "UPDATE"),
+                               ("members", "DELETE"), ("desks", "UPDATE"),
+                               ("desks", "DELETE"))),
     ],
 ]
