@@ -12,8 +12,8 @@ both on the same lean recording request (``benchmarks/lean_request.py``), so nei
 a network. Officers act in rounds (every officer takes its next step, then the next round):
 ``/checkin`` → location at the desk → ``/status`` → for every third officer a whole
 ``/lapor`` (``/lapor``, category, severity, description, *Lewati* on the location keyboard,
-skip media, TPS, *Kirim*) → ``/checkout`` → *yes, leave the desk short*. Buttons pressed are the ones the bot
-just sent; locations carry a fresh ``date``.
+skip media, TPS, *Kirim*) → ``/checkout`` → *yes, leave the desk short*. Buttons pressed are
+the ones the bot just sent; locations carry a fresh ``date``.
 
 Three ways of feeding:
 
