@@ -22,6 +22,7 @@ from storage import alerts as alerts_store
 from storage import desks as desks_store
 from storage import members as members_store
 from storage import outbox as outbox_store
+from storage import presence as presence_store
 from storage import shifts as shifts_store
 from storage.alerts import AlertView
 from storage.db import Database
@@ -188,6 +189,8 @@ class Renderer:
         desk = await desks_store.get(self.db, shift.desk_id) if shift else None
         if shift is None or shift.ended_at is not None or desk is None:
             return None  # the shift is already over: do not ask
+        if not await presence_store.is_waiting(self.db, int(row.payload["check"])):
+            return None  # a live location answered it while the message waited to go out
         keyboard = InlineKeyboardMarkup([[InlineKeyboardButton(
             t(lang, "presence.button"),
             callback_data=f"{PRESENCE_PREFIX}{row.payload['check']}")]])

@@ -65,6 +65,13 @@ async def ask(tx: Tx, shift: OpenShift, now: datetime) -> bool:
     return True
 
 
+async def is_waiting(db: Database, check_id: int) -> bool:
+    """Whether the question still waits for its answer (neither answered nor expired)."""
+    return await db.fetchval(
+        "SELECT 1 FROM presence_checks WHERE id = ? AND answered_at IS NULL "
+        "AND expired_at IS NULL", (check_id,)) is not None
+
+
 async def settle_by_location(tx: Tx, check_id: int, now: datetime) -> bool:
     """A fresh live location answered the question."""
     cursor = await tx.execute(

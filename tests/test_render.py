@@ -13,9 +13,12 @@ from bot.sender import Rendered
 from scheduler.presence import check_presence
 from scheduler.sweep import sweep
 from storage import alerts as alerts_store
+from storage import desks as desks_store
 from storage import members as members_store
 from storage import outbox as outbox_store
+from storage import shifts as shifts_store
 from storage.db import Database
+from storage.geo import LocationFacts
 from storage.models import Role, utcnow
 from storage.outbox import OutboxRow
 from tests.conftest import make_settings
@@ -223,6 +226,23 @@ async def test_presence_check_and_shift_closed(db: Database, renderer: Renderer)
     assert rendered is not None
     assert rendered.text == ("⏹ Shift Anda di <b>Cengkareng Barat</b> ditutup pukul 11:30 WIB "
                              "karena tidak ada jawaban. Ketik /checkin bila masih bertugas.")
+
+
+async def test_a_question_a_live_location_answered_is_not_sent(db: Database,
+                                                                renderer: Renderer) -> None:
+    """The pass settles a waiting question by a fresh live location; if the question has not
+    gone out by then (a backlog, the bot down), it is dropped rather than asked too late."""
+    shift = await check_in(db, OFFICER, KEL, today(8))
+    await check_presence(db, today(11), PRESENCE)
+    (ask,) = await rows(db, "presence_check")
+    assert await renderer(ask) is not None
+    target = await desks_store.by_code(db, KEL)
+    assert target is not None and target.latitude is not None and target.longitude is not None
+    facts = LocationFacts(target.latitude, target.longitude, today(11, 5), live=True)
+    assert await shifts_store.refresh(db, shift, facts=facts, distance=0.0, inside=True,
+                                      now=today(11, 5))
+    assert (await check_presence(db, today(11, 6), PRESENCE)).answered_by_location == 1
+    assert await renderer(ask) is None
 
 
 async def test_shift_closed_at_duty_end(db: Database, renderer: Renderer) -> None:
