@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -48,9 +49,12 @@ async def open_shifts(db: Database, now: datetime, every: timedelta) -> list[Ope
         "OR EXISTS (SELECT 1 FROM duty_rules r WHERE r.desk_id = d.id))",
         [to_db(now - every), *params])
     rules = await rules_for(db, sorted({r[7] for r in rows if r[10]}))
-    return [OpenShift(r[0], r[1], from_db(r[2]), from_db(r[3]), r[4], r[5], r[6],
-                      rules.get(r[7], ()), r[8], from_db(r[9]) if r[9] else None)
-            for r in rows]
+    # 84,000 rows at a national duty end take a few hundred milliseconds to convert: off the
+    # event loop, which then keeps answering officers (the thread yields the GIL every 5 ms).
+    return await asyncio.to_thread(
+        lambda: [OpenShift(r[0], r[1], from_db(r[2]), from_db(r[3]), r[4], r[5], r[6],
+                           rules.get(r[7], ()), r[8], from_db(r[9]) if r[9] else None)
+                 for r in rows])
 
 
 async def ask(tx: Tx, shift: OpenShift, now: datetime) -> bool:
