@@ -214,12 +214,18 @@ async def test_a_pending_note_wins_over_a_draft(h: Harness) -> None:
     assert draft is not None and draft["step"] == "category"
 
 
-async def test_a_supervisor_demoted_meanwhile_no_longer_closes(h: Harness) -> None:
+@pytest.mark.parametrize("change", [
+    "UPDATE members SET role = 'officer' WHERE telegram_id = ?",  # demoted
+    "UPDATE members SET desk_id = (SELECT desk_id FROM members WHERE telegram_id = "
+    f"{STRANGER}) WHERE telegram_id = ?",  # moved to another kecamatan
+], ids=["demoted", "moved"])
+async def test_a_supervisor_demoted_or_moved_meanwhile_no_longer_closes(h: Harness,
+                                                                        change: str) -> None:
     incident = await report(h)
     await press(h, CAMAT, finish(incident))
     assert await pending_note(h, CAMAT) == incident.id
     async with h.db.transaction() as tx:
-        await tx.execute("UPDATE members SET role = 'officer' WHERE telegram_id = ?", (CAMAT,))
+        await tx.execute(change, (CAMAT,))
     (fallback,) = await say(h, CAMAT, NOTE)
     assert "tidak mengerti" in fallback.text
     assert (await state(h, incident)).status == "baru"

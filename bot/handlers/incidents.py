@@ -116,13 +116,14 @@ async def finish(update: Update, context: Ctx) -> None:
 
 async def note_input(update: Update, context: Ctx, caller: Caller) -> bool:
     """If the caller owes a closing note, this private message is it; True when consumed."""
-    if not caller.is_supervisor:
-        # Only a supervisor or an admin owes one (Selesai is theirs); one demoted since can
-        # no longer close the report, and officers' messages skip the lookup.
+    if not caller.is_supervisor:  # only they tap Selesai: officers' messages skip the lookup
         return False
     db = context.bot_data.db
-    if await incidents_store.pending_note(db, caller.user_id) is None:
+    incident_id = await incidents_store.pending_note(db, caller.user_id)
+    if incident_id is None:
         return False
+    if await _reachable(caller, context, incident_id) is None:
+        return False  # demoted or moved since Selesai: the report is no longer theirs to close
     text = update.message.text if update.message else None
     if text is None or not MIN_NOTE <= len(text.strip()) <= MAX_NOTE:
         await reply(update, t(caller.lang, "incident.note_bounds", min=MIN_NOTE, max=MAX_NOTE))
