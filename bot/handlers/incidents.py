@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import Forbidden
 
 from bot.context import Ctx
@@ -60,18 +60,27 @@ async def _refusal(caller: Caller, context: Ctx, incident_id: int | None) -> str
 
 
 
-async def take(update: Update, context: Ctx) -> None:
-    """*Tangani*: the report becomes ``ditangani`` by the caller; everyone sees who."""
+async def _pressed_report(update: Update, context: Ctx, prefix: str
+                          ) -> tuple[CallbackQuery, Caller, Incident] | None:
+    """A *Tangani*/*Selesai* press on a report the caller may act on; others get why not."""
     press = await pressed(update, context)
     if press is None:
-        return
+        return None
     query, data, caller = press
-    incident_id = callback_id(data, TAKE_PREFIX)
+    incident_id = callback_id(data, prefix)
     found = await _reachable(caller, context, incident_id)
     if found is None or caller.member is None:
         await popup(query, await _refusal(caller, context, incident_id), show_alert=True)
+        return None
+    return query, caller, found[0]
+
+
+async def take(update: Update, context: Ctx) -> None:
+    """*Tangani*: the report becomes ``ditangani`` by the caller; everyone sees who."""
+    press = await _pressed_report(update, context, TAKE_PREFIX)
+    if press is None:
         return
-    incident, _ = found
+    query, caller, incident = press
     db = context.bot_data.db
     outcome = await incidents_store.take(db, incident.id, caller.user_id, utcnow())
     if outcome is FollowUp.DONE:
@@ -89,16 +98,10 @@ async def take(update: Update, context: Ctx) -> None:
 
 async def finish(update: Update, context: Ctx) -> None:
     """*Selesai*: ask the caller, in private, for the closing note."""
-    press = await pressed(update, context)
+    press = await _pressed_report(update, context, FINISH_PREFIX)
     if press is None:
         return
-    query, data, caller = press
-    incident_id = callback_id(data, FINISH_PREFIX)
-    found = await _reachable(caller, context, incident_id)
-    if found is None or caller.member is None:
-        await popup(query, await _refusal(caller, context, incident_id), show_alert=True)
-        return
-    incident, _ = found
+    query, caller, incident = press
     if incident.status == "selesai":
         await popup(query, t(caller.lang, "incident.closed", ref=incident.ref))
         return
