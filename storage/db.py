@@ -44,7 +44,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
-from storage.schema import MIGRATIONS
+from storage.schema import MIGRATIONS, AddColumn
 
 Params = Sequence[Any] | dict[str, Any]
 T = TypeVar("T")
@@ -209,7 +209,10 @@ class Database:
         for version, statements in enumerate(MIGRATIONS[current:], start=current + 1):
             async with self.transaction() as tx:
                 for statement in statements:
-                    await tx.execute(statement)
+                    if not isinstance(statement, AddColumn):
+                        await tx.execute(statement)
+                    elif await (await tx.execute(statement.exists_sql)).fetchone() is None:
+                        await tx.execute(statement.sql)
                 await tx.execute(f"PRAGMA user_version = {version}")
 
     @asynccontextmanager

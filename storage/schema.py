@@ -6,7 +6,27 @@ Never edit a migration that has shipped: append a new one. Timestamps are UTC IS
 
 from __future__ import annotations
 
-MIGRATIONS: list[list[str]] = [
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class AddColumn:
+    """``ALTER TABLE … ADD COLUMN`` where the column is missing (SQLite has no IF NOT EXISTS)."""
+
+    table: str
+    column: str
+    declaration: str
+
+    @property
+    def exists_sql(self) -> str:
+        return f"SELECT 1 FROM pragma_table_info('{self.table}') WHERE name = '{self.column}'"
+
+    @property
+    def sql(self) -> str:
+        return f"ALTER TABLE {self.table} ADD COLUMN {self.column} {self.declaration}"
+
+
+MIGRATIONS: list[list[str | AddColumn]] = [
     # 1: desks, members, invites, shifts
     [
         """CREATE TABLE meta (
@@ -82,7 +102,6 @@ MIGRATIONS: list[list[str]] = [
             last_seen_at  TEXT NOT NULL,
             outside_since TEXT,
             update_id     INTEGER,
-            end_update_id INTEGER,
             CHECK (ended_at IS NULL OR end_reason IS NOT NULL)
         )""",
         "CREATE UNIQUE INDEX shifts_one_open ON shifts(member_id) WHERE ended_at IS NULL",
@@ -270,4 +289,7 @@ MIGRATIONS: list[list[str]] = [
                                ("members", "DELETE"), ("desks", "UPDATE"),
                                ("desks", "DELETE"))),
     ],
+    # 6: which update closed a shift (a redelivered check-out finds it). Releases that put this
+    # column into migration 1 after it had shipped created it there already.
+    [AddColumn("shifts", "end_update_id", "INTEGER")],
 ]

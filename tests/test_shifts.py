@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import sqlite3
+from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -381,6 +382,39 @@ async def test_schema_version_and_reopen(tmp_path: Path) -> None:
     try:
         assert await db.fetchval("PRAGMA user_version") == len(MIGRATIONS)
         assert await desks_store.count(db) == 5
+    finally:
+        await db.close()
+
+
+def schema_of_release(path: Path, migrations: int, *, end_column_in_first: bool) -> None:
+    """A database as an earlier release left it: the first ``migrations`` applied."""
+    with closing(sqlite3.connect(path)) as conn:
+        for statements in MIGRATIONS[:migrations]:
+            for statement in statements:
+                assert isinstance(statement, str)
+                conn.execute(statement)
+        if end_column_in_first:  # releases that had edited it into migration 1
+            conn.execute("ALTER TABLE shifts ADD COLUMN end_update_id INTEGER")
+        conn.execute(f"PRAGMA user_version = {migrations}")
+        conn.commit()
+
+
+@pytest.mark.parametrize(("migrations", "end_column_in_first"), [(2, False), (5, True)],
+                         ids=["first release", "releases since"])
+async def test_databases_of_earlier_releases_upgrade(tmp_path: Path, migrations: int,
+                                                     end_column_in_first: bool) -> None:
+    path = tmp_path / "posko.db"
+    schema_of_release(path, migrations, end_column_in_first=end_column_in_first)
+    db = await Database.open(path)
+    try:
+        assert await db.fetchval("PRAGMA user_version") == len(MIGRATIONS)
+        assert await db.fetchval("SELECT count(*) FROM pragma_table_info('shifts') "
+                                 "WHERE name = 'end_update_id'") == 1
+        await import_desks(db, parse_desk_csv(GAMBIR_CSV), "Asia/Jakarta")
+        desk = await add_member(db, 1)
+        started = await check_in(db, 1, desk)
+        assert await shifts.end(db, started.shift.id, EndReason.MANUAL, NOW, update_id=77)
+        assert (await shifts.ended_by(db, 1, 77)) is not None
     finally:
         await db.close()
 
