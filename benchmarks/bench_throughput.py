@@ -170,7 +170,7 @@ async def drive(app: Application[Any, Any, Any, Any, Any, Any], request: LeanReq
                 # handle_batch only calls process_update: any application will do.
                 await handle_batch(cast(PoskoApp, app), chunk)
                 if db is not None:
-                    await record_handled(db, chunk[-1].update_id)
+                    await record_handled(db, chunk[-1].update_id, utcnow())
             run.seconds += time.perf_counter() - t0
         elif mode == "direct":
             clock = time.perf_counter

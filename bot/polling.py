@@ -4,14 +4,20 @@ python-telegram-bot's own updater confirms a batch (by asking for the next offse
 it has queued it, before any handler ran: a crash then loses every update still in the
 queue. Here the loop is:
 
-1. ``getUpdates`` from the last handled update on (Telegram redelivers anything unconfirmed,
-   for up to 24 hours, also after downtime: nothing is dropped).
-2. Skip updates at or below the last id recorded as handled (a batch handled just before a
-   crash, whose confirmation never reached Telegram).
+1. ``getUpdates`` for every unconfirmed update (Telegram keeps them for 24 hours, also over
+   downtime: nothing is dropped). Right after a batch, ask from its last id + 1, which
+   confirms it; after an empty answer, ask without an offset again. Update ids rise one by
+   one, except after a week without updates, when Telegram starts them anew at random: an
+   offset kept from before would confirm (drop) the new ones unseen.
+2. In the first answer after a start, skip updates at or below the last id recorded as
+   handled (a batch handled just before a crash, whose confirmation never reached Telegram)
+   if that record is under 24 hours old: an older one can have no redelivery left, and its id
+   may be from before such a restart of the numbering.
 3. Handle the batch to completion (``Application.process_update``): each chat's updates in
    order, different chats at the same time (while one waits for Telegram to accept a reply,
    another is handled), so a shift change of thousands of officers is not one queue.
-4. Record the batch's last id in the database, then ask for the next batch, which confirms it.
+4. Record the batch's last id and the time in the database, then ask for the next batch,
+   which confirms it.
 
 An update handled but not yet recorded when the process dies is handled again after the
 restart; the handlers are idempotent for that (a check-in, check-out, report or
@@ -24,6 +30,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+from datetime import datetime, timedelta
 from typing import Any
 
 from telegram import Update
@@ -32,23 +39,27 @@ from telegram.error import InvalidToken, NetworkError, RetryAfter, TimedOut
 from bot.app import PoskoApp, post_init, post_shutdown
 from storage import meta
 from storage.db import Database
+from storage.models import from_db, to_db, utcnow
 
 log = logging.getLogger(__name__)
 
 POLL_TIMEOUT = 25  # seconds Telegram holds a getUpdates open when there is nothing new
 MAX_BACKOFF = 30.0
-_KEY = "last_update_id"
+KEEPS = timedelta(hours=24)  # how long Telegram keeps an unconfirmed update
+_KEY, _AT = "last_update_id", "last_update_at"
 
 
-async def last_handled(db: Database) -> int:
-    """The highest update id recorded as handled (0 when none)."""
-    value = await meta.get(db, _KEY)
-    return int(value) if value is not None else 0
+async def last_handled(db: Database, now: datetime) -> int:
+    """The last update id recorded as handled, if recorded within :data:`KEEPS` (else 0)."""
+    value, at = await meta.get(db, _KEY), await meta.get(db, _AT)
+    if value is None or at is None or now - from_db(at) >= KEEPS:
+        return 0
+    return int(value)
 
 
-async def record_handled(db: Database, update_id: int) -> None:
-    """Remember that every update up to ``update_id`` has been handled."""
-    await meta.raise_to(db, _KEY, update_id)
+async def record_handled(db: Database, update_id: int, now: datetime) -> None:
+    """Remember that the batch ending with ``update_id`` has been handled, and when."""
+    await meta.put_all(db, {_KEY: str(update_id), _AT: to_db(now)})
 
 
 async def run(app: PoskoApp) -> None:
@@ -71,8 +82,8 @@ async def run(app: PoskoApp) -> None:
 
 async def _poll(app: PoskoApp, stop: asyncio.Event) -> None:
     db: Database = app.bot_data.db
-    handled = await last_handled(db)
-    offset: int | None = handled + 1 if handled else None
+    handled = await last_handled(db, utcnow())  # what the first answer may redeliver
+    offset: int | None = None
     backoff = 1.0
     stopping = asyncio.create_task(stop.wait())
     try:
@@ -99,10 +110,10 @@ async def _poll(app: PoskoApp, stop: asyncio.Event) -> None:
                 continue
             backoff = 1.0
             await _handle(app, [u for u in updates if u.update_id > handled])
+            handled = 0  # the next answers hold only what this one did not
+            offset = updates[-1].update_id + 1 if updates else None
             if updates:
-                handled = max(handled, updates[-1].update_id)
-                offset = updates[-1].update_id + 1
-                await record_handled(db, updates[-1].update_id)
+                await record_handled(db, updates[-1].update_id, utcnow())
         if offset is not None:  # confirm the last batch before leaving
             with contextlib.suppress(NetworkError):
                 await app.bot.get_updates(offset=offset, timeout=0)

@@ -13,15 +13,12 @@ async def get(db: Database, key: str) -> str | None:
 
 async def put(db: Database, key: str, value: str) -> None:
     """Store ``value`` under ``key``."""
-    async with db.transaction() as tx:
-        await tx.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) "
-                         "DO UPDATE SET value = excluded.value", (key, value))
+    await put_all(db, {key: value})
 
 
-async def raise_to(db: Database, key: str, value: int) -> None:
-    """Store the integer ``value`` unless a larger one is stored already."""
+async def put_all(db: Database, values: dict[str, str]) -> None:
+    """Store every value under its key, in one transaction."""
     async with db.transaction() as tx:
-        await tx.execute(
-            "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET "
-            "value = excluded.value WHERE CAST(meta.value AS INTEGER) < CAST(excluded.value "
-            "AS INTEGER)", (key, str(value)))
+        for key, value in values.items():
+            await tx.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) "
+                             "DO UPDATE SET value = excluded.value", (key, value))

@@ -1,0 +1,102 @@
+"""The polling loop (``bot.polling``) against the stand-in Bot API: what it skips, what it
+confirms, and update ids that Telegram starts anew after a week without updates."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from bot import polling
+from bot.app import build_application, post_init, post_shutdown
+from storage import meta
+from storage.db import Database
+from storage.models import utcnow
+from tests.botapi_stub import StubBotAPI
+from tests.conftest import make_settings
+
+USER = 7001
+
+
+@pytest.fixture
+async def stub(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[StubBotAPI]:
+    monkeypatch.setattr(polling, "POLL_TIMEOUT", 0.2)  # empty answers come quickly
+    async with StubBotAPI() as api:
+        yield api
+
+
+@asynccontextmanager
+async def running(stub: StubBotAPI, db_path: Path) -> AsyncIterator[None]:
+    """``posko-bot run``'s polling loop, in this process."""
+    app = build_application(make_settings(db_path, TELEGRAM_BOT_TOKEN=stub.token,
+                                          TELEGRAM_API_BASE_URL=stub.base_url))
+    stop = asyncio.Event()
+    async with app:
+        await post_init(app)
+        loop = asyncio.create_task(polling._poll(app, stop))
+        try:
+            yield
+        finally:
+            stop.set()
+            await loop
+            await post_shutdown(app)
+
+
+async def recorded(db_path: Path, update_id: int, age: timedelta) -> None:
+    """The database as a run that handled ``update_id`` ``age`` ago left it."""
+    db = await Database.open(db_path)
+    try:
+        await polling.record_handled(db, update_id, utcnow() - age)
+    finally:
+        await db.close()
+
+
+def numbering_from(stub: StubBotAPI, first: int) -> None:
+    stub._update_ids = itertools.count(first)
+
+
+async def test_numbering_restarted_while_running_is_still_heard(stub: StubBotAPI,
+                                                                db_path: Path) -> None:
+    numbering_from(stub, 1000)
+    user = stub.user(USER, "Budi")
+    async with running(stub, db_path):
+        user.send_text("/bantuan")
+        await stub.wait_for_message(USER)
+        await asyncio.sleep(0.6)  # the batch confirmed, then a quiet poll or two
+        numbering_from(stub, 5)  # a week later: Telegram numbers anew, lower
+        user.send_text("/bantuan")
+        await stub.wait_for_message(USER, after=1)
+    assert stub.pending_updates() == 0
+
+
+async def test_an_old_record_does_not_hide_new_numbers(stub: StubBotAPI,
+                                                       db_path: Path) -> None:
+    await recorded(db_path, 1000, age=timedelta(days=8))
+    numbering_from(stub, 5)
+    stub.user(USER, "Budi").send_text("/bantuan")
+    async with running(stub, db_path):
+        await stub.wait_for_message(USER)
+
+
+async def test_a_batch_handled_before_a_crash_is_not_handled_again(stub: StubBotAPI,
+                                                                    db_path: Path) -> None:
+    """Handled and recorded, but its confirmation never reached Telegram."""
+    await recorded(db_path, 1000, age=timedelta(minutes=5))
+    numbering_from(stub, 1000)
+    user = stub.user(USER, "Budi")
+    user.send_text("/bantuan")  # 1000: handled before the crash
+    user.send_text("/checkin")  # 1001: not yet
+    async with running(stub, db_path):
+        await stub.wait_for_message(USER)
+        await asyncio.sleep(0.5)
+    assert len(stub.sent(USER)) == 1
+    db = await Database.open(db_path)
+    try:
+        assert await meta.get(db, "last_update_id") == "1001"
+    finally:
+        await db.close()
