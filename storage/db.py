@@ -196,7 +196,14 @@ class Database:
         self._thread.shutdown(wait=True)
 
     async def _in_thread(self, fn: Callable[..., T], *args: Any) -> T:
-        return await asyncio.get_running_loop().run_in_executor(self._thread, fn, *args)
+        # A cancelled caller still waits for the writer thread: it would go on with a BEGIN or
+        # a batch while the loop rolled back or began anew on the same connection.
+        work = asyncio.get_running_loop().run_in_executor(self._thread, fn, *args)
+        try:
+            return await asyncio.shield(work)
+        except asyncio.CancelledError:
+            await asyncio.wait([work])
+            raise
 
     async def _migrate(self) -> None:
         """Apply the migrations newer than ``PRAGMA user_version``, each in its own transaction."""
@@ -220,7 +227,8 @@ class Database:
         """The one write path (steps 1–3 of the module docstring); nothing is half-saved."""
         async with self._lock:
             if self._group is None:
-                await self._in_thread(self._writer.execute, "BEGIN IMMEDIATE")
+                # Already begun if a cancelled caller left it so before its group existed.
+                await self._in_thread(self._begin)
                 self._group = _Group(asyncio.get_running_loop())
             group = self._group
             self._writer.execute("SAVEPOINT tx")
@@ -266,6 +274,10 @@ class Database:
             # Also when cancelled (shutdown): the writer thread finishes the COMMIT anyway,
             # and settle() waits for it, so the lock is not free before it has.
             group.settle(commit)
+
+    def _begin(self) -> None:
+        if not self._writer.in_transaction:
+            self._writer.execute("BEGIN IMMEDIATE")
 
     def _commit(self) -> None:
         try:

@@ -114,3 +114,20 @@ async def test_close_commits_what_is_pending(tmp_path: Path) -> None:
     await db.close()
     assert await writer == "v"
     assert on_disk(db, "last") == "v"
+
+
+async def test_a_writer_cancelled_while_waiting_for_the_lock_leaves_the_store_usable(
+        store: Database) -> None:
+    """Cancelled while ``BEGIN IMMEDIATE`` waits for another process: the writer thread still
+    begins; the next write must find that, not fail on a transaction within a transaction."""
+    with closing(sqlite3.connect(store.path, isolation_level=None)) as other:
+        other.execute("BEGIN IMMEDIATE")  # the CLI holds the write lock
+        waiting = asyncio.create_task(put(store, "cancelled"))
+        await asyncio.sleep(0.2)
+        waiting.cancel()
+        await asyncio.sleep(0.1)
+        other.execute("ROLLBACK")
+    with pytest.raises(asyncio.CancelledError):
+        await waiting
+    assert await put(store, "after") == "v"
+    assert on_disk(store, "cancelled") is None
