@@ -92,9 +92,12 @@ class IncidentRenderer:
                         InlineKeyboardMarkup(buttons) if buttons else None)
 
     async def media(self, row: OutboxRow, lang: str) -> Rendered | None:
-        """The report's attachments (sent just before the report itself)."""
+        """The report's attachments of one album (sent just before the report itself)."""
         incident = await incidents_store.get(self.db, int(row.payload["incident"]))
-        media = await incidents_store.media_of(self.db, incident.id) if incident else []
+        kinds = row.payload.get("kinds")  # None in rows queued before albums were split
+        media = [(kind, file_id) for kind, file_id in
+                 (await incidents_store.media_of(self.db, incident.id) if incident else [])
+                 if kinds is None or kind in kinds]
         if incident is None or not media:
             return None
         return Rendered(t(lang, "incident.media_caption", ref=incident.ref), media=tuple(media))

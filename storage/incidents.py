@@ -72,6 +72,11 @@ async def by_ref(db: Database, ref: str) -> Incident | None:
     return _incident(row) if row else None
 
 
+# Attachment kinds that may share one message: Telegram's albums hold photos and videos
+# together, documents only with documents.
+ALBUMS = (("photo", "video"), ("document",))
+
+
 async def media_of(db: Database, incident_id: int) -> list[tuple[str, str]]:
     """(kind, file_id) of a report's attachments, in order."""
     rows = await db.fetchall("SELECT kind, file_id FROM incident_media WHERE incident_id = ? "
@@ -157,9 +162,12 @@ async def submit(db: Database, draft_id: int, member_id: int, chats: list[int],
         if all_clear:  # nothing to follow up: an all-clear is closed as it is made
             await _history(tx, incident_id, member_id, "selesai", None, now)
         intents = []
+        kinds = {kind for kind, _ in draft.media}
+        albums = [list(album) for album in ALBUMS if kinds & set(album)]
         for chat in chats:
-            if draft.media:  # attachments first: a chat's messages go out in order
-                intents.append(Intent(chat, "incident_media", {"incident": incident_id}))
+            # Attachments first (a chat's messages go out in order), one message per album.
+            intents += [Intent(chat, "incident_media", {"incident": incident_id, "kinds": album})
+                        for album in albums]
             intents.append(Intent(chat, "incident", {"incident": incident_id}))
         ids = await enqueue(tx, intents, now)
         await tx.executemany(

@@ -637,6 +637,9 @@ class StubBotAPI:
         return self._store("sendLocation", p, {"location": location}, "caption")
 
     def _send_media_group(self, p: JSON) -> list[JSON]:
+        kinds = {item.get("type") for item in p["media"]}
+        if "document" in kinds and len(kinds) > 1:  # Telegram's rule for albums
+            raise ApiError(400, "Bad Request: document can't be mixed with other media types")
         group_id, result = str(next(self._file_ids)), []
         for item in p["media"]:
             media = item.get("media")

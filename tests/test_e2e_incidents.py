@@ -1,5 +1,6 @@
-"""End to end: a kritis report reaches the lurah, the camat and the kota with its photo; the
-camat takes it and closes it; the reporter hears of both changes."""
+"""End to end: a kritis report reaches the lurah, the camat and the kota with its photos and a
+document (two messages: Telegram's albums do not mix them); the camat takes it and closes it;
+the reporter hears of both changes."""
 
 from __future__ import annotations
 
@@ -54,12 +55,16 @@ async def test_kritis_report_routed_taken_closed(stub: StubBotAPI, tmp_path: Pat
         budi.send_location(-6.1486, 106.7352)
         ask = await stub.wait_for_message(OFFICER, contains="Kirim foto")
         budi.send_photo()
-        got = await stub.wait_for_message(OFFICER, contains="Lampiran diterima (1/5)")
+        await stub.wait_for_message(OFFICER, contains="Lampiran diterima (1/5)")
+        budi.send_photo()
+        await stub.wait_for_message(OFFICER, contains="Lampiran diterima (2/5)")
+        budi.send_document()  # cannot share the photos' album
+        got = await stub.wait_for_message(OFFICER, contains="Lampiran diterima (3/5)")
         budi.press(got, _button(got, "lp:"))
         ask = await stub.wait_for_message(OFFICER, contains="Nomor TPS")
         budi.send_text("12")
         summary = await stub.wait_for_message(OFFICER, contains="Ringkasan laporan")
-        assert "TPS: 012" in (summary.text or "") and "Lampiran: 1" in (summary.text or "")
+        assert "TPS: 012" in (summary.text or "") and "Lampiran: 3" in (summary.text or "")
         send = next(d for _, d in summary.buttons() if d.endswith(":send"))
         budi.press(summary, send)
         budi.press(summary, send, strict=False)  # a double tap
@@ -69,9 +74,14 @@ async def test_kritis_report_routed_taken_closed(stub: StubBotAPI, tmp_path: Pat
 
         reports = {}
         for chat in (LURAH, CAMAT, WALIKOTA):
-            photo = await stub.wait_for_message(chat, predicate=lambda m: m.method == "sendPhoto")
-            assert ref[0] in (photo.text or "")
+            album = await stub.wait_for_message(
+                chat, predicate=lambda m: m.method == "sendMediaGroup")
+            assert ref[0] in (album.text or "")
             reports[chat] = await stub.wait_for_message(chat, contains=f"Laporan {ref[0]}")
+            # Two photos in one album, the document by itself (Telegram refuses a mixed album).
+            assert [m.method for m in stub.sent(chat) if m.method.startswith(
+                ("sendMediaGroup", "sendDocument", "sendPhoto"))] == [
+                "sendMediaGroup", "sendMediaGroup", "sendDocument"]
             assert "Kericuhan di depan TPS 012" in (reports[chat].text or "")
             assert [t for t, _ in reports[chat].buttons()] == ["🛠 Tangani", "✅ Selesai"]
         assert not [m for m in stub.sent(GUBERNUR) if ref[0] in (m.text or "")]

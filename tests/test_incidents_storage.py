@@ -107,16 +107,21 @@ async def test_submit_makes_one_report_with_its_routing(db: Database) -> None:
     assert (incident.category, incident.severity, incident.tps) == ("kamtib", "sedang", "003")
     assert await incidents_store.media_of(db, incident.id) == [("photo", "p1"),
                                                                 ("document", "d1")]
-    assert [(c, k) for c, k, _ in await intents(db)] == [
-        (LURAH, "incident_media"), (LURAH, "incident"), (-1001, "incident_media"),
-        (-1001, "incident")]
+    # A photo and a document cannot share a Telegram album: one message each.
+    album = {"incident": incident.id, "kinds": ["photo", "video"]}
+    documents = {"incident": incident.id, "kinds": ["document"]}
+    assert await intents(db) == [
+        (LURAH, "incident_media", album), (LURAH, "incident_media", documents),
+        (LURAH, "incident", {"incident": incident.id}),
+        (-1001, "incident_media", album), (-1001, "incident_media", documents),
+        (-1001, "incident", {"incident": incident.id})]
     assert await incidents_store.routed_to(db, incident.id) == 2
     assert await drafts_store.draft_of(db, OFFICER) is None
     # Again (a double tap, a redelivered update): the same report, nothing new.
     again = await incidents_store.submit(db, draft_id, OFFICER, [LURAH, -1001], utcnow())
     assert again == (SubmitOutcome.REPEATED, incident)
     assert (await count(db, "incidents"), await count(db, "outbox"),
-            await count(db, "incident_history")) == (1, 4, 1)
+            await count(db, "incident_history")) == (1, 6, 1)
     # Someone else cannot claim it; an unknown draft is stale.
     assert await incidents_store.submit(db, draft_id, OFFICER2, [], utcnow()) == \
         (SubmitOutcome.STALE, None)

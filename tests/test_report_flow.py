@@ -23,6 +23,7 @@ from storage import subscriptions as subscriptions_store
 from storage.drafts import Draft, Step
 from storage.incidents import CATEGORIES, Incident
 from storage.models import Role, utcnow
+from storage.outbox import OutboxRow
 from tests import updates as u
 from tests.conftest import ADMIN_ID, Harness, make_settings
 from tests.recording import Call, RecordingRequest
@@ -266,7 +267,7 @@ async def test_whole_flow_with_every_step_answered(h: Harness, db_path: Path,
     assert f"Laporan <b>{ref}</b> diterima" in receipt.text
     assert "kepada 2 penerima" in receipt.text  # the lurah and the camat
     assert receipt.markup == {"remove_keyboard": True}
-    assert committed == [(1, 4, 0)]
+    assert committed == [(1, 6, 0)]
 
     incident = await incidents_store.by_ref(h.db, ref)
     assert incident is not None
@@ -278,11 +279,14 @@ async def test_whole_flow_with_every_step_answered(h: Harness, db_path: Path,
         ("photo", "foto-1"), ("video", "vid-1"), ("document", "doc-1")]
     assert [(s, who) for _, who, s, _ in await incidents_store.history(h.db, incident.id)] == \
         [("baru", OFFICER)]
-    # Routed through the outbox: per chat the attachments first, then the report.
+    # Routed through the outbox: per chat the attachments first, then the report. A document
+    # cannot share a Telegram album with photos and videos: two albums.
+    visual = {"incident": incident.id, "kinds": ["photo", "video"]}
+    documents = {"incident": incident.id, "kinds": ["document"]}
     assert await outbox(h) == [
-        (LURAH, "incident_media", {"incident": incident.id}),
+        (LURAH, "incident_media", visual), (LURAH, "incident_media", documents),
         (LURAH, "incident", {"incident": incident.id}),
-        (CAMAT, "incident_media", {"incident": incident.id}),
+        (CAMAT, "incident_media", visual), (CAMAT, "incident_media", documents),
         (CAMAT, "incident", {"incident": incident.id})]
     assert await drafts_store.draft_of(h.db, OFFICER) is None
 
@@ -662,6 +666,28 @@ async def test_subscribed_groups_of_the_scope_get_it(h: Harness) -> None:
     await report(h, severity="info")
     assert await routed(h) == [-1004, -1001, LURAH, CAMAT]
     assert -1002 not in await routed(h) and -1003 not in await routed(h)
+
+
+async def test_attachments_go_in_albums_telegram_accepts(h: Harness) -> None:
+    draft_id = await walk(h, OFFICER, Step.MEDIA)
+    for update in (u.message(u.user(OFFICER), photo=photo("p1")),
+                   u.message(u.user(OFFICER), document={"file_id": "d1", "file_unique_id": "d"}),
+                   u.message(u.user(OFFICER), photo=photo("p2"))):
+        await h.send(update)
+    await press(h, OFFICER, f"lp:{draft_id}:done")
+    await press(h, OFFICER, f"lp:{draft_id}:skip")
+    await press(h, OFFICER, f"lp:{draft_id}:send")
+    renderer = Renderer(h.db, h.app.bot_data.settings)
+    albums = []
+    for payload in [p for chat, kind, p in await outbox(h, "incident_media") if chat == LURAH]:
+        rendered = await renderer(OutboxRow(0, LURAH, "incident_media", payload, 0, utcnow()))
+        assert rendered is not None
+        albums.append(list(rendered.media))
+    assert albums == [[("photo", "p1"), ("photo", "p2")], [("document", "d1")]]
+    # A row queued before albums were split (no "kinds") still carries every attachment.
+    legacy = await renderer(OutboxRow(0, LURAH, "incident_media",
+                                      {"incident": payload["incident"]}, 0, utcnow()))
+    assert legacy is not None and len(legacy.media) == 3
 
 
 async def test_routed_messages_escape_the_description(h: Harness) -> None:
