@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -159,6 +160,18 @@ def test_chart_is_a_reasonable_png() -> None:
     assert png.startswith(b"\x89PNG\r\n\x1a\n") and 10_000 < len(png) < 400_000
     empty = digest_chart("Rekap", [], [], "Terisi", "Laporan", "Tidak ada data")
     assert empty.startswith(b"\x89PNG")
+
+
+def test_charts_drawn_at_once_in_threads_are_each_whole() -> None:
+    """The sender renders several recipients' charts at the same time, each in a thread."""
+    def draw(n: int) -> bytes:
+        return digest_chart(f"Rekap {n}", [(f"Kelurahan {i}", i / 9) for i in range(n)],
+                            [("Kamtib", n)], "Terisi", "Laporan", "Tidak ada")
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        charts = list(pool.map(draw, range(1, 13)))
+    assert all(png.startswith(b"\x89PNG") and png.endswith(b"IEND\xaeB`\x82") for png in charts)
+    assert len(set(charts)) == 12  # each its own figure, none drawn over another
 
 
 async def test_renderer_sends_text_then_chart(db: Database, db_path: Path) -> None:
