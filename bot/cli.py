@@ -48,8 +48,8 @@ def _parser() -> argparse.ArgumentParser:
     inv.add_argument("--expires", default=None, help="lifetime, e.g. 7d, 12h (POSKO_INVITE_TTL)")
     dig = sub.add_parser("digest", help="build a scope's daily digest now (text and chart)")
     dig.add_argument("--scope", required=True, help="desk code whose scope the digest covers")
-    dig.add_argument("--date", help="the day (YYYY-MM-DD) whose digest to build (default: "
-                     "the last one due)")
+    dig.add_argument("--date", help="the day (YYYY-MM-DD or DD/MM/YYYY) whose digest to "
+                     "build (default: the last one due)")
     dig.add_argument("--out", type=Path, help="chart file (default posko-digest-CODE-DATE.png)")
     dig.add_argument("--send", action="store_true",
                      help="also queue it for the scope's supervisors and groups (the running "
@@ -104,7 +104,7 @@ def _with_db(settings: Settings,
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     """Run the bot until interrupted."""
-    from telegram.error import InvalidToken, NetworkError
+    from telegram.error import Conflict, InvalidToken, NetworkError
 
     from bot import polling
     from bot.app import build_application
@@ -127,6 +127,9 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     except InvalidToken:
         raise CliError("Telegram rejected TELEGRAM_BOT_TOKEN (check it with @BotFather)",
                        USAGE_ERROR) from None
+    except Conflict:
+        raise CliError("another process is receiving this bot's updates (a second posko-bot "
+                       "run, or a webhook set meanwhile); stop it first") from None
     except NetworkError as exc:
         raise CliError(f"cannot reach the Bot API at TELEGRAM_API_BASE_URL: {exc}") from None
     return 0
@@ -283,21 +286,22 @@ async def _bot_username(settings: Settings) -> str | None:
 
 def cmd_digest(args: argparse.Namespace, settings: Settings) -> int:
     """Print a scope's digest, write its chart, and optionally queue it for sending."""
-    import re
-    from datetime import date, datetime, timedelta
+    from datetime import datetime, timedelta
 
+    from bot.handlers.exports import PeriodError, parse_day
     from bot.render_digest import digest_png, digest_text
+    from bot.texts import plain_text
     from scheduler.digest import build, next_digest
     from storage import desks as desks_store
     from storage import digests as digests_store
     from storage.models import utcnow
 
     day = None
-    if args.date:
+    if args.date:  # the same date forms as export
         try:
-            day = date.fromisoformat(args.date)
-        except ValueError:
-            raise CliError(f"--date {args.date!r} is not YYYY-MM-DD", USAGE_ERROR) from None
+            day = parse_day(args.date)
+        except PeriodError as exc:
+            raise CliError(str(exc), USAGE_ERROR) from None
 
     async def work(db: Database) -> int:
         desk = await desks_store.by_code(db, args.scope)
@@ -310,15 +314,18 @@ def cmd_digest(args: argparse.Namespace, settings: Settings) -> int:
             end = datetime.combine(day, settings.digest_time, tzinfo=desk.tz)
         digest = await build(db, desk, end, desk.tz)
         text = digest_text(digest, settings.language)
-        print(re.sub(r"<[^>]+>", "", text))
-        out = args.out or Path(f"posko-digest-{desk.code}-{end.astimezone(desk.tz):%Y-%m-%d}"
-                               ".png")
-        out.write_bytes(await digest_png(digest, settings.language))
-        print(f"chart written to {out}")
-        if args.send:
+        print(plain_text(text))
+        if args.send:  # before the chart: a file that cannot be written must not stop it
             chats = await digests_store.scope_chats(db, desk.id)
             await digests_store.queue_now(db, chats, desk.id, end, now)
             print(f"queued for {len(chats)} chat(s); the running bot sends it")
+        out = args.out or Path(f"posko-digest-{desk.code}-{end.astimezone(desk.tz):%Y-%m-%d}"
+                               ".png")
+        try:
+            out.write_bytes(await digest_png(digest, settings.language))
+        except OSError as exc:
+            raise CliError(f"cannot write {exc.filename or out}: {exc.strerror}") from None
+        print(f"chart written to {out}")
         return 0
 
     return _with_db(settings, work)
@@ -343,8 +350,9 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
         if desk is None:
             raise CliError(f"no desk has the code {args.scope} (import desks first)")
         try:
+            # No 31-day cap: that keeps a file a phone can open; here it goes to a disk.
             first, last = period(args.date_from, args.date_to,
-                                 utcnow().astimezone(desk.tz).date())
+                                 utcnow().astimezone(desk.tz).date(), max_days=None)
         except PeriodError as exc:
             raise CliError(str(exc), USAGE_ERROR) from None
         data, sheets = await build(db, desk.path, first, last, desk.tz, settings.language)

@@ -31,12 +31,12 @@ import contextlib
 import logging
 import signal
 from datetime import datetime, timedelta
-from typing import Any
 
 from telegram import Update
-from telegram.error import InvalidToken, NetworkError, RetryAfter, TimedOut
+from telegram.error import InvalidToken, NetworkError, RetryAfter
 
 from bot.app import PoskoApp, post_init, post_shutdown
+from bot.sender import retry_seconds
 from storage import meta
 from storage.db import Database
 from storage.models import from_db, to_db, utcnow
@@ -101,9 +101,9 @@ async def _poll(app: PoskoApp, stop: asyncio.Event) -> None:
             except InvalidToken:
                 raise
             except RetryAfter as exc:
-                await _sleep(stop, _seconds(exc.retry_after))
+                await _sleep(stop, retry_seconds(exc))
                 continue
-            except (TimedOut, NetworkError) as exc:
+            except NetworkError as exc:  # also TimedOut
                 log.warning("getUpdates failed (%s); retrying in %.0f s", exc, backoff)
                 await _sleep(stop, backoff)
                 backoff = min(backoff * 2, MAX_BACKOFF)
@@ -134,10 +134,6 @@ async def _handle(app: PoskoApp, updates: list[Update]) -> None:
             await app.process_update(update)
 
     await asyncio.gather(*(lane(queue) for queue in lanes.values()))
-
-
-def _seconds(value: Any) -> float:
-    return float(value.total_seconds()) if hasattr(value, "total_seconds") else float(value)
 
 
 async def _sleep(stop: asyncio.Event, seconds: float) -> None:

@@ -96,6 +96,12 @@ _INPUT_MEDIA: dict[str, type[InputMediaPhoto | InputMediaVideo | InputMediaDocum
     "photo": InputMediaPhoto, "video": InputMediaVideo, "document": InputMediaDocument}
 
 
+def retry_seconds(exc: RetryAfter) -> float:
+    """How long a 429 asks to wait: a timedelta, or whole seconds unless PTB_TIMEDELTA is set."""
+    value = exc.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
 class Sender:
     """Drains the outbox within Telegram's flood limits. See the module docstring."""
 
@@ -265,9 +271,7 @@ class Sender:
             finally:
                 self._answer(row.chat_id)
         except RetryAfter as exc:
-            # A timedelta, or whole seconds unless PTB_TIMEDELTA is set.
-            ra = exc.retry_after
-            wait = ra.total_seconds() if isinstance(ra, timedelta) else float(ra)
+            wait = retry_seconds(exc)
             log.warning("outbox row %s: flood control, pausing %.0f s", row.id, wait)
             until = time.monotonic() + wait
             self._paused_until = max(self._paused_until, until)

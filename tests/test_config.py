@@ -287,3 +287,23 @@ def test_the_cli_warns_about_an_unknown_key(tmp_path: Path, monkeypatch: pytest.
     err = capsys.readouterr().err
     assert "warning: POSKO_SWEEP_INTERVALL is not a setting" in err
     assert "did you mean POSKO_SWEEP_INTERVAL?" in err
+
+
+def test_run_explains_a_second_process_polling(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """Telegram answers 409 Conflict when another process takes the updates."""
+    from telegram.error import Conflict
+
+    from bot import polling
+
+    async def conflicting(app: object) -> None:
+        raise Conflict("terminated by other getUpdates request")
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("POSKO_DB_PATH", str(tmp_path / "posko.db"))
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123456:ABCdefGHIjklMNOpqrSTUvwxYZ0123456789")
+    monkeypatch.delenv("POSKO_WEBHOOK_URL", raising=False)
+    monkeypatch.setattr(polling, "run", conflicting)
+    assert main(["run"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1].startswith("posko-bot: another process is receiving this bot's updates")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, time, timedelta
@@ -11,6 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.charts import digest_chart
+from bot.cli import main as cli_main
 from bot.render import Renderer
 from bot.render_digest import digest_text
 from scheduler.digest import build, coverage, next_digest, send_due
@@ -188,3 +190,30 @@ async def test_renderer_sends_text_then_chart(db: Database, db_path: Path) -> No
     chart = await renderer(chart_row)
     assert text is not None and "Rekap harian Cengkareng" in text.text
     assert chart is not None and chart.photo is not None and chart.photo.startswith(b"\x89PNG")
+
+
+async def test_cli_digest_prints_writes_and_queues(db: Database, db_path: Path, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    await _fixture_day(db, WIB)
+    for key in ("POSKO_LANGUAGE", "POSKO_TIMEZONE", "POSKO_ADMIN_IDS", "TELEGRAM_BOT_TOKEN"):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("POSKO_DB_PATH", str(db_path))
+    monkeypatch.chdir(tmp_path)
+
+    async def cli(*argv: str) -> int:
+        return await asyncio.to_thread(cli_main, ["digest", "--scope", KEC, *argv])
+
+    assert await cli("--date", "23/11/2026") == 0
+    out = capsys.readouterr().out
+    assert "Rekap harian Cengkareng" in out and "<b>" not in out  # plain text on a terminal
+    chart = tmp_path / f"posko-digest-{KEC}-2026-11-23.png"
+    assert chart.read_bytes().startswith(b"\x89PNG")
+
+    assert await cli("--date", "2026-02-30") == 2
+    assert "not a date: 2026-02-30" in capsys.readouterr().err
+    # A chart that cannot be written is one line, and --send has queued the digest already.
+    assert await cli("--date", "2026-11-23", "--send", "--out", str(tmp_path / "no" / "x.png")) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("posko-bot: cannot write") and len(err.splitlines()) == 1
+    assert await db.fetchval("SELECT count(*) FROM outbox WHERE kind = 'digest'") > 0

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import html
-import re
 from typing import Any
 
 from telegram import CallbackQuery, Message, Update
@@ -12,7 +10,7 @@ from telegram.error import BadRequest
 
 from bot.context import Ctx
 from bot.handlers.access import Caller, identify
-from bot.texts import t
+from bot.texts import plain_text, t
 
 
 async def reply(update: Update, text: str, **kwargs: Any) -> Message | None:
@@ -81,15 +79,13 @@ def callback_id(data: str, prefix: str) -> int | None:
     return parse_id(data.removeprefix(prefix))
 
 
-_TAG = re.compile(r"<[^>]+>")
 POPUP_MAX = 200  # Telegram's limit for a button answer
 
 
 async def popup(query: CallbackQuery, text: str, *, show_alert: bool = False) -> None:
     """Answer a button with a text. A popup shows plain text, not HTML: the catalog's tags
     go and escaped values (``&amp;`` in a name) are shown as typed."""
-    plain = html.unescape(_TAG.sub("", text))
-    await query.answer(plain[:POPUP_MAX], show_alert=show_alert)
+    await query.answer(plain_text(text)[:POPUP_MAX], show_alert=show_alert)
 
 
 async def edit_or_ignore(query: CallbackQuery, text: str, **kwargs: Any) -> None:

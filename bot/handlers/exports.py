@@ -59,11 +59,12 @@ def fmt_day(day: date) -> str:
     return f"{day:%d/%m/%Y}"
 
 
-def period(first: str | None, last: str | None, today: date) -> tuple[date, date]:
+def period(first: str | None, last: str | None, today: date,
+           max_days: int | None = MAX_DAYS) -> tuple[date, date]:
     """The inclusive local date range: none given = today, one = that day.
 
     Raises :class:`PeriodError` for a bad date, an end before the start, or more than
-    :data:`MAX_DAYS` days (an export must stay a size a phone can open).
+    ``max_days`` days (in a chat an export must stay a size a phone can open).
     """
     start = parse_day(first) if first else None
     end = parse_day(last) if last else None
@@ -73,9 +74,9 @@ def period(first: str | None, last: str | None, today: date) -> tuple[date, date
         raise PeriodError("order", f"the end date {end} is before the start date {start}",
                           first=fmt_day(start), last=fmt_day(end))
     days = (end - start).days + 1
-    if days > MAX_DAYS:
-        raise PeriodError("too_long", f"{days} days; at most {MAX_DAYS} days at a time",
-                          first=fmt_day(start), last=fmt_day(end), days=days, max=MAX_DAYS)
+    if max_days is not None and days > max_days:
+        raise PeriodError("too_long", f"{days} days; at most {max_days} days at a time",
+                          first=fmt_day(start), last=fmt_day(end), days=days, max=max_days)
     return start, end
 
 

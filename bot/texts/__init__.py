@@ -7,6 +7,7 @@ names from CSV files or Telegram profiles can never break (or inject into) the m
 from __future__ import annotations
 
 import html
+import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -36,6 +37,14 @@ def t(lang: str, key: str, **values: object) -> str:
         return template
     return template.format(**{k: v if isinstance(v, Markup) else html.escape(str(v), quote=False)
                               for k, v in values.items()})
+
+
+_TAG = re.compile(r"<[^>]+>")
+
+
+def plain_text(text: str) -> str:
+    """A catalog text without its HTML: tags go, escaped values read as typed (``&amp;``)."""
+    return html.unescape(_TAG.sub("", text))
 
 
 def zone_name(tz: ZoneInfo) -> str:
