@@ -13,7 +13,7 @@ from telegram.request import BaseRequest
 
 from bot.config import Settings
 from bot.context import BotData, Ctx
-from bot.handlers import register
+from bot.handlers import COMMANDS, register
 from bot.render import Renderer
 from bot.sender import Sender
 from bot.texts import LANGUAGES, t
@@ -29,12 +29,9 @@ log = logging.getLogger(__name__)
 
 PoskoApp: TypeAlias = Application[ExtBot[None], Ctx, dict[Any, Any], dict[Any, Any], BotData,
                                   Any]
-# Commands shown in Telegram's menu, in this order.
-MENU = ("checkin", "checkout", "status", "rekap", "lapor", "laporan", "ekspor", "peringatan",
-        "undang", "langganan", "bahasa", "batal", "bantuan")
-_ENGLISH = {"undang": "invite", "bahasa": "language", "batal": "cancel", "bantuan": "help",
-            "peringatan": "alerts", "langganan": "subscribe", "lapor": "report",
-            "laporan": "incidents", "ekspor": "export", "rekap": "board"}
+# Telegram's command menu: every command but /start, in the registry's order, as (Indonesian
+# name, the name English clients see).
+MENU = [(names[0], names[-1]) for names, _ in COMMANDS if names[0] != "start"]
 
 
 def file_url(base_url: str) -> str:
@@ -72,8 +69,8 @@ async def post_init(app: PoskoApp) -> None:
     data.username = app.bot.username
     await meta.put(data.db, "bot_username", data.username)
     for lang in LANGUAGES:
-        commands = [BotCommand(_ENGLISH.get(c, c) if lang == "en" else c, t(lang, f"cmd.{c}"))
-                    for c in MENU]
+        commands = [BotCommand(english if lang == "en" else name, t(lang, f"cmd.{name}"))
+                    for name, english in MENU]
         await app.bot.set_my_commands(commands, scope=BotCommandScopeDefault(),
                                       language_code=None if lang == "id" else lang)
     settings = data.settings

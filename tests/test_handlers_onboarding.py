@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
+from typing import Any
 
 from storage import invites as invites_store
 from storage import members as members_store
@@ -154,3 +156,18 @@ async def test_blocked_member_who_writes_again_is_reachable_again(harness: Harne
     assert "tidak sedang bertugas" in call.text
     member = await members_store.get(harness.db, 806)
     assert member is not None and member.active
+
+
+async def test_the_command_menu_in_both_languages(harness: Harness) -> None:
+    """Every command but /start, in the registry's order; English clients see the aliases."""
+    def names(commands: Any) -> list[str]:
+        listed = json.loads(commands) if isinstance(commands, str) else commands
+        return [cmd["command"] if isinstance(cmd, dict) else cmd.command for cmd in listed]
+
+    menus = {c.params.get("language_code"): names(c.params["commands"])
+             for c in harness.request.calls if c.method == "setMyCommands"}
+    assert menus == {
+        None: ["checkin", "checkout", "status", "rekap", "lapor", "laporan", "ekspor",
+               "peringatan", "undang", "langganan", "bahasa", "batal", "bantuan"],
+        "en": ["checkin", "checkout", "status", "board", "report", "incidents", "export",
+               "alerts", "invite", "subscribe", "language", "cancel", "help"]}
