@@ -13,7 +13,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from storage.db import Database, Tx
-from storage.desks import Rule, rules_for, schedule_pairs
+from storage.desks import Rule, in_scope, rules_for, schedule_pairs
 from storage.models import from_db, to_db
 from storage.outbox import Intent, enqueue
 
@@ -226,16 +226,13 @@ async def get_many(db: Database, alert_ids: list[int]) -> list[AlertView]:
     return [found[i] for i in alert_ids if i in found]
 
 
-async def open_in_scope(db: Database, scope: tuple[str, str] | None,
+async def open_in_scope(db: Database, scope_path: str | None,
                         limit: int = 50) -> list[AlertView]:
-    """Unresolved alerts of the desks in a path range (all when None), longest-empty first."""
-    sql = f"{_VIEW} JOIN desks d ON d.id = a.desk_id WHERE a.resolved_at IS NULL"
-    params: tuple[object, ...] = ()
-    if scope is not None:
-        sql += " AND d.path >= ? AND d.path < ?"
-        params = scope
-    return [_view(r) for r in await db.scan(f"{sql} ORDER BY a.short_since LIMIT ?",
-                                                (*params, limit))]
+    """Unresolved alerts of the desks in a scope (all when None), longest-empty first."""
+    where, params = in_scope(scope_path)
+    return [_view(r) for r in await db.scan(
+        f"{_VIEW} JOIN desks d ON d.id = a.desk_id WHERE a.resolved_at IS NULL{where} "
+        "ORDER BY a.short_since LIMIT ?", (*params, limit))]
 
 
 async def open_for_desk(db: Database, desk_id: int) -> AlertView | None:

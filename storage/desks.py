@@ -46,6 +46,13 @@ def chain(path: str) -> list[int]:
     return [int(part) for part in reversed(path.strip("/").split("/"))]
 
 
+def in_scope(scope_path: str | None, alias: str = "d") -> tuple[str, tuple[str, ...]]:
+    """`` AND d.path >= ? AND d.path < ?`` with its parameters; nothing for everything (None)."""
+    if scope_path is None:
+        return "", ()
+    return f" AND {alias}.path >= ? AND {alias}.path < ?", path_range(scope_path)
+
+
 def path_range(scope_path: str) -> tuple[str, str]:
     """Half-open text range ``[lo, hi)`` holding exactly the paths under ``scope_path``.
 
@@ -99,11 +106,7 @@ async def summarize(db: Database, scope_path: str | None, moment: datetime) -> S
     2. Evaluate the duty windows once per group (a handful of groups for 91k desks).
     3. Desks with weekday or date rules are evaluated one by one with their schedule.
     """
-    where = ""
-    params: tuple[str, ...] = ()
-    if scope_path is not None:
-        where = " AND d.path >= ? AND d.path < ?"
-        params = path_range(scope_path)
+    where, params = in_scope(scope_path)
     open_counts = ("LEFT JOIN (SELECT desk_id, count(*) AS n FROM shifts WHERE ended_at IS NULL "
                    "GROUP BY desk_id) s ON s.desk_id = d.id")
     has_rules = "EXISTS (SELECT 1 FROM duty_rules r WHERE r.desk_id = d.id)"

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from storage.db import Database
-from storage.desks import Rule, path_range, rules_for
+from storage.desks import Rule, in_scope, rules_for
 from storage.models import from_db, to_db
 from storage.outbox import Intent, enqueue
 
@@ -31,15 +31,9 @@ class DeskRow:
     rules: tuple[Rule, ...]
 
 
-def _scope(scope_path: str | None, alias: str) -> tuple[str, tuple[str, ...]]:
-    if scope_path is None:
-        return "", ()
-    return f" AND {alias}.path >= ? AND {alias}.path < ?", path_range(scope_path)
-
-
 async def desks_in(db: Database, scope_path: str | None) -> list[DeskRow]:
     """Every desk of the scope (all desks for None)."""
-    where, params = _scope(scope_path, "d")
+    where, params = in_scope(scope_path, "d")
     rows = await db.scan(
         "SELECT d.id, d.code, d.name, d.path, d.timezone, d.duty_hours, d.min_staff, "
         "EXISTS (SELECT 1 FROM duty_rules r WHERE r.desk_id = d.id) FROM desks d "
@@ -52,7 +46,7 @@ async def desks_in(db: Database, scope_path: str | None) -> list[DeskRow]:
 async def shifts_between(db: Database, scope_path: str | None, start: datetime,
                          end: datetime) -> list[tuple[int, datetime, datetime | None]]:
     """(desk id, started, ended or None) of every shift of the scope overlapping the range."""
-    where, params = _scope(scope_path, "d")
+    where, params = in_scope(scope_path, "d")
     rows = await db.scan(
         "SELECT s.desk_id, s.started_at, s.ended_at FROM shifts s JOIN desks d "
         "ON d.id = s.desk_id WHERE s.started_at < ? AND (s.ended_at IS NULL OR s.ended_at > ?)"
@@ -63,7 +57,7 @@ async def shifts_between(db: Database, scope_path: str | None, start: datetime,
 async def alerts_between(db: Database, scope_path: str | None, start: datetime,
                          end: datetime) -> list[tuple[datetime, datetime | None]]:
     """(opened, acknowledged or None) of the scope's alerts opened in the range."""
-    where, params = _scope(scope_path, "d")
+    where, params = in_scope(scope_path, "d")
     rows = await db.scan(
         "SELECT a.opened_at, a.acked_at FROM alerts a JOIN desks d ON d.id = a.desk_id "
         f"WHERE a.opened_at >= ? AND a.opened_at < ?{where}",
@@ -74,7 +68,7 @@ async def alerts_between(db: Database, scope_path: str | None, start: datetime,
 async def incidents_between(db: Database, scope_path: str | None, start: datetime,
                             end: datetime) -> list[tuple[str, str, int]]:
     """(category, current status, count) of the scope's reports made in the range."""
-    where, params = _scope(scope_path, "d")
+    where, params = in_scope(scope_path, "d")
     rows = await db.scan(
         "SELECT i.category, i.status, count(*) FROM incidents i JOIN desks d "
         f"ON d.id = i.desk_id WHERE i.created_at >= ? AND i.created_at < ?{where} "
@@ -84,7 +78,7 @@ async def incidents_between(db: Database, scope_path: str | None, start: datetim
 
 async def still_open(db: Database, scope_path: str | None) -> tuple[int, int]:
     """(unresolved alerts, unfinished reports) of the scope right now."""
-    where, params = _scope(scope_path, "d")
+    where, params = in_scope(scope_path, "d")
     alerts = await db.scanval(
         "SELECT count(*) FROM alerts a JOIN desks d ON d.id = a.desk_id "
         f"WHERE a.resolved_at IS NULL{where}", params)

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from storage.db import Database
-from storage.desks import chain
+from storage.desks import chain, in_scope
 from storage.models import Level, from_db, to_db
 
-Scope = tuple[str, str] | None  # a path range from storage.desks.path_range; None = everything
+Scope = str | None  # a scope's desk path; None = everything
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,12 +84,9 @@ class ExportData:
 
 def _where(column: str, scope: Scope, start: datetime, end: datetime
            ) -> tuple[str, list[object]]:
-    where = f"WHERE {column} >= ? AND {column} < ?"
-    params: list[object] = [to_db(start), to_db(end)]
-    if scope is not None:
-        where += " AND d.path >= ? AND d.path < ?"
-        params.extend(scope)
-    return where, params
+    within, scope_params = in_scope(scope)
+    return (f"WHERE {column} >= ? AND {column} < ?{within}",
+            [to_db(start), to_db(end), *scope_params])
 
 
 def _time(text: str | None) -> datetime | None:

@@ -280,15 +280,13 @@ async def close(db: Database, member_id: int, note: str, now: datetime
     return FollowUp.DONE, incident
 
 
-async def open_in_scope(db: Database, scope: tuple[str, str] | None, offset: int,
+async def open_in_scope(db: Database, scope_path: str | None, offset: int,
                         limit: int) -> tuple[int, list[Incident]]:
-    """Unfinished reports in a path range (all when None): most severe, then newest, first;
+    """Unfinished reports in a scope (all when None): most severe, then newest, first;
     returns the total count and one page."""
-    where = "JOIN desks d ON d.id = i.desk_id WHERE i.status != 'selesai'"
-    params: list[object] = []
-    if scope is not None:
-        where += " AND d.path >= ? AND d.path < ?"
-        params = list(scope)
+    within, scope_params = desks_store.in_scope(scope_path)
+    where = f"JOIN desks d ON d.id = i.desk_id WHERE i.status != 'selesai'{within}"
+    params: list[object] = list(scope_params)
     total = int(await db.scanval(f"SELECT count(*) FROM incidents i {where}", params))
     rank = ("CASE i.severity WHEN 'kritis' THEN 3 WHEN 'tinggi' THEN 2 WHEN 'sedang' THEN 1 "
             "ELSE 0 END")

@@ -13,7 +13,6 @@ from storage import drafts as drafts_store
 from storage import incidents as incidents_store
 from storage import subscriptions as subscriptions_store
 from storage.db import Database
-from storage.desks import path_range
 from storage.drafts import Step
 from storage.incidents import FollowUp, SubmitOutcome
 from storage.models import Desk, Role, utcnow
@@ -266,7 +265,7 @@ async def test_open_in_scope_orders_and_pages(db: Database) -> None:
     await incidents_store.close(db, CAMAT, "beres", utcnow())
 
     async def listed(code: str | None, offset: int = 0, limit: int = 10) -> tuple[int, list[str]]:
-        scope = path_range((await desk(db, code)).path) if code else None
+        scope = (await desk(db, code)).path if code else None
         total, found = await incidents_store.open_in_scope(db, scope, offset, limit)
         names = {i.id: n for n, i in made.items()}
         return total, [names[i.id] for i in found]
@@ -284,7 +283,7 @@ async def test_open_in_scope_orders_and_pages(db: Database) -> None:
 async def test_scope_range_does_not_leak_into_sibling_paths(db: Database) -> None:
     kel: Desk = await desk(db, KEL)
     await submitted(db)
-    total, _ = await incidents_store.open_in_scope(db, path_range(kel.path), 0, 5)
+    total, _ = await incidents_store.open_in_scope(db, kel.path, 0, 5)
     assert total == 1
     sibling = await desk(db, KEL2)
-    assert await incidents_store.open_in_scope(db, path_range(sibling.path), 0, 5) == (0, [])
+    assert await incidents_store.open_in_scope(db, sibling.path, 0, 5) == (0, [])

@@ -25,7 +25,7 @@ from storage import presence as presence_store
 from storage import shifts as shifts_store
 from storage import subscriptions as subscriptions_store
 from storage.alerts import AckOutcome
-from storage.desks import path_range, schedule_of
+from storage.desks import schedule_of
 from storage.duty import desk_state
 from storage.models import Desk, utcnow
 from storage.presence import AnswerOutcome
@@ -101,8 +101,7 @@ async def open_alerts(update: Update, context: Ctx) -> None:
     if caller is None:
         return
     db = context.bot_data.db
-    scope = path_range(caller.scope_path) if caller.scope_path is not None else None
-    alerts = await alerts_store.open_in_scope(db, scope)
+    alerts = await alerts_store.open_in_scope(db, caller.scope_path)
     if not alerts:
         await reply(update, t(caller.lang, "alerts.none"))
         return

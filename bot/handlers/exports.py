@@ -19,7 +19,6 @@ from bot.texts import fmt_count, t, zone_name
 from bot.xlsx import Sheet, export_sheets, workbook_bytes
 from storage import exports as exports_store
 from storage.db import Database
-from storage.desks import path_range
 from storage.exports import ExportData
 from storage.models import utcnow
 
@@ -99,8 +98,7 @@ def file_name(code: str, first: date, last: date) -> str:
 async def build(db: Database, scope_path: str | None, first: date, last: date, tz: ZoneInfo,
                 lang: str) -> tuple[ExportData, list[Sheet]]:
     """The rows of a scope (None: everything) over the local dates, and their sheets."""
-    scope = path_range(scope_path) if scope_path is not None else None
-    data = await exports_store.collect(db, scope, *utc_bounds(first, last, tz))
+    data = await exports_store.collect(db, scope_path, *utc_bounds(first, last, tz))
     return data, export_sheets(data, tz, lang)
 
 
@@ -127,8 +125,8 @@ async def export(update: Update, context: Ctx) -> None:
     else:
         scope_label, code = f"{caller.desk.name} ({caller.desk.code})", caller.desk.code
     span = fmt_period(first, last)
-    scope = path_range(caller.scope_path) if caller.scope_path is not None else None
-    rows = await exports_store.count(context.bot_data.db, scope, *utc_bounds(first, last, tz))
+    rows = await exports_store.count(context.bot_data.db, caller.scope_path,
+                                     *utc_bounds(first, last, tz))
     if rows > MAX_ROWS:
         await reply(update, t(lang, "export.too_big", scope=scope_label, period=span,
                               rows=fmt_count(lang, rows), max=fmt_count(lang, MAX_ROWS)))

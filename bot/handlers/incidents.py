@@ -28,7 +28,6 @@ from bot.texts import fmt_time, t
 from storage import desks as desks_store
 from storage import incidents as incidents_store
 from storage import members as members_store
-from storage.desks import path_range
 from storage.incidents import FollowUp, Incident
 from storage.models import Desk, utcnow
 
@@ -156,14 +155,15 @@ async def page(context: Ctx, caller: Caller, number: int
                ) -> tuple[str, InlineKeyboardMarkup | None]:
     """One page of the open-reports list with follow-up and paging buttons."""
     db = context.bot_data.db
-    scope = path_range(caller.scope_path) if caller.scope_path is not None else None
-    total, found = await incidents_store.open_in_scope(db, scope, number * PAGE, PAGE)
+    total, found = await incidents_store.open_in_scope(db, caller.scope_path, number * PAGE,
+                                                       PAGE)
     if total == 0:
         return t(caller.lang, "incidents.none"), None
     pages = (total + PAGE - 1) // PAGE
     if number >= pages:  # a page button from when more reports were open: the last page
         number = pages - 1
-        total, found = await incidents_store.open_in_scope(db, scope, number * PAGE, PAGE)
+        total, found = await incidents_store.open_in_scope(db, caller.scope_path,
+                                                           number * PAGE, PAGE)
     lines = [t(caller.lang, "incidents.header", n=total, page=number + 1, pages=pages)]
     rows: list[list[InlineKeyboardButton]] = []
     now = utcnow()
