@@ -96,8 +96,3 @@ async def identify(update: Update, context: Ctx) -> Caller | None:
     caller = Caller(user.id, user.full_name, lang, member, desk, is_admin)
     vars(context)[_CALLER] = caller
     return caller
-
-
-def lang_of(update: Update, context: Ctx) -> str:
-    """Best guess of a language before the caller is known (the installation default)."""
-    return context.bot_data.settings.language

@@ -71,7 +71,7 @@ def render(board: Board, lang: str, now: datetime, tz: ZoneInfo,
     """The text and buttons of one board page; ``up`` is (desk id, name) of the level above."""
     scope = board.scope
     c = board.counts
-    lines = [t(lang, "rekap.header", scope=scope.name if scope else t(lang, "rekap.all"),
+    lines = [t(lang, "rekap.header", scope=scope.name if scope else t(lang, "status.all"),
                total=fmt_count(lang, c.total), short=fmt_count(lang, c.short),
                staffed=fmt_count(lang, c.staffed), off=fmt_count(lang, c.off))]
     meta = [t(lang, "rekap.asof", time=fmt_time(now, tz))]
@@ -131,7 +131,7 @@ async def _up(context: Ctx, caller: Caller, scope: Desk | None) -> tuple[int, st
               if scope.parent_id is not None else None)
     if parent is not None and caller.can_oversee(parent):
         return parent.id, parent.name
-    return (NATIONAL, t(caller.lang, "rekap.all")) if caller.is_admin else None
+    return (NATIONAL, t(caller.lang, "status.all")) if caller.is_admin else None
 
 
 async def _page(context: Ctx, caller: Caller, scope: Desk | None,

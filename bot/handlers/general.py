@@ -73,8 +73,6 @@ async def cancel(update: Update, context: Ctx) -> None:
     caller = await private_member(update, context)
     if caller is None:
         return
-    if context.user_data is not None:
-        context.user_data.clear()
     db = context.bot_data.db
     dropped = caller.member is not None and await drafts_store.discard_draft(db,
                                                                               caller.user_id)

@@ -58,7 +58,6 @@ async def _refusal(caller: Caller, context: Ctx, incident_id: int | None) -> str
     return t(caller.lang, "supervisors_only")
 
 
-
 async def _pressed_report(update: Update, context: Ctx, prefix: str
                           ) -> tuple[CallbackQuery, Caller, Incident] | None:
     """A *Tangani*/*Selesai* press on a report the caller may act on; others get why not."""
@@ -182,7 +181,7 @@ async def page(context: Ctx, caller: Caller, number: int
         nav.append(InlineKeyboardButton("‹", callback_data=f"{PAGE_PREFIX}{number - 1}"))
     if number + 1 < pages:
         nav.append(InlineKeyboardButton("›", callback_data=f"{PAGE_PREFIX}{number + 1}"))
-    return "\n".join(lines), InlineKeyboardMarkup([*rows, nav] if nav else rows) or None
+    return "\n".join(lines), InlineKeyboardMarkup([*rows, nav] if nav else rows)
 
 
 async def turn_page(update: Update, context: Ctx) -> None:

@@ -46,6 +46,12 @@ from storage.models import utcnow
 PREFIX = "lp:"
 MIN_TEXT, MAX_TEXT = 10, 1500
 _TPS = re.compile(r"^\s*(?:tps\s*)?(\d{1,3})\s*$", re.IGNORECASE)
+# A button counts only on the steps that ask it, with one of its values.
+_STEPS_OF: dict[str, tuple[Step, ...]] = {
+    "cat": (Step.CATEGORY,), "sev": (Step.SEVERITY,), "done": (Step.MEDIA,),
+    "skip": (Step.LOCATION, Step.MEDIA, Step.TPS), "edit": (Step.CONFIRM,), "cancel": tuple(Step)}
+_VALUES = {"cat": CATEGORIES, "sev": SEVERITIES}
+_AFTER = {Step.MEDIA: Step.TPS, Step.TPS: Step.CONFIRM}  # the step a skip or done leads to
 
 
 def _button(lang: str, draft: Draft, key: str, action: str) -> InlineKeyboardButton:
@@ -159,38 +165,31 @@ async def button(update: Update, context: Ctx) -> None:
     draft_id, _, rest = data.removeprefix(PREFIX).partition(":")
     action, _, value = rest.partition(":")
     draft = await drafts_store.draft_of(context.bot_data.db, caller.user_id)
-    expected = {"cat": Step.CATEGORY, "sev": Step.SEVERITY, "skip": None, "done": Step.MEDIA,
-                "send": Step.CONFIRM, "edit": Step.CONFIRM, "cancel": None}
     if action == "send":  # first: a repeated Kirim must find the report it made
         await query.answer()
         await _submit(update, context, caller, parse_id(draft_id) or 0)
         return
-    valid = (draft is not None and str(draft.id) == draft_id and action in expected
-             and expected[action] in (None, draft.step)
-             and (action != "skip" or draft.step in (Step.LOCATION, Step.MEDIA, Step.TPS))
-             and value in {"cat": CATEGORIES, "sev": SEVERITIES}.get(action, ("",)))
-    if draft is None or not valid:
+    if (draft is None or str(draft.id) != draft_id or draft.step not in _STEPS_OF.get(action, ())
+            or value not in _VALUES.get(action, ("",))):
         await popup(query, t(caller.lang, "lapor.stale"))
         return
     await query.answer()
-    now_step = {Step.LOCATION: Step.MEDIA, Step.MEDIA: Step.TPS, Step.TPS: Step.CONFIRM}
     if action == "cancel":
         await _drop_buttons(query)
         await _cancel(update, context, caller)
-    elif action == "cat" and value in CATEGORIES:
+    elif action == "cat":
         if value == ALL_CLEAR:  # a zero report: straight to the summary
             await _next(update, context, caller, draft, Step.CONFIRM, query, category=value,
                         severity="info", description=t(caller.lang, "lapor.all_clear"))
         else:
             await _next(update, context, caller, draft, Step.SEVERITY, query, category=value)
-    elif action == "sev" and value in SEVERITIES:
+    elif action == "sev":
         await _next(update, context, caller, draft, Step.DESCRIPTION, query, severity=value)
-    elif action in ("skip", "done") and draft.step is Step.LOCATION:
-        # A *Lewati* under the "⤵️" of an older version: skip as the typed one does.
+    elif draft.step is Step.LOCATION:  # skip: a *Lewati* under the "⤵️" of an older version
         await _drop_buttons(query)
         await _skip_location(update, context, caller, draft)
-    elif action in ("skip", "done") and draft.step in now_step:
-        await _next(update, context, caller, draft, now_step[draft.step], query)
+    elif action in ("skip", "done"):
+        await _next(update, context, caller, draft, _AFTER[draft.step], query)
     elif action == "edit":
         await _next(update, context, caller, draft, Step.CATEGORY, query, category=None,
                     severity=None, description=None, latitude=None, longitude=None, media=[],
@@ -263,8 +262,8 @@ async def route_input(update: Update, context: Ctx) -> None:
     if await follow_up.note_input(update, context, caller):
         raise ApplicationHandlerStop
     draft = await drafts_store.draft_of(context.bot_data.db, caller.user_id)
-    if draft is None:
-        return
+    if draft is None or (message.location is not None and draft.step is not Step.LOCATION):
+        return  # a location the report does not ask for is a check-in (a draft may be old)
     lang, text = caller.lang, message.text
     if draft.step is Step.DESCRIPTION:
         if text is None:
@@ -315,8 +314,10 @@ async def _media(update: Update, context: Ctx, caller: Caller, draft: Draft,
         await reply(update, t(lang, "lapor.media_full", max=MAX_MEDIA))
         return
     media = [*draft.media, found]
-    await drafts_store.update_draft(context.bot_data.db, draft.id, caller.user_id,
-                                       Step.MEDIA, utcnow(), media=media)
+    if await drafts_store.update_draft(context.bot_data.db, draft.id, caller.user_id,
+                                       Step.MEDIA, utcnow(), media=media) is None:
+        await reply(update, t(lang, "lapor.stale"))  # the draft went meanwhile: not kept
+        return
     done = InlineKeyboardMarkup([[_button(lang, draft, "lapor.done", "done")]])
     await reply(update, t(lang, "lapor.media_got", n=len(media), max=MAX_MEDIA),
                 reply_markup=done)

@@ -72,7 +72,6 @@ TEXTS: dict[str, str] = {
         "Desk <b>{desk}</b> has no coordinates yet, so locations cannot be verified. "
         "Contact the secretariat."
     ),
-    "loc.not_needed": "Locations are only used for officers' check-in.",
     "checkout.none": "You are not on duty.",
     "checkout.confirm_empty": (
         "If you check out now, <b>{desk}</b> will be short of staff ({left}/{min}) during "

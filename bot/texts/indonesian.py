@@ -75,7 +75,6 @@ TEXTS: dict[str, str] = {
         "Posko <b>{desk}</b> belum punya koordinat, jadi lokasi tidak bisa diperiksa. "
         "Hubungi sekretariat."
     ),
-    "loc.not_needed": "Lokasi hanya dipakai untuk check-in petugas.",
     "checkout.none": "Anda tidak sedang bertugas.",
     "checkout.confirm_empty": (
         "Jika Anda check-out sekarang, <b>{desk}</b> kekurangan petugas ({left}/{min}) "

@@ -7,7 +7,6 @@ ID: dict[str, str] = {
         "📋 <b>{scope}</b>: {total} posko — 🔴 {short} kurang, 🟢 {staffed} ada petugas, "
         "⚪ {off} di luar jam"
     ),
-    "rekap.all": "Seluruh wilayah",
     "rekap.asof": "keadaan {time}",
     "rekap.page": "hal. {page}/{pages}",
     "rekap.by.provinsi": "Per provinsi",
@@ -34,7 +33,6 @@ EN: dict[str, str] = {
         "📋 <b>{scope}</b>: {total} desks — 🔴 {short} short, 🟢 {staffed} staffed, "
         "⚪ {off} off duty"
     ),
-    "rekap.all": "All regions",
     "rekap.asof": "as of {time}",
     "rekap.page": "p. {page}/{pages}",
     "rekap.by.provinsi": "By province",
