@@ -41,10 +41,6 @@ class Coverage:
     episodes: int = 0
     empty: float = 0.0
 
-    def __add__(self, other: Coverage) -> Coverage:
-        return Coverage(self.duty + other.duty, self.staffed + other.staffed,
-                        self.episodes + other.episodes, self.empty + other.empty)
-
     @property
     def share(self) -> float | None:
         """Staffed share of duty time (None without duty)."""

@@ -23,7 +23,7 @@ from typing import Any
 
 from storage import desks as desks_store
 from storage.db import Database
-from storage.desks import path_range, rules_for
+from storage.desks import get_many, path_range, rules_for
 from storage.duty import DeskState, DutySpan, Schedule, current_span, short_since, zone
 from storage.models import Desk, from_db
 
@@ -216,8 +216,7 @@ async def _judge(db: Database, where: str, params: dict[str, Any] | tuple[Any, .
 
 
 async def _names(db: Database, ids: list[int]) -> dict[int, tuple[str, str, str]]:
-    rows = await db.fetch_in("SELECT id, code, name, level FROM desks WHERE id IN ({keys})", ids)
-    return {row[0]: (row[1], row[2], row[3]) for row in rows}
+    return {i: (d.code, d.name, d.level) for i, d in (await get_many(db, ids)).items()}
 
 
 async def _lines(db: Database, judged: list[_Judged]) -> tuple[DeskLine, ...]:

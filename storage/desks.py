@@ -74,11 +74,16 @@ async def by_code(db: Database, code: str) -> Desk | None:
     return Desk.from_row(row) if row else None
 
 
+async def get_many(db: Database, ids: list[int]) -> dict[int, Desk]:
+    """The desks with these ids (those that exist), by id."""
+    rows = await db.fetch_in(f"SELECT {_COLUMNS} FROM desks WHERE id IN ({{keys}})", ids)
+    return {row["id"]: Desk.from_row(row) for row in rows}
+
+
 async def ancestors(db: Database, desk: Desk) -> list[Desk]:
     """The desk's ancestors, nearest first."""
     ids = [int(part) for part in desk.path.strip("/").split("/")[:-1]]
-    rows = await db.fetch_in(f"SELECT {_COLUMNS} FROM desks WHERE id IN ({{keys}})", ids)
-    found = {row["id"]: Desk.from_row(row) for row in rows}
+    found = await get_many(db, ids)
     return [found[i] for i in reversed(ids) if i in found]
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from storage.db import Database
-from storage.desks import chain, in_scope
+from storage.desks import chain, get_many, in_scope
 from storage.models import Level, from_db, to_db
 
 Scope = str | None  # a scope's desk path; None = everything
@@ -119,19 +119,14 @@ async def alerts(db: Database, scope: Scope, start: datetime, end: datetime) -> 
     for r in rows:
         ids = chain(r[2])
         reached_ids.append(ids[r[3]] if 0 <= r[3] < len(ids) else None)
-    names = await _desk_names(db, sorted({i for i in reached_ids if i is not None}))
+    reached = await get_many(db, sorted({i for i in reached_ids if i is not None}))
     found: list[AlertRow] = []
     for r, reached_id in zip(rows, reached_ids, strict=True):
-        level, code, name = names.get(reached_id or 0, (None, None, None))
+        desk = reached.get(reached_id or 0)
+        level, code, name = (Level(desk.level), desk.code, desk.name) if desk else (None,) * 3
         found.append(AlertRow(r[0], r[1], from_db(r[4]), from_db(r[5]), level, code, name,
                               r[6], _time(r[7]), _time(r[8]), r[9]))
     return found
-
-
-async def _desk_names(db: Database, desk_ids: list[int]
-                      ) -> dict[int, tuple[Level, str, str]]:
-    return {r[0]: (Level(r[1]), r[2], r[3]) for r in await db.fetch_in(
-        "SELECT id, level, code, name FROM desks WHERE id IN ({keys})", desk_ids)}
 
 
 async def incidents(db: Database, scope: Scope, start: datetime, end: datetime

@@ -95,14 +95,12 @@ async def history(db: Database, incident_id: int) -> list[tuple[datetime, int | 
 async def recipients(db: Database, desk: Desk, severity: str) -> list[int]:
     """Who gets a new report: supervisors of the desk and its parent (``kritis``: every level
     up to the kabupaten/kota) and the groups subscribed to a scope containing the desk."""
-    ids = desks_store.chain(desk.path)
-    levels = ids[:2]
+    levels = desks_store.chain(desk.path)[:2]
     if severity == "kritis":  # never fewer than usual: a kota desk's parent stays in
-        for desk_id in ids:
-            if desk_id not in levels:
-                levels.append(desk_id)
-            found = await desks_store.get(db, desk_id)
-            if found is None or Level(found.level).depth <= Level.KABUPATEN_KOTA.depth:
+        for up in [desk, *await desks_store.ancestors(db, desk)]:
+            if up.id not in levels:
+                levels.append(up.id)
+            if Level(up.level).depth <= Level.KABUPATEN_KOTA.depth:
                 break
     supervised = await members_store.supervisors_of(db, levels)
     chats = {chat for desk_id in levels for chat in supervised.get(desk_id, [])}
