@@ -19,7 +19,8 @@ Three ways of feeding:
 
 * ``polling``: what ``posko-bot run`` does with a ``getUpdates`` batch (``bot.polling``): up
   to 100 updates at a time, one lane per chat (a chat's updates in order, the lanes
-  concurrently), then the batch's last id recorded in the database (one more commit);
+  concurrently), then the batch's last id recorded in the database (one more commit, which
+  the next batch does not wait for: in the bot it overlaps the next ``getUpdates``);
 * ``direct``: ``await app.process_update(Update.de_json(data, app.bot))`` one at a time;
 * ``queue``: the application started (``app.start()``), updates put on ``app.update_queue``
   as PTB's own updater does, handled one at a time, timed until the queue is drained.
@@ -68,8 +69,7 @@ from telegram.ext import (
 from benchmarks.lean_request import LeanRequest
 from bot.app import PoskoApp, build_application, post_init, post_shutdown
 from bot.config import Settings
-from bot.polling import _handle as handle_batch  # the polling loop's batch step, as it runs
-from bot.polling import record_handled
+from bot.polling import Recorder, handle_batch  # the polling loop's batch steps, as they run
 from storage.db import Database
 from storage.importer import import_desks, parse_desk_csv, read_csv_file
 from storage.models import to_db, utcnow
@@ -158,6 +158,7 @@ async def drive(app: Application[Any, Any, Any, Any, Any, Any], request: LeanReq
     for officer in officers:
         officer.reset()
     bot = app.bot
+    recorder = Recorder(db) if db is not None else None
     while run.updates < total:
         batch = next_round(officers, request, run, total - run.updates)
         if not batch:
@@ -169,8 +170,8 @@ async def drive(app: Application[Any, Any, Any, Any, Any, Any], request: LeanReq
                 chunk = updates[start:start + BATCH]
                 # handle_batch only calls process_update: any application will do.
                 await handle_batch(cast(PoskoApp, app), chunk)
-                if db is not None:
-                    await record_handled(db, chunk[-1].update_id, utcnow())
+                if recorder is not None:
+                    await recorder.record(chunk[-1].update_id)
             run.seconds += time.perf_counter() - t0
         elif mode == "direct":
             clock = time.perf_counter
@@ -187,6 +188,10 @@ async def drive(app: Application[Any, Any, Any, Any, Any, Any], request: LeanReq
             await app.update_queue.join()
             run.seconds += time.perf_counter() - t0
         run.updates += len(batch)
+    if recorder is not None:  # the last record lands inside the timing
+        t0 = time.perf_counter()
+        await recorder.settle()
+        run.seconds += time.perf_counter() - t0
 
 
 async def reply_only(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

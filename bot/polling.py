@@ -16,12 +16,13 @@ queue. Here the loop is:
 3. Handle the batch to completion (``Application.process_update``): each chat's updates in
    order, different chats at the same time (while one waits for Telegram to accept a reply,
    another is handled), so a shift change of thousands of officers is not one queue.
-4. Record the batch's last id and the time in the database, then ask for the next batch,
-   which confirms it.
+4. Record the batch's last id and the time in the database, and ask for the next batch
+   (which confirms it) while that record commits: its disk flush overlaps the round trip to
+   Telegram. The next record, and leaving, wait for it first.
 
 An update handled but not yet recorded when the process dies is handled again after the
-restart; the handlers are idempotent for that (a check-in, check-out, report or
-acknowledgement finds what the first delivery did).
+restart unless its confirmation reached Telegram; the handlers are idempotent for that (a
+check-in, check-out, report or acknowledgement finds what the first delivery did).
 """
 
 from __future__ import annotations
@@ -62,6 +63,25 @@ async def record_handled(db: Database, update_id: int, now: datetime) -> None:
     await meta.put_all(db, {_KEY: str(update_id), _AT: to_db(now)})
 
 
+class Recorder:
+    """Step 4: records handled batches, one at a time, without holding up the next poll."""
+
+    def __init__(self, db: Database):
+        self._db = db
+        self._pending: asyncio.Task[None] | None = None
+
+    async def record(self, update_id: int) -> None:
+        """Start recording ``update_id`` as handled, once the previous record has landed."""
+        await self.settle()
+        self._pending = asyncio.create_task(record_handled(self._db, update_id, utcnow()))
+
+    async def settle(self) -> None:
+        """Wait for the record under way (its error, a full disk, is raised here)."""
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            await pending
+
+
 async def run(app: PoskoApp) -> None:
     """Run the bot until SIGINT/SIGTERM: initialise, poll as above, shut down cleanly."""
     stop = asyncio.Event()
@@ -85,6 +105,7 @@ async def _poll(app: PoskoApp, stop: asyncio.Event) -> None:
     handled = await last_handled(db, utcnow())  # what the first answer may redeliver
     offset: int | None = None
     backoff = 1.0
+    recorder = Recorder(db)
     stopping = asyncio.create_task(stop.wait())
     try:
         while not stop.is_set():
@@ -109,19 +130,21 @@ async def _poll(app: PoskoApp, stop: asyncio.Event) -> None:
                 backoff = min(backoff * 2, MAX_BACKOFF)
                 continue
             backoff = 1.0
-            await _handle(app, [u for u in updates if u.update_id > handled])
+            await handle_batch(app, [u for u in updates if u.update_id > handled])
             handled = 0  # the next answers hold only what this one did not
             offset = updates[-1].update_id + 1 if updates else None
             if updates:
-                await record_handled(db, updates[-1].update_id, utcnow())
+                await recorder.record(updates[-1].update_id)
+        await recorder.settle()
         if offset is not None:  # confirm the last batch before leaving
             with contextlib.suppress(NetworkError):
                 await app.bot.get_updates(offset=offset, timeout=0)
     finally:
         stopping.cancel()
+        await recorder.settle()  # a record under way lands before the store closes
 
 
-async def _handle(app: PoskoApp, updates: list[Update]) -> None:
+async def handle_batch(app: PoskoApp, updates: list[Update]) -> None:
     """Handle a batch: one lane per chat (its updates in order), the lanes concurrently."""
     lanes: dict[int, list[Update]] = {}
     for update in updates:

@@ -100,3 +100,74 @@ async def test_a_batch_handled_before_a_crash_is_not_handled_again(stub: StubBot
         assert await meta.get(db, "last_update_id") == "1001"
     finally:
         await db.close()
+
+
+async def test_a_record_does_not_hold_up_the_next_poll(db_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """``record`` returns while the commit is under way; the next record and ``settle``
+    wait for it, so records land one at a time and in order."""
+    db = await Database.open(db_path)
+    landed: list[str] = []
+    release = asyncio.Event()
+    put_all = meta.put_all
+
+    async def slow_put_all(db: Database, values: dict[str, str]) -> None:
+        await release.wait()  # a disk flush that takes its time
+        await put_all(db, values)
+        landed.append(values["last_update_id"])
+
+    monkeypatch.setattr(meta, "put_all", slow_put_all)
+    recorder = polling.Recorder(db)
+    try:
+        await recorder.record(10)
+        assert landed == []  # not waited for
+        second = asyncio.create_task(recorder.record(11))
+        await asyncio.sleep(0.05)
+        assert not second.done()  # the first one has not landed yet
+        release.set()
+        await second
+        await recorder.settle()
+        assert landed == ["10", "11"]
+        assert await meta.get(db, "last_update_id") == "11"
+    finally:
+        await db.close()
+
+
+async def test_a_failed_record_is_raised_by_the_next_step(db_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch
+                                                          ) -> None:
+    db = await Database.open(db_path)
+
+    async def full_disk(db: Database, values: dict[str, str]) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(meta, "put_all", full_disk)
+    recorder = polling.Recorder(db)
+    try:
+        await recorder.record(10)
+        with pytest.raises(OSError, match="disk full"):
+            await recorder.settle()
+        await recorder.settle()  # reported once
+    finally:
+        await db.close()
+
+
+async def test_stopping_waits_for_the_record_under_way(stub: StubBotAPI, db_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    put_all = meta.put_all
+
+    async def slow_put_all(db: Database, values: dict[str, str]) -> None:
+        await asyncio.sleep(0.3)
+        await put_all(db, values)
+
+    monkeypatch.setattr(meta, "put_all", slow_put_all)
+    numbering_from(stub, 500)
+    user = stub.user(USER, "Budi")
+    async with running(stub, db_path):
+        user.send_text("/bantuan")
+        await stub.wait_for_message(USER)  # handled; its record is still on its way
+    db = await Database.open(db_path)
+    try:
+        assert await meta.get(db, "last_update_id") == "500"
+    finally:
+        await db.close()

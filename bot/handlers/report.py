@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from contextlib import suppress
+from functools import cache
 
 from telegram import (
     CallbackQuery,
@@ -58,20 +59,29 @@ def _button(lang: str, draft: Draft, key: str, action: str) -> InlineKeyboardBut
     return InlineKeyboardButton(t(lang, key), callback_data=f"{PREFIX}{draft.id}:{action}")
 
 
+@cache
+def _hints(lang: str) -> Markup:
+    """The category question's one line per category (the same for every draft)."""
+    # Lines built by t (their values escaped): inserted as markup, not escaped again.
+    return Markup("\n".join(t(lang, "lapor.hint_line", label=t(lang, f"cat.{c}"),
+                              hint=t(lang, f"cat.{c}.hint")) for c in CATEGORIES))
+
+
 def prompt(draft: Draft, lang: str, desk_name: str
            ) -> tuple[str, InlineKeyboardMarkup | ReplyKeyboardMarkup]:
     """The question of the draft's current step, with its buttons."""
+    if draft.step is Step.LOCATION:
+        return t(lang, "lapor.location"), ReplyKeyboardMarkup(
+            [[KeyboardButton(t(lang, "lapor.location_button"), request_location=True)],
+             [t(lang, "lapor.skip"), t(lang, "lapor.cancel")]],
+            resize_keyboard=True, one_time_keyboard=True)
     cancel = [_button(lang, draft, "lapor.cancel", "cancel")]
-    skip = _button(lang, draft, "lapor.skip", "skip")
     if draft.step is Step.CATEGORY:
-        # Lines built by t (their values escaped): inserted as markup, not escaped again.
-        hints = Markup("\n".join(t(lang, "lapor.hint_line", label=t(lang, f"cat.{c}"),
-                                   hint=t(lang, f"cat.{c}.hint")) for c in CATEGORIES))
         buttons = [InlineKeyboardButton(t(lang, f"cat.{c}"),
                                         callback_data=f"{PREFIX}{draft.id}:cat:{c}")
                    for c in CATEGORIES]
         rows = [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
-        return (t(lang, "lapor.category", desk=desk_name, hints=hints),
+        return (t(lang, "lapor.category", desk=desk_name, hints=_hints(lang)),
                 InlineKeyboardMarkup([*rows, cancel]))
     if draft.step is Step.SEVERITY:
         row = [InlineKeyboardButton(t(lang, f"sev.{s}"),
@@ -82,17 +92,14 @@ def prompt(draft: Draft, lang: str, desk_name: str
     if draft.step is Step.DESCRIPTION:
         return t(lang, "lapor.description", min=MIN_TEXT, max=MAX_TEXT), \
             InlineKeyboardMarkup([cancel])
-    if draft.step is Step.LOCATION:
-        return t(lang, "lapor.location"), ReplyKeyboardMarkup(
-            [[KeyboardButton(t(lang, "lapor.location_button"), request_location=True)],
-             [t(lang, "lapor.skip"), t(lang, "lapor.cancel")]],
-            resize_keyboard=True, one_time_keyboard=True)
     if draft.step is Step.MEDIA:
         done = _button(lang, draft, "lapor.done", "done")
         return (t(lang, "lapor.media", max=MAX_MEDIA),
-                InlineKeyboardMarkup([[done, skip], cancel]))
+                InlineKeyboardMarkup([[done, _button(lang, draft, "lapor.skip", "skip")],
+                                      cancel]))
     if draft.step is Step.TPS:
-        return t(lang, "lapor.tps"), InlineKeyboardMarkup([[skip], cancel])
+        return t(lang, "lapor.tps"), InlineKeyboardMarkup(
+            [[_button(lang, draft, "lapor.skip", "skip")], cancel])
     none = t(lang, "lapor.none")
     text = t(lang, "lapor.summary", category=t(lang, f"cat.{draft.category}"),
              severity=t(lang, f"sev.{draft.severity}"), description=draft.description or none,

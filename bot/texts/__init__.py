@@ -55,9 +55,10 @@ def zone_name(tz: ZoneInfo) -> str:
 def fmt_time(moment: datetime, tz: ZoneInfo, now: datetime | None = None) -> str:
     """``14:05 WIB``, with the date (``21/11 20:00 WIB``) when not on the same local day."""
     local = moment.astimezone(tz)
-    text = f"{local:%H:%M} {zone_name(tz)}"
+    # Fields, not strftime: every check-in, check-out and /status receipt words a time.
+    text = f"{local.hour:02d}:{local.minute:02d} {zone_name(tz)}"
     if now is not None and now.astimezone(tz).date() != local.date():
-        text = f"{local:%d/%m} {text}"
+        text = f"{local.day:02d}/{local.month:02d} {text}"
     return text
 
 

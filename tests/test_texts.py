@@ -1,0 +1,26 @@
+"""Times as users read them (``bot.texts.fmt_time``): local clock, zone name, date if needed."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from bot.texts import fmt_time
+
+JAKARTA, MAKASSAR = ZoneInfo("Asia/Jakarta"), ZoneInfo("Asia/Makassar")
+
+
+def test_a_time_on_the_same_local_day_has_no_date() -> None:
+    moment = datetime(2026, 11, 22, 7, 5, tzinfo=UTC)  # 14:05 in Jakarta
+    assert fmt_time(moment, JAKARTA) == "14:05 WIB"
+    assert fmt_time(moment, JAKARTA, now=datetime(2026, 11, 22, 16, 0, tzinfo=UTC)) \
+        == "14:05 WIB"
+
+
+def test_a_time_on_another_local_day_gets_its_date() -> None:
+    moment = datetime(2026, 11, 21, 13, 0, tzinfo=UTC)  # 20:00 on 21 November in Jakarta
+    now = datetime(2026, 11, 21, 17, 30, tzinfo=UTC)  # already 00:30 on the 22nd there
+    assert fmt_time(moment, JAKARTA, now) == "21/11 20:00 WIB"
+    # Single-digit days and months keep their zeros.
+    assert fmt_time(datetime(2026, 3, 4, 1, 2, tzinfo=UTC), MAKASSAR,
+                    datetime(2026, 3, 5, 1, 2, tzinfo=UTC)) == "04/03 09:02 WITA"
