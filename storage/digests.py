@@ -116,13 +116,16 @@ async def schedule(db: Database, planned: list[tuple[Recipient, datetime]]) -> i
 
     A stored time later than the next planned one means the digest time was moved earlier
     in the settings: the new time applies at once. An earlier stored time is kept: it is due
-    (perhaps missed while the bot was down) and must still be sent.
+    (perhaps missed while the bot was down) and must still be sent. A row that would not
+    change is not written: this runs every minute over every recipient.
     """
     async with db.transaction() as tx:
         await tx.executemany(
             "INSERT INTO digest_schedule (chat_id, desk_id, next_at) VALUES (?, ?, ?) "
             "ON CONFLICT (chat_id) DO UPDATE SET desk_id = excluded.desk_id, "
-            "next_at = min(digest_schedule.next_at, excluded.next_at)",
+            "next_at = min(digest_schedule.next_at, excluded.next_at) "
+            "WHERE digest_schedule.desk_id IS NOT excluded.desk_id "
+            "OR excluded.next_at < digest_schedule.next_at",
             [(r.chat_id, r.desk_id, to_db(at)) for r, at in planned])
         chats = [r.chat_id for r, _ in planned]
         cursor = await tx.execute(

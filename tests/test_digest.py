@@ -217,3 +217,24 @@ async def test_cli_digest_prints_writes_and_queues(db: Database, db_path: Path, 
     err = capsys.readouterr().err
     assert err.startswith("posko-bot: cannot write") and len(err.splitlines()) == 1
     assert await db.fetchval("SELECT count(*) FROM outbox WHERE kind = 'digest'") > 0
+
+
+async def test_scheduling_rewrites_only_rows_that_change(db: Database) -> None:
+    """The every-minute pass writes nothing for recipients whose row is already right; a
+    moved scope or an earlier digest time is still written."""
+    settings = dict(at=time(20), default_tz=WIB, admin_ids=[])
+    await send_due(db, at(10), **settings)
+    writer = db._writer  # the store's one writing connection
+    before = writer.total_changes
+    await send_due(db, at(10, 1), **settings)
+    assert writer.total_changes == before
+    await send_due(db, at(10, 2), **{**settings, "at": time(18)})  # the time moved earlier
+    assert writer.total_changes == before + 2  # the lurah's and the camat's rows
+    assert await db.fetchval("SELECT max(next_at) FROM digest_schedule") == to_db(at(18))
+    camat_desk = await desk(db, KEC)
+    await register(db, LURAH, KEC, Role.SUPERVISOR)  # the lurah moves to the kecamatan
+    before = writer.total_changes
+    await send_due(db, at(10, 3), **{**settings, "at": time(18)})
+    assert await db.fetchval("SELECT desk_id FROM digest_schedule WHERE chat_id = ?",
+                             (LURAH,)) == camat_desk.id
+    assert writer.total_changes == before + 1
