@@ -1,0 +1,146 @@
+"""The operators' set-up commands: importing desks and duty rules, invites, backups and the
+configuration check."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Coroutine
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from bot.cli.common import FAILURE, USAGE_ERROR, CliError, with_db
+from bot.config import Settings, parse_duration
+from storage.db import Database
+
+
+def _import(args: argparse.Namespace, settings: Settings, parse: Callable[[str], Any],
+            apply: Callable[[Database, Any], Coroutine[Any, Any, str]]) -> int:
+    """Read and validate a CSV, then apply it; print the summary line or every bad line."""
+    from storage.importer import CsvImportError, read_csv_file
+
+    try:
+        rows = parse(read_csv_file(args.file))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CliError(f"cannot read {args.file}: {exc}") from None
+    except CsvImportError as exc:
+        return _report_bad_lines(args.file, exc.errors)
+
+    async def work(db: Database) -> int:
+        try:
+            summary = await apply(db, rows)
+        except CsvImportError as exc:
+            return _report_bad_lines(args.file, exc.errors)
+        print(f"{len(rows)} rows in {args.file}: {summary}")
+        return 0
+
+    return with_db(settings, work)
+
+
+def cmd_import_desks(args: argparse.Namespace, settings: Settings) -> int:
+    """Import desks; print what changed, or every bad line."""
+    from storage.importer import import_desks, parse_desk_csv
+
+    async def apply(db: Database, rows: Any) -> str:
+        result = await import_desks(db, rows, settings.timezone)
+        return f"{result.inserted} new, {result.updated} updated, {result.unchanged} unchanged"
+
+    return _import(args, settings, parse_desk_csv, apply)
+
+
+def cmd_import_schedule(args: argparse.Namespace, settings: Settings) -> int:
+    """Import duty rules; print how many desk rules were set or removed."""
+    from storage.schedule import import_rules, parse_schedule_csv
+
+    async def apply(db: Database, rows: Any) -> str:
+        set_, deleted = await import_rules(db, rows)
+        return f"{set_} desk rules set, {deleted} removed"
+
+    return _import(args, settings, parse_schedule_csv, apply)
+
+
+def _report_bad_lines(path: Path, errors: list[tuple[int, str]]) -> int:
+    from storage.importer import MAX_ERRORS
+
+    for line, message in errors[:MAX_ERRORS]:
+        print(f"{path}:{line}: {message}", file=sys.stderr)
+    more = len(errors) - MAX_ERRORS
+    if more > 0:
+        print(f"... and {more} more", file=sys.stderr)
+    print(f"posko-bot: nothing imported ({len(errors)} bad line(s))", file=sys.stderr)
+    return FAILURE
+
+
+def cmd_invite(args: argparse.Namespace, settings: Settings) -> int:
+    """Create an invite and print its deep link."""
+    from bot.handlers.supervisor import invite_link
+    from storage import desks as desks_store
+    from storage import invites as invites_store
+    from storage import meta
+    from storage.models import Role, utcnow
+
+    try:
+        ttl = parse_duration(args.expires) if args.expires else settings.invite_ttl
+    except ValueError as exc:
+        raise CliError(f"--expires: {exc}", USAGE_ERROR) from None
+    if ttl <= timedelta(0) or not 1 <= args.uses <= 10_000:
+        raise CliError("--expires must be positive and --uses 1-10000", USAGE_ERROR)
+
+    async def work(db: Database) -> int:
+        desk = await desks_store.by_code(db, args.desk)
+        if desk is None:
+            raise CliError(f"no desk has the code {args.desk} (import desks first)")
+        token = await invites_store.create(db, desk.id, Role(args.role), max_uses=args.uses,
+                                           ttl=ttl, created_by=None, now=utcnow())
+        username = await meta.get(db, "bot_username")
+        username = username or await _bot_username(settings)
+        until = (utcnow() + ttl).astimezone(desk.tz)
+        print(f"{args.role} invite for {desk.code} {desk.name}, {args.uses} use(s), "
+              f"valid until {until:%Y-%m-%d %H:%M %Z}:")
+        print(invite_link(username, token) if username else f"/start {token}")
+        return 0
+
+    return with_db(settings, work)
+
+
+async def _bot_username(settings: Settings) -> str | None:
+    """Ask Telegram for the bot's username when the bot has never run; None if impossible."""
+    if not settings.telegram_bot_token:
+        return None
+    from telegram import Bot
+    from telegram.error import TelegramError
+
+    try:
+        async with Bot(settings.telegram_bot_token,
+                       base_url=settings.telegram_api_base_url) as bot:
+            return bot.username
+    except TelegramError:
+        return None
+
+
+def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
+    """Copy the live database consistently to ``path``."""
+    if args.path.exists():
+        raise CliError(f"{args.path} exists; choose a new file")
+
+    async def work(db: Database) -> int:
+        await db.backup(args.path)
+        print(f"backup written to {args.path}")
+        return 0
+
+    return with_db(settings, work)
+
+
+def cmd_check_config(args: argparse.Namespace, settings: Settings) -> int:
+    """Validate the settings (token included) and that the database opens."""
+    from storage import desks as desks_store
+
+    settings.require_token()
+
+    async def work(db: Database) -> int:
+        count = await desks_store.count(db)
+        print(f"configuration OK; database {settings.db_path} has {count} desks")
+        return 0
+
+    return with_db(settings, work)

@@ -1,0 +1,103 @@
+"""``posko-bot digest`` and ``posko-bot export``: a scope's digest and its data, offline."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from pathlib import Path
+
+from bot.cli.common import USAGE_ERROR, CliError, with_db
+from bot.config import Settings
+from storage.db import Database
+
+
+def cmd_digest(args: argparse.Namespace, settings: Settings) -> int:
+    """Print a scope's digest, write its chart, and optionally queue it for sending."""
+    from datetime import datetime, timedelta
+
+    from bot.handlers.exports import PeriodError, parse_day
+    from bot.render_digest import digest_png, digest_text
+    from bot.texts import plain_text
+    from scheduler.digest import build, next_digest
+    from storage import desks as desks_store
+    from storage import digests as digests_store
+    from storage.models import utcnow
+
+    day = None
+    if args.date:  # the same date forms as export
+        try:
+            day = parse_day(args.date)
+        except PeriodError as exc:
+            raise CliError(str(exc), USAGE_ERROR) from None
+
+    async def work(db: Database) -> int:
+        desk = await desks_store.by_code(db, args.scope)
+        if desk is None:
+            raise CliError(f"no desk has the code {args.scope}")
+        now = utcnow()
+        if day is None:  # the last digest time that has passed
+            end = next_digest(now - timedelta(days=1), settings.digest_time, desk.tz)
+        else:
+            end = datetime.combine(day, settings.digest_time, tzinfo=desk.tz)
+        digest = await build(db, desk, end, desk.tz)
+        text = digest_text(digest, settings.language)
+        print(plain_text(text))
+        if args.send:  # before the chart: a file that cannot be written must not stop it
+            chats = await digests_store.scope_chats(db, desk.id)
+            await digests_store.queue_now(db, chats, desk.id, end, now)
+            print(f"queued for {len(chats)} chat(s); the running bot sends it")
+        out = args.out or Path(f"posko-digest-{desk.code}-{end.astimezone(desk.tz):%Y-%m-%d}"
+                               ".png")
+        try:
+            out.write_bytes(await digest_png(digest, settings.language))
+        except OSError as exc:
+            raise CliError(f"cannot write {exc.filename or out}: {exc.strerror}") from None
+        print(f"chart written to {out}")
+        return 0
+
+    return with_db(settings, work)
+
+
+def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    """Write a scope's shifts, alerts and incidents as XLSX, and as CSV files with --csv."""
+    from bot.handlers.exports import PeriodError, build, file_name, parse_day, period
+    from bot.xlsx import workbook_bytes, write_csv
+    from storage import desks as desks_store
+    from storage.models import utcnow
+
+    try:  # bad dates are usage errors, found before the database is opened
+        for value in (args.date_from, args.date_to):
+            if value:
+                parse_day(value)
+    except PeriodError as exc:
+        raise CliError(str(exc), USAGE_ERROR) from None
+
+    async def work(db: Database) -> int:
+        desk = await desks_store.by_code(db, args.scope)
+        if desk is None:
+            raise CliError(f"no desk has the code {args.scope} (import desks first)")
+        try:
+            # No 31-day cap: that keeps a file a phone can open; here it goes to a disk.
+            first, last = period(args.date_from, args.date_to,
+                                 utcnow().astimezone(desk.tz).date(), max_days=None)
+        except PeriodError as exc:
+            raise CliError(str(exc), USAGE_ERROR) from None
+        data, sheets = await build(db, desk.path, first, last, desk.tz, settings.language)
+        if data.empty:
+            raise CliError(f"nothing to export: no shifts, alerts or incidents in {desk.code} "
+                           f"from {first} to {last}")
+        out = args.out or Path(file_name(desk.code, first, last))
+        try:
+            out.write_bytes(await asyncio.to_thread(workbook_bytes, sheets))
+            print(f"wrote {out}: {len(data.shifts)} shifts, {len(data.alerts)} alerts, "
+                  f"{len(data.incidents)} incidents ({desk.code} {desk.name}, {first} to {last})")
+            if args.csv:
+                args.csv.mkdir(parents=True, exist_ok=True)
+                for name, sheet in zip(("shifts", "alerts", "incidents"), sheets, strict=True):
+                    write_csv(sheet, args.csv / f"{name}.csv")
+                    print(f"wrote {args.csv / f'{name}.csv'}: {len(sheet.rows)} rows")
+        except OSError as exc:
+            raise CliError(f"cannot write {exc.filename or out}: {exc.strerror}") from None
+        return 0
+
+    return with_db(settings, work)
