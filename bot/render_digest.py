@@ -81,6 +81,8 @@ class DigestRenderer:
         self.db = db
         self.settings = settings
         self._cache: dict[tuple[int | None, str], Digest] = {}
+        # A scope's chart goes to each of its supervisors and groups: drawn once per language.
+        self._charts: dict[tuple[int | None, str, str], bytes] = {}
 
     async def digest(self, desk_id: int | None, end: datetime) -> Digest | None:
         """The digest of a scope for the day ending at ``end`` (kept for its chart)."""
@@ -92,6 +94,7 @@ class DigestRenderer:
             tz = desk.tz if desk else self.settings.tz
             if len(self._cache) > 64:  # the text and its chart are rendered close together
                 self._cache.clear()
+                self._charts.clear()
             self._cache[key] = await build(self.db, desk, end, tz)
         return self._cache[key]
 
@@ -102,10 +105,13 @@ class DigestRenderer:
 
     async def chart(self, row: OutboxRow, lang: str) -> Rendered | None:
         """The digest chart as a photo."""
-        digest = await self.digest(row.payload.get("desk"), from_db(row.payload["end"]))
+        desk_id, end = row.payload.get("desk"), from_db(row.payload["end"])
+        digest = await self.digest(desk_id, end)
         if digest is None:
             return None
+        key = (desk_id, end.isoformat(), lang)
+        if key not in self._charts:
+            self._charts[key] = await digest_png(digest, lang)
         scope = digest.scope_name or t(lang, "digest.everything")
-        return Rendered(t(lang, "digest.chart_caption", scope=scope),
-                        photo=await digest_png(digest, lang))
+        return Rendered(t(lang, "digest.chart_caption", scope=scope), photo=self._charts[key])
 

@@ -11,11 +11,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot import render_digest
 from bot.charts import digest_chart
 from bot.cli import main as cli_main
 from bot.render import Renderer
 from bot.render_digest import digest_text
 from scheduler.digest import build, coverage, next_digest, send_due
+from storage import members as members_store
 from storage import outbox as outbox_store
 from storage import subscriptions as subscriptions_store
 from storage.db import Database
@@ -238,3 +240,31 @@ async def test_scheduling_rewrites_only_rows_that_change(db: Database) -> None:
     assert await db.fetchval("SELECT desk_id FROM digest_schedule WHERE chat_id = ?",
                              (LURAH,)) == camat_desk.id
     assert writer.total_changes == before + 1
+
+
+async def test_a_scopes_chart_is_drawn_once_per_language(db: Database, db_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    await _fixture_day(db, WIB)
+    scope = await desk(db, KEC)
+    await members_store.set_language(db, LURAH, "en")
+    drawn: list[str] = []
+
+    async def counting_png(digest: object, lang: str) -> bytes:
+        drawn.append(lang)
+        return b"\x89PNG " + lang.encode()
+
+    monkeypatch.setattr(render_digest, "digest_png", counting_png)
+    async with db.transaction() as tx:
+        ids = await outbox_store.enqueue(tx, [outbox_store.Intent(
+            chat, "digest_chart", {"desk": scope.id, "end": to_db(at(20))})
+            for chat in (CAMAT, -100777, LURAH)], at(20))
+    renderer = Renderer(db, make_settings(db_path))
+    photos = []
+    for row_id in ids:
+        row = await outbox_store.get_row(db, row_id)
+        assert row is not None
+        rendered = await renderer(row)
+        assert rendered is not None
+        photos.append(rendered.photo)
+    assert sorted(drawn) == ["en", "id"]
+    assert photos == [b"\x89PNG id", b"\x89PNG id", b"\x89PNG en"]
