@@ -4,36 +4,29 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+from datetime import date
 from pathlib import Path
 
 from bot.cli.common import USAGE_ERROR, CliError, with_db
 from bot.config import Settings
 from storage.db import Database
+from storage.models import Desk
 
 
 def cmd_digest(args: argparse.Namespace, settings: Settings) -> int:
     """Print a scope's digest, write its chart, and optionally queue it for sending."""
     from datetime import datetime, timedelta
 
-    from bot.handlers.exports import PeriodError, parse_day
     from bot.render_digest import digest_png, digest_text
     from bot.texts import plain_text
     from scheduler.digest import build, next_digest
-    from storage import desks as desks_store
     from storage import digests as digests_store
     from storage.models import utcnow
 
-    day = None
-    if args.date:  # the same date forms as export
-        try:
-            day = parse_day(args.date)
-        except PeriodError as exc:
-            raise CliError(str(exc), USAGE_ERROR) from None
+    day = _day(args.date)  # the same date forms as export
 
     async def work(db: Database) -> int:
-        desk = await desks_store.by_code(db, args.scope)
-        if desk is None:
-            raise CliError(f"no desk has the code {args.scope}")
+        desk = await _scope(db, args.scope)
         now = utcnow()
         if day is None:  # the last digest time that has passed
             end = next_digest(now - timedelta(days=1), settings.digest_time, desk.tz)
@@ -60,22 +53,15 @@ def cmd_digest(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     """Write a scope's shifts, alerts and incidents as XLSX, and as CSV files with --csv."""
-    from bot.handlers.exports import PeriodError, build, file_name, parse_day, period
+    from bot.handlers.exports import PeriodError, build, file_name, period
     from bot.xlsx import workbook_bytes, write_csv
-    from storage import desks as desks_store
     from storage.models import utcnow
 
-    try:  # bad dates are usage errors, found before the database is opened
-        for value in (args.date_from, args.date_to):
-            if value:
-                parse_day(value)
-    except PeriodError as exc:
-        raise CliError(str(exc), USAGE_ERROR) from None
+    for value in (args.date_from, args.date_to):
+        _day(value)  # bad dates are usage errors, found before the database is opened
 
     async def work(db: Database) -> int:
-        desk = await desks_store.by_code(db, args.scope)
-        if desk is None:
-            raise CliError(f"no desk has the code {args.scope} (import desks first)")
+        desk = await _scope(db, args.scope)
         try:
             # No 31-day cap: that keeps a file a phone can open; here it goes to a disk.
             first, last = period(args.date_from, args.date_to,
@@ -101,3 +87,25 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
         return 0
 
     return with_db(settings, work)
+
+
+def _day(value: str | None) -> date | None:
+    """A day as ``digest --date`` and ``export --from/--to`` take it (a bad one: usage error)."""
+    from bot.handlers.exports import PeriodError, parse_day
+
+    if not value:
+        return None
+    try:
+        return parse_day(value)
+    except PeriodError as exc:
+        raise CliError(str(exc), USAGE_ERROR) from None
+
+
+async def _scope(db: Database, code: str) -> Desk:
+    """The desk whose scope a report covers, by its code."""
+    from storage import desks as desks_store
+
+    desk = await desks_store.by_code(db, code)
+    if desk is None:
+        raise CliError(f"no desk has the code {code} (import desks first)")
+    return desk
