@@ -89,6 +89,18 @@ class Harness:
     request: RecordingRequest
     errors: list[BaseException] = field(default_factory=list)
 
+    @classmethod
+    def build(cls, db_path: Path) -> Harness:
+        """The bot on ``db_path`` (not yet initialised), collecting what its handlers raise."""
+        request = RecordingRequest()
+        h = cls(build_application(make_settings(db_path), request=request), request)
+
+        async def record(update: object, context: Any) -> None:
+            h.errors.append(context.error)
+
+        h.app.add_error_handler(record)
+        return h
+
     @property
     def db(self) -> Database:
         return self.app.bot_data.db
@@ -122,14 +134,8 @@ class Harness:
 @pytest.fixture
 async def harness(db_path: Path) -> AsyncIterator[Harness]:
     """The bot in-process; fails the test if any handler raised."""
-    request = RecordingRequest()
-    app = build_application(make_settings(db_path), request=request)
-    h = Harness(app, request)
-
-    async def record(update: object, context: Any) -> None:
-        h.errors.append(context.error)
-
-    app.add_error_handler(record)
+    h = Harness.build(db_path)
+    app = h.app
     async with app:
         await post_init(app)
         yield h

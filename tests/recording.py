@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 import json
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from telegram.request import BaseRequest, RequestData
@@ -44,12 +44,13 @@ class Call:
                 for b in row]
 
 
-@dataclass
-class RecordingRequest(BaseRequest):
-    """Answers like Telegram and remembers every call."""
+class TelegramLikeRequest(BaseRequest):
+    """Answers Bot API calls the way Telegram would, in-process: a message object for every
+    send or edit (with its inline keyboard, as Telegram echoes it), ``True`` for the rest.
+    Subclasses say what to keep of each call in :meth:`record`."""
 
-    calls: list[Call] = field(default_factory=list)
-    _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1000))
+    def __init__(self) -> None:
+        self._ids = itertools.count(1000)
 
     async def initialize(self) -> None:
         """Nothing to open."""
@@ -61,13 +62,16 @@ class RecordingRequest(BaseRequest):
     def read_timeout(self) -> float | None:
         return 1.0
 
+    def record(self, method: str, params: dict[str, Any]) -> None:
+        """Keep what a test or benchmark needs of one call (nothing here)."""
+
     async def do_request(self, url: str, method: str, request_data: RequestData | None = None,
                          read_timeout: Any = None, write_timeout: Any = None,
                          connect_timeout: Any = None, pool_timeout: Any = None,
                          ) -> tuple[int, bytes]:
         api_method = url.rsplit("/", 1)[-1]
         params = dict(request_data.parameters) if request_data else {}
-        self.calls.append(Call(api_method, params))
+        self.record(api_method, params)
         return 200, json.dumps({"ok": True, "result": self._result(api_method, params)}).encode()
 
     def _result(self, method: str, params: dict[str, Any]) -> Any:
@@ -95,6 +99,18 @@ class RecordingRequest(BaseRequest):
                 message["reply_markup"] = markup
             return message
         return True
+
+
+class RecordingRequest(TelegramLikeRequest):
+    """Answers like Telegram and remembers every call."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: list[Call] = []
+
+    def record(self, method: str, params: dict[str, Any]) -> None:
+        """Remember the call."""
+        self.calls.append(Call(method, params))
 
     # --- helpers for tests -------------------------------------------------------------
     def sent(self, chat_id: int | None = None) -> list[Call]:

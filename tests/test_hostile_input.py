@@ -38,7 +38,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.app import build_application, post_init
+from bot.app import post_init
 from bot.texts import LANGUAGES, t
 from scheduler.presence import check_presence
 from scheduler.sweep import sweep
@@ -47,8 +47,8 @@ from storage import drafts as drafts_store
 from storage import incidents as incidents_store
 from storage.drafts import Step
 from storage.models import Role, utcnow
-from tests.conftest import ADMIN_ID, Harness, make_settings
-from tests.recording import BOT, Call, RecordingRequest
+from tests.conftest import ADMIN_ID, Harness
+from tests.recording import BOT, Call
 from tests.sweeping import CONFIG, KEC, KEL, PRESENCE, WIB, check_in, only_these_need_staff
 
 GAMBIR = "31.71.01"  # Kec. Gambir, Jakarta Pusat: another kecamatan
@@ -546,16 +546,9 @@ async def world_of(h: Harness) -> World:
 
 async def open_stage(db_path: Path) -> Stage:
     """The real Application on a copy of the Jakarta database, seeded."""
-    request = RecordingRequest()
-    app = build_application(make_settings(db_path), request=request)
-    h = Harness(app, request)
-
-    async def record(update: object, context: Any) -> None:
-        h.errors.append(context.error)
-
-    app.add_error_handler(record)
-    await app.initialize()
-    await post_init(app)
+    h = Harness.build(db_path)
+    await h.app.initialize()
+    await post_init(h.app)
     await seed(h)
     kel = await desks_store.by_code(h.db, KEL)
     assert kel is not None and kel.latitude is not None and kel.longitude is not None

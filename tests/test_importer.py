@@ -22,6 +22,7 @@ from storage.importer import (
     zone_for_code,
 )
 from storage.models import Level
+from tests.conftest import GAMBIR_CSV
 
 JAKARTA_CSV = Path(__file__).parent / "data" / "wilayah_31_jakarta.csv"
 JAKARTA_TEXT = read_csv_file(JAKARTA_CSV)
@@ -29,13 +30,8 @@ JAKARTA_ROWS = list(csv.DictReader(io.StringIO(JAKARTA_TEXT)))
 HEADER = "code,name,level,parent_code,latitude,longitude"
 
 # A small valid file: province, one kota, one kecamatan, two kelurahan (lines 2-6).
-SMALL = f"""{HEADER}
-31,DKI Jakarta,provinsi,,-6.199049,106.834378
-31.71,Jakarta Pusat,kabupaten_kota,31,-6.181483,106.828400
-31.71.01,Gambir,kecamatan,31.71,-6.171454,106.818128
-31.71.01.1001,Gambir,kelurahan_desa,31.71.01,-6.176384,106.826707
-31.71.01.1002,Cideng,kelurahan_desa,31.71.01,-6.172980,106.808311
-"""
+SMALL = GAMBIR_CSV
+assert SMALL.startswith(HEADER + "\n")
 
 
 @pytest.fixture
