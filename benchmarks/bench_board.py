@@ -26,10 +26,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bot.handlers.board import render
 from storage import board as board_store
 from storage import desks as desks_store
-from storage.db import Database
-from storage.duty import zone
 from storage.importer import import_desks, parse_desk_csv, read_csv_file
 from storage.models import Desk, to_db, utcnow
+from storage.rules.duty import zone
+from storage.sqlite.engine import Database
 
 SCOPES = [("national admin", None), ("province 32 Jawa Barat", "32"),
           ("kota 32.01 Kab. Bogor", "32.01"), ("kecamatan 32.01.01 Cibinong", "32.01.01")]

@@ -22,12 +22,12 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.render_digest import digest_png, digest_text
+from bot.outbox.digest import digest_png, digest_text
 from scheduler.digest import build
 from storage import desks as desks_store
-from storage.db import Database
 from storage.importer import import_desks, parse_desk_csv, read_csv_file
 from storage.models import to_db
+from storage.sqlite.engine import Database
 
 DAY = datetime(2026, 11, 23, tzinfo=ZoneInfo("Asia/Jakarta"))
 

@@ -15,9 +15,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from storage import desks as desks_store
-from storage.db import Database
 from storage.importer import import_desks, parse_desk_csv, read_csv_file
 from storage.models import utcnow
+from storage.sqlite.engine import Database
 
 
 async def main(csv_path: str) -> None:

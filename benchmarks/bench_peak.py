@@ -24,8 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.botapi_stub import StubBotAPI  # noqa: E402
-from tests.e2e import BotProcess, bot_env  # noqa: E402
+from tests.support.botapi_stub import StubBotAPI  # noqa: E402
+from tests.support.e2e import BotProcess, bot_env  # noqa: E402
 
 FIRST_USER = 10_000_000
 

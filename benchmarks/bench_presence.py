@@ -29,9 +29,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from scheduler.presence import PresenceConfig, PresenceReport, check_presence
-from storage.db import Database
 from storage.importer import DeskRow, import_desks, parse_desk_csv, read_csv_file
 from storage.models import to_db
+from storage.sqlite.engine import Database
 
 CONFIG = PresenceConfig(every=timedelta(hours=3), timeout=timedelta(minutes=30))
 DAY = datetime(2026, 11, 23, tzinfo=UTC)  # a Monday

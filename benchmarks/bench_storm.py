@@ -10,7 +10,7 @@ a known number of messages:
 * ``--layout desk``: one supervisor per short desk, 10,000 messages (about 5.5 minutes).
 
 One sweep (``scheduler.sweep.sweep``, grace 0 so every desk is due) opens the alerts with their
-grouped intents; then the real outbox sender (``bot.sender.Sender`` with the real renderer)
+grouped intents; then the real outbox sender (``bot.outbox.sender.Sender`` with the real renderer)
 drains them through ``telegram.Bot`` against the stand-in Bot API server
 (``tests/botapi_stub.py``) enforcing Telegram's limits (30 messages/s overall, 1/s per private
 chat, 20/min per group). The time the limits allow for N messages to N distinct private chats is
@@ -42,13 +42,13 @@ import telegram
 from telegram.request import HTTPXRequest
 
 from bot.config import Settings
-from bot.render import Renderer
-from bot.sender import Sender
+from bot.outbox.render import Renderer
+from bot.outbox.sender import Sender
 from scheduler.sweep import SweepConfig, sweep
-from storage.db import Database
 from storage.importer import import_desks, parse_desk_csv, read_csv_file
 from storage.models import to_db, utcnow
-from tests.botapi_stub import StubBotAPI
+from storage.sqlite.engine import Database
+from tests.support.botapi_stub import StubBotAPI
 
 TOKEN = "123456:STORM-token-0123456789abcdefghij"
 GLOBAL_PER_S = 30.0

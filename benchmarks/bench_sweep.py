@@ -22,9 +22,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from scheduler.sweep import SweepConfig, sweep
-from storage.db import Database
 from storage.importer import import_desks, parse_desk_csv, read_csv_file
 from storage.models import to_db, utcnow
+from storage.sqlite.engine import Database
 
 CONFIG = SweepConfig(timedelta(minutes=15), (timedelta(minutes=15), timedelta(minutes=30)))
 

@@ -17,7 +17,7 @@ the ones the bot just sent; locations carry a fresh ``date``.
 
 Three ways of feeding:
 
-* ``polling``: what ``posko-bot run`` does with a ``getUpdates`` batch (``bot.polling``): up
+* ``polling``: what ``posko-bot run`` does with a ``getUpdates`` batch (``bot.updates.polling``): up
   to 100 updates at a time, one lane per chat (a chat's updates in order, the lanes
   concurrently), then the batch's last id recorded in the database (one more commit, which
   the next batch does not wait for: in the bot it overlaps the next ``getUpdates``);
@@ -69,11 +69,14 @@ from telegram.ext import (
 from benchmarks.lean_request import LeanRequest
 from bot.app import PoskoApp, build_application, post_init, post_shutdown
 from bot.config import Settings
-from bot.polling import Recorder, handle_batch  # the polling loop's batch steps, as they run
-from storage.db import Database
+from bot.updates.polling import (  # the polling loop's batch steps, as they run
+    Recorder,
+    handle_batch,
+)
 from storage.importer import import_desks, parse_desk_csv, read_csv_file
 from storage.models import to_db, utcnow
-from tests import updates as u
+from storage.sqlite.engine import Database
+from tests.support import updates as u
 
 TOKEN = "123456:BENCH-token-0123456789abcdefghij"
 REPORT_EVERY = 3  # about every third officer files a whole report

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from tests.recording import TelegramLikeRequest
+from tests.support.recording import TelegramLikeRequest
 
 
 class LeanRequest(TelegramLikeRequest):

@@ -14,16 +14,16 @@ from telegram.request import BaseRequest
 from bot.config import Settings
 from bot.context import BotData, Ctx
 from bot.handlers import COMMANDS, register
-from bot.render import Renderer
-from bot.sender import Sender
+from bot.outbox.render import Renderer
+from bot.outbox.sender import Sender
 from bot.texts import LANGUAGES, t
 from scheduler.jobs import JobSpec, job_specs
 from scheduler.presence import PresenceConfig
 from scheduler.sweep import SweepConfig
 from storage import meta
-from storage.db import Database
 from storage.members import Roster
 from storage.models import utcnow
+from storage.sqlite.engine import Database
 
 log = logging.getLogger(__name__)
 

@@ -8,9 +8,9 @@ from typing import Any, TypeAlias
 from telegram.ext import CallbackContext, ExtBot
 
 from bot.config import Settings
-from bot.sender import Sender
-from storage.db import Database
+from bot.outbox.sender import Sender
 from storage.members import Roster
+from storage.sqlite.engine import Database
 
 
 class BotData:

@@ -23,11 +23,11 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from storage import digests as digests_store
-from storage.db import Database
 from storage.desks import chain
 from storage.digests import DeskRow
-from storage.duty import DutySpan, Schedule, spans_between, zone
 from storage.models import Desk
+from storage.rules.duty import DutySpan, Schedule, spans_between, zone
+from storage.sqlite.engine import Database
 
 MIN_EPISODE = timedelta(minutes=1)  # a hand-over gap of seconds is not an empty desk
 

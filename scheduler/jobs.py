@@ -19,7 +19,7 @@ from scheduler.digest import send_due
 from scheduler.presence import PresenceConfig, check_presence
 from scheduler.retention import purge_coordinates
 from scheduler.sweep import SweepConfig, sweep
-from storage.db import Database
+from storage.sqlite.engine import Database
 
 log = logging.getLogger(__name__)
 

@@ -20,10 +20,10 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from storage import presence as presence_store
-from storage.db import Database
-from storage.duty import Schedule, current_span, last_end, zone
 from storage.models import EndReason
 from storage.presence import OpenShift
+from storage.rules.duty import Schedule, current_span, last_end, zone
+from storage.sqlite.engine import Database
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,7 @@ import logging
 from datetime import datetime, timedelta
 
 from storage import shifts as shifts_store
-from storage.db import Database
+from storage.sqlite.engine import Database
 
 log = logging.getLogger(__name__)
 

@@ -27,9 +27,9 @@ from storage import alerts as alerts_store
 from storage import members as members_store
 from storage import subscriptions as subscriptions_store
 from storage.alerts import DeskSnapshot, Escalation, NewAlert
-from storage.db import Database
 from storage.desks import chain, within
-from storage.duty import Schedule, desk_state, short_since, zone
+from storage.rules.duty import Schedule, desk_state, short_since, zone
+from storage.sqlite.engine import Database
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +61,7 @@ class Judgement:
 def judge(snap: DeskSnapshot, now: datetime, grace: timedelta) -> Judgement | None:
     """The one rule for a desk's alert at ``now`` (pure; see the module docstring).
 
-    When a desk is short since is :func:`storage.duty.short_since`.
+    When a desk is short since is :func:`storage.rules.duty.short_since`.
     """
     schedule = Schedule(snap.duty_hours, snap.min_staff, snap.rules)
     state = desk_state(schedule, zone(snap.timezone), snap.open_shifts, now)

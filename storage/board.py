@@ -10,8 +10,8 @@ the work is set-based, so a province of thousands of desks costs a few grouped q
 3. Desks with weekday or date rules are evaluated one by one with their schedule.
 4. Read per-desk rows (names, since when short) only for the desks on the page shown.
 
-The states are those of :mod:`storage.duty`: *short* is on duty with fewer open shifts than the
-window's ``min_staff``, *staffed* is on duty with enough, *off* is outside every window.
+The states are those of :mod:`storage.rules.duty`: *short* is on duty with fewer open shifts
+than the window's ``min_staff``, *staffed* is on duty with enough, *off* is outside every window.
 """
 
 from __future__ import annotations
@@ -22,10 +22,10 @@ from enum import StrEnum
 from typing import Any
 
 from storage import desks as desks_store
-from storage.db import Database
 from storage.desks import get_many, path_range, rules_for
-from storage.duty import DeskState, DutySpan, Schedule, current_span, short_since, zone
 from storage.models import Desk, from_db
+from storage.rules.duty import DeskState, DutySpan, Schedule, current_span, short_since, zone
+from storage.sqlite.engine import Database
 
 PAGE = 10  # lines per page: with the header, the scope's own desk and a gap, 14 lines
 

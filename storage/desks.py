@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from storage.db import Database
-from storage.duty import Schedule, desk_state, on_duty, parse_duty_hours, zone
 from storage.models import Desk
+from storage.rules.duty import Schedule, desk_state, on_duty, parse_duty_hours, zone
+from storage.sqlite.engine import Database
 
 Rule = tuple[str, str, int | None]  # (day key, duty_hours, min_staff)
 

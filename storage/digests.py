@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from storage.db import Database
 from storage.desks import Rule, in_scope, rules_for
 from storage.models import from_db, to_db
 from storage.outbox import Intent, enqueue
+from storage.sqlite.engine import Database
 
 
 @dataclass(frozen=True, slots=True)

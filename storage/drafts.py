@@ -13,8 +13,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from storage.db import Database
 from storage.models import to_db
+from storage.sqlite.engine import Database
 
 MAX_MEDIA = 5  # attachments per report
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from storage.db import Database
 from storage.desks import chain, get_many, in_scope
 from storage.models import Level, from_db, to_db
+from storage.sqlite.engine import Database
 
 Scope = str | None  # a scope's desk path; None = everything
 

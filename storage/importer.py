@@ -23,9 +23,9 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from storage.db import Database
-from storage.duty import format_duty_hours, parse_duty_hours
 from storage.models import Level, to_db, utcnow
+from storage.rules.duty import format_duty_hours, parse_duty_hours
+from storage.sqlite.engine import Database
 
 REQUIRED = ("code", "name", "level", "parent_code", "latitude", "longitude")
 OPTIONAL = ("timezone", "radius_m", "min_staff", "duty_hours")

@@ -15,10 +15,10 @@ from enum import StrEnum
 from storage import desks as desks_store
 from storage import members as members_store
 from storage import subscriptions as subscriptions_store
-from storage.db import Database, Tx
 from storage.drafts import DRAFT_SELECT, Step, draft_from_row
 from storage.models import Desk, Level, from_db, to_db
 from storage.outbox import Intent, enqueue
+from storage.sqlite.engine import Database, Tx
 
 CATEGORIES = ("netralitas", "politik_uang", "sara_hoaks", "kampanye_apk", "kamtib", "hak_pilih",
               "logistik", "lokasi_tps", "listrik_internet", "pungut_hitung", "penyelenggara",

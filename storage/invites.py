@@ -14,8 +14,8 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from storage import desks as desks_store
-from storage.db import Database
 from storage.models import Desk, Invite, Role, to_db
+from storage.sqlite.engine import Database
 
 TOKEN_BYTES = 16  # 22 URL-safe characters: fits Telegram's 64-character start parameter
 

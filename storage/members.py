@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from storage.db import Database
 from storage.models import Desk, Member, Role, to_db, utcnow
+from storage.sqlite.engine import Database
 
 _COLUMNS = "telegram_id, full_name, username, desk_id, role, language, active"
 _MEMBER_FIELDS = tuple(Member.model_fields)

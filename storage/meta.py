@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from storage.db import Database
+from storage.sqlite.engine import Database
 
 
 async def get(db: Database, key: str) -> str | None:

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from storage.db import Database, Tx
 from storage.models import from_db, to_db
+from storage.sqlite.engine import Database, Tx
 
 
 @dataclass(frozen=True, slots=True)

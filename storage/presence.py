@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from storage.db import Database, Tx
 from storage.desks import Rule, rules_for, schedule_pairs
 from storage.models import EndReason, from_db, to_db
 from storage.outbox import Intent, enqueue
+from storage.sqlite.engine import Database, Tx
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,10 +22,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from storage import desks as desks_store
-from storage.db import Database
-from storage.duty import format_duty_hours, parse_duty_hours
 from storage.importer import CsvImportError, csv_reader
 from storage.models import Level, to_db, utcnow
+from storage.rules.duty import format_duty_hours, parse_duty_hours
+from storage.sqlite.engine import Database
 
 _WEEKDAYS = {name: str(i) for names in (
     ("mon", "tue", "wed", "thu", "fri", "sat", "sun"),

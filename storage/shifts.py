@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from storage.db import Database
-from storage.geo import LocationCheck, LocationFacts
 from storage.models import EndReason, Shift, to_db
+from storage.rules.geo import LocationCheck, LocationFacts
+from storage.sqlite.engine import Database
 
 _COLUMNS = ("id, member_id, desk_id, started_at, ended_at, end_reason, latitude, longitude, "
             "distance_m, accuracy_m, live_until, last_seen_at, outside_since, update_id")

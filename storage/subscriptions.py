@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from storage.db import Database
 from storage.models import to_db
+from storage.sqlite.engine import Database
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,10 +20,10 @@ from bot.app import PoskoApp, build_application, post_init
 from bot.config import Settings
 from storage import desks as desks_store
 from storage import invites as invites_store
-from storage.db import Database
 from storage.importer import import_desks, parse_desk_csv, read_csv_file
 from storage.models import Desk, Role, utcnow
-from tests.recording import Call, RecordingRequest
+from storage.sqlite.engine import Database
+from tests.support.recording import Call, RecordingRequest
 
 DATA = Path(__file__).parent / "data"
 JAKARTA_CSV = DATA / "wilayah_31_jakarta.csv"

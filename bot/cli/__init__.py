@@ -24,7 +24,7 @@ from bot.cli.common import FAILURE, USAGE_ERROR, CliError
 from bot.cli.reports import cmd_digest, cmd_export
 from bot.cli.run import cmd_run
 from bot.config import ConfigError, Settings, load_settings, unknown_keys
-from storage.db import StorageError
+from storage.sqlite.engine import StorageError
 
 
 def _parser() -> argparse.ArgumentParser:

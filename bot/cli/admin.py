@@ -12,7 +12,7 @@ from typing import Any
 
 from bot.cli.common import FAILURE, USAGE_ERROR, CliError, with_db
 from bot.config import Settings, parse_duration
-from storage.db import Database
+from storage.sqlite.engine import Database
 
 
 def _import(args: argparse.Namespace, settings: Settings, parse: Callable[[str], Any],
@@ -74,7 +74,7 @@ def _report_bad_lines(path: Path, errors: list[tuple[int, str]]) -> int:
 
 def cmd_invite(args: argparse.Namespace, settings: Settings) -> int:
     """Create an invite and print its deep link."""
-    from bot.handlers.supervisor import invite_link
+    from bot.handlers.invites import invite_link
     from storage import desks as desks_store
     from storage import invites as invites_store
     from storage import meta

@@ -7,7 +7,7 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 from bot.config import Settings
-from storage.db import Database
+from storage.sqlite.engine import Database
 
 USAGE_ERROR, FAILURE = 2, 1
 

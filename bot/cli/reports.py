@@ -9,15 +9,15 @@ from pathlib import Path
 
 from bot.cli.common import USAGE_ERROR, CliError, with_db
 from bot.config import Settings
-from storage.db import Database
 from storage.models import Desk
+from storage.sqlite.engine import Database
 
 
 def cmd_digest(args: argparse.Namespace, settings: Settings) -> int:
     """Print a scope's digest, write its chart, and optionally queue it for sending."""
     from datetime import datetime, timedelta
 
-    from bot.render_digest import digest_png, digest_text
+    from bot.outbox.digest import digest_png, digest_text
     from bot.texts import plain_text
     from scheduler.digest import build, next_digest
     from storage import digests as digests_store
@@ -53,8 +53,8 @@ def cmd_digest(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     """Write a scope's shifts, alerts and incidents as XLSX, and as CSV files with --csv."""
+    from bot.files.xlsx import workbook_bytes, write_csv
     from bot.handlers.exports import PeriodError, build, file_name, period
-    from bot.xlsx import workbook_bytes, write_csv
     from storage.models import utcnow
 
     for value in (args.date_from, args.date_to):

@@ -1,4 +1,4 @@
-"""``posko-bot run``: long polling (``bot.polling``) or a webhook, with one-line failures."""
+"""``posko-bot run``: long polling (``bot.updates.polling``) or a webhook; one-line failures."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from bot.cli.common import USAGE_ERROR, CliError, with_db
 from bot.config import Settings
-from storage.db import Database
+from storage.sqlite.engine import Database
 
 if TYPE_CHECKING:  # telegram and the handlers load only when the bot runs
     from bot.app import PoskoApp
@@ -19,9 +19,9 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     """Run the bot until interrupted."""
     from telegram.error import Conflict, InvalidToken, NetworkError
 
-    from bot import polling
     from bot.app import build_application
     from bot.logs import RedactToken, setup_logging
+    from bot.updates import polling
 
     settings.require_token()
     with_db(settings, _noop)  # fail fast, with one line, on an unusable database

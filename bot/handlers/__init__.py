@@ -18,7 +18,6 @@ from telegram.ext import (
     filters,
 )
 
-from bot import render, render_incidents
 from bot.handlers import (
     alerts,
     board,
@@ -28,11 +27,13 @@ from bot.handlers import (
     exports,
     general,
     incidents,
+    invites,
     onboarding,
     report,
     status,
-    supervisor,
 )
+from bot.outbox import incidents as render_incidents
+from bot.outbox import render
 
 NEW = filters.UpdateType.MESSAGE
 PRIVATE = filters.ChatType.PRIVATE
@@ -48,7 +49,7 @@ COMMANDS = [
     (("laporan", "incidents"), incidents.open_reports),
     (("ekspor", "export"), exports.export),
     (("peringatan", "alerts"), alerts.open_alerts),
-    (("undang", "invite"), supervisor.invite),
+    (("undang", "invite"), invites.invite),
     (("langganan", "subscribe"), alerts.subscribe),
     (("bahasa", "language"), general.language),
     (("batal", "cancel"), general.cancel),
@@ -76,8 +77,8 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
                                          pattern=f"^{checkin.CHECKOUT_PREFIX}"))
     app.add_handler(CallbackQueryHandler(general.language_chosen,
                                          pattern=f"^{general.LANG_PREFIX}"))
-    app.add_handler(CallbackQueryHandler(supervisor.invite_role_chosen,
-                                         pattern=f"^{supervisor.INVITE_PREFIX}"))
+    app.add_handler(CallbackQueryHandler(invites.invite_role_chosen,
+                                         pattern=f"^{invites.INVITE_PREFIX}"))
     app.add_handler(CallbackQueryHandler(report.button, pattern=f"^{report.PREFIX}"))
     app.add_handler(CallbackQueryHandler(incidents.take,
                                          pattern=f"^{render_incidents.TAKE_PREFIX}"))

@@ -16,7 +16,7 @@ from bot.handlers.common import (
     private_supervisor,
     reply,
 )
-from bot.render import ACK_PREFIX, DESK_PREFIX, PRESENCE_PREFIX, Renderer, mention
+from bot.outbox.render import ACK_PREFIX, DESK_PREFIX, PRESENCE_PREFIX, Renderer, mention
 from bot.texts import fmt_time, t
 from storage import alerts as alerts_store
 from storage import desks as desks_store
@@ -26,9 +26,9 @@ from storage import shifts as shifts_store
 from storage import subscriptions as subscriptions_store
 from storage.alerts import AckOutcome
 from storage.desks import schedule_of
-from storage.duty import desk_state
 from storage.models import Desk, utcnow
 from storage.presence import AnswerOutcome
+from storage.rules.duty import desk_state
 
 
 async def _desk_in_scope(caller: Caller, context: Ctx, desk_id: int | None) -> Desk | None:

@@ -29,8 +29,8 @@ from bot.texts import Markup, fmt_count, fmt_time, t
 from storage import board as board_store
 from storage import desks as desks_store
 from storage.board import Board, Counts, DeskLine, State
-from storage.duty import zone
 from storage.models import Desk, utcnow
+from storage.rules.duty import zone
 
 PREFIX = "rk:"
 NATIONAL = 0  # the desk id that stands for an admin's whole country in callback data

@@ -20,9 +20,9 @@ from bot.handlers.common import edit_or_ignore, parse_id, popup, pressed, privat
 from bot.texts import fmt_distance, fmt_duration, fmt_seconds, fmt_time, t
 from storage import shifts as shifts_store
 from storage.desks import schedule_of
-from storage.duty import desk_state
-from storage.geo import LocationCheck, LocationFacts, Verdict, check_location
 from storage.models import Desk, EndReason, Shift, utcnow
+from storage.rules.duty import desk_state
+from storage.rules.geo import LocationCheck, LocationFacts, Verdict, check_location
 from storage.shifts import StartOutcome
 
 CHECKOUT_PREFIX = "co:"

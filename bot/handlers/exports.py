@@ -14,13 +14,13 @@ from zoneinfo import ZoneInfo
 from telegram import InputFile, Update
 
 from bot.context import Ctx
+from bot.files.xlsx import Sheet, export_sheets, workbook_bytes
 from bot.handlers.common import private_supervisor, reply
 from bot.texts import fmt_count, t, zone_name
-from bot.xlsx import Sheet, export_sheets, workbook_bytes
 from storage import exports as exports_store
-from storage.db import Database
 from storage.exports import ExportData
 from storage.models import utcnow
+from storage.sqlite.engine import Database
 
 MAX_DAYS = 31
 # A chat export is built in the bot's own process: openpyxl holds the workbook in memory

@@ -16,7 +16,7 @@ from bot.handlers.common import (
     private_supervisor,
     reply,
 )
-from bot.render_incidents import (
+from bot.outbox.incidents import (
     FINISH_PREFIX,
     PAGE_PREFIX,
     TAKE_PREFIX,

@@ -10,8 +10,8 @@ from bot.texts import fmt_duration, fmt_time, t
 from storage import desks as desks_store
 from storage import shifts as shifts_store
 from storage.desks import schedule_of
-from storage.duty import desk_state
 from storage.models import utcnow
+from storage.rules.duty import desk_state
 
 
 async def status(update: Update, context: Ctx) -> None:

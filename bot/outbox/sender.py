@@ -1,0 +1,357 @@
+"""The outbox sender: the one way the bot sends messages that are not direct replies.
+
+Intents are written by whoever caused them (storage.outbox.enqueue); this module renders and
+sends them. Each loop of :meth:`Sender.run`:
+
+1. Takes due rows (``storage.outbox.due``: the oldest pending row of each chat, in id order),
+   leaving out chats with a send in flight and chats whose next slot has not opened yet:
+   private chats (id > 0) get at most one message per ``private_interval`` s, groups (id < 0)
+   one per ``group_interval`` s (20/min). At most ``max_in_flight`` rows are in flight.
+2. Starts one task per row. The task renders the row (None: nothing to say any more, the row
+   fails as "obsolete" without a call), then passes the global gate: at most
+   ``global_per_second`` sends or edits in any second, and nothing while a 429 pause lasts.
+   Sends are concurrent, so a backlog runs at the limits rather than at one round trip a time.
+   A send is dated by its answer (Telegram counted it no later), so the limits hold however
+   long requests take.
+3. Telegram accepted the message: the row is marked sent with its message id. An edit whose
+   text did not change ("message is not modified") counts as sent; an edit of a message that is
+   gone or too old fails for good, the recipient stays active.
+4. RetryAfter (429): the row retries after ``retry_after``; that chat and all sending pause
+   that long.
+5. TimedOut or another NetworkError (5xx, dropped connection): the row retries after 1 s, 2 s,
+   4 s … capped at ``max_backoff``, plus up to 10 % jitter. The attempt count lives in the row.
+   A timed-out send may have reached Telegram, so delivery is at least once, not exactly once.
+6. Forbidden (blocked, kicked) or "chat not found" / "user is deactivated": the chat is
+   deactivated (storage.outbox.deactivate_chat): its member or subscription stops receiving
+   and every pending row for it fails. Never retried.
+7. ChatMigrated: the chat's subscription and pending rows move to the new id
+   (storage.outbox.migrate_chat) and the row is tried again at once, there.
+8. Any other BadRequest (unparsable HTML, text too long): the row fails, logged at ERROR.
+9. Anything else (a renderer exception, a database hiccup): logged, the row retries with
+   back-off. No row is lost and no exception ends the loop.
+10. The loop then sleeps until the earliest of: the next row's ``not_before``, a chat's slot
+    opening, a finished send, :meth:`Sender.wake`, or one second.
+
+Every database access is one storage.outbox call, each its own transaction.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+import math
+import random
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable
+from contextlib import suppress
+from dataclasses import dataclass
+from datetime import timedelta
+
+import telegram
+from telegram import (
+    InlineKeyboardMarkup,
+    InputMediaDocument,
+    InputMediaPhoto,
+    InputMediaVideo,
+    Message,
+)
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
+
+from storage import outbox
+from storage.models import utcnow
+from storage.outbox import OutboxRow
+from storage.sqlite.engine import Database
+
+log = logging.getLogger(__name__)
+
+POLL_S = 1.0
+# A margin on every interval, for the clocks and timers on both sides not agreeing exactly.
+# Sends are dated by their answer, which Telegram's own count precedes by at least half a
+# round trip, so the margin only covers timer jitter; on the 1 s global window it is also
+# what the backlog rate loses (30 per 1.02 s), so it stays small.
+SLACK_S = 0.02
+GONE = ("chat not found", "user is deactivated", "group chat was deactivated",
+        "peer_id_invalid", "bot was kicked")
+EDIT_GONE = ("message to edit not found", "message can't be edited")
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """What to send for one row."""
+
+    text: str  # HTML
+    reply_markup: InlineKeyboardMarkup | None = None
+    edit: tuple[int, int] | None = None  # (chat_id, message_id) to edit instead of sending
+    # (kind, file_id) attachments: sent as one photo/video/document with ``text`` as its
+    # caption, or as an album (caption on the first item); no keyboard on those.
+    media: tuple[tuple[str, str], ...] = ()
+    photo: bytes | None = None  # an image to upload (a chart), ``text`` as its caption
+
+
+Renderer = Callable[[OutboxRow], Awaitable[Rendered | None]]
+_INPUT_MEDIA: dict[str, type[InputMediaPhoto | InputMediaVideo | InputMediaDocument]] = {
+    "photo": InputMediaPhoto, "video": InputMediaVideo, "document": InputMediaDocument}
+
+
+def retry_seconds(exc: RetryAfter) -> float:
+    """How long a 429 asks to wait: a timedelta, or whole seconds unless PTB_TIMEDELTA is set."""
+    value = exc.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+class Sender:
+    """Drains the outbox within Telegram's flood limits. See the module docstring."""
+
+    def __init__(self, bot: telegram.Bot, db: Database, render: Renderer, *,
+                 global_per_second: float = 30.0, private_interval: float = 1.0,
+                 group_interval: float = 3.0, max_backoff: float = 300.0,
+                 max_in_flight: int = 30) -> None:
+        self.bot, self.db, self.render = bot, db, render
+        self.private_interval, self.group_interval = private_interval, group_interval
+        self.max_backoff, self.max_in_flight = max_backoff, max_in_flight
+        # "At most n sends in any n / rate seconds": with n = 30 that is Telegram's own rule of
+        # 30 per second, allowing a burst of 30 instead of forcing even 33 ms spacing.
+        self._window_n = max(1, math.floor(global_per_second))
+        self._window_s = self._window_n / global_per_second + SLACK_S
+        # Telegram counts a send somewhere between our request and its answer, so a send is
+        # dated by its answer (never too early) and one still unanswered holds its place.
+        self._answered: deque[float] = deque()
+        self._unanswered = 0
+        self._freed = asyncio.Event()
+        self._gate = asyncio.Lock()  # FIFO: tasks pass the global limit in the order they came
+        self._paused_until = 0.0
+        self._ready_at: dict[int, float] = {}  # chat -> monotonic time of its next slot
+        self._tasks: dict[int, asyncio.Task[None]] = {}  # chat -> its send in flight
+        self._wakeup = asyncio.Event()
+        self._stop = asyncio.Event()
+        self._idle = asyncio.Event()
+        self._idle.set()
+        self.settled = 0  # rows sent or failed by this sender
+
+    def wake(self) -> None:
+        """New rows were written: look now instead of at the next poll."""
+        self._wakeup.set()
+
+    async def run(self) -> None:
+        """Send until :meth:`stop`."""
+        await self._loop(None, None)
+
+    async def stop(self) -> None:
+        """Stop taking rows, let the sends in flight finish, then return."""
+        self._stop.set()
+        self._wakeup.set()
+        self._freed.set()
+        await self._idle.wait()
+
+    async def drain(self, until_empty: bool = True,
+                    timeout: float | None = None) -> int:  # noqa: ASYNC109 - a deadline
+        """Run the loop until nothing is pending, or with ``until_empty`` False until nothing is
+        due now, or for at most ``timeout`` s; return how many rows were settled meanwhile."""
+        before = self.settled
+        deadline = None if timeout is None else time.monotonic() + timeout
+        await self._loop(until_empty, deadline)
+        return self.settled - before
+
+    async def _loop(self, until_empty: bool | None, deadline: float | None) -> None:
+        if not self._idle.is_set():
+            raise RuntimeError("the sender is already running")
+        self._idle.clear()
+        try:
+            while not self._stop.is_set():
+                self._wakeup.clear()  # before looking, so a wake() meanwhile is not lost
+                try:
+                    launched = await self._launch()
+                    pause, next_due = await self._pause()
+                    if until_empty is not None and not launched and not self._tasks and (
+                            await outbox.pending_count(self.db) == 0 if until_empty
+                            else next_due is None or next_due > 0):
+                        break
+                except Exception:
+                    log.exception("outbox: cannot read due rows")
+                    pause = POLL_S
+                if deadline is not None:
+                    if time.monotonic() >= deadline:
+                        break
+                    pause = min(pause, deadline - time.monotonic())
+                with suppress(TimeoutError):
+                    await asyncio.wait_for(self._wakeup.wait(), max(pause, 0.0))
+        finally:
+            await asyncio.gather(*self._tasks.values(), return_exceptions=True)
+            self._idle.set()
+
+    async def _launch(self) -> int:
+        """Start a task for every row that may go now; return how many."""
+        free = self.max_in_flight - len(self._tasks)
+        if free <= 0:
+            return 0
+        now = time.monotonic()
+        self._ready_at = {c: t for c, t in self._ready_at.items() if t > now}
+        busy = frozenset(self._tasks) | frozenset(self._ready_at)
+        rows = await outbox.due(self.db, utcnow(), free, busy)
+        for row in rows:
+            task = asyncio.create_task(self._send(row))
+            self._tasks[row.chat_id] = task
+            task.add_done_callback(functools.partial(self._finished, row.chat_id))
+        return len(rows)
+
+    def _finished(self, chat_id: int, _task: asyncio.Task[None]) -> None:
+        self._tasks.pop(chat_id, None)
+        self._wakeup.set()  # the chat and an in-flight place are free again
+
+    async def _pause(self) -> tuple[float, float | None]:
+        """(How long to sleep, seconds until the next row's not_before or None)."""
+        now, pause = time.monotonic(), POLL_S
+        if self._ready_at:
+            pause = min(pause, min(self._ready_at.values()) - now)
+        nxt = await outbox.next_due_at(self.db)
+        next_due = None if nxt is None else (nxt - utcnow()).total_seconds()
+        # A due row of a busy chat makes next_due negative; finishing sends wake us for those.
+        if next_due is not None and next_due > 0:
+            pause = min(pause, next_due)
+        return pause, next_due
+
+    async def _pass_gate(self) -> bool:
+        """Wait for a global slot and take it; False if stopping meanwhile."""
+        async with self._gate:
+            while True:
+                self._freed.clear()
+                now = time.monotonic()
+                while self._answered and self._answered[0] <= now - self._window_s:
+                    self._answered.popleft()
+                over = len(self._answered) + self._unanswered - self._window_n + 1
+                at = max(self._paused_until, now)
+                if over > 0:  # wait until enough answered sends leave the window
+                    at = max(at, self._answered[over - 1] + self._window_s
+                             if over <= len(self._answered) else math.inf)
+                if at <= now:
+                    self._unanswered += 1
+                    return True
+                with suppress(TimeoutError):  # an answer or stop() may come sooner
+                    await asyncio.wait_for(self._freed.wait(), min(at - now, POLL_S))
+                if self._stop.is_set():
+                    return False
+
+    def _answer(self, chat_id: int) -> None:
+        """A send was answered (or failed): date it, and space the chat's next one from it."""
+        now = time.monotonic()
+        self._unanswered -= 1
+        self._answered.append(now)
+        self._freed.set()
+        interval = self.private_interval if chat_id > 0 else self.group_interval
+        self._ready_at[chat_id] = max(self._ready_at.get(chat_id, 0.0), now + interval + SLACK_S)
+
+    async def _send(self, row: OutboxRow) -> None:
+        """Render, send and settle one row; never raises."""
+        try:
+            await self._attempt(row)
+        except Exception as exc:
+            log.exception("outbox row %s to %s failed unexpectedly", row.id, row.chat_id)
+            try:
+                await self._retry(row, f"{type(exc).__name__}: {exc}")
+            except Exception:
+                log.exception("outbox row %s: cannot schedule a retry", row.id)
+                # Keep the chat quiet for a while rather than spin on a broken database.
+                self._ready_at[row.chat_id] = time.monotonic() + self._backoff(row.attempts)
+
+    async def _attempt(self, row: OutboxRow) -> None:
+        db = self.db
+        rendered = await self.render(row)
+        if rendered is None:
+            await outbox.mark_failed(db, row.id, "obsolete", utcnow())
+            self.settled += 1
+            return
+        if not await self._pass_gate():
+            return  # stopping: the row stays pending for the next start
+        try:
+            try:
+                message_id = await self._call(row.chat_id, rendered)
+            finally:
+                self._answer(row.chat_id)
+        except RetryAfter as exc:
+            wait = retry_seconds(exc)
+            log.warning("outbox row %s: flood control, pausing %.0f s", row.id, wait)
+            until = time.monotonic() + wait
+            self._paused_until = max(self._paused_until, until)
+            self._ready_at[row.chat_id] = max(self._ready_at.get(row.chat_id, 0.0), until)
+            await outbox.retry_later(db, row.id, utcnow() + timedelta(seconds=wait), str(exc))
+        except ChatMigrated as exc:
+            log.info("chat %s migrated to %s", row.chat_id, exc.new_chat_id)
+            await outbox.migrate_chat(db, row.chat_id, exc.new_chat_id)
+            self._wakeup.set()
+        except Forbidden as exc:
+            await self._deactivate(row, exc)
+        except BadRequest as exc:  # before NetworkError: BadRequest is one of them in PTB
+            error = str(exc).lower()
+            if "message is not modified" in error and rendered.edit:
+                await self._mark_sent(row, rendered.edit[1])
+            elif any(text in error for text in GONE):
+                await self._deactivate(row, exc)
+            else:  # an edit of a vanished message is routine; anything else is our bug
+                edit_gone = rendered.edit and any(text in error for text in EDIT_GONE)
+                log.log(logging.INFO if edit_gone else logging.ERROR,
+                        "outbox row %s (%s) rejected: %s", row.id, row.kind, exc)
+                await outbox.mark_failed(db, row.id, str(exc), utcnow())
+                self.settled += 1
+        except NetworkError as exc:  # TimedOut, 5xx, dropped connection
+            log.warning("outbox row %s: %s; retrying", row.id, exc)
+            await self._retry(row, f"{type(exc).__name__}: {exc}")
+        else:
+            await self._mark_sent(row, message_id)
+
+    async def _call(self, chat_id: int, rendered: Rendered) -> int | None:
+        text, markup, html = rendered.text, rendered.reply_markup, ParseMode.HTML
+        if rendered.photo is not None:
+            sent = await self.bot.send_photo(chat_id, rendered.photo, caption=text,
+                                             parse_mode=html)
+            return sent.message_id
+        if rendered.media:
+            return await self._send_media(chat_id, rendered)
+        if rendered.edit is None:
+            sent = await self.bot.send_message(chat_id, text, parse_mode=html,
+                                               reply_markup=markup)
+            return sent.message_id
+        edit_chat, edit_id = rendered.edit
+        edited = await self.bot.edit_message_text(text, edit_chat, edit_id, parse_mode=html,
+                                                  reply_markup=markup)
+        return edited.message_id if isinstance(edited, Message) else edit_id
+
+    async def _send_media(self, chat_id: int, rendered: Rendered) -> int:
+        html = ParseMode.HTML
+        if len(rendered.media) == 1:
+            kind, file_id = rendered.media[0]
+            caption = rendered.text
+            if kind == "photo":
+                message = await self.bot.send_photo(chat_id, file_id, caption=caption,
+                                                    parse_mode=html)
+            elif kind == "video":
+                message = await self.bot.send_video(chat_id, file_id, caption=caption,
+                                                    parse_mode=html)
+            else:
+                message = await self.bot.send_document(chat_id, file_id, caption=caption,
+                                                       parse_mode=html)
+            return message.message_id
+        items = [_INPUT_MEDIA.get(kind, InputMediaDocument)(
+                     file_id, caption=rendered.text if i == 0 else None, parse_mode=html)
+                 for i, (kind, file_id) in enumerate(rendered.media)]
+        messages = await self.bot.send_media_group(chat_id, items)
+        return messages[0].message_id
+
+    async def _mark_sent(self, row: OutboxRow, message_id: int | None) -> None:
+        if await outbox.mark_sent(self.db, row.id, message_id, utcnow()):
+            self.settled += 1
+
+    async def _deactivate(self, row: OutboxRow, exc: Exception) -> None:
+        log.info("chat %s is gone (%s); deactivating it", row.chat_id, exc)
+        self.settled += await outbox.deactivate_chat(self.db, row.chat_id, str(exc), utcnow())
+
+    async def _retry(self, row: OutboxRow, error: str) -> None:
+        delay = self._backoff(row.attempts)
+        await outbox.retry_later(self.db, row.id, utcnow() + timedelta(seconds=delay), error)
+
+    def _backoff(self, attempts: int) -> float:
+        base = min(self.max_backoff, 2.0 ** min(attempts, 30))
+        return base + random.uniform(0, base / 10)
+

@@ -1,0 +1,126 @@
+"""Crash proof: ``posko-bot run`` SIGKILLed at random moments while officers check in, check
+out and report; after each restart every update the Bot API delivered is accounted for."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import random
+import signal
+import sqlite3
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import JAKARTA_CSV
+from tests.support.botapi_stub import SimUser, StubBotAPI
+from tests.support.e2e import BotProcess, bot_env, cli
+
+OFFICERS = 10
+CYCLES = 4  # check-in + check-out, per officer
+KILLS = 3
+
+
+@pytest.fixture
+async def stub() -> AsyncIterator[StubBotAPI]:
+    async with StubBotAPI() as api:
+        yield api
+
+
+def _quiet_desks(path: Path) -> list[dict[str, str]]:
+    """The Jakarta desks with no duty hours (no alerts, no confirmation at check-out)."""
+    with JAKARTA_CSV.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    with path.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.DictWriter(out, [*rows[0].keys(), "duty_hours"])
+        writer.writeheader()
+        writer.writerows({**row, "duty_hours": "-"} for row in rows)
+    return [r for r in rows if r["level"] == "kelurahan_desa"][:OFFICERS]
+
+
+def _register(db_file: Path, desks: list[dict[str, str]]) -> None:
+    """Officers straight into the database (registration is not what this test is about)."""
+    with sqlite3.connect(db_file) as conn:
+        for i, desk in enumerate(desks):
+            conn.execute(
+                "INSERT INTO members (telegram_id, full_name, desk_id, role, created_at, "
+                "updated_at) SELECT ?, ?, id, 'officer', '2026-01-01T00:00:00.000000Z', "
+                "'2026-01-01T00:00:00.000000Z' FROM desks WHERE code = ?",
+                (8000 + i, f"Petugas {i}", desk["code"]))
+
+
+async def _expect(stub: StubBotAPI, user: SimUser, text: str, after: int) -> None:
+    await stub.wait_for_message(user.id, contains=text, after=after, timeout=45)
+
+
+async def _officer(stub: StubBotAPI, user: SimUser, desk: dict[str, str]) -> None:
+    """What one officer does: check in and out a few times, then file an all-clear report."""
+    lat, lon = float(desk["latitude"]), float(desk["longitude"])
+    pause = random.Random(user.id)
+    for _ in range(CYCLES):
+        await asyncio.sleep(pause.uniform(0, 0.4))  # people take a moment between taps
+        seen = len(stub.sent(user.id))
+        user.send_location(lat, lon)
+        await _expect(stub, user, "Check-in tercatat", seen)
+        await asyncio.sleep(pause.uniform(0, 0.4))
+        seen = len(stub.sent(user.id))
+        user.send_text("/checkout")
+        await _expect(stub, user, "Check-out tercatat", seen)
+    seen = len(stub.sent(user.id))
+    user.send_text("/lapor")
+    await _expect(stub, user, "Pilih kategori", seen)
+    ask = [m for m in stub.sent(user.id)[seen:] if "Pilih kategori" in (m.text or "")][-1]
+    user.press(ask, next(d for _, d in ask.buttons() if d.endswith(":cat:kondusif")))
+    await _expect(stub, user, "Ringkasan laporan", seen)
+    summary = [m for m in stub.sent(user.id) if "Ringkasan laporan" in (m.text or "")][-1]
+    user.press(summary, next(d for _, d in summary.buttons() if d.endswith(":send")))
+    await _expect(stub, user, "diterima dan diteruskan", seen)
+
+
+async def _killer(bot: BotProcess, done: asyncio.Event, rng: random.Random) -> int:
+    kills = 0
+    while kills < KILLS and not done.is_set():
+        await asyncio.sleep(rng.uniform(0.3, 1.0))
+        if done.is_set():
+            break
+        assert await bot.stop(signal.SIGKILL) == -signal.SIGKILL
+        kills += 1
+        await asyncio.sleep(rng.uniform(0.2, 1.0))  # users keep typing meanwhile
+        bot.start()
+    return kills
+
+
+async def test_sigkill_during_a_stream_loses_and_doubles_nothing(stub: StubBotAPI,
+                                                                 tmp_path: Path) -> None:
+    env = bot_env(stub, tmp_path, POSKO_SWEEP_INTERVAL="1")
+    quiet = tmp_path / "quiet.csv"
+    desks = _quiet_desks(quiet)
+    assert (await cli(env, tmp_path, "import-desks", str(quiet))).returncode == 0
+    db_file = tmp_path / "posko.db"
+    _register(db_file, desks)
+    users = [stub.user(8000 + i, f"Petugas {i}") for i in range(OFFICERS)]
+    bot = BotProcess(env, tmp_path)
+    bot.start()
+    try:
+        await stub.wait_for_call("setMyCommands", timeout=30)
+        done = asyncio.Event()
+        killer = asyncio.create_task(_killer(bot, done, random.Random(2026)))
+        await asyncio.gather(*(_officer(stub, u, d) for u, d in zip(users, desks, strict=True)))
+        done.set()
+        assert await killer >= 1
+        assert await bot.stop() == 0
+    finally:
+        bot.kill()
+    assert stub.pending_updates() == 0  # every update delivered was confirmed as handled
+    with sqlite3.connect(f"file:{db_file}?mode=ro", uri=True) as conn:
+        for user in users:
+            shifts = conn.execute("SELECT count(*), count(ended_at), count(DISTINCT update_id) "
+                                  "FROM shifts WHERE member_id = ?", (user.id,)).fetchone()
+            assert shifts == (CYCLES, CYCLES, CYCLES), (user.id, shifts)
+            reports = conn.execute("SELECT count(*) FROM incidents WHERE reporter_id = ?",
+                                   (user.id,)).fetchone()[0]
+            assert reports == 1, user.id
+        assert conn.execute("SELECT count(*) FROM incident_drafts").fetchone()[0] == 0
+    log = bot.log_text()
+    assert stub.token not in log and "Traceback" not in log

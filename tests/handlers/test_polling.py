@@ -1,0 +1,173 @@
+"""The polling loop (``bot.updates.polling``) against the stand-in Bot API: what it skips, what it
+confirms, and update ids that Telegram starts anew after a week without updates."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.app import build_application, post_init, post_shutdown
+from bot.updates import polling
+from storage import meta
+from storage.models import utcnow
+from storage.sqlite.engine import Database
+from tests.conftest import make_settings
+from tests.support.botapi_stub import StubBotAPI
+
+USER = 7001
+
+
+@pytest.fixture
+async def stub(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[StubBotAPI]:
+    monkeypatch.setattr(polling, "POLL_TIMEOUT", 0.2)  # empty answers come quickly
+    async with StubBotAPI() as api:
+        yield api
+
+
+@asynccontextmanager
+async def running(stub: StubBotAPI, db_path: Path) -> AsyncIterator[None]:
+    """``posko-bot run``'s polling loop, in this process."""
+    app = build_application(make_settings(db_path, TELEGRAM_BOT_TOKEN=stub.token,
+                                          TELEGRAM_API_BASE_URL=stub.base_url))
+    stop = asyncio.Event()
+    async with app:
+        await post_init(app)
+        loop = asyncio.create_task(polling._poll(app, stop))
+        try:
+            yield
+        finally:
+            stop.set()
+            await loop
+            await post_shutdown(app)
+
+
+async def recorded(db_path: Path, update_id: int, age: timedelta) -> None:
+    """The database as a run that handled ``update_id`` ``age`` ago left it."""
+    db = await Database.open(db_path)
+    try:
+        await polling.record_handled(db, update_id, utcnow() - age)
+    finally:
+        await db.close()
+
+
+def numbering_from(stub: StubBotAPI, first: int) -> None:
+    stub._update_ids = itertools.count(first)
+
+
+async def test_numbering_restarted_while_running_is_still_heard(stub: StubBotAPI,
+                                                                db_path: Path) -> None:
+    numbering_from(stub, 1000)
+    user = stub.user(USER, "Budi")
+    async with running(stub, db_path):
+        user.send_text("/bantuan")
+        await stub.wait_for_message(USER)
+        await asyncio.sleep(0.6)  # the batch confirmed, then a quiet poll or two
+        numbering_from(stub, 5)  # a week later: Telegram numbers anew, lower
+        user.send_text("/bantuan")
+        await stub.wait_for_message(USER, after=1)
+    assert stub.pending_updates() == 0
+
+
+async def test_an_old_record_does_not_hide_new_numbers(stub: StubBotAPI,
+                                                       db_path: Path) -> None:
+    await recorded(db_path, 1000, age=timedelta(days=8))
+    numbering_from(stub, 5)
+    stub.user(USER, "Budi").send_text("/bantuan")
+    async with running(stub, db_path):
+        await stub.wait_for_message(USER)
+
+
+async def test_a_batch_handled_before_a_crash_is_not_handled_again(stub: StubBotAPI,
+                                                                    db_path: Path) -> None:
+    """Handled and recorded, but its confirmation never reached Telegram."""
+    await recorded(db_path, 1000, age=timedelta(minutes=5))
+    numbering_from(stub, 1000)
+    user = stub.user(USER, "Budi")
+    user.send_text("/bantuan")  # 1000: handled before the crash
+    user.send_text("/checkin")  # 1001: not yet
+    async with running(stub, db_path):
+        await stub.wait_for_message(USER)
+        await asyncio.sleep(0.5)
+    assert len(stub.sent(USER)) == 1
+    db = await Database.open(db_path)
+    try:
+        assert await meta.get(db, "last_update_id") == "1001"
+    finally:
+        await db.close()
+
+
+async def test_a_record_does_not_hold_up_the_next_poll(db_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """``record`` returns while the commit is under way; the next record and ``settle``
+    wait for it, so records land one at a time and in order."""
+    db = await Database.open(db_path)
+    landed: list[str] = []
+    release = asyncio.Event()
+    put_all = meta.put_all
+
+    async def slow_put_all(db: Database, values: dict[str, str]) -> None:
+        await release.wait()  # a disk flush that takes its time
+        await put_all(db, values)
+        landed.append(values["last_update_id"])
+
+    monkeypatch.setattr(meta, "put_all", slow_put_all)
+    recorder = polling.Recorder(db)
+    try:
+        await recorder.record(10)
+        assert landed == []  # not waited for
+        second = asyncio.create_task(recorder.record(11))
+        await asyncio.sleep(0.05)
+        assert not second.done()  # the first one has not landed yet
+        release.set()
+        await second
+        await recorder.settle()
+        assert landed == ["10", "11"]
+        assert await meta.get(db, "last_update_id") == "11"
+    finally:
+        await db.close()
+
+
+async def test_a_failed_record_is_raised_by_the_next_step(db_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch
+                                                          ) -> None:
+    db = await Database.open(db_path)
+
+    async def full_disk(db: Database, values: dict[str, str]) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(meta, "put_all", full_disk)
+    recorder = polling.Recorder(db)
+    try:
+        await recorder.record(10)
+        with pytest.raises(OSError, match="disk full"):
+            await recorder.settle()
+        await recorder.settle()  # reported once
+    finally:
+        await db.close()
+
+
+async def test_stopping_waits_for_the_record_under_way(stub: StubBotAPI, db_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    put_all = meta.put_all
+
+    async def slow_put_all(db: Database, values: dict[str, str]) -> None:
+        await asyncio.sleep(0.3)
+        await put_all(db, values)
+
+    monkeypatch.setattr(meta, "put_all", slow_put_all)
+    numbering_from(stub, 500)
+    user = stub.user(USER, "Budi")
+    async with running(stub, db_path):
+        user.send_text("/bantuan")
+        await stub.wait_for_message(USER)  # handled; its record is still on its way
+    db = await Database.open(db_path)
+    try:
+        assert await meta.get(db, "last_update_id") == "500"
+    finally:
+        await db.close()
