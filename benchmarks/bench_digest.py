@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.outbox.digest import digest_png, digest_text
+from bot.reports.digest import digest_png, digest_text
 from scheduler.digest import build
 from storage import desks as desks_store
 from storage.importer import import_desks, parse_desk_csv, read_csv_file

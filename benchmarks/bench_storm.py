@@ -42,7 +42,7 @@ import telegram
 from telegram.request import HTTPXRequest
 
 from bot.config import Settings
-from bot.outbox.render import Renderer
+from bot.outbox.render import OutboxRenderer
 from bot.outbox.sender import Sender
 from scheduler.sweep import SweepConfig, sweep
 from storage.importer import import_desks, parse_desk_csv, read_csv_file
@@ -108,7 +108,7 @@ async def run(args: argparse.Namespace) -> None:
             bot = telegram.Bot(stub.token, base_url=stub.base_url,
                                request=HTTPXRequest(connection_pool_size=256))
             async with bot:
-                sender = Sender(bot, db, Renderer(db, settings),
+                sender = Sender(bot, db, OutboxRenderer(db, settings),
                                 global_per_second=GLOBAL_PER_S)
                 load = os.getloadavg()[0]
                 t0 = time.perf_counter()

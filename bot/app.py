@@ -14,7 +14,7 @@ from telegram.request import BaseRequest
 from bot.config import Settings
 from bot.context import BotData, Ctx
 from bot.handlers import COMMANDS, register
-from bot.outbox.render import Renderer
+from bot.outbox.render import OutboxRenderer
 from bot.outbox.sender import Sender
 from bot.texts import LANGUAGES, t
 from scheduler.jobs import JobSpec, job_specs
@@ -74,7 +74,7 @@ async def post_init(app: PoskoApp) -> None:
         await app.bot.set_my_commands(commands, scope=BotCommandScopeDefault(),
                                       language_code=None if lang == "id" else lang)
     settings = data.settings
-    data.sender = Sender(app.bot, data.db, Renderer(data.db, settings))
+    data.sender = Sender(app.bot, data.db, OutboxRenderer(data.db, settings))
     # A plain task, not app.create_task: it starts before the application does and is
     # stopped by post_shutdown, after the updater and the job queue.
     data.sender_task = asyncio.create_task(data.sender.run(), name="outbox-sender")

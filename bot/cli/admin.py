@@ -74,7 +74,7 @@ def _report_bad_lines(path: Path, errors: list[tuple[int, str]]) -> int:
 
 def cmd_invite(args: argparse.Namespace, settings: Settings) -> int:
     """Create an invite and print its deep link."""
-    from bot.handlers.invites import invite_link
+    from bot.views.invites import invite_link
     from storage import desks as desks_store
     from storage import invites as invites_store
     from storage import meta

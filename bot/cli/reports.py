@@ -17,7 +17,7 @@ def cmd_digest(args: argparse.Namespace, settings: Settings) -> int:
     """Print a scope's digest, write its chart, and optionally queue it for sending."""
     from datetime import datetime, timedelta
 
-    from bot.outbox.digest import digest_png, digest_text
+    from bot.reports.digest import digest_png, digest_text
     from bot.texts import plain_text
     from scheduler.digest import build, next_digest
     from storage import digests as digests_store
@@ -54,7 +54,7 @@ def cmd_digest(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     """Write a scope's shifts, alerts and incidents as XLSX, and as CSV files with --csv."""
     from bot.files.xlsx import workbook_bytes, write_csv
-    from bot.handlers.exports import PeriodError, build, file_name, period
+    from bot.reports.export import PeriodError, export_data, file_name, period
     from storage.models import utcnow
 
     for value in (args.date_from, args.date_to):
@@ -68,7 +68,7 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
                                  utcnow().astimezone(desk.tz).date(), max_days=None)
         except PeriodError as exc:
             raise CliError(str(exc), USAGE_ERROR) from None
-        data, sheets = await build(db, desk.path, first, last, desk.tz, settings.language)
+        data, sheets = await export_data(db, desk.path, first, last, desk.tz, settings.language)
         if data.empty:
             raise CliError(f"nothing to export: no shifts, alerts or incidents in {desk.code} "
                            f"from {first} to {last}")
@@ -91,7 +91,7 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
 
 def _day(value: str | None) -> date | None:
     """A day as ``digest --date`` and ``export --from/--to`` take it (a bad one: usage error)."""
-    from bot.handlers.exports import PeriodError, parse_day
+    from bot.reports.export import PeriodError, parse_day
 
     if not value:
         return None

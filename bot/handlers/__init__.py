@@ -29,11 +29,14 @@ from bot.handlers import (
     incidents,
     invites,
     onboarding,
+    presence,
     report,
     status,
+    subscriptions,
 )
-from bot.outbox import incidents as render_incidents
-from bot.outbox import render
+from bot.outbox import presence as outbox_presence
+from bot.views import alerts as views_alerts
+from bot.views import incidents as views_incidents
 
 NEW = filters.UpdateType.MESSAGE
 PRIVATE = filters.ChatType.PRIVATE
@@ -50,7 +53,7 @@ COMMANDS = [
     (("ekspor", "export"), exports.export),
     (("peringatan", "alerts"), alerts.open_alerts),
     (("undang", "invite"), invites.invite),
-    (("langganan", "subscribe"), alerts.subscribe),
+    (("langganan", "subscribe"), subscriptions.subscribe),
     (("bahasa", "language"), general.language),
     (("batal", "cancel"), general.cancel),
     (("bantuan", "help"), general.help_command),
@@ -59,8 +62,11 @@ COMMANDS = [
 
 def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """Add every handler to ``app`` in the documented order."""
-    # 0. Before everything (group -1): a private message that answers a /lapor step or a
-    #    closing note is consumed there; anything else passes on to the handlers below.
+    # 0. Before everything: a private message that is a supervisor's closing note (group -2)
+    #    or answers a /lapor step (group -1) is consumed there; anything else passes on to
+    #    the handlers below.
+    app.add_handler(MessageHandler(NEW & PRIVATE & ~filters.COMMAND, incidents.closing_note),
+                    group=-2)
     app.add_handler(MessageHandler(NEW & PRIVATE & ~filters.COMMAND, report.route_input),
                     group=-1)
     # 1. Commands, new messages only.
@@ -81,15 +87,15 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
                                          pattern=f"^{invites.INVITE_PREFIX}"))
     app.add_handler(CallbackQueryHandler(report.button, pattern=f"^{report.PREFIX}"))
     app.add_handler(CallbackQueryHandler(incidents.take,
-                                         pattern=f"^{render_incidents.TAKE_PREFIX}"))
+                                         pattern=f"^{views_incidents.TAKE_PREFIX}"))
     app.add_handler(CallbackQueryHandler(incidents.finish,
-                                         pattern=f"^{render_incidents.FINISH_PREFIX}"))
+                                         pattern=f"^{views_incidents.FINISH_PREFIX}"))
     app.add_handler(CallbackQueryHandler(incidents.turn_page,
-                                         pattern=f"^{render_incidents.PAGE_PREFIX}"))
-    app.add_handler(CallbackQueryHandler(alerts.acknowledge, pattern=f"^{render.ACK_PREFIX}"))
-    app.add_handler(CallbackQueryHandler(alerts.desk_view, pattern=f"^{render.DESK_PREFIX}"))
-    app.add_handler(CallbackQueryHandler(alerts.still_here,
-                                         pattern=f"^{render.PRESENCE_PREFIX}"))
+                                         pattern=f"^{views_incidents.PAGE_PREFIX}"))
+    app.add_handler(CallbackQueryHandler(alerts.acknowledge, pattern=f"^{views_alerts.ACK_PREFIX}"))
+    app.add_handler(CallbackQueryHandler(alerts.desk_view, pattern=f"^{views_alerts.DESK_PREFIX}"))
+    app.add_handler(CallbackQueryHandler(presence.still_here,
+                                         pattern=f"^{outbox_presence.PRESENCE_PREFIX}"))
     app.add_handler(CallbackQueryHandler(board.turn, pattern=f"^{board.PREFIX}"))
     app.add_handler(CallbackQueryHandler(common.stale_button))
     # 4. Anything else new in a private chat (text, stickers, photos, unknown commands).

@@ -1,33 +1,27 @@
-"""Empty-desk alerts in chat: *Saya tangani*, *Lihat posko*, ``/peringatan``, ``/langganan``,
-and the officer's answer to "Masih bertugas?"."""
+"""Empty-desk alerts in chat: *Saya tangani*, *Lihat posko* and ``/peringatan``."""
 
 from __future__ import annotations
 
 from telegram import Update
-from telegram.constants import ChatType
 
 from bot.context import Ctx
-from bot.handlers.access import Caller, identify
+from bot.handlers.access import Caller
 from bot.handlers.common import (
     callback_id,
-    edit_or_ignore,
     popup,
     pressed,
     private_supervisor,
     reply,
 )
-from bot.outbox.render import ACK_PREFIX, DESK_PREFIX, PRESENCE_PREFIX, Renderer, mention
 from bot.texts import fmt_time, t
+from bot.views.alerts import ACK_PREFIX, DESK_PREFIX, alert_keyboard, alert_lines, mention
 from storage import alerts as alerts_store
 from storage import desks as desks_store
 from storage import members as members_store
-from storage import presence as presence_store
 from storage import shifts as shifts_store
-from storage import subscriptions as subscriptions_store
 from storage.alerts import AckOutcome
 from storage.desks import schedule_of
 from storage.models import Desk, utcnow
-from storage.presence import AnswerOutcome
 from storage.rules.duty import desk_state
 
 
@@ -105,58 +99,7 @@ async def open_alerts(update: Update, context: Ctx) -> None:
     if not alerts:
         await reply(update, t(caller.lang, "alerts.none"))
         return
-    renderer = Renderer(db, context.bot_data.settings)
     lines = [t(caller.lang, "alerts.header", n=len(alerts)),
-             *await renderer.alert_lines(alerts, caller.lang, utcnow())]
+             *await alert_lines(db, alerts, caller.lang, utcnow())]
     await reply(update, "\n".join(lines),
-                reply_markup=await renderer.alert_keyboard(alerts, caller.lang))
-
-
-async def still_here(update: Update, context: Ctx) -> None:
-    """*Masih bertugas*: the officer confirms presence."""
-    press = await pressed(update, context)
-    if press is None:
-        return
-    query, data, caller = press
-    check_id = callback_id(data, PRESENCE_PREFIX)
-    outcome = (await presence_store.answer(context.bot_data.db, check_id, caller.user_id,
-                                           utcnow())
-               if check_id else AnswerOutcome.STALE)
-    if outcome is AnswerOutcome.NOT_YOURS:
-        await popup(query, t(caller.lang, "button.not_yours"))
-        return
-    await query.answer()
-    key = "presence.thanks" if outcome is AnswerOutcome.CONFIRMED else "presence.stale"
-    await edit_or_ignore(query, t(caller.lang, key))
-
-
-async def subscribe(update: Update, context: Ctx) -> None:
-    """``/langganan [off]`` in a group: the group receives the alerts of the caller's scope."""
-    caller = await identify(update, context)
-    chat = update.effective_chat
-    if caller is None or chat is None:
-        return
-    if chat.type not in (ChatType.GROUP, ChatType.SUPERGROUP):  # strangers: how to register
-        await reply(update, t(caller.lang, "subscribe.groups_only" if caller.role is not None
-                              else "unknown_user"))
-        return
-    if not caller.is_supervisor:
-        await reply(update, t(caller.lang, "supervisors_only"))
-        return
-    db = context.bot_data.db
-    if context.args and context.args[0].lower() in ("off", "stop", "berhenti"):
-        stopped = await subscriptions_store.unsubscribe(db, chat.id)
-        await reply(update, t(caller.lang, "subscribe.off" if stopped else "subscribe.none"))
-        return
-    desk = caller.desk
-    if context.args:  # a code in the caller's scope narrows the subscription
-        desk = await desks_store.by_code(db, context.args[0])
-        if desk is None or not caller.can_oversee(desk):
-            await reply(update, t(caller.lang, "out_of_scope", code=context.args[0][:40]))
-            return
-    if desk is None:  # an admin without a desk must name one
-        await reply(update, t(caller.lang, "subscribe.usage"))
-        return
-    await subscriptions_store.subscribe(db, chat.id, desk.id, chat.title, caller.user_id,
-                                        utcnow())
-    await reply(update, t(caller.lang, "subscribe.done", scope=desk.name))
+                reply_markup=await alert_keyboard(db, alerts, caller.lang))

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import Forbidden
+from telegram.ext import ApplicationHandlerStop
 
 from bot.context import Ctx
-from bot.handlers.access import Caller
+from bot.handlers.access import Caller, identify
 from bot.handlers.common import (
     callback_id,
     edit_or_ignore,
@@ -16,7 +17,8 @@ from bot.handlers.common import (
     private_supervisor,
     reply,
 )
-from bot.outbox.incidents import (
+from bot.texts import fmt_time, t
+from bot.views.incidents import (
     FINISH_PREFIX,
     PAGE_PREFIX,
     TAKE_PREFIX,
@@ -24,7 +26,6 @@ from bot.outbox.incidents import (
     incident_lines,
     severity_icon,
 )
-from bot.texts import fmt_time, t
 from storage import desks as desks_store
 from storage import incidents as incidents_store
 from storage import members as members_store
@@ -115,27 +116,34 @@ async def finish(update: Update, context: Ctx) -> None:
     await popup(query, t(caller.lang, "incident.note_in_private"))
 
 
-async def note_input(update: Update, context: Ctx, caller: Caller) -> bool:
-    """If the caller owes a closing note, this private message is it; True when consumed."""
-    if not caller.is_supervisor:  # only they tap Selesai: officers' messages skip the lookup
-        return False
+async def closing_note(update: Update, context: Ctx) -> None:
+    """A private message from a supervisor who owes a closing note: it is that note.
+
+    Runs before the report router and the other handlers; when it consumes the message it
+    stops them, otherwise the message goes on as usual.
+    """
+    caller = await identify(update, context)
+    # Only supervisors tap Selesai: officers' messages skip the lookup.
+    if update.message is None or caller is None or caller.member is None \
+            or not caller.is_supervisor:
+        return
     db = context.bot_data.db
     incident_id = await incidents_store.pending_note(db, caller.user_id)
     if incident_id is None:
-        return False
+        return
     if await _reachable(caller, context, incident_id) is None:
-        return False  # demoted or moved since Selesai: the report is no longer theirs to close
-    text = update.message.text if update.message else None
+        return  # demoted or moved since Selesai: the report is no longer theirs to close
+    text = update.message.text
     if text is None or not MIN_NOTE <= len(text.strip()) <= MAX_NOTE:
         await reply(update, t(caller.lang, "incident.note_bounds", min=MIN_NOTE, max=MAX_NOTE))
-        return True
+        raise ApplicationHandlerStop
     outcome, incident = await incidents_store.close(db, caller.user_id, text.strip(), utcnow())
     if incident is not None and outcome is FollowUp.DONE:
         context.bot_data.sender.wake()
         await reply(update, t(caller.lang, "incident.note_done", ref=incident.ref))
     elif incident is not None:
         await reply(update, t(caller.lang, "incident.closed", ref=incident.ref))
-    return True
+    raise ApplicationHandlerStop
 
 
 async def open_reports(update: Update, context: Ctx) -> None:

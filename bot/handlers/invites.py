@@ -16,6 +16,7 @@ from bot.handlers.common import (
     reply,
 )
 from bot.texts import fmt_datetime, t
+from bot.views.invites import invite_link
 from storage import desks as desks_store
 from storage import invites as invites_store
 from storage.models import Desk, Role, utcnow
@@ -23,11 +24,6 @@ from storage.models import Desk, Role, utcnow
 INVITE_PREFIX = "inv:"
 MAX_USES = 500
 _ROLES = {"o": Role.OFFICER, "s": Role.SUPERVISOR}
-
-
-def invite_link(username: str, token: str) -> str:
-    """The deep link that opens the bot with ``/start <token>``."""
-    return f"https://t.me/{username}?start={token}"
 
 
 async def _target(update: Update, context: Ctx, caller: Caller, code: str | None) -> Desk | None:

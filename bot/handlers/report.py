@@ -33,7 +33,6 @@ from telegram.error import BadRequest
 from telegram.ext import ApplicationHandlerStop
 
 from bot.context import Ctx
-from bot.handlers import incidents as follow_up
 from bot.handlers.access import Caller, identify
 from bot.handlers.common import is_private, parse_id, popup, pressed, private_member, reply
 from bot.texts import Markup, t
@@ -257,7 +256,7 @@ def _attachment(message: Message) -> tuple[str, str] | None:
 
 
 async def route_input(update: Update, context: Ctx) -> None:
-    """A private message while a draft (or a closing note) waits for input: it is that input.
+    """A private message while a draft waits for input: it is that input.
 
     Runs before the other handlers; when it consumes the message it stops them, otherwise
     the message goes on to check-in and the fallback as usual.
@@ -266,8 +265,6 @@ async def route_input(update: Update, context: Ctx) -> None:
     caller = await identify(update, context)
     if message is None or caller is None or caller.member is None:
         return
-    if await follow_up.note_input(update, context, caller):
-        raise ApplicationHandlerStop
     draft = await drafts_store.draft_of(context.bot_data.db, caller.user_id)
     if draft is None or (message.location is not None and draft.step is not Step.LOCATION):
         return  # a location the report does not ask for is a check-in (a draft may be old)

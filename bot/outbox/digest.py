@@ -1,77 +1,18 @@
-"""Rendering the daily digest: a short text (one message) and its chart."""
+"""The digest kinds of the outbox: the daily digest message, then its chart as a photo."""
 
 from __future__ import annotations
 
-import asyncio
 from datetime import datetime
 
 from bot.config import Settings
-from bot.files.charts import digest_chart
 from bot.outbox.sender import Rendered
-from bot.texts import fmt_datetime, fmt_duration, t
+from bot.reports.digest import digest_png, digest_text
+from bot.texts import t
 from scheduler.digest import Digest, build
 from storage import desks as desks_store
 from storage.models import from_db
 from storage.outbox import OutboxRow
 from storage.sqlite.engine import Database
-
-MAX_UNITS = 10
-
-
-def _pct(share: float | None) -> str:
-    return "—" if share is None else f"{share * 100:.0f}%"
-
-
-def digest_text(digest: Digest, lang: str) -> str:
-    """The digest as one message (well under Telegram's 4096 characters)."""
-    scope = digest.scope_name or t(lang, "digest.everything")
-    lines = [t(lang, "digest.title", scope=scope, start=fmt_datetime(digest.start, digest.tz),
-               end=fmt_datetime(digest.end, digest.tz)), ""]
-    total = digest.total
-    if total.duty:
-        lines.append(t(lang, "digest.desks", desks=digest.desks, share=_pct(total.share)))
-        lines.append(t(lang, "digest.empty", episodes=total.episodes,
-                       minutes=round(total.empty / 60)))
-    else:
-        lines.append(t(lang, "digest.no_duty"))
-    median = (t(lang, "digest.median", time=fmt_duration(lang, digest.median_ack))
-              if digest.median_ack is not None else "")
-    lines.append(t(lang, "digest.alerts", alerts=digest.alerts, acked=digest.acked,
-                   median=median))
-    ordered = sorted(digest.by_category.items(), key=lambda kv: (-kv[1], kv[0]))
-    categories = ": " + ", ".join(f"{t(lang, f'cat.{c}')} {n}" for c, n in ordered) \
-        if ordered else ""
-    lines.append(t(lang, "digest.incidents", n=sum(digest.by_category.values()),
-                   categories=categories))
-    if digest.by_status:
-        lines.append(t(lang, "digest.statuses", statuses=", ".join(
-            f"{t(lang, f'status.{s}')} {n}" for s, n in sorted(digest.by_status.items()))))
-    lines.append(t(lang, "digest.open", alerts=digest.open_alerts,
-                   incidents=digest.open_incidents))
-    if digest.worst:
-        lines += ["", t(lang, "digest.worst")]
-        lines += [t(lang, "digest.worst_line", n=i, desk=name, code=code,
-                    minutes=round(cov.empty / 60), share=_pct(cov.share))
-                  for i, (name, code, cov) in enumerate(digest.worst, start=1)]
-    if len(digest.units) > 1:
-        lines += ["", t(lang, "digest.units")]
-        lines += [t(lang, "digest.unit_line", unit=name, share=_pct(cov.share))
-                  for name, cov in digest.units[:MAX_UNITS]]
-        if len(digest.units) > MAX_UNITS:
-            lines.append(t(lang, "digest.more_units", n=len(digest.units) - MAX_UNITS))
-    return "\n".join(lines)
-
-
-async def digest_png(digest: Digest, lang: str) -> bytes:
-    """The chart, drawn in a worker thread (matplotlib is slow and blocking)."""
-    scope = digest.scope_name or t(lang, "digest.everything")
-    units = [(name, cov.share or 0.0) for name, cov in digest.units if cov.duty]
-    categories = sorted(((t(lang, f"cat.{c}"), n) for c, n in digest.by_category.items()),
-                        key=lambda kv: -kv[1])
-    return await asyncio.to_thread(
-        digest_chart, t(lang, "digest.chart_title", scope=scope), units, categories,
-        t(lang, "digest.chart_share"), t(lang, "digest.chart_categories"),
-        t(lang, "digest.chart_empty"))
 
 
 class DigestRenderer:

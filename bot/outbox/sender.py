@@ -91,7 +91,7 @@ class Rendered:
     photo: bytes | None = None  # an image to upload (a chart), ``text`` as its caption
 
 
-Renderer = Callable[[OutboxRow], Awaitable[Rendered | None]]
+Render = Callable[[OutboxRow], Awaitable[Rendered | None]]
 _INPUT_MEDIA: dict[str, type[InputMediaPhoto | InputMediaVideo | InputMediaDocument]] = {
     "photo": InputMediaPhoto, "video": InputMediaVideo, "document": InputMediaDocument}
 
@@ -105,7 +105,7 @@ def retry_seconds(exc: RetryAfter) -> float:
 class Sender:
     """Drains the outbox within Telegram's flood limits. See the module docstring."""
 
-    def __init__(self, bot: telegram.Bot, db: Database, render: Renderer, *,
+    def __init__(self, bot: telegram.Bot, db: Database, render: Render, *,
                  global_per_second: float = 30.0, private_interval: float = 1.0,
                  group_interval: float = 3.0, max_backoff: float = 300.0,
                  max_in_flight: int = 30) -> None:

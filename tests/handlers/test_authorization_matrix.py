@@ -19,9 +19,10 @@ import pytest
 
 from bot import handlers
 from bot.handlers import board, checkin, general, invites, onboarding
-from bot.outbox import incidents as render_incidents
-from bot.outbox import render
+from bot.outbox import presence as outbox_presence
 from bot.texts import t
+from bot.views import alerts as views_alerts
+from bot.views import incidents as views_incidents
 from scheduler.presence import check_presence
 from scheduler.sweep import sweep
 from storage import drafts as drafts_store
@@ -414,9 +415,9 @@ def test_the_table_covers_every_command_and_button() -> None:
     would otherwise go unchecked); the /lapor flow's own buttons are the report tests' job."""
     assert {name for names, _ in handlers.COMMANDS for name in names} == \
         {name for names in COMMANDS for name in names}
-    prefixes = [render.ACK_PREFIX, render.DESK_PREFIX, render.PRESENCE_PREFIX,
-                render_incidents.TAKE_PREFIX, render_incidents.FINISH_PREFIX,
-                render_incidents.PAGE_PREFIX, board.PREFIX, checkin.CHECKOUT_PREFIX,
+    prefixes = [views_alerts.ACK_PREFIX, views_alerts.DESK_PREFIX, outbox_presence.PRESENCE_PREFIX,
+                views_incidents.TAKE_PREFIX, views_incidents.FINISH_PREFIX,
+                views_incidents.PAGE_PREFIX, board.PREFIX, checkin.CHECKOUT_PREFIX,
                 invites.INVITE_PREFIX, onboarding.REG_PREFIX, general.LANG_PREFIX]
     templates = [data for data, _ in BUTTONS.values()]
     assert sorted(next(p for p in prefixes if d.startswith(p)) for d in templates) == \

@@ -221,15 +221,15 @@ async def test_refusals_and_clear_messages(h: Harness) -> None:
 async def test_an_export_too_big_for_the_chat_is_refused_before_it_is_built(
         h: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
     # The camat's 23 November has 5 rows (3 shifts, 1 alert, 1 report).
-    build = exports_handler.build
+    build = exports_handler.export_data
     monkeypatch.setattr(exports_handler, "MAX_ROWS", 4)
-    monkeypatch.setattr(exports_handler, "build", None)  # never reached
+    monkeypatch.setattr(exports_handler, "export_data", None)  # never reached
     (call,) = await h.send(u.text(u.user(CAMAT), "/ekspor 2026-11-23"))
     assert call.method == "sendMessage"
     assert ("Cengkareng (31.73.01) pada 23/11/2026 berisi 5 baris, lebih dari 4 yang bisa "
             "dikirim lewat chat") in call.text and "posko-bot export" in call.text
     monkeypatch.setattr(exports_handler, "MAX_ROWS", 5)
-    monkeypatch.setattr(exports_handler, "build", build)
+    monkeypatch.setattr(exports_handler, "export_data", build)
     document, _, _ = await export_of(h, CAMAT, "/ekspor 2026-11-23")  # 5 rows fit
     assert "3 shift, 1 peringatan, 1 laporan" in document.text
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from bot.outbox.render import Renderer
+from bot.outbox.render import OutboxRenderer
 from bot.outbox.sender import Sender
 from scheduler.presence import check_presence
 from scheduler.sweep import sweep
@@ -163,7 +163,7 @@ async def test_ack_edits_reach_every_chat_through_the_sender(h: Harness) -> None
     alert_id = await open_alert(h, escalate=True)
     async with h.db.transaction() as tx:  # the sweeps ran a little in the future: due now
         await tx.execute("UPDATE outbox SET not_before = ?", (to_db(utcnow()),))
-    sender = Sender(h.app.bot, h.db, Renderer(h.db, h.app.bot_data.settings),
+    sender = Sender(h.app.bot, h.db, OutboxRenderer(h.db, h.app.bot_data.settings),
                     private_interval=0.0)
     before = len(h.request.calls)
     assert await sender.drain(timeout=5) == 2

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.outbox.render import MAX_BUTTONS, MAX_LINES, Renderer
+from bot.outbox.render import OutboxRenderer
 from bot.outbox.sender import Rendered
+from bot.views.alerts import MAX_BUTTONS, MAX_LINES
 from scheduler.presence import check_presence
 from scheduler.sweep import sweep
 from storage import alerts as alerts_store
@@ -54,8 +55,8 @@ async def db(db_path: Path) -> AsyncIterator[Database]:
 
 
 @pytest.fixture
-def renderer(db: Database, db_path: Path) -> Renderer:
-    return Renderer(db, make_settings(db_path))
+def renderer(db: Database, db_path: Path) -> OutboxRenderer:
+    return OutboxRenderer(db, make_settings(db_path))
 
 
 async def rows(db: Database, kind: str) -> list[OutboxRow]:
@@ -82,7 +83,7 @@ async def empty_since_eight(db: Database) -> int:
 
 # --- alerts ------------------------------------------------------------------------------
 
-async def test_one_alert(db: Database, renderer: Renderer) -> None:
+async def test_one_alert(db: Database, renderer: OutboxRenderer) -> None:
     alert_id = await empty_since_eight(db)
     (row,) = await rows(db, "alerts")
     assert row.chat_id == LURAH
@@ -97,7 +98,7 @@ async def test_one_alert(db: Database, renderer: Renderer) -> None:
     assert len(rendered.text) < 4096
 
 
-async def test_nobody_yet_and_escalated(db: Database, renderer: Renderer) -> None:
+async def test_nobody_yet_and_escalated(db: Database, renderer: OutboxRenderer) -> None:
     await register(db, 102, KEC, Role.SUPERVISOR)
     await sweep(db, today(8, 15), CONFIG)  # nobody came at 08:00
     await sweep(db, today(8, 30), CONFIG)  # no answer: on to the camat
@@ -117,7 +118,7 @@ async def many_alerts(db: Database, n: int) -> list[int]:
     return [r[0] for r in await db.fetchall("SELECT id FROM alerts ORDER BY id")]
 
 
-async def test_many_alerts_in_one_message(db: Database, renderer: Renderer) -> None:
+async def test_many_alerts_in_one_message(db: Database, renderer: OutboxRenderer) -> None:
     ids = await many_alerts(db, 25)
     rendered = await renderer(OutboxRow(0, LURAH, "alerts", {"alerts": ids}, 0, utcnow()))
     assert rendered is not None
@@ -134,7 +135,7 @@ async def test_many_alerts_in_one_message(db: Database, renderer: Renderer) -> N
 
 
 async def test_many_long_alerts_stay_within_telegram_limit(db: Database,
-                                                            renderer: Renderer) -> None:
+                                                            renderer: OutboxRenderer) -> None:
     # The longest desk names, every alert escalated, blaming someone with a long name.
     codes = [r[0] for r in await db.fetchall(
         "SELECT code FROM desks WHERE level = 'kelurahan_desa' "
@@ -158,7 +159,7 @@ async def test_many_long_alerts_stay_within_telegram_limit(db: Database,
 
 
 async def test_acknowledged_alert_and_the_edit_of_every_message(db: Database,
-                                                                renderer: Renderer) -> None:
+                                                                renderer: OutboxRenderer) -> None:
     alert_id = await empty_since_eight(db)
     (original,) = await rows(db, "alerts")
     assert await alerts_store.acknowledge(db, alert_id, LURAH, today(8, 25)) is \
@@ -178,7 +179,7 @@ async def test_acknowledged_alert_and_the_edit_of_every_message(db: Database,
     assert edit.text == rendered.text and edit.reply_markup is None
 
 
-async def test_resolved(db: Database, renderer: Renderer) -> None:
+async def test_resolved(db: Database, renderer: OutboxRenderer) -> None:
     await empty_since_eight(db)
     await check_in(db, OFFICER, KEL, today(8, 47))
     assert (await sweep(db, today(8, 48), CONFIG)).resolved == 1
@@ -197,7 +198,7 @@ async def test_resolved(db: Database, renderer: Renderer) -> None:
     assert again.reply_markup is None
 
 
-async def test_resolved_at_duty_end(db: Database, renderer: Renderer) -> None:
+async def test_resolved_at_duty_end(db: Database, renderer: OutboxRenderer) -> None:
     await empty_since_eight(db)
     await sweep(db, today(14), CONFIG)
     (row,) = await rows(db, "alerts_resolved")
@@ -208,7 +209,7 @@ async def test_resolved_at_duty_end(db: Database, renderer: Renderer) -> None:
 
 # --- presence ----------------------------------------------------------------------------
 
-async def test_presence_check_and_shift_closed(db: Database, renderer: Renderer) -> None:
+async def test_presence_check_and_shift_closed(db: Database, renderer: OutboxRenderer) -> None:
     shift = await check_in(db, OFFICER, KEL, today(8))
     await check_presence(db, today(11), PRESENCE)
     (ask,) = await rows(db, "presence_check")
@@ -229,7 +230,7 @@ async def test_presence_check_and_shift_closed(db: Database, renderer: Renderer)
 
 
 async def test_a_question_a_live_location_answered_is_not_sent(db: Database,
-                                                                renderer: Renderer) -> None:
+                                                                renderer: OutboxRenderer) -> None:
     """The pass settles a waiting question by a fresh live location; if the question has not
     gone out by then (a backlog, the bot down), it is dropped rather than asked too late."""
     shift = await check_in(db, OFFICER, KEL, today(8))
@@ -245,7 +246,7 @@ async def test_a_question_a_live_location_answered_is_not_sent(db: Database,
     assert await renderer(ask) is None
 
 
-async def test_shift_closed_at_duty_end(db: Database, renderer: Renderer) -> None:
+async def test_shift_closed_at_duty_end(db: Database, renderer: OutboxRenderer) -> None:
     await check_in(db, OFFICER, KEL, today(12))
     await check_presence(db, today(14), PRESENCE)
     (closed,) = await rows(db, "shift_closed")
@@ -255,7 +256,7 @@ async def test_shift_closed_at_duty_end(db: Database, renderer: Renderer) -> Non
                              "pukul 14:00 WIB.")
 
 
-async def test_unknown_kind_and_vanished_rows(db: Database, renderer: Renderer) -> None:
+async def test_unknown_kind_and_vanished_rows(db: Database, renderer: OutboxRenderer) -> None:
     with pytest.raises(ValueError, match="unknown outbox kind"):
         await renderer(OutboxRow(0, LURAH, "nonsense", {}, 0, utcnow()))
     for kind, payload in (("alerts", {"alerts": [999_999]}),
@@ -267,7 +268,7 @@ async def test_unknown_kind_and_vanished_rows(db: Database, renderer: Renderer) 
 
 # --- language and escaping ---------------------------------------------------------------
 
-async def test_english_for_a_member_who_chose_it(db: Database, renderer: Renderer) -> None:
+async def test_english_for_a_member_who_chose_it(db: Database, renderer: OutboxRenderer) -> None:
     assert await members_store.set_language(db, LURAH, "en")
     assert await members_store.set_language(db, OFFICER, "en")
     alert_id = await empty_since_eight(db)
@@ -291,7 +292,7 @@ async def test_english_for_a_member_who_chose_it(db: Database, renderer: Rendere
     assert group is not None and group.text.startswith("🚨 <b>Posko kosong</b>")
 
 
-async def test_names_are_escaped(db: Database, renderer: Renderer) -> None:
+async def test_names_are_escaped(db: Database, renderer: OutboxRenderer) -> None:
     async with db.transaction() as tx:
         await tx.execute("UPDATE desks SET name = 'Kel. <b>&' WHERE code = ?", (KEL,))
         await tx.execute("UPDATE members SET full_name = '<b>&', username = 'x<y' "
@@ -305,7 +306,7 @@ async def test_names_are_escaped(db: Database, renderer: Renderer) -> None:
     assert "<b>&" not in rendered.text.replace("<b>Kel.", "").replace("<b>Posko", "")
 
 
-async def test_button_texts_are_not_html(db: Database, renderer: Renderer) -> None:
+async def test_button_texts_are_not_html(db: Database, renderer: OutboxRenderer) -> None:
     """Telegram shows button texts as they are: an escaped name would show its entities."""
     other = "31.73.01.1002"
     async with db.transaction() as tx:

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from bot.app import build_application, post_init
-from bot.outbox.render import Renderer
+from bot.outbox.render import OutboxRenderer
 from bot.outbox.sender import Sender
 from storage import desks as desks_store
 from storage import drafts as drafts_store
@@ -179,7 +179,7 @@ async def nothing_left(h: Harness, who: int) -> None:
 
 
 def fresh_sender(h: Harness) -> Sender:
-    return Sender(h.app.bot, h.db, Renderer(h.db, h.app.bot_data.settings),
+    return Sender(h.app.bot, h.db, OutboxRenderer(h.db, h.app.bot_data.settings),
                   private_interval=0.0, group_interval=0.0)
 
 
@@ -679,7 +679,7 @@ async def test_attachments_go_in_albums_telegram_accepts(h: Harness) -> None:
     await press(h, OFFICER, f"lp:{draft_id}:done")
     await press(h, OFFICER, f"lp:{draft_id}:skip")
     await press(h, OFFICER, f"lp:{draft_id}:send")
-    renderer = Renderer(h.db, h.app.bot_data.settings)
+    renderer = OutboxRenderer(h.db, h.app.bot_data.settings)
     albums = []
     for payload in [p for chat, kind, p in await outbox(h, "incident_media") if chat == LURAH]:
         rendered = await renderer(OutboxRow(0, LURAH, "incident_media", payload, 0, utcnow()))

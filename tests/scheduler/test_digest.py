@@ -14,8 +14,8 @@ import pytest
 from bot.cli import main as cli_main
 from bot.files.charts import digest_chart
 from bot.outbox import digest as render_digest
-from bot.outbox.digest import digest_text
-from bot.outbox.render import Renderer
+from bot.outbox.render import OutboxRenderer
+from bot.reports.digest import digest_text
 from scheduler.digest import build, coverage, next_digest, send_due
 from storage import members as members_store
 from storage import outbox as outbox_store
@@ -185,7 +185,7 @@ async def test_renderer_sends_text_then_chart(db: Database, db_path: Path) -> No
         ids = await outbox_store.enqueue(tx, [outbox_store.Intent(
             CAMAT, kind, {"desk": scope.id, "end": to_db(at(20))})
             for kind in ("digest", "digest_chart")], at(20))
-    renderer = Renderer(db, make_settings(db_path))
+    renderer = OutboxRenderer(db, make_settings(db_path))
     text_row, chart_row = [await outbox_store.get_row(db, row_id) for row_id in ids]
     assert text_row is not None and chart_row is not None
     text = await renderer(text_row)
@@ -258,7 +258,7 @@ async def test_a_scopes_chart_is_drawn_once_per_language(db: Database, db_path: 
         ids = await outbox_store.enqueue(tx, [outbox_store.Intent(
             chat, "digest_chart", {"desk": scope.id, "end": to_db(at(20))})
             for chat in (CAMAT, -100777, LURAH)], at(20))
-    renderer = Renderer(db, make_settings(db_path))
+    renderer = OutboxRenderer(db, make_settings(db_path))
     photos = []
     for row_id in ids:
         row = await outbox_store.get_row(db, row_id)

@@ -1,0 +1,55 @@
+"""The alert kinds of the outbox: grouped alerts, their edits in place, and resolutions."""
+
+from __future__ import annotations
+
+from bot.outbox.sender import Rendered
+from bot.texts import fmt_duration, t
+from bot.views.alerts import MAX_LINES, alert_keyboard, alert_lines, desks_of
+from storage import alerts as alerts_store
+from storage import outbox as outbox_store
+from storage.models import utcnow
+from storage.outbox import OutboxRow
+from storage.sqlite.engine import Database
+
+
+class AlertRenderer:
+    """Alerts as their recipients see them now (taken by whom, over or not)."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def alerts(self, row: OutboxRow, lang: str) -> Rendered | None:
+        """The alerts of one sweep for one chat, in one message with their buttons."""
+        alerts = await alerts_store.get_many(self.db, list(row.payload["alerts"]))
+        if not alerts:
+            return None
+        title = (t(lang, "alert.title_one") if len(alerts) == 1
+                 else t(lang, "alert.title_many", n=len(alerts)))
+        lines = await alert_lines(self.db, alerts, lang, utcnow())
+        return Rendered("\n".join([title, *lines]), await alert_keyboard(self.db, alerts, lang))
+
+    async def update(self, row: OutboxRow, lang: str) -> Rendered | None:
+        """Re-render an earlier alert message in place (someone took it)."""
+        target_id = int(row.payload["target"])
+        sent = await outbox_store.sent_message(self.db, target_id)
+        original = await outbox_store.get_row(self.db, target_id)
+        if sent is None or original is None:
+            return None  # the original never reached the chat: nothing to edit
+        fresh = await self.alerts(original, lang)
+        if fresh is None:
+            return None
+        return Rendered(fresh.text, fresh.reply_markup, edit=sent)
+
+    async def resolved(self, row: OutboxRow, lang: str) -> Rendered | None:
+        """"Peringatan selesai": the desks staffed again (or off duty), with how long."""
+        alerts = await alerts_store.get_many(self.db, list(row.payload["alerts"]))
+        desks = await desks_of(self.db, alerts)
+        lines = [t(lang, "resolved.title")]
+        for alert in alerts[:MAX_LINES]:
+            end = alert.resolved_at or utcnow()
+            lines.append(t(lang, "resolved.line", desk=desks[alert.desk_id].name,
+                           duration=fmt_duration(lang, end - alert.short_since),
+                           reason=t(lang, f"resolved.{alert.resolution or 'staffed'}")))
+        if len(alerts) > MAX_LINES:
+            lines.append(t(lang, "alert.more", n=len(alerts) - MAX_LINES))
+        return Rendered("\n".join(lines)) if alerts else None
