@@ -35,7 +35,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
             _run_webhook(app, settings)
         else:
             # Never drop pending updates: reports sent while the bot was down must be handled;
-            # and confirm each update only once it was handled (see bot/polling.py).
+            # and confirm each update only once it was handled (see bot/updates/polling.py).
             asyncio.run(polling.run(app))
     except InvalidToken:
         raise CliError("Telegram rejected TELEGRAM_BOT_TOKEN (check it with @BotFather)",
@@ -49,30 +49,13 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _run_webhook(app: PoskoApp, settings: Settings) -> None:
-    """Serve the path of POSKO_WEBHOOK_URL on POSKO_WEBHOOK_LISTEN:POSKO_WEBHOOK_PORT.
-
-    PTB registers the URL and the secret with ``setWebhook``, then answers 403 to every request
-    without the right ``X-Telegram-Bot-Api-Secret-Token`` header, before reading the update.
-    post_init and post_shutdown run around it as with long polling.
-    """
-    import re
-
-    from telegram import Update
+    """Serve the webhook (``bot.updates.webhook``); start-up failures as one line."""
     from telegram.error import BadRequest
 
-    # PTB logs a failed start-up request (token, setWebhook) with its traceback before raising
-    # it again; the one line below gives the reason.
-    logging.getLogger("telegram.ext").addFilter(_start_up_failure_without_traceback)
+    from bot.updates import webhook
+
     try:
-        app.run_webhook(
-            listen=settings.webhook_listen,
-            port=settings.webhook_port,
-            url_path=re.escape(settings.webhook_path),  # tornado reads it as a regex
-            webhook_url=settings.webhook_url,
-            secret_token=settings.webhook_secret,
-            allowed_updates=Update.ALL_TYPES,
-            drop_pending_updates=False,  # updates sent while the bot was down are handled
-        )
+        webhook.run(app, settings)
     except BadRequest as exc:
         raise CliError(f"Telegram refused a start-up request ({exc.message}); check "
                        "POSKO_WEBHOOK_URL", USAGE_ERROR) from None
@@ -80,13 +63,6 @@ def _run_webhook(app: PoskoApp, settings: Settings) -> None:
         raise CliError(f"cannot listen on {settings.webhook_listen}:{settings.webhook_port} "
                        f"(POSKO_WEBHOOK_LISTEN, POSKO_WEBHOOK_PORT): {exc.strerror or exc}"
                        ) from None
-
-
-def _start_up_failure_without_traceback(record: logging.LogRecord) -> bool:
-    if (record.exc_info and record.getMessage().startswith("Network Retry Loop")
-            and logging.getLogger().level > logging.DEBUG):
-        record.exc_info = record.exc_text = None
-    return True
 
 
 async def _noop(db: Database) -> int:

@@ -1,0 +1,1 @@
+"""How updates reach the application: long polling (the default) or a webhook."""
