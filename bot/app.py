@@ -31,7 +31,7 @@ PoskoApp: TypeAlias = Application[ExtBot[None], Ctx, dict[Any, Any], dict[Any, A
                                   Any]
 # Telegram's command menu: every command but /start, in the registry's order, as (Indonesian
 # name, the name English clients see).
-MENU = [(names[0], names[-1]) for names, _ in COMMANDS if names[0] != "start"]
+MENU = [(c.names[0], c.names[-1]) for c in COMMANDS if c.names[0] != "start"]
 
 
 def file_url(base_url: str) -> str:

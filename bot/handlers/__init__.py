@@ -1,15 +1,24 @@
-"""The one ordered registry of handlers.
+"""The one ordered registry of handlers: every command and button, who may use it, and where
+its callback lives.
 
 Order matters: PTB runs the first matching handler of a group. Commands come first and react
 to new messages only (PTB would also fire them on *edited* messages); then locations; then
-buttons by their callback-data prefix, with a catch-all for stale buttons; then a fallback
+buttons by their kind (``bot.callbacks``), with a catch-all for stale buttons; then a fallback
 for anything else said in a private chat. Groups get silence unless a command is addressed.
+
+``Who`` is what each callback checks before it acts (``bot.handlers.access`` is the one place
+that knows a caller's role and scope); the tables below are the place to read it, and
+``tests/handlers/test_authorization_matrix.py`` holds every row to it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
+from telegram import Update
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -18,6 +27,8 @@ from telegram.ext import (
     filters,
 )
 
+from bot import callbacks as cb
+from bot.context import Ctx
 from bot.handlers import (
     alerts,
     board,
@@ -34,29 +45,74 @@ from bot.handlers import (
     status,
     subscriptions,
 )
-from bot.outbox import presence as outbox_presence
-from bot.views import alerts as views_alerts
-from bot.views import incidents as views_incidents
 
+Callback = Callable[[Update, Ctx], Coroutine[Any, Any, None]]
 NEW = filters.UpdateType.MESSAGE
 PRIVATE = filters.ChatType.PRIVATE
 
-# (Indonesian name, English alias) -> callback
+
+class Who(StrEnum):
+    """Who may use a command or press a button; everyone else gets one line saying why."""
+
+    ANYONE = "anyone, in a private chat"
+    MEMBER = "any member, in a private chat"
+    OFFICER = "officers, in a private chat"
+    REPORTER = "officers and supervisors with a desk, in a private chat"
+    SUPERVISOR = "supervisors and admins, in a private chat"
+    GROUP = "supervisors and admins, in a group"
+    INVITED = "whoever holds the invite"
+    OWNER = "the member it was sent to"
+    IN_SCOPE = "supervisors and admins whose scope holds the desk"
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """A command: its Indonesian name first, then its English alias."""
+
+    names: tuple[str, ...]
+    callback: Callback
+    who: Who
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    """A button kind and the callback its presses go to."""
+
+    kind: type[cb.CallbackData]
+    callback: Callback
+    who: Who
+
+
 COMMANDS = [
-    (("start",), onboarding.start),
-    (("checkin",), checkin.checkin),
-    (("checkout",), checkin.checkout),
-    (("status",), status.status),
-    (("rekap", "board"), board.board),
-    (("lapor", "report"), report.lapor),
-    (("laporan", "incidents"), incidents.open_reports),
-    (("ekspor", "export"), exports.export),
-    (("peringatan", "alerts"), alerts.open_alerts),
-    (("undang", "invite"), invites.invite),
-    (("langganan", "subscribe"), subscriptions.subscribe),
-    (("bahasa", "language"), general.language),
-    (("batal", "cancel"), general.cancel),
-    (("bantuan", "help"), general.help_command),
+    Command(("start",), onboarding.start, Who.ANYONE),
+    Command(("checkin",), checkin.checkin, Who.OFFICER),
+    Command(("checkout",), checkin.checkout, Who.OFFICER),
+    Command(("status",), status.status, Who.MEMBER),
+    Command(("rekap", "board"), board.board, Who.SUPERVISOR),
+    Command(("lapor", "report"), report.lapor, Who.REPORTER),
+    Command(("laporan", "incidents"), incidents.open_reports, Who.SUPERVISOR),
+    Command(("ekspor", "export"), exports.export, Who.SUPERVISOR),
+    Command(("peringatan", "alerts"), alerts.open_alerts, Who.SUPERVISOR),
+    Command(("undang", "invite"), invites.invite, Who.SUPERVISOR),
+    Command(("langganan", "subscribe"), subscriptions.subscribe, Who.GROUP),
+    Command(("bahasa", "language"), general.language, Who.MEMBER),
+    Command(("batal", "cancel"), general.cancel, Who.MEMBER),
+    Command(("bantuan", "help"), general.help_command, Who.MEMBER),
+]
+
+BUTTONS = [
+    Button(cb.Registration, onboarding.confirm, Who.INVITED),
+    Button(cb.Checkout, checkin.checkout_confirmed, Who.OWNER),
+    Button(cb.Language, general.language_chosen, Who.MEMBER),
+    Button(cb.InviteRole, invites.invite_role_chosen, Who.IN_SCOPE),
+    Button(cb.ReportStep, report.button, Who.OWNER),
+    Button(cb.ReportTake, incidents.take, Who.IN_SCOPE),
+    Button(cb.ReportFinish, incidents.finish, Who.IN_SCOPE),
+    Button(cb.ReportsPage, incidents.turn_page, Who.SUPERVISOR),
+    Button(cb.AlertAck, alerts.acknowledge, Who.IN_SCOPE),
+    Button(cb.DeskView, alerts.desk_view, Who.IN_SCOPE),
+    Button(cb.StillHere, presence.still_here, Who.OWNER),
+    Button(cb.BoardPage, board.turn, Who.IN_SCOPE),
 ]
 
 
@@ -70,33 +126,16 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(MessageHandler(NEW & PRIVATE & ~filters.COMMAND, report.route_input),
                     group=-1)
     # 1. Commands, new messages only.
-    for names, callback in COMMANDS:
-        app.add_handler(CommandHandler(names, callback, filters=NEW))
+    for command in COMMANDS:
+        app.add_handler(CommandHandler(command.names, command.callback, filters=NEW))
     # 2. A location in a private chat: check-in (a venue also carries a location; the
     #    geofence rules refuse it). Live-location updates arrive as edited messages.
     app.add_handler(MessageHandler(NEW & PRIVATE & filters.LOCATION, checkin.location))
     app.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE & PRIVATE & filters.LOCATION,
                                    checkin.live_update))
-    # 3. Buttons, by callback-data prefix; anything else is a stale or foreign button.
-    app.add_handler(CallbackQueryHandler(onboarding.confirm, pattern=f"^{onboarding.REG_PREFIX}"))
-    app.add_handler(CallbackQueryHandler(checkin.checkout_confirmed,
-                                         pattern=f"^{checkin.CHECKOUT_PREFIX}"))
-    app.add_handler(CallbackQueryHandler(general.language_chosen,
-                                         pattern=f"^{general.LANG_PREFIX}"))
-    app.add_handler(CallbackQueryHandler(invites.invite_role_chosen,
-                                         pattern=f"^{invites.INVITE_PREFIX}"))
-    app.add_handler(CallbackQueryHandler(report.button, pattern=f"^{report.PREFIX}"))
-    app.add_handler(CallbackQueryHandler(incidents.take,
-                                         pattern=f"^{views_incidents.TAKE_PREFIX}"))
-    app.add_handler(CallbackQueryHandler(incidents.finish,
-                                         pattern=f"^{views_incidents.FINISH_PREFIX}"))
-    app.add_handler(CallbackQueryHandler(incidents.turn_page,
-                                         pattern=f"^{views_incidents.PAGE_PREFIX}"))
-    app.add_handler(CallbackQueryHandler(alerts.acknowledge, pattern=f"^{views_alerts.ACK_PREFIX}"))
-    app.add_handler(CallbackQueryHandler(alerts.desk_view, pattern=f"^{views_alerts.DESK_PREFIX}"))
-    app.add_handler(CallbackQueryHandler(presence.still_here,
-                                         pattern=f"^{outbox_presence.PRESENCE_PREFIX}"))
-    app.add_handler(CallbackQueryHandler(board.turn, pattern=f"^{board.PREFIX}"))
+    # 3. Buttons, by kind; anything else is a stale or foreign button.
+    for button in BUTTONS:
+        app.add_handler(CallbackQueryHandler(button.callback, pattern=button.kind.pattern()))
     app.add_handler(CallbackQueryHandler(common.stale_button))
     # 4. Anything else new in a private chat (text, stickers, photos, unknown commands).
     app.add_handler(MessageHandler(NEW & PRIVATE, common.fallback))

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from telegram import Update
 
+from bot.callbacks import AlertAck, DeskView
 from bot.context import Ctx
 from bot.handlers.access import Caller
 from bot.handlers.common import (
-    callback_id,
     popup,
     pressed,
     private_supervisor,
     reply,
 )
 from bot.texts import fmt_time, t
-from bot.views.alerts import ACK_PREFIX, DESK_PREFIX, alert_keyboard, alert_lines, mention
+from bot.views.alerts import alert_keyboard, alert_lines, mention
 from storage import alerts as alerts_store
 from storage import desks as desks_store
 from storage import members as members_store
@@ -32,13 +32,12 @@ async def _desk_in_scope(caller: Caller, context: Ctx, desk_id: int | None) -> D
 
 async def acknowledge(update: Update, context: Ctx) -> None:
     """*Saya tangani*: take the alert (scope checked); every recipient's message shows who."""
-    press = await pressed(update, context)
+    press = await pressed(update, context, AlertAck)
     if press is None:
         return
-    query, data, caller = press
+    query, button, caller = press
     db = context.bot_data.db
-    alert_id = callback_id(data, ACK_PREFIX)
-    found = await alerts_store.get_many(db, [alert_id]) if alert_id else []
+    found = await alerts_store.get_many(db, [button.alert_id]) if button else []
     desk = await desks_store.get(db, found[0].desk_id) if found else None
     if desk is None:
         await popup(query, t(caller.lang, "button.stale"))
@@ -61,11 +60,11 @@ async def acknowledge(update: Update, context: Ctx) -> None:
 
 async def desk_view(update: Update, context: Ctx) -> None:
     """*Lihat posko*: the desk's duty state, who is there, and its open alert."""
-    press = await pressed(update, context)
+    press = await pressed(update, context, DeskView)
     if press is None:
         return
-    query, data, caller = press
-    desk = await _desk_in_scope(caller, context, callback_id(data, DESK_PREFIX))
+    query, button, caller = press
+    desk = await _desk_in_scope(caller, context, button.desk_id if button else None)
     if desk is None:
         await popup(query, t(caller.lang, "button.stale"))
         return

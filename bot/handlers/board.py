@@ -14,12 +14,12 @@ from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
+from bot.callbacks import BoardPage
 from bot.context import Ctx
 from bot.handlers.access import Caller
 from bot.handlers.common import (
     edit_or_ignore,
     is_private,
-    parse_id,
     popup,
     pressed,
     private_supervisor,
@@ -32,23 +32,8 @@ from storage.board import Board, Counts, DeskLine, State
 from storage.models import Desk, utcnow
 from storage.rules.duty import zone
 
-PREFIX = "rk:"
 NATIONAL = 0  # the desk id that stands for an admin's whole country in callback data
 _DESK_KEYS = {State.STAFFED: "rekap.desk.staffed", State.OFF: "rekap.desk.off"}
-
-
-def _data(desk_id: int, page: int) -> str:
-    return f"{PREFIX}{desk_id}:{page}"  # at most ~25 bytes, far below Telegram's 64
-
-
-def _parse(data: str) -> tuple[int, int] | None:
-    parts = data.removeprefix(PREFIX).split(":")
-    if len(parts) != 2:
-        return None
-    desk_id, page = parse_id(parts[0]), parse_id(parts[1])
-    if desk_id is None or page is None:
-        return None
-    return desk_id, page
 
 
 def _icon(counts: Counts) -> str:
@@ -98,19 +83,20 @@ def render(board: Board, lang: str, now: datetime, tz: ZoneInfo,
         lines.append(t(lang, "rekap.none"))
     here = scope.id if scope is not None else NATIONAL
     drill = [InlineKeyboardButton(t(lang, "rekap.drill", name=Markup(unit.name)),
-                                  callback_data=_data(unit.desk_id, 0)) for unit in board.units]
+                                  callback_data=BoardPage(unit.desk_id, 0).pack())
+             for unit in board.units]
     rows = [drill[i:i + 2] for i in range(0, len(drill), 2)]
     nav = []
     if board.page > 0:
-        nav.append(InlineKeyboardButton("‹", callback_data=_data(here, board.page - 1)))
+        nav.append(InlineKeyboardButton("‹", callback_data=BoardPage(here, board.page - 1).pack()))
     nav.append(InlineKeyboardButton(t(lang, "rekap.refresh"),
-                                    callback_data=_data(here, board.page)))
+                                    callback_data=BoardPage(here, board.page).pack()))
     if board.page + 1 < board.pages:
-        nav.append(InlineKeyboardButton("›", callback_data=_data(here, board.page + 1)))
+        nav.append(InlineKeyboardButton("›", callback_data=BoardPage(here, board.page + 1).pack()))
     rows.append(nav)
     if up is not None:
         rows.append([InlineKeyboardButton(t(lang, "rekap.up", name=Markup(up[1])),
-                                          callback_data=_data(up[0], 0))])
+                                          callback_data=BoardPage(up[0], 0).pack())])
     return "\n".join(lines), InlineKeyboardMarkup(rows)
 
 
@@ -153,18 +139,17 @@ async def board(update: Update, context: Ctx) -> None:
 
 async def turn(update: Update, context: Ctx) -> None:
     """A board button (page, drill-down, refresh, up): the board it names, scope re-checked."""
-    press = await pressed(update, context)
+    press = await pressed(update, context, BoardPage)
     if press is None:
         return
-    query, data, caller = press
-    target = _parse(data)
+    query, target, caller = press
     if target is None or not is_private(update) or caller.role is None:
         await popup(query, t(caller.lang, "button.stale"))
         return
     if not caller.is_supervisor:
         await popup(query, t(caller.lang, "supervisors_only"), show_alert=True)
         return
-    desk_id, page = target
+    desk_id, page = target.desk_id, target.page
     scope: Desk | None = None
     if desk_id == NATIONAL:
         if not caller.is_admin:

@@ -14,9 +14,10 @@ from telegram import (
     Update,
 )
 
+from bot.callbacks import Checkout
 from bot.context import Ctx
 from bot.handlers.access import Caller, identify
-from bot.handlers.common import edit_or_ignore, parse_id, popup, pressed, private_member, reply
+from bot.handlers.common import edit_or_ignore, popup, pressed, private_member, reply
 from bot.texts import fmt_distance, fmt_duration, fmt_seconds, fmt_time, t
 from storage import shifts as shifts_store
 from storage.desks import schedule_of
@@ -24,8 +25,6 @@ from storage.models import Desk, EndReason, Shift, utcnow
 from storage.rules.duty import desk_state
 from storage.rules.geo import LocationCheck, LocationFacts, Verdict, check_location
 from storage.shifts import StartOutcome
-
-CHECKOUT_PREFIX = "co:"
 
 
 def _seconds(value: int | timedelta | None) -> int:
@@ -163,9 +162,9 @@ async def live_update(update: Update, context: Ctx) -> None:
 def _checkout_keyboard(lang: str, shift: Shift) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[
         InlineKeyboardButton(t(lang, "checkout.yes"),
-                             callback_data=f"{CHECKOUT_PREFIX}{shift.id}:y"),
+                             callback_data=Checkout(shift.id, "y").pack()),
         InlineKeyboardButton(t(lang, "checkout.no"),
-                             callback_data=f"{CHECKOUT_PREFIX}{shift.id}:n"),
+                             callback_data=Checkout(shift.id, "n").pack()),
     ]])
 
 
@@ -210,23 +209,20 @@ async def _end(context: Ctx, caller: Caller, desk: Desk, shift: Shift, now: date
 
 async def checkout_confirmed(update: Update, context: Ctx) -> None:
     """The answer to "leave the desk short?": check out, or stay."""
-    press = await pressed(update, context)
+    press = await pressed(update, context, Checkout)
     if press is None:
         return
-    query, data, caller = press
-    shift_id, _, answer = data.removeprefix(CHECKOUT_PREFIX).partition(":")
-    shift_key = parse_id(shift_id)
-    shift = (await shifts_store.get(context.bot_data.db, shift_key)
-             if shift_key is not None else None)
+    query, button, caller = press
+    shift = await shifts_store.get(context.bot_data.db, button.shift_id) if button else None
     if shift is None or shift.member_id != caller.user_id:
         await popup(query, t(caller.lang, "button.not_yours" if shift else "button.stale"))
         return
-    if shift.ended_at is not None or caller.desk is None or answer not in ("y", "n"):
+    if button is None or shift.ended_at is not None or caller.desk is None:
         await popup(query, t(caller.lang, "button.stale"))
         await edit_or_ignore(query, t(caller.lang, "checkout.none"))
         return
     await query.answer()
-    if answer == "n":
+    if button.answer == "n":
         await edit_or_ignore(query, t(caller.lang, "checkout.kept"))
         return
     await edit_or_ignore(query, await _end(context, caller, caller.desk, shift, utcnow(),

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from telegram import CallbackQuery, Message, Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest
 
+from bot.callbacks import CallbackData
 from bot.context import Ctx
 from bot.handlers.access import Caller, identify
 from bot.texts import plain_text, t
+
+K = TypeVar("K", bound=CallbackData)
 
 
 async def reply(update: Update, text: str, **kwargs: Any) -> Message | None:
@@ -54,29 +57,17 @@ async def private_supervisor(update: Update, context: Ctx) -> Caller | None:
     return caller
 
 
-async def pressed(update: Update, context: Ctx) -> tuple[CallbackQuery, str, Caller] | None:
-    """A button press: the query, its data and who pressed it (None without a user)."""
+async def pressed(update: Update, context: Ctx, kind: type[K]
+                  ) -> tuple[CallbackQuery, K | None, Caller] | None:
+    """A button press: the query, its data parsed as ``kind`` (None: stale, foreign or
+    forged) and who pressed it; None for a press without a user."""
     query = update.callback_query
     if query is None:
         return None
     caller = await identify(update, context)
     if caller is None:
         return None
-    return query, query.data or "", caller
-
-
-def parse_id(value: str) -> int | None:
-    """A small non-negative id written in ASCII digits; None for anything else.
-
-    ``str.isdigit`` alone also accepts ``²`` (which ``int`` rejects) and other scripts' digits,
-    and an unbounded number overflows SQLite's 64-bit integers.
-    """
-    return int(value) if value.isascii() and value.isdigit() and len(value) < 12 else None
-
-
-def callback_id(data: str, prefix: str) -> int | None:
-    """The id after ``prefix`` in callback data; None for anything else (forged, huge)."""
-    return parse_id(data.removeprefix(prefix))
+    return query, kind.parse(query.data), caller
 
 
 POPUP_MAX = 200  # Telegram's limit for a button answer

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, ReplyKeyboardRemove, Update
 
+from bot.callbacks import Language
 from bot.context import Ctx
 from bot.handlers.common import edit_or_ignore, popup, pressed, private_member, reply
 from bot.texts import t
@@ -12,7 +13,6 @@ from storage import incidents as incidents_store
 from storage import members as members_store
 from storage.models import Role
 
-LANG_PREFIX = "lang:"
 _LANGUAGE_NAMES = {"id": "🇮🇩 Bahasa Indonesia", "en": "🇬🇧 English"}
 
 
@@ -43,7 +43,7 @@ async def language(update: Update, context: Ctx) -> None:
     if caller is None:
         return
     keyboard = InlineKeyboardMarkup([[
-        InlineKeyboardButton(name, callback_data=LANG_PREFIX + code)
+        InlineKeyboardButton(name, callback_data=Language(code).pack())
         for code, name in _LANGUAGE_NAMES.items()
     ]])
     await reply(update, t(caller.lang, "language.choose"), reply_markup=keyboard)
@@ -51,11 +51,11 @@ async def language(update: Update, context: Ctx) -> None:
 
 async def language_chosen(update: Update, context: Ctx) -> None:
     """Store the chosen language and confirm in it."""
-    press = await pressed(update, context)
+    press = await pressed(update, context, Language)
     if press is None:
         return
-    query, data, caller = press
-    code = data.removeprefix(LANG_PREFIX)
+    query, button, caller = press
+    code = button.code if button else ""
     if code not in _LANGUAGE_NAMES or caller.member is None:
         await popup(query, t(caller.lang, "button.stale"))
         return

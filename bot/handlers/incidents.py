@@ -6,10 +6,10 @@ from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, 
 from telegram.error import Forbidden
 from telegram.ext import ApplicationHandlerStop
 
+from bot.callbacks import ReportFinish, ReportsPage, ReportTake
 from bot.context import Ctx
 from bot.handlers.access import Caller, identify
 from bot.handlers.common import (
-    callback_id,
     edit_or_ignore,
     is_private,
     popup,
@@ -19,9 +19,6 @@ from bot.handlers.common import (
 )
 from bot.texts import fmt_time, t
 from bot.views.incidents import (
-    FINISH_PREFIX,
-    PAGE_PREFIX,
-    TAKE_PREFIX,
     follow_up_buttons,
     incident_lines,
     severity_icon,
@@ -59,14 +56,15 @@ async def _refusal(caller: Caller, context: Ctx, incident_id: int | None) -> str
     return t(caller.lang, "supervisors_only")
 
 
-async def _pressed_report(update: Update, context: Ctx, prefix: str
+async def _pressed_report(update: Update, context: Ctx,
+                          kind: type[ReportTake] | type[ReportFinish]
                           ) -> tuple[CallbackQuery, Caller, Incident] | None:
     """A *Tangani*/*Selesai* press on a report the caller may act on; others get why not."""
-    press = await pressed(update, context)
+    press = await pressed(update, context, kind)
     if press is None:
         return None
-    query, data, caller = press
-    incident_id = callback_id(data, prefix)
+    query, button, caller = press
+    incident_id = button.incident_id if button else None
     found = await _reachable(caller, context, incident_id)
     if found is None or caller.member is None:
         await popup(query, await _refusal(caller, context, incident_id), show_alert=True)
@@ -76,7 +74,7 @@ async def _pressed_report(update: Update, context: Ctx, prefix: str
 
 async def take(update: Update, context: Ctx) -> None:
     """*Tangani*: the report becomes ``ditangani`` by the caller; everyone sees who."""
-    press = await _pressed_report(update, context, TAKE_PREFIX)
+    press = await _pressed_report(update, context, ReportTake)
     if press is None:
         return
     query, caller, incident = press
@@ -97,7 +95,7 @@ async def take(update: Update, context: Ctx) -> None:
 
 async def finish(update: Update, context: Ctx) -> None:
     """*Selesai*: ask the caller, in private, for the closing note."""
-    press = await _pressed_report(update, context, FINISH_PREFIX)
+    press = await _pressed_report(update, context, ReportFinish)
     if press is None:
         return
     query, caller, incident = press
@@ -186,19 +184,19 @@ async def page(context: Ctx, caller: Caller, number: int
         rows.extend(follow_up_buttons(incident, caller.lang, with_ref=True))
     nav = []
     if number > 0:
-        nav.append(InlineKeyboardButton("‹", callback_data=f"{PAGE_PREFIX}{number - 1}"))
+        nav.append(InlineKeyboardButton("‹", callback_data=ReportsPage(number - 1).pack()))
     if number + 1 < pages:
-        nav.append(InlineKeyboardButton("›", callback_data=f"{PAGE_PREFIX}{number + 1}"))
+        nav.append(InlineKeyboardButton("›", callback_data=ReportsPage(number + 1).pack()))
     return "\n".join(lines), InlineKeyboardMarkup([*rows, nav] if nav else rows)
 
 
 async def turn_page(update: Update, context: Ctx) -> None:
     """‹ / › under the open-reports list."""
-    press = await pressed(update, context)
+    press = await pressed(update, context, ReportsPage)
     if press is None:
         return
-    query, data, caller = press
-    number = callback_id(data, PAGE_PREFIX)
+    query, button, caller = press
+    number = button.page if button else None
     # The list is a scope's reports: its pages turn only where /laporan runs, in private.
     if number is None or not caller.is_supervisor or not is_private(update):
         await popup(query, t(caller.lang, "button.stale"))

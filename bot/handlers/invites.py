@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Update
 
+from bot.callbacks import InviteRole, RoleKey
 from bot.context import Ctx
 from bot.handlers.access import Caller
 from bot.handlers.common import (
     edit_or_ignore,
     is_private,
-    parse_id,
     popup,
     pressed,
     private_supervisor,
@@ -21,9 +21,8 @@ from storage import desks as desks_store
 from storage import invites as invites_store
 from storage.models import Desk, Role, utcnow
 
-INVITE_PREFIX = "inv:"
 MAX_USES = 500
-_ROLES = {"o": Role.OFFICER, "s": Role.SUPERVISOR}
+_ROLES: dict[RoleKey, Role] = {"o": Role.OFFICER, "s": Role.SUPERVISOR}
 
 
 async def _target(update: Update, context: Ctx, caller: Caller, code: str | None) -> Desk | None:
@@ -59,7 +58,7 @@ async def invite(update: Update, context: Ctx) -> None:
         return
     keyboard = InlineKeyboardMarkup([[
         InlineKeyboardButton(t(caller.lang, f"role.{role}"),
-                             callback_data=f"{INVITE_PREFIX}{desk.id}:{key}:{uses}")
+                             callback_data=InviteRole(desk.id, key, uses).pack())
         for key, role in _ROLES.items()
     ]])
     await reply(update, t(caller.lang, "invite.choose_role", desk=desk.name, code=desk.code),
@@ -68,24 +67,21 @@ async def invite(update: Update, context: Ctx) -> None:
 
 async def invite_role_chosen(update: Update, context: Ctx) -> None:
     """Create the invite for the tapped role (scope checked again) and show its link."""
-    press = await pressed(update, context)
+    press = await pressed(update, context, InviteRole)
     if press is None:
         return
-    query, data, caller = press
-    desk_id, role_key, uses = ([*data.removeprefix(INVITE_PREFIX).split(":"), "", ""])[:3]
-    desk_key, wanted = parse_id(desk_id), parse_id(uses)
-    desk = (await desks_store.get(context.bot_data.db, desk_key)
-            if desk_key is not None else None)
+    query, button, caller = press
+    desk = await desks_store.get(context.bot_data.db, button.desk_id) if button else None
     # The link is shown where the button is: only in private, where /undang offers it.
-    if desk is None or role_key not in _ROLES or wanted is None or not is_private(update):
+    if button is None or desk is None or not is_private(update):
         await popup(query, t(caller.lang, "button.stale"))
         return
     if not caller.can_oversee(desk):
         await popup(query, t(caller.lang, "out_of_scope", code=desk.code), show_alert=True)
         return
     settings, now = context.bot_data.settings, utcnow()
-    role = _ROLES[role_key]
-    count = max(1, min(wanted, MAX_USES))
+    role = _ROLES[button.role]
+    count = max(1, min(button.uses, MAX_USES))
     token = await invites_store.create(context.bot_data.db, desk.id, role, max_uses=count,
                                        ttl=settings.invite_ttl, created_by=caller.user_id, now=now)
     await query.answer()

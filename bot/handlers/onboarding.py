@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
+from bot.callbacks import Registration
 from bot.context import Ctx
 from bot.handlers.access import identify
 from bot.handlers.common import edit_or_ignore, is_private, pressed, reply
@@ -11,9 +12,6 @@ from bot.texts import t
 from storage import invites as invites_store
 from storage.invites import InviteState, RedeemOutcome
 from storage.models import utcnow
-
-REG_PREFIX = "reg:"
-REG_DECLINE = "reg:-"
 
 
 async def start(update: Update, context: Ctx) -> None:
@@ -38,8 +36,9 @@ async def start(update: Update, context: Ctx) -> None:
         return
     keyboard = InlineKeyboardMarkup([[
         InlineKeyboardButton(t(caller.lang, "invite.confirm_yes"),
-                             callback_data=REG_PREFIX + token),
-        InlineKeyboardButton(t(caller.lang, "invite.confirm_no"), callback_data=REG_DECLINE),
+                             callback_data=Registration(token).pack()),
+        InlineKeyboardButton(t(caller.lang, "invite.confirm_no"),
+                             callback_data=Registration(Registration.DECLINE).pack()),
     ]])
     await reply(update, t(caller.lang, "invite.confirm",
                           role=t(caller.lang, f"role.{found.invite.role}"),
@@ -49,15 +48,15 @@ async def start(update: Update, context: Ctx) -> None:
 
 async def confirm(update: Update, context: Ctx) -> None:
     """Register the user who tapped *Daftar* (or drop the invite on *Batal*)."""
-    press = await pressed(update, context)
+    press = await pressed(update, context, Registration)
     if press is None:
         return
-    query, data, caller = press
-    if data == REG_DECLINE:
+    query, button, caller = press
+    if button is not None and button.token == Registration.DECLINE:
         await query.answer()
         await edit_or_ignore(query, t(caller.lang, "invite.declined"))
         return
-    token = data.removeprefix(REG_PREFIX)
+    token = button.token if button else ""
     user = query.from_user
     redeemed = await invites_store.redeem(
         context.bot_data.db, token, telegram_id=user.id, full_name=user.full_name,

@@ -32,9 +32,10 @@ from telegram import (
 from telegram.error import BadRequest
 from telegram.ext import ApplicationHandlerStop
 
+from bot.callbacks import ReportAction, ReportStep
 from bot.context import Ctx
 from bot.handlers.access import Caller, identify
-from bot.handlers.common import is_private, parse_id, popup, pressed, private_member, reply
+from bot.handlers.common import is_private, popup, pressed, private_member, reply
 from bot.texts import Markup, t
 from storage import desks as desks_store
 from storage import drafts as drafts_store
@@ -43,19 +44,19 @@ from storage.drafts import MAX_MEDIA, Draft, Step
 from storage.incidents import ALL_CLEAR, CATEGORIES, SEVERITIES
 from storage.models import utcnow
 
-PREFIX = "lp:"
 MIN_TEXT, MAX_TEXT = 10, 1500
 _TPS = re.compile(r"^\s*(?:tps\s*)?(\d{1,3})\s*$", re.IGNORECASE)
 # A button counts only on the steps that ask it, with one of its values.
-_STEPS_OF: dict[str, tuple[Step, ...]] = {
+_STEPS_OF: dict[ReportAction, tuple[Step, ...]] = {
     "cat": (Step.CATEGORY,), "sev": (Step.SEVERITY,), "done": (Step.MEDIA,),
-    "skip": (Step.LOCATION, Step.MEDIA, Step.TPS), "edit": (Step.CONFIRM,), "cancel": tuple(Step)}
+    "skip": (Step.LOCATION, Step.MEDIA, Step.TPS), "edit": (Step.CONFIRM,), "send": (),
+    "cancel": tuple(Step)}
 _VALUES = {"cat": CATEGORIES, "sev": SEVERITIES}
 _AFTER = {Step.MEDIA: Step.TPS, Step.TPS: Step.CONFIRM}  # the step a skip or done leads to
 
 
-def _button(lang: str, draft: Draft, key: str, action: str) -> InlineKeyboardButton:
-    return InlineKeyboardButton(t(lang, key), callback_data=f"{PREFIX}{draft.id}:{action}")
+def _button(lang: str, draft: Draft, key: str, action: ReportAction) -> InlineKeyboardButton:
+    return InlineKeyboardButton(t(lang, key), callback_data=ReportStep(draft.id, action).pack())
 
 
 @cache
@@ -77,14 +78,14 @@ def prompt(draft: Draft, lang: str, desk_name: str
     cancel = [_button(lang, draft, "lapor.cancel", "cancel")]
     if draft.step is Step.CATEGORY:
         buttons = [InlineKeyboardButton(t(lang, f"cat.{c}"),
-                                        callback_data=f"{PREFIX}{draft.id}:cat:{c}")
+                                        callback_data=ReportStep(draft.id, "cat", c).pack())
                    for c in CATEGORIES]
         rows = [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
         return (t(lang, "lapor.category", desk=desk_name, hints=_hints(lang)),
                 InlineKeyboardMarkup([*rows, cancel]))
     if draft.step is Step.SEVERITY:
         row = [InlineKeyboardButton(t(lang, f"sev.{s}"),
-                                    callback_data=f"{PREFIX}{draft.id}:sev:{s}")
+                                    callback_data=ReportStep(draft.id, "sev", s).pack())
                for s in SEVERITIES]
         return (t(lang, "lapor.severity", category=t(lang, f"cat.{draft.category}")),
                 InlineKeyboardMarkup([row[:2], row[2:], cancel]))
@@ -161,21 +162,21 @@ async def _next(update: Update, context: Ctx, caller: Caller, draft: Draft, step
 
 async def button(update: Update, context: Ctx) -> None:
     """A button of the flow: only the current draft's buttons for its current step count."""
-    press = await pressed(update, context)
+    press = await pressed(update, context, ReportStep)
     if press is None:
         return
-    query, data, caller = press
-    if not is_private(update):  # a draft's questions and its receipt never go to a group
+    query, button, caller = press
+    # A draft's questions and its receipt never go to a group.
+    if button is None or not is_private(update):
         await popup(query, t(caller.lang, "lapor.stale"))
         return
-    draft_id, _, rest = data.removeprefix(PREFIX).partition(":")
-    action, _, value = rest.partition(":")
+    action, value = button.action, button.value
     draft = await drafts_store.draft_of(context.bot_data.db, caller.user_id)
     if action == "send":  # first: a repeated Kirim must find the report it made
         await query.answer()
-        await _submit(update, context, caller, parse_id(draft_id) or 0)
+        await _submit(update, context, caller, button.draft_id)
         return
-    if (draft is None or str(draft.id) != draft_id or draft.step not in _STEPS_OF.get(action, ())
+    if (draft is None or draft.id != button.draft_id or draft.step not in _STEPS_OF[action]
             or value not in _VALUES.get(action, ("",))):
         await popup(query, t(caller.lang, "lapor.stale"))
         return

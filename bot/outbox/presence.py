@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.callbacks import StillHere
 from bot.config import Settings
 from bot.outbox.sender import Rendered
 from bot.texts import fmt_duration, fmt_time, t
@@ -14,8 +15,6 @@ from storage import shifts as shifts_store
 from storage.models import utcnow
 from storage.outbox import OutboxRow
 from storage.sqlite.engine import Database
-
-PRESENCE_PREFIX = "pc:"
 
 
 class PresenceRenderer:
@@ -35,7 +34,7 @@ class PresenceRenderer:
             return None  # a live location answered it while the message waited to go out
         keyboard = InlineKeyboardMarkup([[InlineKeyboardButton(
             t(lang, "presence.button"),
-            callback_data=f"{PRESENCE_PREFIX}{row.payload['check']}")]])
+            callback_data=StillHere(int(row.payload["check"])).pack())]])
         return Rendered(t(lang, "presence.ask", desk=desk.name,
                           timeout=fmt_duration(lang, self.settings.presence_confirm_timeout)),
                         keyboard)

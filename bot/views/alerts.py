@@ -10,6 +10,7 @@ from datetime import datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.callbacks import AlertAck, DeskView
 from bot.texts import Markup, fmt_duration, fmt_time, t
 from storage import desks as desks_store
 from storage import members as members_store
@@ -20,8 +21,6 @@ from storage.sqlite.engine import Database
 MAX_LINES = 20  # desks listed in one message (Telegram allows 4096 characters)
 MAX_TEXT = 3900  # characters of those lines, leaving room for a title and the last line
 MAX_BUTTONS = 8
-ACK_PREFIX = "ack:"
-DESK_PREFIX = "desk:"
 
 
 def mention(member: Member | None) -> Markup:
@@ -92,16 +91,16 @@ async def alert_keyboard(db: Database, alerts: list[AlertView], lang: str
         alert = waiting[0]
         return InlineKeyboardMarkup([[
             InlineKeyboardButton(t(lang, "alert.ack_button"),
-                                 callback_data=f"{ACK_PREFIX}{alert.id}"),
+                                 callback_data=AlertAck(alert.id).pack()),
             InlineKeyboardButton(t(lang, "alert.view_button"),
-                                 callback_data=f"{DESK_PREFIX}{alert.desk_id}"),
+                                 callback_data=DeskView(alert.desk_id).pack()),
         ]])
     desks = await desks_of(db, waiting)
     return InlineKeyboardMarkup([
         # Button texts are shown as they are, not parsed as HTML: the name goes in as is.
         [InlineKeyboardButton(t(lang, "alert.ack_button_desk",
                                 desk=Markup(desks[a.desk_id].name)),
-                              callback_data=f"{ACK_PREFIX}{a.id}"),
-         InlineKeyboardButton("👁", callback_data=f"{DESK_PREFIX}{a.desk_id}")]
+                              callback_data=AlertAck(a.id).pack()),
+         InlineKeyboardButton("👁", callback_data=DeskView(a.desk_id).pack())]
         for a in waiting[:MAX_BUTTONS]
     ])

@@ -9,6 +9,7 @@ import html
 
 from telegram import InlineKeyboardButton
 
+from bot.callbacks import ReportFinish, ReportTake
 from bot.texts import Markup, fmt_time, t
 from storage import desks as desks_store
 from storage import members as members_store
@@ -16,9 +17,6 @@ from storage.incidents import Incident
 from storage.models import Member, utcnow
 from storage.sqlite.engine import Database
 
-TAKE_PREFIX = "inc:t:"
-FINISH_PREFIX = "inc:f:"
-PAGE_PREFIX = "incp:"
 _ICONS = {"info": "ℹ️", "sedang": "🟡", "tinggi": "🟠", "kritis": "🔴"}
 
 
@@ -41,9 +39,9 @@ def follow_up_buttons(incident: Incident, lang: str, with_ref: bool = False
     row = []
     if incident.status == "baru":
         row.append(InlineKeyboardButton(t(lang, "incident.take") + label,
-                                        callback_data=f"{TAKE_PREFIX}{incident.id}"))
+                                        callback_data=ReportTake(incident.id).pack()))
     row.append(InlineKeyboardButton(t(lang, "incident.finish") + ("" if row else label),
-                                    callback_data=f"{FINISH_PREFIX}{incident.id}"))
+                                    callback_data=ReportFinish(incident.id).pack()))
     return [row]
 
 

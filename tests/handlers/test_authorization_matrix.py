@@ -18,11 +18,8 @@ from typing import Any
 import pytest
 
 from bot import handlers
-from bot.handlers import board, checkin, general, invites, onboarding
-from bot.outbox import presence as outbox_presence
+from bot.callbacks import KINDS, ReportStep
 from bot.texts import t
-from bot.views import alerts as views_alerts
-from bot.views import incidents as views_incidents
 from scheduler.presence import check_presence
 from scheduler.sweep import sweep
 from storage import drafts as drafts_store
@@ -413,12 +410,18 @@ async def test_authorization_matrix(harness: Harness, world: World, kind: str, a
 def test_the_table_covers_every_command_and_button() -> None:
     """Every registered command name and button prefix has its row (a new command or button
     would otherwise go unchecked); the /lapor flow's own buttons are the report tests' job."""
-    assert {name for names, _ in handlers.COMMANDS for name in names} == \
+    assert {name for command in handlers.COMMANDS for name in command.names} == \
         {name for names in COMMANDS for name in names}
-    prefixes = [views_alerts.ACK_PREFIX, views_alerts.DESK_PREFIX, outbox_presence.PRESENCE_PREFIX,
-                views_incidents.TAKE_PREFIX, views_incidents.FINISH_PREFIX,
-                views_incidents.PAGE_PREFIX, board.PREFIX, checkin.CHECKOUT_PREFIX,
-                invites.INVITE_PREFIX, onboarding.REG_PREFIX, general.LANG_PREFIX]
+    kinds = [kind for kind in KINDS if kind is not ReportStep]
     templates = [data for data, _ in BUTTONS.values()]
-    assert sorted(next(p for p in prefixes if d.startswith(p)) for d in templates) == \
-        sorted(prefixes)
+    sample = World(alert=1, incident=2, check=3, shift=4, kel=5, kec=6, token="t0k3n")
+    assert sorted(next(k.PREFIX for k in kinds if k.parse(d.format(**vars(sample))))
+                  for d in templates) == sorted(k.PREFIX for k in kinds)
+
+
+def test_every_button_kind_is_registered_once() -> None:
+    """Each kind of ``bot.callbacks`` has exactly one handler and a declared ``Who``; a kind
+    declared but never registered would be answered as a stale button."""
+    registered = [button.kind for button in handlers.BUTTONS]
+    assert sorted(k.__name__ for k in registered) == sorted(k.__name__ for k in KINDS)
+    assert all(isinstance(button.who, handlers.Who) for button in handlers.BUTTONS)

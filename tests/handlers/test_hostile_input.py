@@ -39,6 +39,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.app import post_init
+from bot.callbacks import KINDS
 from bot.texts import LANGUAGES, t
 from scheduler.presence import check_presence
 from scheduler.sweep import sweep
@@ -645,8 +646,7 @@ async def still_answers(h: Harness) -> None:
     assert "Cengkareng Barat" in status.text
 
 
-PREFIXES = ["ack:", "desk:", "pc:", "lp:", "inc:t:", "inc:f:", "incp:", "rk:", "co:", "inv:",
-            "reg:", "lang:"]
+PREFIXES = [kind.PREFIX + ":" for kind in KINDS]  # every button kind the bot declares
 SUFFIXES = {"rk:": [":0", ":" + "9" * 20, ":²", ""], "co:": [":y", ":n", ""],
             "inv:": [":o:1", ":s:²", ":o:" + "9" * 20, ":a:1"],
             "lp:": [":send", ":cat:kamtib", ":skip", ":cancel"]}
