@@ -75,7 +75,7 @@ async def time_scope(db: Database, scope: Desk | None, runs: int) -> tuple[float
     for _ in range(runs + 1):
         t0 = time.perf_counter()
         now = utcnow()
-        board = await board_store.board(db, scope, now, 0)
+        board = await board_store.load(db, scope, now, 0)
         text, _ = render(board, "id", now, scope.tz if scope else zone("Asia/Jakarta"))
         timings.append(time.perf_counter() - t0)
         total = board.counts.total

@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.reports.digest import digest_png, digest_text
-from scheduler.digest import build
+from scheduler.digest import build_digest
 from storage import desks as desks_store
 from storage.importer import import_desks, parse_desk_csv, read_csv_file
 from storage.models import to_db
@@ -80,7 +80,7 @@ async def run(path: str) -> None:
             tz = scope.tz if scope else ZoneInfo("Asia/Jakarta")
             end = DAY.replace(hour=20)
             t0 = time.perf_counter()
-            digest = await build(db, scope, end, tz)
+            digest = await build_digest(db, scope, end, tz)
             t1 = time.perf_counter()
             digest_text(digest, "id")
             t2 = time.perf_counter()

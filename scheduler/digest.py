@@ -130,7 +130,7 @@ def next_digest(after: datetime, at: time, tz: ZoneInfo) -> datetime:
     return candidate
 
 
-async def build(db: Database, scope: Desk | None, end: datetime, tz: ZoneInfo,
+async def build_digest(db: Database, scope: Desk | None, end: datetime, tz: ZoneInfo,
                 everything: str = "") -> Digest:
     """The digest of ``scope`` (None: every desk) for the 24 hours before ``end``."""
     start, end = digest_range(end)

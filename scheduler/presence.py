@@ -34,7 +34,7 @@ class PresenceConfig:
     timeout: timedelta
 
 
-class Step(StrEnum):
+class Decision(StrEnum):
     """What to do with one open shift."""
 
     ANSWERED_BY_LOCATION = "answered_by_location"
@@ -44,24 +44,24 @@ class Step(StrEnum):
 
 
 
-def decide(shift: OpenShift, now: datetime, config: PresenceConfig) -> Step | None:
+def decide(shift: OpenShift, now: datetime, config: PresenceConfig) -> Decision | None:
     """The one presence rule for a shift at ``now`` (pure; numbered steps above)."""
     asked = shift.asked_at if shift.check_id is not None else None
     if asked is not None:
         if shift.last_seen_at > asked:
-            return Step.ANSWERED_BY_LOCATION
+            return Decision.ANSWERED_BY_LOCATION
         if now - asked >= config.timeout:
-            return Step.TIMEOUT
+            return Decision.TIMEOUT
         # A question still waiting does not keep the shift open past the end of duty.
     schedule = Schedule(shift.duty_hours, shift.min_staff, shift.rules)
     tz = zone(shift.timezone)
     if current_span(schedule, now, tz) is None:
         ended = last_end(schedule, now, tz)
         if ended is not None and ended > shift.started_at:
-            return Step.DUTY_END
+            return Decision.DUTY_END
         return None
     if asked is None and now - shift.last_seen_at >= config.every:
-        return Step.ASK
+        return Decision.ASK
     return None
 
 
@@ -93,15 +93,15 @@ async def check_presence(db: Database, now: datetime, config: PresenceConfig) ->
     for start in range(0, len(decided), CHUNK):
         async with db.transaction() as tx:
             for shift, step in decided[start:start + CHUNK]:
-                if step is Step.ANSWERED_BY_LOCATION and shift.check_id is not None:
+                if step is Decision.ANSWERED_BY_LOCATION and shift.check_id is not None:
                     report.answered_by_location += await presence_store.settle_by_location(
                         tx, shift.check_id, now)
-                elif step is Step.TIMEOUT:
+                elif step is Decision.TIMEOUT:
                     report.timed_out += await presence_store.close(
                         tx, shift, EndReason.PRESENCE_TIMEOUT, now)
-                elif step is Step.DUTY_END:
+                elif step is Decision.DUTY_END:
                     report.duty_ended += await presence_store.close(
                         tx, shift, EndReason.DUTY_END, now)
-                elif step is Step.ASK:
+                elif step is Decision.ASK:
                     report.asked += await presence_store.ask(tx, shift, now)
     return report

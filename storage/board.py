@@ -233,7 +233,7 @@ def _pages(count: int, page: int) -> tuple[int, int]:
 _ORDER = {State.SHORT: 0, State.STAFFED: 1, State.OFF: 2}
 
 
-async def board(db: Database, scope: Desk | None, now: datetime, page: int = 0) -> Board:
+async def load(db: Database, scope: Desk | None, now: datetime, page: int = 0) -> Board:
     """Page ``page`` (0-based) of the board of ``scope`` at ``now``."""
     spans = _Spans(now)
     if not await _has_grandchildren(db, scope):

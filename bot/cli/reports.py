@@ -19,7 +19,7 @@ def cmd_digest(args: argparse.Namespace, settings: Settings) -> int:
 
     from bot.reports.digest import digest_png, digest_text
     from bot.texts import plain_text
-    from scheduler.digest import build, next_digest
+    from scheduler.digest import build_digest, next_digest
     from storage import digests as digests_store
     from storage.models import utcnow
 
@@ -32,7 +32,7 @@ def cmd_digest(args: argparse.Namespace, settings: Settings) -> int:
             end = next_digest(now - timedelta(days=1), settings.digest_time, desk.tz)
         else:
             end = datetime.combine(day, settings.digest_time, tzinfo=desk.tz)
-        digest = await build(db, desk, end, desk.tz)
+        digest = await build_digest(db, desk, end, desk.tz)
         text = digest_text(digest, settings.language)
         print(plain_text(text))
         if args.send:  # before the chart: a file that cannot be written must not stop it

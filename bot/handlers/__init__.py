@@ -88,7 +88,7 @@ COMMANDS = [
     Command(("checkin",), checkin.checkin, Who.OFFICER),
     Command(("checkout",), checkin.checkout, Who.OFFICER),
     Command(("status",), status.status, Who.MEMBER),
-    Command(("rekap", "board"), board.board, Who.SUPERVISOR),
+    Command(("rekap", "board"), board.rekap, Who.SUPERVISOR),
     Command(("lapor", "report"), report.lapor, Who.REPORTER),
     Command(("laporan", "incidents"), incidents.open_reports, Who.SUPERVISOR),
     Command(("ekspor", "export"), exports.export, Who.SUPERVISOR),

@@ -123,12 +123,12 @@ async def _up(context: Ctx, caller: Caller, scope: Desk | None) -> tuple[int, st
 async def _page(context: Ctx, caller: Caller, scope: Desk | None,
                 page: int) -> tuple[str, InlineKeyboardMarkup]:
     now = utcnow()
-    board = await board_store.board(context.bot_data.db, scope, now, page)
+    board = await board_store.load(context.bot_data.db, scope, now, page)
     tz = scope.tz if scope is not None else context.bot_data.settings.tz
     return render(board, caller.lang, now, tz, await _up(context, caller, scope))
 
 
-async def board(update: Update, context: Ctx) -> None:
+async def rekap(update: Update, context: Ctx) -> None:
     """``/rekap``: the first page of the caller's board."""
     caller = await private_supervisor(update, context)
     if caller is None:

@@ -8,7 +8,7 @@ from bot.config import Settings
 from bot.outbox.sender import Rendered
 from bot.reports.digest import digest_png, digest_text
 from bot.texts import t
-from scheduler.digest import Digest, build
+from scheduler.digest import Digest, build_digest
 from storage import desks as desks_store
 from storage.models import from_db
 from storage.outbox import OutboxRow
@@ -36,7 +36,7 @@ class DigestRenderer:
             if len(self._cache) > 64:  # the text and its chart are rendered close together
                 self._cache.clear()
                 self._charts.clear()
-            self._cache[key] = await build(self.db, desk, end, tz)
+            self._cache[key] = await build_digest(self.db, desk, end, tz)
         return self._cache[key]
 
     async def text(self, row: OutboxRow, lang: str) -> Rendered | None:

@@ -55,7 +55,7 @@ async def db(db_path: Path) -> AsyncIterator[Database]:
 
 async def test_kecamatan_counts_and_order(db: Database) -> None:
     scope = await desk(db, KEC)
-    board = await board_store.board(db, scope, wib(10))
+    board = await board_store.load(db, scope, wib(10))
     assert not board.by_unit and (board.page, board.pages) == (0, 1)
     assert (board.counts.short, board.counts.staffed, board.counts.off) == (4, 2, 1)
     order = [(line.code, line.state, line.since) for line in board.desks]
@@ -73,7 +73,7 @@ async def test_kecamatan_counts_and_order(db: Database) -> None:
 
 
 async def test_after_duty_everything_is_off(db: Database) -> None:
-    board = await board_store.board(db, await desk(db, KEC), wib(16))
+    board = await board_store.load(db, await desk(db, KEC), wib(16))
     assert board.counts.off == 7 and board.counts.total == 7
     assert all(line.state is State.OFF for line in board.desks)
 
@@ -81,7 +81,7 @@ async def test_after_duty_everything_is_off(db: Database) -> None:
 async def test_kota_is_summarised_per_kecamatan(db: Database) -> None:
     scope = await desk(db, KOTA)
     moment = wib(10)
-    board = await board_store.board(db, scope, moment)
+    board = await board_store.load(db, scope, moment)
     assert board.by_unit and board.own is not None and board.own.code == KOTA
     total = await db.fetchval("SELECT count(*) FROM desks WHERE path LIKE ?", (scope.path + "%",))
     assert board.counts.total == total
@@ -101,18 +101,18 @@ async def test_kota_is_summarised_per_kecamatan(db: Database) -> None:
 
 async def test_whole_installation_and_paging(db: Database,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    everything = await board_store.board(db, None, wib(10))
+    everything = await board_store.load(db, None, wib(10))
     summary = await desks_store.summarize(db, None, wib(10))
     assert everything.counts.total == summary.total == 318
     assert [unit.code for unit in everything.units] == ["31"]
     assert (await board_store.single_root(db)) is not None
     monkeypatch.setattr(board_store, "PAGE", 3)
     scope = await desk(db, KEC)
-    pages = [await board_store.board(db, scope, wib(10), n) for n in range(3)]
+    pages = [await board_store.load(db, scope, wib(10), n) for n in range(3)]
     assert [p.pages for p in pages] == [3, 3, 3]
     assert [len(p.desks) for p in pages] == [3, 3, 1]
     assert pages[2].desks[0].state is State.OFF
-    stale = await board_store.board(db, scope, wib(10), 99)  # a page that no longer exists
+    stale = await board_store.load(db, scope, wib(10), 99)  # a page that no longer exists
     assert stale.page == 2
 
 

@@ -16,7 +16,7 @@ from bot.files.charts import digest_chart
 from bot.outbox import digest as render_digest
 from bot.outbox.render import OutboxRenderer
 from bot.reports.digest import digest_text
-from scheduler.digest import build, coverage, next_digest, send_due
+from scheduler.digest import build_digest, coverage, next_digest, send_due
 from storage import members as members_store
 from storage import outbox as outbox_store
 from storage import subscriptions as subscriptions_store
@@ -101,7 +101,7 @@ async def test_digest_numbers_of_a_known_day(db: Database, tz: ZoneInfo) -> None
         await tx.execute("UPDATE desks SET timezone = ? WHERE code = ?", (tz.key, KEL))
     await _fixture_day(db, tz)
     scope = await desk(db, KEC)
-    digest = await build(db, scope, at(20, tz=tz), tz)
+    digest = await build_digest(db, scope, at(20, tz=tz), tz)
     assert digest.desks == 1
     assert digest.total.duty == 6 * 3600 and digest.total.staffed == 320 * 60
     assert digest.total.episodes == 2 and digest.total.empty == 40 * 60
@@ -117,7 +117,7 @@ async def test_digest_numbers_of_a_known_day(db: Database, tz: ZoneInfo) -> None
     assert "Peringatan: 2, ditangani 2 (median 12 menit)" in text
     assert "Politik uang 2, Kondusif 1" in text and len(text) < 4096
     # The day before holds nothing of this.
-    before = await build(db, scope, at(20, day=22, tz=tz), tz)
+    before = await build_digest(db, scope, at(20, day=22, tz=tz), tz)
     assert before.total.duty == 6 * 3600 and before.total.staffed == 0 and before.alerts == 0
 
 
@@ -128,7 +128,7 @@ async def test_window_across_midnight(db: Database) -> None:
     await check_out(db, first, at(23, day=22))
     second = await check_in(db, OFFICER2, KEL, at(23, 30, day=22))
     await check_out(db, second, at(8))
-    digest = await build(db, await desk(db, KEC), at(20), WIB)
+    digest = await build_digest(db, await desk(db, KEC), at(20), WIB)
     # The digest at 20:00 covers the night that began at 20:00 yesterday: 12 h of duty.
     assert digest.total.duty == 12 * 3600
     assert digest.total.staffed == 11.5 * 3600 and digest.total.episodes == 1

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from scheduler.jobs import watch
-from scheduler.presence import Step, check_presence, decide
+from scheduler.presence import Decision, check_presence, decide
 from scheduler.sweep import sweep
 from storage import presence as presence_store
 from storage import shifts as shifts_store
@@ -81,28 +81,28 @@ def open_shift(started: datetime, *, seen: datetime | None = None,
 
 @pytest.mark.parametrize(("shift", "now", "step"), [
     (open_shift(wib(8)), wib(10, 59), None),
-    (open_shift(wib(8)), wib(11), Step.ASK),
+    (open_shift(wib(8)), wib(11), Decision.ASK),
     (open_shift(wib(8), seen=wib(9, 30)), wib(12, 29), None),  # seen later: counted from then
-    (open_shift(wib(8), seen=wib(9, 30)), wib(12, 30), Step.ASK),
+    (open_shift(wib(8), seen=wib(9, 30)), wib(12, 30), Decision.ASK),
     (open_shift(wib(8), asked=wib(11)), wib(11, 29), None),  # waiting for the answer
-    (open_shift(wib(8), asked=wib(11)), wib(11, 30), Step.TIMEOUT),
+    (open_shift(wib(8), asked=wib(11)), wib(11, 30), Decision.TIMEOUT),
     (open_shift(wib(8), seen=wib(11, 5), asked=wib(11)), wib(11, 6),
-     Step.ANSWERED_BY_LOCATION),
+     Decision.ANSWERED_BY_LOCATION),
     (open_shift(wib(12)), wib(13, 59), None),
-    (open_shift(wib(12)), wib(14), Step.DUTY_END),
-    (open_shift(wib(12)), wib(7, day=24), Step.DUTY_END),  # the bot was down overnight
-    (open_shift(wib(10, 45), asked=wib(13, 45)), wib(14), Step.DUTY_END),
+    (open_shift(wib(12)), wib(14), Decision.DUTY_END),
+    (open_shift(wib(12)), wib(7, day=24), Decision.DUTY_END),  # the bot was down overnight
+    (open_shift(wib(10, 45), asked=wib(13, 45)), wib(14), Decision.DUTY_END),
     (open_shift(wib(7, 30)), wib(7, 45), None),  # before duty: neither closed nor asked
     (open_shift(wib(14, 30)), wib(23), None),  # after duty: never asked
     (open_shift(wib(8), duty_hours="-"), wib(20), None),  # a desk without duty
     # 08:00 WITA is 07:00 WIB: a Makassar desk's duty ends at 14:00 WITA (06:00 UTC).
     (open_shift(wib(8), seen=wib(12), timezone="Asia/Makassar"), wib(12, 59), None),
-    (open_shift(wib(8), seen=wib(12), timezone="Asia/Makassar"), wib(13), Step.DUTY_END),
+    (open_shift(wib(8), seen=wib(12), timezone="Asia/Makassar"), wib(13), Decision.DUTY_END),
     # A date rule (voting day, 24 h) keeps the shift open and asking at 14:00.
     (open_shift(wib(8), seen=wib(11, 30), rules=(("2026-11-23", "00:00-24:00", None),)),
-     wib(14, 30), Step.ASK),
+     wib(14, 30), Decision.ASK),
 ])
-def test_decide(shift: OpenShift, now: datetime, step: Step | None) -> None:
+def test_decide(shift: OpenShift, now: datetime, step: Decision | None) -> None:
     assert decide(shift, now, PRESENCE) is step
 
 
