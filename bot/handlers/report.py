@@ -17,15 +17,11 @@ from __future__ import annotations
 
 import re
 from contextlib import suppress
-from functools import cache
 
 from telegram import (
     CallbackQuery,
-    InlineKeyboardButton,
     InlineKeyboardMarkup,
-    KeyboardButton,
     Message,
-    ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
     Update,
 )
@@ -36,7 +32,8 @@ from bot.callbacks import ReportAction, ReportStep
 from bot.context import Ctx
 from bot.handlers.access import Caller, identify
 from bot.handlers.common import is_private, popup, pressed, private_member, reply
-from bot.texts import Markup, t
+from bot.texts import t
+from bot.views.report import MAX_TEXT, MIN_TEXT, draft_button, prompt
 from storage import desks as desks_store
 from storage import drafts as drafts_store
 from storage import incidents as incidents_store
@@ -44,7 +41,6 @@ from storage.drafts import MAX_MEDIA, Draft, Step
 from storage.incidents import ALL_CLEAR, CATEGORIES, SEVERITIES
 from storage.models import utcnow
 
-MIN_TEXT, MAX_TEXT = 10, 1500
 _TPS = re.compile(r"^\s*(?:tps\s*)?(\d{1,3})\s*$", re.IGNORECASE)
 # A button counts only on the steps that ask it, with one of its values.
 _STEPS_OF: dict[ReportAction, tuple[Step, ...]] = {
@@ -53,60 +49,6 @@ _STEPS_OF: dict[ReportAction, tuple[Step, ...]] = {
     "cancel": tuple(Step)}
 _VALUES = {"cat": CATEGORIES, "sev": SEVERITIES}
 _AFTER = {Step.MEDIA: Step.TPS, Step.TPS: Step.CONFIRM}  # the step a skip or done leads to
-
-
-def _button(lang: str, draft: Draft, key: str, action: ReportAction) -> InlineKeyboardButton:
-    return InlineKeyboardButton(t(lang, key), callback_data=ReportStep(draft.id, action).pack())
-
-
-@cache
-def _hints(lang: str) -> Markup:
-    """The category question's one line per category (the same for every draft)."""
-    # Lines built by t (their values escaped): inserted as markup, not escaped again.
-    return Markup("\n".join(t(lang, "lapor.hint_line", label=t(lang, f"cat.{c}"),
-                              hint=t(lang, f"cat.{c}.hint")) for c in CATEGORIES))
-
-
-def prompt(draft: Draft, lang: str, desk_name: str
-           ) -> tuple[str, InlineKeyboardMarkup | ReplyKeyboardMarkup]:
-    """The question of the draft's current step, with its buttons."""
-    if draft.step is Step.LOCATION:
-        return t(lang, "lapor.location"), ReplyKeyboardMarkup(
-            [[KeyboardButton(t(lang, "lapor.location_button"), request_location=True)],
-             [t(lang, "lapor.skip"), t(lang, "lapor.cancel")]],
-            resize_keyboard=True, one_time_keyboard=True)
-    cancel = [_button(lang, draft, "lapor.cancel", "cancel")]
-    if draft.step is Step.CATEGORY:
-        buttons = [InlineKeyboardButton(t(lang, f"cat.{c}"),
-                                        callback_data=ReportStep(draft.id, "cat", c).pack())
-                   for c in CATEGORIES]
-        rows = [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
-        return (t(lang, "lapor.category", desk=desk_name, hints=_hints(lang)),
-                InlineKeyboardMarkup([*rows, cancel]))
-    if draft.step is Step.SEVERITY:
-        row = [InlineKeyboardButton(t(lang, f"sev.{s}"),
-                                    callback_data=ReportStep(draft.id, "sev", s).pack())
-               for s in SEVERITIES]
-        return (t(lang, "lapor.severity", category=t(lang, f"cat.{draft.category}")),
-                InlineKeyboardMarkup([row[:2], row[2:], cancel]))
-    if draft.step is Step.DESCRIPTION:
-        return t(lang, "lapor.description", min=MIN_TEXT, max=MAX_TEXT), \
-            InlineKeyboardMarkup([cancel])
-    if draft.step is Step.MEDIA:
-        done = _button(lang, draft, "lapor.done", "done")
-        return (t(lang, "lapor.media", max=MAX_MEDIA),
-                InlineKeyboardMarkup([[done, _button(lang, draft, "lapor.skip", "skip")],
-                                      cancel]))
-    if draft.step is Step.TPS:
-        return t(lang, "lapor.tps"), InlineKeyboardMarkup(
-            [[_button(lang, draft, "lapor.skip", "skip")], cancel])
-    none = t(lang, "lapor.none")
-    text = t(lang, "lapor.summary", category=t(lang, f"cat.{draft.category}"),
-             severity=t(lang, f"sev.{draft.severity}"), description=draft.description or none,
-             location=t(lang, "lapor.location_set") if draft.latitude is not None else none,
-             media=len(draft.media) or none, tps=draft.tps or none)
-    return text, InlineKeyboardMarkup([[_button(lang, draft, "lapor.send", "send"),
-                                        _button(lang, draft, "lapor.edit", "edit")], cancel])
 
 
 async def _drop_buttons(query: CallbackQuery) -> None:
@@ -323,6 +265,6 @@ async def _media(update: Update, context: Ctx, caller: Caller, draft: Draft,
                                        Step.MEDIA, utcnow(), media=media) is None:
         await reply(update, t(lang, "lapor.stale"))  # the draft went meanwhile: not kept
         return
-    done = InlineKeyboardMarkup([[_button(lang, draft, "lapor.done", "done")]])
+    done = InlineKeyboardMarkup([[draft_button(lang, draft, "lapor.done", "done")]])
     await reply(update, t(lang, "lapor.media_got", n=len(media), max=MAX_MEDIA),
                 reply_markup=done)

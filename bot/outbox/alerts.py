@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.outbox.sender import Rendered
+from bot.outbox.message import Rendered
 from bot.texts import fmt_duration, t
 from bot.views.alerts import MAX_LINES, alert_keyboard, alert_lines, desks_of
 from storage import alerts as alerts_store

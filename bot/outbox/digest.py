@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.config import Settings
-from bot.outbox.sender import Rendered
+from bot.outbox.message import Rendered
 from bot.reports.digest import digest_png, digest_text
 from bot.texts import t
 from scheduler.digest import Digest, build_digest

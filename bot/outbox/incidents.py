@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardMarkup
 
-from bot.outbox.sender import Rendered
+from bot.outbox.message import Rendered
 from bot.texts import t
 from bot.views.incidents import follow_up_buttons, incident_lines, member_name
 from storage import incidents as incidents_store

@@ -7,7 +7,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.callbacks import StillHere
 from bot.config import Settings
-from bot.outbox.sender import Rendered
+from bot.outbox.message import Rendered
 from bot.texts import fmt_duration, fmt_time, t
 from storage import desks as desks_store
 from storage import presence as presence_store

@@ -15,8 +15,8 @@ from bot.config import Settings
 from bot.outbox.alerts import AlertRenderer
 from bot.outbox.digest import DigestRenderer
 from bot.outbox.incidents import IncidentRenderer
+from bot.outbox.message import Rendered
 from bot.outbox.presence import PresenceRenderer
-from bot.outbox.sender import Rendered
 from storage import members as members_store
 from storage.outbox import OutboxRow
 from storage.sqlite.engine import Database

@@ -46,20 +46,12 @@ import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 from contextlib import suppress
-from dataclasses import dataclass
 from datetime import timedelta
 
 import telegram
-from telegram import (
-    InlineKeyboardMarkup,
-    InputMediaDocument,
-    InputMediaPhoto,
-    InputMediaVideo,
-    Message,
-)
-from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
 
+from bot.outbox.message import Rendered, deliver
 from storage import outbox
 from storage.models import utcnow
 from storage.outbox import OutboxRow
@@ -78,22 +70,7 @@ GONE = ("chat not found", "user is deactivated", "group chat was deactivated",
 EDIT_GONE = ("message to edit not found", "message can't be edited")
 
 
-@dataclass(frozen=True)
-class Rendered:
-    """What to send for one row."""
-
-    text: str  # HTML
-    reply_markup: InlineKeyboardMarkup | None = None
-    edit: tuple[int, int] | None = None  # (chat_id, message_id) to edit instead of sending
-    # (kind, file_id) attachments: sent as one photo/video/document with ``text`` as its
-    # caption, or as an album (caption on the first item); no keyboard on those.
-    media: tuple[tuple[str, str], ...] = ()
-    photo: bytes | None = None  # an image to upload (a chart), ``text`` as its caption
-
-
 Render = Callable[[OutboxRow], Awaitable[Rendered | None]]
-_INPUT_MEDIA: dict[str, type[InputMediaPhoto | InputMediaVideo | InputMediaDocument]] = {
-    "photo": InputMediaPhoto, "video": InputMediaVideo, "document": InputMediaDocument}
 
 
 def retry_seconds(exc: RetryAfter) -> float:
@@ -267,7 +244,7 @@ class Sender:
             return  # stopping: the row stays pending for the next start
         try:
             try:
-                message_id = await self._call(row.chat_id, rendered)
+                message_id = await deliver(self.bot, row.chat_id, rendered)
             finally:
                 self._answer(row.chat_id)
         except RetryAfter as exc:
@@ -300,44 +277,6 @@ class Sender:
             await self._retry(row, f"{type(exc).__name__}: {exc}")
         else:
             await self._mark_sent(row, message_id)
-
-    async def _call(self, chat_id: int, rendered: Rendered) -> int | None:
-        text, markup, html = rendered.text, rendered.reply_markup, ParseMode.HTML
-        if rendered.photo is not None:
-            sent = await self.bot.send_photo(chat_id, rendered.photo, caption=text,
-                                             parse_mode=html)
-            return sent.message_id
-        if rendered.media:
-            return await self._send_media(chat_id, rendered)
-        if rendered.edit is None:
-            sent = await self.bot.send_message(chat_id, text, parse_mode=html,
-                                               reply_markup=markup)
-            return sent.message_id
-        edit_chat, edit_id = rendered.edit
-        edited = await self.bot.edit_message_text(text, edit_chat, edit_id, parse_mode=html,
-                                                  reply_markup=markup)
-        return edited.message_id if isinstance(edited, Message) else edit_id
-
-    async def _send_media(self, chat_id: int, rendered: Rendered) -> int:
-        html = ParseMode.HTML
-        if len(rendered.media) == 1:
-            kind, file_id = rendered.media[0]
-            caption = rendered.text
-            if kind == "photo":
-                message = await self.bot.send_photo(chat_id, file_id, caption=caption,
-                                                    parse_mode=html)
-            elif kind == "video":
-                message = await self.bot.send_video(chat_id, file_id, caption=caption,
-                                                    parse_mode=html)
-            else:
-                message = await self.bot.send_document(chat_id, file_id, caption=caption,
-                                                       parse_mode=html)
-            return message.message_id
-        items = [_INPUT_MEDIA.get(kind, InputMediaDocument)(
-                     file_id, caption=rendered.text if i == 0 else None, parse_mode=html)
-                 for i, (kind, file_id) in enumerate(rendered.media)]
-        messages = await self.bot.send_media_group(chat_id, items)
-        return messages[0].message_id
 
     async def _mark_sent(self, row: OutboxRow, message_id: int | None) -> None:
         if await outbox.mark_sent(self.db, row.id, message_id, utcnow()):

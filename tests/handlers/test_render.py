@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.outbox.message import Rendered
 from bot.outbox.render import OutboxRenderer
-from bot.outbox.sender import Rendered
 from bot.views.alerts import MAX_BUTTONS, MAX_LINES
 from scheduler.presence import check_presence
 from scheduler.sweep import sweep

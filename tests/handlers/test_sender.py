@@ -16,7 +16,8 @@ import pytest
 from telegram import Bot
 from telegram.request import HTTPXRequest
 
-from bot.outbox.sender import Rendered, Sender
+from bot.outbox.message import Rendered
+from bot.outbox.sender import Sender
 from storage import outbox
 from storage.models import to_db, utcnow
 from storage.outbox import Intent, OutboxRow

@@ -1,0 +1,71 @@
+"""One outbox message as Telegram receives it: what a renderer produces (:class:`Rendered`)
+and the one Bot API call that sends or edits it (:func:`deliver`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import telegram
+from telegram import (
+    InlineKeyboardMarkup,
+    InputMediaDocument,
+    InputMediaPhoto,
+    InputMediaVideo,
+    Message,
+)
+from telegram.constants import ParseMode
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """What to send for one row."""
+
+    text: str  # HTML
+    reply_markup: InlineKeyboardMarkup | None = None
+    edit: tuple[int, int] | None = None  # (chat_id, message_id) to edit instead of sending
+    # (kind, file_id) attachments: sent as one photo/video/document with ``text`` as its
+    # caption, or as an album (caption on the first item); no keyboard on those.
+    media: tuple[tuple[str, str], ...] = ()
+    photo: bytes | None = None  # an image to upload (a chart), ``text`` as its caption
+
+
+_INPUT_MEDIA: dict[str, type[InputMediaPhoto | InputMediaVideo | InputMediaDocument]] = {
+    "photo": InputMediaPhoto, "video": InputMediaVideo, "document": InputMediaDocument}
+
+
+async def deliver(bot: telegram.Bot, chat_id: int, rendered: Rendered) -> int | None:
+    """Send (or edit) one rendered message; the id of the message Telegram now shows."""
+    text, markup, html = rendered.text, rendered.reply_markup, ParseMode.HTML
+    if rendered.photo is not None:
+        sent = await bot.send_photo(chat_id, rendered.photo, caption=text, parse_mode=html)
+        return sent.message_id
+    if rendered.media:
+        return await _send_media(bot, chat_id, rendered)
+    if rendered.edit is None:
+        sent = await bot.send_message(chat_id, text, parse_mode=html, reply_markup=markup)
+        return sent.message_id
+    edit_chat, edit_id = rendered.edit
+    edited = await bot.edit_message_text(text, edit_chat, edit_id, parse_mode=html,
+                                         reply_markup=markup)
+    return edited.message_id if isinstance(edited, Message) else edit_id
+
+
+async def _send_media(bot: telegram.Bot, chat_id: int, rendered: Rendered) -> int:
+    """One attachment with its caption, or an album (Telegram: 2-10 items)."""
+    html = ParseMode.HTML
+    if len(rendered.media) == 1:
+        kind, file_id = rendered.media[0]
+        caption = rendered.text
+        if kind == "photo":
+            message = await bot.send_photo(chat_id, file_id, caption=caption, parse_mode=html)
+        elif kind == "video":
+            message = await bot.send_video(chat_id, file_id, caption=caption, parse_mode=html)
+        else:
+            message = await bot.send_document(chat_id, file_id, caption=caption,
+                                              parse_mode=html)
+        return message.message_id
+    items = [_INPUT_MEDIA.get(kind, InputMediaDocument)(
+                 file_id, caption=rendered.text if i == 0 else None, parse_mode=html)
+             for i, (kind, file_id) in enumerate(rendered.media)]
+    messages = await bot.send_media_group(chat_id, items)
+    return messages[0].message_id
