@@ -28,6 +28,7 @@ from storage import members as members_store
 from storage import subscriptions as subscriptions_store
 from storage.alerts import DeskSnapshot, Escalation, NewAlert
 from storage.desks import chain, within
+from storage.outbox_kinds import OutboxKind
 from storage.rules.duty import Schedule, desk_state, short_since, zone
 from storage.sqlite.engine import Database
 
@@ -168,8 +169,8 @@ async def sweep(db: Database, now: datetime, config: SweepConfig) -> SweepReport
         for alert_id, chats in told.items():
             for chat in chats:
                 resolved[chat].append(alert_id)
-        await alerts_store.announce(tx, announce, "alerts", now)
-        await alerts_store.announce(tx, resolved, "alerts_resolved", now)
+        await alerts_store.announce(tx, announce, OutboxKind.ALERTS, now)
+        await alerts_store.announce(tx, resolved, OutboxKind.ALERTS_RESOLVED, now)
     report.opened = len(ids)
     report.escalated = sum(1 for _, level, _ in moves if level >= 0)
     report.resolved = len(done)

@@ -15,6 +15,7 @@ from enum import StrEnum
 from storage.desks import Rule, in_scope, rules_for, schedule_pairs
 from storage.models import from_db, to_db
 from storage.outbox import Intent, enqueue
+from storage.outbox_kinds import AlertsPayload, EditPayload, OutboxKind
 from storage.sqlite.engine import Database, Tx
 
 
@@ -171,15 +172,15 @@ async def resolve_many(tx: Tx, done: list[tuple[int, str]],
     return told
 
 
-async def announce(tx: Tx, per_chat: dict[int, list[int]], kind: str,
+async def announce(tx: Tx, per_chat: dict[int, list[int]], kind: OutboxKind,
                    now: datetime) -> None:
     """One intent per chat listing its alerts, each linked so later edits can find it."""
     chats = sorted(per_chat)
-    ids = await enqueue(tx, [Intent(c, kind, {"alerts": sorted(set(per_chat[c]))})
+    ids = await enqueue(tx, [Intent(c, kind, AlertsPayload(tuple(sorted(set(per_chat[c])))))
                              for c in chats], now)
     links = [(alert_id, outbox_id) for chat, outbox_id in zip(chats, ids, strict=True)
              for alert_id in set(per_chat[chat])]
-    if kind == "alerts":
+    if kind is OutboxKind.ALERTS:
         await tx.executemany(
             "INSERT OR IGNORE INTO alert_messages (alert_id, outbox_id) VALUES (?, ?)", links)
 
@@ -262,6 +263,6 @@ async def acknowledge(db: Database, alert_id: int, member_id: int,
             "SELECT o.id, o.chat_id FROM alert_messages m JOIN outbox o ON o.id = m.outbox_id "
             "WHERE m.alert_id = ? AND o.failed_at IS NULL ORDER BY o.id", (alert_id,))
         targets = list(await cursor.fetchall())
-        await enqueue(tx, [Intent(int(chat), "alert_update", {"target": int(target)})
+        await enqueue(tx, [Intent(int(chat), OutboxKind.ALERT_UPDATE, EditPayload(int(target)))
                            for target, chat in targets], now)
     return AckOutcome.ACKED

@@ -14,6 +14,7 @@ from datetime import datetime
 from storage.desks import Rule, in_scope, rules_for
 from storage.models import from_db, to_db
 from storage.outbox import Intent, enqueue
+from storage.outbox_kinds import DigestPayload, OutboxKind
 from storage.sqlite.engine import Database
 
 
@@ -152,19 +153,19 @@ async def advance(db: Database, chat_id: int, planned: datetime, following: date
             (to_db(following), chat_id, to_db(planned)))
         if cursor.rowcount != 1:
             return False
-        payload = {"desk": desk_id, "end": to_db(planned)}
-        await enqueue(tx, [Intent(chat_id, "digest", payload),
-                           Intent(chat_id, "digest_chart", payload)], now)
+        payload = DigestPayload(desk_id, planned)
+        await enqueue(tx, [Intent(chat_id, OutboxKind.DIGEST, payload),
+                           Intent(chat_id, OutboxKind.DIGEST_CHART, payload)], now)
     return True
 
 
 async def queue_now(db: Database, chats: list[int], desk_id: int | None, end: datetime,
                     now: datetime) -> None:
     """Queue a digest (text and chart) for ``chats`` at once, outside the schedule."""
-    payload = {"desk": desk_id, "end": to_db(end)}
+    payload = DigestPayload(desk_id, end)
     async with db.transaction() as tx:
         await enqueue(tx, [Intent(chat, kind, payload) for chat in chats
-                           for kind in ("digest", "digest_chart")], now)
+                           for kind in (OutboxKind.DIGEST, OutboxKind.DIGEST_CHART)], now)
 
 
 async def scope_chats(db: Database, desk_id: int) -> list[int]:

@@ -18,6 +18,13 @@ from storage import subscriptions as subscriptions_store
 from storage.drafts import DRAFT_SELECT, Step, draft_from_row
 from storage.models import Desk, Level, from_db, to_db
 from storage.outbox import Intent, enqueue
+from storage.outbox_kinds import (
+    EditPayload,
+    IncidentMediaPayload,
+    IncidentPayload,
+    IncidentStatusPayload,
+    OutboxKind,
+)
 from storage.sqlite.engine import Database, Tx
 
 CATEGORIES = ("netralitas", "politik_uang", "sara_hoaks", "kampanye_apk", "kamtib", "hak_pilih",
@@ -161,17 +168,17 @@ async def submit(db: Database, draft_id: int, member_id: int, chats: list[int],
             await _history(tx, incident_id, member_id, "selesai", None, now)
         intents = []
         kinds = {kind for kind, _ in draft.media}
-        albums = [list(album) for album in ALBUMS if kinds & set(album)]
+        albums = [album for album in ALBUMS if kinds & set(album)]
         for chat in chats:
             # Attachments first (a chat's messages go out in order), one message per album.
-            intents += [Intent(chat, "incident_media", {"incident": incident_id, "kinds": album})
-                        for album in albums]
-            intents.append(Intent(chat, "incident", {"incident": incident_id}))
+            intents += [Intent(chat, OutboxKind.INCIDENT_MEDIA,
+                               IncidentMediaPayload(incident_id, album)) for album in albums]
+            intents.append(Intent(chat, OutboxKind.INCIDENT, IncidentPayload(incident_id)))
         ids = await enqueue(tx, intents, now)
         await tx.executemany(
             "INSERT INTO incident_messages (incident_id, outbox_id) VALUES (?, ?)",
             [(incident_id, row_id) for row_id, intent in zip(ids, intents, strict=True)
-             if intent.kind == "incident"])
+             if intent.kind is OutboxKind.INCIDENT])
         await tx.execute("DELETE FROM incident_drafts WHERE id = ?", (draft.id,))
         return SubmitOutcome.CREATED, await _get_in(tx, incident_id)
 
@@ -199,10 +206,10 @@ async def _announce_change(tx: Tx, incident: Incident, now: datetime) -> None:
     cursor = await tx.execute(
         "SELECT o.id, o.chat_id FROM incident_messages m JOIN outbox o ON o.id = m.outbox_id "
         "WHERE m.incident_id = ? AND o.failed_at IS NULL ORDER BY o.id", (incident.id,))
-    intents = [Intent(int(chat), "incident_update", {"target": int(target)})
+    intents = [Intent(int(chat), OutboxKind.INCIDENT_UPDATE, EditPayload(int(target)))
                for target, chat in await cursor.fetchall()]
-    intents.append(Intent(incident.reporter_id, "incident_status",
-                          {"incident": incident.id, "status": incident.status}))
+    intents.append(Intent(incident.reporter_id, OutboxKind.INCIDENT_STATUS,
+                          IncidentStatusPayload(incident.id, incident.status)))
     await enqueue(tx, intents, now)
 
 

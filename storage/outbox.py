@@ -1,41 +1,81 @@
 """The outbox: message intents written with the state change that caused them, drained by a sender.
 
-A row is an intent (``kind`` + JSON ``payload``) for one chat. Writers call :func:`enqueue`
-inside their own transaction, so an intent exists exactly when its cause was committed. The
-sender takes :func:`due` rows, at most one per chat and in id order per chat, and settles each
-with one conditional UPDATE: sent (with Telegram's message id), retry later, or failed for good.
+A row is an intent (a kind and its payload, see storage.outbox_kinds) for one chat. Writers
+call :func:`enqueue` inside their own transaction, so an intent exists exactly when its cause
+was committed. The sender takes :func:`due` rows, at most one per chat and in id order per
+chat, and settles each with one conditional UPDATE: sent (with Telegram's message id), retry
+later, or failed for good.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TypeVar
 
 from storage.models import from_db, to_db
+from storage.outbox_kinds import (
+    OutboxFormatError,
+    OutboxKind,
+    OutboxPayload,
+    payload_type,
+    read_kind,
+    read_payload,
+    write_payload,
+)
 from storage.sqlite.engine import Database, Tx
+
+P = TypeVar("P", bound=OutboxPayload)
 
 
 @dataclass(frozen=True, slots=True)
 class Intent:
-    """A message to produce for one chat."""
+    """A message to produce for one chat: a kind and the payload type that kind carries."""
 
     chat_id: int
-    kind: str
-    payload: dict[str, Any]
+    kind: OutboxKind
+    payload: OutboxPayload
+
+    def __post_init__(self) -> None:
+        expected = payload_type(self.kind)
+        if not isinstance(self.payload, expected):
+            raise TypeError(f"{self.kind} carries {expected.__name__}, "
+                            f"not {type(self.payload).__name__}")
 
 
 @dataclass(frozen=True, slots=True)
 class OutboxRow:
-    """A pending intent as the sender sees it."""
+    """A pending intent as the sender sees it.
+
+    Kind and payload stay as stored until read through :attr:`kind` and :attr:`payload`
+    (which raise :class:`OutboxFormatError`), so a row this version cannot read fails its own
+    render, and is retried like any render that failed, instead of the query that found it.
+    """
 
     id: int
     chat_id: int
-    kind: str
-    payload: dict[str, Any]
+    stored_kind: str
+    stored_payload: str  # JSON
     attempts: int
     created_at: datetime
+
+    @property
+    def kind(self) -> OutboxKind:
+        """The row's kind."""
+        return read_kind(self.stored_kind)
+
+    @property
+    def payload(self) -> OutboxPayload:
+        """The row's payload, of the type its kind carries."""
+        return read_payload(self.kind, self.stored_payload)
+
+    def payload_as(self, cls: type[P]) -> P:
+        """The payload, which the caller expects to be a ``cls``."""
+        payload = self.payload
+        if not isinstance(payload, cls):
+            raise OutboxFormatError(f"outbox row {self.id} is {self.stored_kind}, "
+                                    f"not {cls.__name__}")
+        return payload
 
 
 async def enqueue(tx: Tx, intents: list[Intent], now: datetime) -> list[int]:
@@ -54,7 +94,7 @@ async def enqueue(tx: Tx, intents: list[Intent], now: datetime) -> list[int]:
     await tx.executemany(
         "INSERT INTO outbox (id, chat_id, kind, payload, created_at, not_before) "
         "VALUES (?, ?, ?, ?, ?, ?)",
-        [(row_id, i.chat_id, i.kind, json.dumps(i.payload, separators=(",", ":")), stamp, stamp)
+        [(row_id, i.chat_id, i.kind.value, write_payload(i.payload), stamp, stamp)
          for row_id, i in zip(ids, intents, strict=True)])
     return ids
 
@@ -74,7 +114,7 @@ async def due(db: Database, now: datetime, limit: int = 200,
         (to_db(now), limit + len(exclude_chats)),
     )
     found = [
-        OutboxRow(r[0], r[1], r[2], json.loads(r[3]), r[4], from_db(r[5]))
+        OutboxRow(r[0], r[1], r[2], r[3], r[4], from_db(r[5]))
         for r in rows if r[1] not in exclude_chats
     ]
     return found[:limit]
@@ -185,4 +225,4 @@ async def get_row(db: Database, row_id: int) -> OutboxRow | None:
     r = await db.fetchone(
         "SELECT id, chat_id, kind, payload, attempts, created_at FROM outbox WHERE id = ?",
         (row_id,))
-    return OutboxRow(r[0], r[1], r[2], json.loads(r[3]), r[4], from_db(r[5])) if r else None
+    return OutboxRow(r[0], r[1], r[2], r[3], r[4], from_db(r[5])) if r else None

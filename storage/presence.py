@@ -10,6 +10,7 @@ from enum import StrEnum
 from storage.desks import Rule, rules_for, schedule_pairs
 from storage.models import EndReason, from_db, to_db
 from storage.outbox import Intent, enqueue
+from storage.outbox_kinds import OutboxKind, PresenceCheckPayload, ShiftClosedPayload
 from storage.sqlite.engine import Database, Tx
 
 
@@ -64,8 +65,10 @@ async def ask(tx: Tx, shift: OpenShift, now: datetime) -> bool:
         (shift.shift_id, to_db(now)))
     if cursor.rowcount != 1:
         return False
-    await enqueue(tx, [Intent(shift.member_id, "presence_check",
-                              {"check": cursor.lastrowid, "shift": shift.shift_id})], now)
+    check_id = cursor.lastrowid
+    assert check_id is not None
+    await enqueue(tx, [Intent(shift.member_id, OutboxKind.PRESENCE_CHECK,
+                              PresenceCheckPayload(check_id, shift.shift_id))], now)
     return True
 
 
@@ -105,8 +108,8 @@ async def close(tx: Tx, shift: OpenShift, reason: EndReason,
     await tx.execute(
         "UPDATE presence_checks SET expired_at = ? WHERE shift_id = ? AND answered_at IS NULL "
         "AND expired_at IS NULL", (to_db(now), shift.shift_id))
-    await enqueue(tx, [Intent(shift.member_id, "shift_closed",
-                              {"shift": shift.shift_id, "reason": reason.value})], now)
+    await enqueue(tx, [Intent(shift.member_id, OutboxKind.SHIFT_CLOSED,
+                              ShiftClosedPayload(shift.shift_id, reason.value))], now)
     return True
 
 

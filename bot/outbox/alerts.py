@@ -8,7 +8,7 @@ from bot.views.alerts import MAX_LINES, alert_keyboard, alert_lines, desks_of
 from storage import alerts as alerts_store
 from storage import outbox as outbox_store
 from storage.models import utcnow
-from storage.outbox import OutboxRow
+from storage.outbox_kinds import AlertsPayload, EditPayload
 from storage.sqlite.engine import Database
 
 
@@ -18,9 +18,9 @@ class AlertRenderer:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def alerts(self, row: OutboxRow, lang: str) -> Rendered | None:
+    async def alerts(self, payload: AlertsPayload, lang: str) -> Rendered | None:
         """The alerts of one sweep for one chat, in one message with their buttons."""
-        alerts = await alerts_store.get_many(self.db, list(row.payload["alerts"]))
+        alerts = await alerts_store.get_many(self.db, list(payload.alerts))
         if not alerts:
             return None
         title = (t(lang, "alert.title_one") if len(alerts) == 1
@@ -28,21 +28,20 @@ class AlertRenderer:
         lines = await alert_lines(self.db, alerts, lang, utcnow())
         return Rendered("\n".join([title, *lines]), await alert_keyboard(self.db, alerts, lang))
 
-    async def update(self, row: OutboxRow, lang: str) -> Rendered | None:
+    async def update(self, payload: EditPayload, lang: str) -> Rendered | None:
         """Re-render an earlier alert message in place (someone took it)."""
-        target_id = int(row.payload["target"])
-        sent = await outbox_store.sent_message(self.db, target_id)
-        original = await outbox_store.get_row(self.db, target_id)
+        sent = await outbox_store.sent_message(self.db, payload.target)
+        original = await outbox_store.get_row(self.db, payload.target)
         if sent is None or original is None:
             return None  # the original never reached the chat: nothing to edit
-        fresh = await self.alerts(original, lang)
+        fresh = await self.alerts(original.payload_as(AlertsPayload), lang)
         if fresh is None:
             return None
         return Rendered(fresh.text, fresh.reply_markup, edit=sent)
 
-    async def resolved(self, row: OutboxRow, lang: str) -> Rendered | None:
+    async def resolved(self, payload: AlertsPayload, lang: str) -> Rendered | None:
         """"Peringatan selesai": the desks staffed again (or off duty), with how long."""
-        alerts = await alerts_store.get_many(self.db, list(row.payload["alerts"]))
+        alerts = await alerts_store.get_many(self.db, list(payload.alerts))
         desks = await desks_of(self.db, alerts)
         lines = [t(lang, "resolved.title")]
         for alert in alerts[:MAX_LINES]:

@@ -10,8 +10,7 @@ from bot.reports.digest import digest_png, digest_text
 from bot.texts import t
 from scheduler.digest import Digest, build_digest
 from storage import desks as desks_store
-from storage.models import from_db
-from storage.outbox import OutboxRow
+from storage.outbox_kinds import DigestPayload
 from storage.sqlite.engine import Database
 
 
@@ -39,14 +38,14 @@ class DigestRenderer:
             self._cache[key] = await build_digest(self.db, desk, end, tz)
         return self._cache[key]
 
-    async def text(self, row: OutboxRow, lang: str) -> Rendered | None:
+    async def text(self, payload: DigestPayload, lang: str) -> Rendered | None:
         """The digest message."""
-        digest = await self.digest(row.payload.get("desk"), from_db(row.payload["end"]))
+        digest = await self.digest(payload.desk, payload.end)
         return Rendered(digest_text(digest, lang)) if digest else None
 
-    async def chart(self, row: OutboxRow, lang: str) -> Rendered | None:
+    async def chart(self, payload: DigestPayload, lang: str) -> Rendered | None:
         """The digest chart as a photo."""
-        desk_id, end = row.payload.get("desk"), from_db(row.payload["end"])
+        desk_id, end = payload.desk, payload.end
         digest = await self.digest(desk_id, end)
         if digest is None:
             return None

@@ -10,7 +10,12 @@ from bot.views.incidents import follow_up_buttons, incident_lines, member_name
 from storage import incidents as incidents_store
 from storage import members as members_store
 from storage import outbox as outbox_store
-from storage.outbox import OutboxRow
+from storage.outbox_kinds import (
+    EditPayload,
+    IncidentMediaPayload,
+    IncidentPayload,
+    IncidentStatusPayload,
+)
 from storage.sqlite.engine import Database
 
 
@@ -20,43 +25,40 @@ class IncidentRenderer:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def routed(self, row: OutboxRow, lang: str) -> Rendered | None:
+    async def routed(self, payload: IncidentPayload, lang: str) -> Rendered | None:
         """The report as supervisors and groups receive it, with its follow-up buttons."""
-        incident = await incidents_store.get(self.db, int(row.payload["incident"]))
+        incident = await incidents_store.get(self.db, payload.incident)
         if incident is None:
             return None
         buttons = follow_up_buttons(incident, lang)
         return Rendered("\n".join(await incident_lines(self.db, incident, lang)),
                         InlineKeyboardMarkup(buttons) if buttons else None)
 
-    async def media(self, row: OutboxRow, lang: str) -> Rendered | None:
+    async def media(self, payload: IncidentMediaPayload, lang: str) -> Rendered | None:
         """The report's attachments of one album (sent just before the report itself)."""
-        incident = await incidents_store.get(self.db, int(row.payload["incident"]))
-        kinds = row.payload.get("kinds")  # None in rows queued before albums were split
+        incident = await incidents_store.get(self.db, payload.incident)
         media = [(kind, file_id) for kind, file_id in
                  (await incidents_store.media_of(self.db, incident.id) if incident else [])
-                 if kinds is None or kind in kinds]
+                 if payload.kinds is None or kind in payload.kinds]
         if incident is None or not media:
             return None
         return Rendered(t(lang, "incident.media_caption", ref=incident.ref), media=tuple(media))
 
-    async def update(self, row: OutboxRow, lang: str) -> Rendered | None:
+    async def update(self, payload: EditPayload, lang: str) -> Rendered | None:
         """An earlier routed message, re-rendered in place after a status change."""
-        target = int(row.payload["target"])
-        sent = await outbox_store.sent_message(self.db, target)
-        original = await outbox_store.get_row(self.db, target)
+        sent = await outbox_store.sent_message(self.db, payload.target)
+        original = await outbox_store.get_row(self.db, payload.target)
         if sent is None or original is None:
             return None
-        fresh = await self.routed(original, lang)
+        fresh = await self.routed(original.payload_as(IncidentPayload), lang)
         return Rendered(fresh.text, fresh.reply_markup, edit=sent) if fresh else None
 
-    async def status(self, row: OutboxRow, lang: str) -> Rendered | None:
+    async def status(self, payload: IncidentStatusPayload, lang: str) -> Rendered | None:
         """Tell the reporter what happened to their report."""
-        incident = await incidents_store.get(self.db, int(row.payload["incident"]))
-        status = str(row.payload["status"])
-        if incident is None or status not in ("ditangani", "selesai"):
+        incident = await incidents_store.get(self.db, payload.incident)
+        if incident is None or payload.status not in ("ditangani", "selesai"):
             return None
         handler = await members_store.get(self.db, incident.handler_id) \
             if incident.handler_id else None
-        return Rendered(t(lang, f"incident.reporter.{status}", ref=incident.ref,
+        return Rendered(t(lang, f"incident.reporter.{payload.status}", ref=incident.ref,
                           who=member_name(handler), note=incident.closing_note or ""))

@@ -2,14 +2,15 @@
 
 An intent carries ids, not text: the message is built when it is sent (or edited), so it
 always shows the alert as it is now (taken by whom, over or not), and a backlog never sends a
-stale picture. Each kind has its renderer in this package, named by feature; this module only
-dispatches. A renderer returns None when there is nothing left to say (the row is then
-settled).
+stale picture. Each kind (storage.outbox_kinds.OutboxKind) has its renderer in this package,
+named by feature, taking the kind's payload; this module only dispatches, and mypy rejects a
+kind left without a renderer. A renderer returns None when there is nothing left to say (the
+row is then settled).
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from typing import assert_never
 
 from bot.config import Settings
 from bot.outbox.alerts import AlertRenderer
@@ -19,6 +20,17 @@ from bot.outbox.message import Rendered
 from bot.outbox.presence import PresenceRenderer
 from storage import members as members_store
 from storage.outbox import OutboxRow
+from storage.outbox_kinds import (
+    AlertsPayload,
+    DigestPayload,
+    EditPayload,
+    IncidentMediaPayload,
+    IncidentPayload,
+    IncidentStatusPayload,
+    OutboxKind,
+    PresenceCheckPayload,
+    ShiftClosedPayload,
+)
 from storage.sqlite.engine import Database
 
 
@@ -28,30 +40,45 @@ class OutboxRenderer:
     def __init__(self, db: Database, settings: Settings) -> None:
         self.db = db
         self.settings = settings
-        alerts = AlertRenderer(db)
-        presence = PresenceRenderer(db, settings)
-        incidents = IncidentRenderer(db)
-        digests = DigestRenderer(db, settings)
-        self._kinds: dict[str, Callable[[OutboxRow, str], Awaitable[Rendered | None]]] = {
-            "alerts": alerts.alerts,
-            "alert_update": alerts.update,
-            "alerts_resolved": alerts.resolved,
-            "presence_check": presence.check,
-            "shift_closed": presence.shift_closed,
-            "incident": incidents.routed,
-            "incident_media": incidents.media,
-            "incident_update": incidents.update,
-            "incident_status": incidents.status,
-            "digest": digests.text,
-            "digest_chart": digests.chart,
-        }
+        self._alerts = AlertRenderer(db)
+        self._presence = PresenceRenderer(db, settings)
+        self._incidents = IncidentRenderer(db)
+        self._digests = DigestRenderer(db, settings)
 
     async def __call__(self, row: OutboxRow) -> Rendered | None:
-        """Render one row for its chat."""
-        handler = self._kinds.get(row.kind)
-        if handler is None:
-            raise ValueError(f"unknown outbox kind {row.kind!r}")
-        return await handler(row, await self.language(row.chat_id))
+        """Render one row for its chat.
+
+        A row this version cannot read (an unknown kind, a malformed payload) raises
+        ``OutboxFormatError``; the sender then retries it later, as after any render failure.
+        """
+        kind = row.kind
+        lang = await self.language(row.chat_id)
+        match kind:
+            case OutboxKind.ALERTS:
+                return await self._alerts.alerts(row.payload_as(AlertsPayload), lang)
+            case OutboxKind.ALERT_UPDATE:
+                return await self._alerts.update(row.payload_as(EditPayload), lang)
+            case OutboxKind.ALERTS_RESOLVED:
+                return await self._alerts.resolved(row.payload_as(AlertsPayload), lang)
+            case OutboxKind.PRESENCE_CHECK:
+                return await self._presence.check(row.payload_as(PresenceCheckPayload), lang)
+            case OutboxKind.SHIFT_CLOSED:
+                return await self._presence.shift_closed(row.payload_as(ShiftClosedPayload),
+                                                         lang)
+            case OutboxKind.INCIDENT:
+                return await self._incidents.routed(row.payload_as(IncidentPayload), lang)
+            case OutboxKind.INCIDENT_MEDIA:
+                return await self._incidents.media(row.payload_as(IncidentMediaPayload), lang)
+            case OutboxKind.INCIDENT_UPDATE:
+                return await self._incidents.update(row.payload_as(EditPayload), lang)
+            case OutboxKind.INCIDENT_STATUS:
+                return await self._incidents.status(row.payload_as(IncidentStatusPayload), lang)
+            case OutboxKind.DIGEST:
+                return await self._digests.text(row.payload_as(DigestPayload), lang)
+            case OutboxKind.DIGEST_CHART:
+                return await self._digests.chart(row.payload_as(DigestPayload), lang)
+            case _:
+                assert_never(kind)
 
     async def language(self, chat_id: int) -> str:
         """The chat's language: the member's choice, else the installation default."""

@@ -27,8 +27,9 @@ sends them. Each loop of :meth:`Sender.run`:
 7. ChatMigrated: the chat's subscription and pending rows move to the new id
    (storage.outbox.migrate_chat) and the row is tried again at once, there.
 8. Any other BadRequest (unparsable HTML, text too long): the row fails, logged at ERROR.
-9. Anything else (a renderer exception, a database hiccup): logged, the row retries with
-   back-off. No row is lost and no exception ends the loop.
+9. Anything else (a renderer exception, a row of a kind or payload this version cannot read,
+   a database hiccup): logged, the row retries with back-off. No row is lost and no exception
+   ends the loop.
 10. The loop then sleeps until the earliest of: the next row's ``not_before``, a chat's slot
     opening, a finished send, :meth:`Sender.wake`, or one second.
 
@@ -269,7 +270,7 @@ class Sender:
             else:  # an edit of a vanished message is routine; anything else is our bug
                 edit_gone = rendered.edit and any(text in error for text in EDIT_GONE)
                 log.log(logging.INFO if edit_gone else logging.ERROR,
-                        "outbox row %s (%s) rejected: %s", row.id, row.kind, exc)
+                        "outbox row %s (%s) rejected: %s", row.id, row.stored_kind, exc)
                 await outbox.mark_failed(db, row.id, str(exc), utcnow())
                 self.settled += 1
         except NetworkError as exc:  # TimedOut, 5xx, dropped connection

@@ -24,9 +24,11 @@ from storage.drafts import Draft, Step
 from storage.incidents import CATEGORIES, Incident
 from storage.models import Role, utcnow
 from storage.outbox import OutboxRow
+from storage.outbox_kinds import IncidentMediaPayload, OutboxKind
 from tests.conftest import ADMIN_ID, Harness, make_settings
 from tests.support import updates as u
 from tests.support.recording import Call, RecordingRequest
+from tests.support.rows import unsent_row
 
 KEL = "31.73.01.1001"  # Kel. Cengkareng Barat
 KEL2 = "31.73.01.1002"  # Kel. Duri Kosambi, same kecamatan
@@ -682,13 +684,14 @@ async def test_attachments_go_in_albums_telegram_accepts(h: Harness) -> None:
     renderer = OutboxRenderer(h.db, h.app.bot_data.settings)
     albums = []
     for payload in [p for chat, kind, p in await outbox(h, "incident_media") if chat == LURAH]:
-        rendered = await renderer(OutboxRow(0, LURAH, "incident_media", payload, 0, utcnow()))
+        rendered = await renderer(unsent_row(LURAH, OutboxKind.INCIDENT_MEDIA,
+                                             IncidentMediaPayload.from_json(payload)))
         assert rendered is not None
         albums.append(list(rendered.media))
     assert albums == [[("photo", "p1"), ("photo", "p2")], [("document", "d1")]]
     # A row queued before albums were split (no "kinds") still carries every attachment.
     legacy = await renderer(OutboxRow(0, LURAH, "incident_media",
-                                      {"incident": payload["incident"]}, 0, utcnow()))
+                                      json.dumps({"incident": payload["incident"]}), 0, utcnow()))
     assert legacy is not None and len(legacy.media) == 3
 
 

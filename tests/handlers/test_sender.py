@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import os
 import time
@@ -17,11 +18,13 @@ from telegram import Bot
 from telegram.request import HTTPXRequest
 
 from bot.outbox.message import Rendered
+from bot.outbox.render import OutboxRenderer
 from bot.outbox.sender import Sender
 from storage import outbox
 from storage.models import to_db, utcnow
-from storage.outbox import Intent, OutboxRow
+from storage.outbox import OutboxRow
 from storage.sqlite.engine import Database
+from tests.conftest import make_settings
 from tests.support.botapi_stub import StubBotAPI
 
 FAST = {"private_interval": 0.1, "group_interval": 0.1}  # when the test is not about pacing
@@ -50,7 +53,8 @@ async def bot(stub: StubBotAPI) -> AsyncIterator[Bot]:
 
 
 class Renderer:
-    """{"text": t} -> t; {"edit_of": row id, "text": t} -> edit of that row's message;
+    """Rows of the "test" kind, whose payload is read here as plain JSON:
+    {"text": t} -> t; {"edit_of": row id, "text": t} -> edit of that row's message;
     {"edit_message": id} -> edit of that message id; {"obsolete": true} -> None;
     {"explode": true} -> raises on the first try."""
 
@@ -61,7 +65,7 @@ class Renderer:
 
     async def __call__(self, row: OutboxRow) -> Rendered | None:
         self.seen.append(row.id)
-        p = row.payload
+        p = json.loads(row.stored_payload)
         if p.get("explode") and row.id not in self.exploded:
             self.exploded.add(row.id)
             raise RuntimeError("renderer broke")
@@ -75,9 +79,20 @@ class Renderer:
         return Rendered(p["text"])
 
 
-async def enqueue(db: Database, *intents: tuple[int, dict[str, Any]]) -> list[int]:
+async def store(db: Database, *rows: tuple[int, str, str]) -> list[int]:
+    """Write (chat, kind, payload text) rows as the outbox stores them; their ids."""
+    stamp, ids = to_db(utcnow()), []
     async with db.transaction() as tx:
-        return await outbox.enqueue(tx, [Intent(c, "test", p) for c, p in intents], utcnow())
+        for chat, kind, payload in rows:
+            cursor = await tx.execute(
+                "INSERT INTO outbox (chat_id, kind, payload, created_at, not_before) "
+                "VALUES (?, ?, ?, ?, ?)", (chat, kind, payload, stamp, stamp))
+            ids.append(cursor.lastrowid)
+    return ids
+
+
+async def enqueue(db: Database, *intents: tuple[int, dict[str, Any]]) -> list[int]:
+    return await store(db, *[(c, "test", json.dumps(p)) for c, p in intents])
 
 
 async def row(db: Database, row_id: int) -> dict[str, Any]:
@@ -240,6 +255,30 @@ async def test_obsolete_renderer_error_and_bad_html(stub, db, bot, caplog) -> No
                for rec in caplog.records)
     assert await db.fetchval("SELECT count(*) FROM outbox WHERE failed_at IS NULL "
                              "AND sent_at IS NULL") == 0
+
+
+async def test_unreadable_rows_are_retried(stub, db, bot, tmp_path, caplog) -> None:
+    """A row of a kind this version does not know (a newer version wrote it) or with a damaged
+    payload fails its render: logged, retried with back-off, other chats unaffected."""
+    stub.user(7001, "Budi")
+    real, fake = OutboxRenderer(db, make_settings(tmp_path / "posko.db")), Renderer(db)
+
+    async def render(row: OutboxRow) -> Rendered | None:
+        return await (fake if row.stored_kind == "test" else real)(row)
+
+    await enqueue(db, (7001, {"text": "still here"}))
+    newer, damaged = await store(db, (7002, "broadcast", '{"text":"x"}'),
+                                 (7003, "incident", '{"incident":"4"}'))
+    with caplog.at_level(logging.ERROR, logger="bot.outbox.sender"):
+        assert await Sender(bot, db, render, **FAST).drain(until_empty=False, timeout=5) == 1
+    assert texts(stub, 7001) == ["still here"]
+    for row_id, error in ((newer, "unknown outbox kind 'broadcast'"),
+                          (damaged, "IncidentPayload.incident: expected int, got '4'")):
+        r = await row(db, row_id)
+        assert r["sent_at"] is None and r["failed_at"] is None and r["attempts"] == 1
+        assert r["error"] == f"OutboxFormatError: {error}"
+        assert r["not_before"] > r["created_at"]
+    assert sum("failed unexpectedly" in rec.getMessage() for rec in caplog.records) == 2
 
 
 async def test_wake_stop_and_restart(stub, db, bot) -> None:

@@ -21,6 +21,7 @@ from storage import members as members_store
 from storage import outbox as outbox_store
 from storage import subscriptions as subscriptions_store
 from storage.models import Role, to_db
+from storage.outbox_kinds import DigestPayload, OutboxKind
 from storage.rules.duty import DutySpan
 from storage.sqlite.engine import Database
 from tests.conftest import make_settings
@@ -183,8 +184,8 @@ async def test_renderer_sends_text_then_chart(db: Database, db_path: Path) -> No
     scope = await desk(db, KEC)
     async with db.transaction() as tx:
         ids = await outbox_store.enqueue(tx, [outbox_store.Intent(
-            CAMAT, kind, {"desk": scope.id, "end": to_db(at(20))})
-            for kind in ("digest", "digest_chart")], at(20))
+            CAMAT, kind, DigestPayload(scope.id, at(20)))
+            for kind in (OutboxKind.DIGEST, OutboxKind.DIGEST_CHART)], at(20))
     renderer = OutboxRenderer(db, make_settings(db_path))
     text_row, chart_row = [await outbox_store.get_row(db, row_id) for row_id in ids]
     assert text_row is not None and chart_row is not None
@@ -256,7 +257,7 @@ async def test_a_scopes_chart_is_drawn_once_per_language(db: Database, db_path: 
     monkeypatch.setattr(render_digest, "digest_png", counting_png)
     async with db.transaction() as tx:
         ids = await outbox_store.enqueue(tx, [outbox_store.Intent(
-            chat, "digest_chart", {"desk": scope.id, "end": to_db(at(20))})
+            chat, OutboxKind.DIGEST_CHART, DigestPayload(scope.id, at(20)))
             for chat in (CAMAT, -100777, LURAH)], at(20))
     renderer = OutboxRenderer(db, make_settings(db_path))
     photos = []
