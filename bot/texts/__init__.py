@@ -11,10 +11,10 @@ import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.texts import digest, english, exports, indonesian, rekap
+from bot.texts import board, digest, english, exports, indonesian
 
 # The core catalogs, then one module per feature with its own ``ID`` and ``EN`` texts.
-_FEATURES = (digest, exports, rekap)
+_FEATURES = (digest, exports, board)
 CATALOGS: dict[str, dict[str, str]] = {
     "id": {**indonesian.TEXTS, **{k: v for f in _FEATURES for k, v in f.ID.items()}},
     "en": {**english.TEXTS, **{k: v for f in _FEATURES for k, v in f.EN.items()}},
