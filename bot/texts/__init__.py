@@ -1,7 +1,8 @@
 """Message catalogs and the formatting of times, distances and durations for users.
 
-Every user-facing string comes from here. ``t`` HTML-escapes every argument, so names and desk
-names from CSV files or Telegram profiles can never break (or inject into) the markup.
+Every user-facing string comes from here, from one module per feature that holds its texts in
+both languages side by side. ``t`` HTML-escapes every argument, so names and desk names from CSV
+files or Telegram profiles can never break (or inject into) the markup.
 """
 
 from __future__ import annotations
@@ -9,16 +10,52 @@ from __future__ import annotations
 import html
 import re
 from datetime import datetime, timedelta
+from types import ModuleType
 from zoneinfo import ZoneInfo
 
-from bot.texts import digest, english, exports, indonesian, rekap
+from bot.texts import (
+    alerts,
+    board,
+    checkin,
+    common,
+    digest,
+    exports,
+    general,
+    incidents,
+    invites,
+    onboarding,
+    presence,
+    report,
+    status,
+)
 
-# The core catalogs, then one module per feature with its own ``ID`` and ``EN`` texts.
-_FEATURES = (digest, exports, rekap)
-CATALOGS: dict[str, dict[str, str]] = {
-    "id": {**indonesian.TEXTS, **{k: v for f in _FEATURES for k, v in f.ID.items()}},
-    "en": {**english.TEXTS, **{k: v for f in _FEATURES for k, v in f.EN.items()}},
-}
+# Every module of the package, each with ``ID`` and ``EN``: one left out here holds texts that
+# ``t`` never finds.
+FEATURES: tuple[ModuleType, ...] = (
+    common, onboarding, invites, checkin, presence, status, general, alerts, board, report,
+    incidents, digest, exports,
+)
+
+
+def build_catalogs(features: tuple[ModuleType, ...]) -> dict[str, dict[str, str]]:
+    """Each language's catalog merged from ``features``; a key defined twice is an error.
+
+    Merging silently would let one module's text shadow another's, so the clash fails at import.
+    """
+    catalogs: dict[str, dict[str, str]] = {"id": {}, "en": {}}
+    owners: dict[str, str] = {}
+    for feature in features:
+        for lang, texts in (("id", feature.ID), ("en", feature.EN)):
+            for key, text in texts.items():
+                owner = owners.setdefault(key, feature.__name__)
+                if owner != feature.__name__:
+                    raise ValueError(f"text key {key!r} is defined in both {owner} and "
+                                     f"{feature.__name__}")
+                catalogs[lang][key] = text
+    return catalogs
+
+
+CATALOGS = build_catalogs(FEATURES)
 LANGUAGES = tuple(CATALOGS)
 _ZONE_NAMES = {"Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB", "Asia/Makassar": "WITA",
                "Asia/Jayapura": "WIT"}

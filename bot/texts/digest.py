@@ -23,9 +23,6 @@ ID: dict[str, str] = {
     "digest.chart_categories": "Laporan per kategori",
     "digest.chart_empty": "Tidak ada data",
     "digest.chart_caption": "Grafik rekap harian {scope}",
-    "status.baru": "baru",
-    "status.ditangani": "ditangani",
-    "status.selesai": "selesai",
 }
 
 EN: dict[str, str] = {
@@ -49,7 +46,4 @@ EN: dict[str, str] = {
     "digest.chart_categories": "Reports by category",
     "digest.chart_empty": "No data",
     "digest.chart_caption": "Daily digest chart {scope}",
-    "status.baru": "new",
-    "status.ditangani": "being handled",
-    "status.selesai": "closed",
 }

@@ -1,4 +1,4 @@
-"""Texts of the /rekap board (Bahasa Indonesia and English)."""
+"""Texts of ``/rekap`` (``/board``), the live board of a scope (Bahasa Indonesia and English)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,52 @@
+"""Texts every handler shares: role names, refusals, stale buttons, the fallback and error
+replies, and units of measure (Bahasa Indonesia and English)."""
+
+from __future__ import annotations
+
+ID: dict[str, str] = {
+    "role.officer": "Petugas",
+    "role.supervisor": "Pengawas",
+    "role.admin": "Admin",
+    "unknown_user": (
+        "Maaf, Anda belum terdaftar. Mintalah tautan undangan kepada sekretariat posko "
+        "atau pengawas Anda, lalu buka tautan itu."
+    ),
+    "private_only": "Perintah ini hanya bisa dipakai di chat pribadi dengan bot.",
+    "officers_only": "Perintah ini untuk petugas posko.",
+    "supervisors_only": "Perintah ini untuk pengawas dan admin.",
+    "desk_unknown": "Posko dengan kode {code} tidak ditemukan.",
+    "out_of_scope": "Posko {code} tidak berada dalam wilayah Anda.",
+    "button.stale": "Tombol ini sudah tidak berlaku.",
+    "button.not_yours": "Tombol ini bukan untuk Anda.",
+    "fallback": "Maaf, saya tidak mengerti pesan itu. Ketik /bantuan untuk daftar perintah.",
+    "error": "Maaf, terjadi kesalahan. Silakan coba lagi sebentar lagi.",
+    "unit.m": "{n} m",
+    "unit.km": "{n} km",
+    "unit.sec": "{n} detik",
+    "unit.hm": "{h} jam {m} menit",
+    "unit.min": "{m} menit",
+}
+
+EN: dict[str, str] = {
+    "role.officer": "Officer",
+    "role.supervisor": "Supervisor",
+    "role.admin": "Admin",
+    "unknown_user": (
+        "Sorry, you are not registered. Ask the posko secretariat or your supervisor for an "
+        "invite link, then open it."
+    ),
+    "private_only": "This command only works in a private chat with the bot.",
+    "officers_only": "This command is for desk officers.",
+    "supervisors_only": "This command is for supervisors and admins.",
+    "desk_unknown": "No desk has the code {code}.",
+    "out_of_scope": "Desk {code} is not within your area.",
+    "button.stale": "This button is no longer valid.",
+    "button.not_yours": "This button is not for you.",
+    "fallback": "Sorry, I did not understand that. Type /help for the list of commands.",
+    "error": "Sorry, something went wrong. Please try again in a moment.",
+    "unit.m": "{n} m",
+    "unit.km": "{n} km",
+    "unit.sec": "{n} seconds",
+    "unit.hm": "{h} h {m} min",
+    "unit.min": "{m} min",
+}

@@ -1,0 +1,72 @@
+"""Texts of the commands for everyone, ``/bantuan``, ``/bahasa`` and ``/batal``, and of the
+command menu (Bahasa Indonesia and English)."""
+
+from __future__ import annotations
+
+ID: dict[str, str] = {
+    "help.common": (
+        "/status — tugas dan posko Anda\n/bahasa — ganti bahasa\n/batal — batalkan langkah "
+        "yang sedang berjalan\n/bantuan — pesan ini"
+    ),
+    "help.officer": "/checkin — mulai bertugas (kirim lokasi)\n/checkout — selesai bertugas",
+    "help.supervisor": "/undang [kode] — buat tautan undangan untuk wilayah Anda",
+    "help.header": "<b>Perintah untuk {role}</b>",
+    "help.rekap": "/rekap — papan posko wilayah Anda: kurang petugas, ada petugas, di luar jam",
+    "help.alerts": (
+        "/peringatan — peringatan posko kosong di wilayah Anda\n/langganan — grup "
+        "menerima peringatan wilayah Anda"
+    ),
+    "help.report": "/lapor — laporkan kejadian (juga \"kondusif\" bila aman)",
+    "help.incidents": "/laporan [LP-…] — laporan terbuka di wilayah Anda",
+    "help.export": "/ekspor [dari] [sampai] — XLSX kehadiran, peringatan, laporan (maks. 31 hari)",
+    "language.choose": "Pilih bahasa:",
+    "language.set": "Bahasa diganti ke Bahasa Indonesia.",
+    "cancel.done": "Dibatalkan. Tidak ada yang disimpan.",
+    "cmd.checkin": "Mulai bertugas di posko",
+    "cmd.checkout": "Selesai bertugas",
+    "cmd.status": "Tugas dan posko Anda",
+    "cmd.rekap": "Rekap posko di wilayah Anda",
+    "cmd.undang": "Undang petugas atau pengawas",
+    "cmd.bahasa": "Ganti bahasa",
+    "cmd.batal": "Batalkan langkah yang berjalan",
+    "cmd.bantuan": "Daftar perintah",
+    "cmd.peringatan": "Peringatan posko kosong",
+    "cmd.langganan": "Grup ini menerima peringatan",
+    "cmd.lapor": "Laporkan kejadian",
+    "cmd.laporan": "Laporan terbuka di wilayah Anda",
+    "cmd.ekspor": "Ekspor XLSX wilayah Anda",
+}
+
+EN: dict[str, str] = {
+    "help.common": (
+        "/status — your shift and desk\n/language — change language\n/cancel — leave the "
+        "current step\n/help — this message"
+    ),
+    "help.officer": "/checkin — start duty (send location)\n/checkout — end duty",
+    "help.supervisor": "/invite [code] — create an invite link for your area",
+    "help.header": "<b>Commands for {role}</b>",
+    "help.rekap": "/board — live board of your area's desks: short, staffed, off duty",
+    "help.alerts": (
+        "/alerts — empty-desk alerts in your area\n/subscribe — a group receives your "
+        "area's alerts"
+    ),
+    "help.report": "/report — report an incident (also \"all clear\")",
+    "help.incidents": "/incidents [LP-…] — open reports in your area",
+    "help.export": "/export [from] [to] — XLSX of shifts, alerts and reports (up to 31 days)",
+    "language.choose": "Choose a language:",
+    "language.set": "Language set to English.",
+    "cancel.done": "Cancelled. Nothing was saved.",
+    "cmd.checkin": "Start duty at your desk",
+    "cmd.checkout": "End duty",
+    "cmd.status": "Your shift and desk",
+    "cmd.rekap": "Board of the desks in your area",
+    "cmd.undang": "Invite officers or supervisors",
+    "cmd.bahasa": "Change language",
+    "cmd.batal": "Leave the current step",
+    "cmd.bantuan": "List of commands",
+    "cmd.peringatan": "Empty-desk alerts",
+    "cmd.langganan": "This group receives alerts",
+    "cmd.lapor": "Report an incident",
+    "cmd.laporan": "Open reports in your area",
+    "cmd.ekspor": "XLSX export of your area",
+}

@@ -1,0 +1,85 @@
+"""Texts of following reports up: the routed report, *Tangani*, *Selesai*, ``/laporan`` and
+the report status words (Bahasa Indonesia and English)."""
+
+from __future__ import annotations
+
+ID: dict[str, str] = {
+    "incident.title": "{icon} <b>Laporan {ref}</b> · {severity}",
+    "incident.body": (
+        "Posko: <b>{desk}</b> ({code})\nKategori: {category}\nPelapor: {reporter}\nWaktu: "
+        "{time}"
+    ),
+    "incident.tps": "TPS: {tps}",
+    "incident.location": "Lokasi: {link}",
+    "incident.status.baru": "🆕 Belum ditangani",
+    "incident.status.ditangani": "🛠 Ditangani oleh {who}",
+    "incident.status.selesai": "✅ Selesai ({who}): {note}",
+    "incident.take": "🛠 Tangani",
+    "incident.finish": "✅ Selesai",
+    "incident.media_caption": "Lampiran laporan {ref}",
+    "incident.reporter.ditangani": "🛠 Laporan <b>{ref}</b> sedang ditangani oleh {who}.",
+    "incident.reporter.selesai": (
+        "✅ Laporan <b>{ref}</b> selesai ditangani oleh {who}.\nCatatan: {note}"
+    ),
+    "incident.taken": "Anda menangani {ref}.",
+    "incident.already": "{ref} sudah ditangani oleh {who}.",
+    "incident.closed": "{ref} sudah selesai.",
+    "incident.note_ask": (
+        "Tulis catatan penutup untuk <b>{ref}</b>: apa yang sudah dilakukan? (/batal untuk "
+        "membatalkan)"
+    ),
+    "incident.note_in_private": "Tulis catatan penutup di chat pribadi dengan bot.",
+    "incident.note_bounds": "Catatan penutup harus {min}–{max} karakter teks.",
+    "incident.note_done": "✅ {ref} ditutup. Pelapor diberi tahu.",
+    "incident.open_private_chat": (
+        "Buka dulu chat pribadi dengan bot (tekan /start di sana), lalu tekan Selesai lagi."
+    ),
+    "incidents.none": "Tidak ada laporan terbuka di wilayah Anda. 👍",
+    "incidents.header": "<b>Laporan terbuka: {n}</b> (halaman {page}/{pages})",
+    "incidents.line": "{icon} <b>{ref}</b> · {category} · {desk} · {time}\n   {status}",
+    "incidents.unknown": "Laporan {ref} tidak ditemukan di wilayah Anda.",
+    "incidents.history": "<b>Riwayat</b>",
+    "incidents.history_line": "• {time} — {status} ({who}){note}",
+    "status.baru": "baru",
+    "status.ditangani": "ditangani",
+    "status.selesai": "selesai",
+}
+
+EN: dict[str, str] = {
+    "incident.title": "{icon} <b>Report {ref}</b> · {severity}",
+    "incident.body": (
+        "Desk: <b>{desk}</b> ({code})\nCategory: {category}\nReporter: {reporter}\nTime: "
+        "{time}"
+    ),
+    "incident.tps": "Polling station: {tps}",
+    "incident.location": "Location: {link}",
+    "incident.status.baru": "🆕 Not yet handled",
+    "incident.status.ditangani": "🛠 Handled by {who}",
+    "incident.status.selesai": "✅ Done ({who}): {note}",
+    "incident.take": "🛠 Handle",
+    "incident.finish": "✅ Done",
+    "incident.media_caption": "Attachments of report {ref}",
+    "incident.reporter.ditangani": "🛠 Report <b>{ref}</b> is being handled by {who}.",
+    "incident.reporter.selesai": "✅ Report <b>{ref}</b> was closed by {who}.\nNote: {note}",
+    "incident.taken": "You are handling {ref}.",
+    "incident.already": "{ref} is already handled by {who}.",
+    "incident.closed": "{ref} is already closed.",
+    "incident.note_ask": (
+        "Write the closing note for <b>{ref}</b>: what was done? (/cancel to stop)"
+    ),
+    "incident.note_in_private": "Write the closing note in your private chat with the bot.",
+    "incident.note_bounds": "The closing note must be {min}–{max} characters of text.",
+    "incident.note_done": "✅ {ref} closed. The reporter is told.",
+    "incident.open_private_chat": (
+        "Open a private chat with the bot first (press /start there), then tap Done again."
+    ),
+    "incidents.none": "No open reports in your area. 👍",
+    "incidents.header": "<b>Open reports: {n}</b> (page {page}/{pages})",
+    "incidents.line": "{icon} <b>{ref}</b> · {category} · {desk} · {time}\n   {status}",
+    "incidents.unknown": "Report {ref} was not found in your area.",
+    "incidents.history": "<b>History</b>",
+    "incidents.history_line": "• {time} — {status} ({who}){note}",
+    "status.baru": "new",
+    "status.ditangani": "being handled",
+    "status.selesai": "closed",
+}
