@@ -6,7 +6,8 @@ night window that began at 20:00 yesterday and the day windows of today. For eve
 1. Its duty spans in the range (daily hours or the day's rule), with the staff they need.
 2. Its shifts overlapping the range, turned into "how many were present" over time.
 3. Within each span: staffed time (present ≥ needed), and short episodes (present < needed;
-   each stretch of a minute or more counts once) with their minutes.
+   each stretch of a minute or more counts once) with their minutes, as
+   :mod:`storage.rules.coverage` counts them.
 
 Then per child unit (one level down: a camat's kelurahan, a kota's kecamatan) and for the
 scope: staffed share of duty time, episodes, empty minutes; plus the scope's alerts (how many,
@@ -26,72 +27,9 @@ from storage import digests as digests_store
 from storage.desks import chain
 from storage.digests import DeskRow
 from storage.models import Desk
-from storage.rules.duty import DutySpan, Schedule, spans_between, zone
+from storage.rules.coverage import Coverage, Spans, Stretches, coverage_seconds, epoch_spans
+from storage.rules.duty import Schedule, spans_between, zone
 from storage.sqlite.engine import Database
-
-MIN_EPISODE = timedelta(minutes=1)  # a hand-over gap of seconds is not an empty desk
-
-
-@dataclass(frozen=True, slots=True)
-class Coverage:
-    """Duty and staffing of one desk (or a sum of desks) over the range, in seconds."""
-
-    duty: float = 0.0
-    staffed: float = 0.0
-    episodes: int = 0
-    empty: float = 0.0
-
-    @property
-    def share(self) -> float | None:
-        """Staffed share of duty time (None without duty)."""
-        return self.staffed / self.duty if self.duty else None
-
-
-Spans = list[tuple[float, float, int]]  # (start, end, min_staff), epoch seconds
-Stretches = list[tuple[float, float]]  # shifts as (start, end), epoch seconds
-
-
-def coverage(spans: list[DutySpan], shifts: list[tuple[datetime, datetime]]) -> Coverage:
-    """Staffing of a desk within its (already clipped) duty spans, given its shifts."""
-    return _coverage([(s.start.timestamp(), s.end.timestamp(), s.min_staff) for s in spans],
-                     [(a.timestamp(), b.timestamp()) for a, b in shifts])
-
-
-def _coverage(spans: Spans, shifts: Stretches) -> Coverage:
-    """:func:`coverage` on epoch seconds, as a sweep over arrivals and departures (the digest
-    runs it for every desk of the country)."""
-    duty = staffed = empty = 0.0
-    episodes = 0
-    shortest = MIN_EPISODE.total_seconds()
-    for start, end, needed in spans:
-        duty += end - start
-        present = 0
-        events: list[tuple[float, int]] = []
-        for arrived, left in shifts:
-            if left <= start or arrived >= end:
-                continue
-            if arrived <= start:
-                present += 1
-            else:
-                events.append((arrived, 1))
-            if left < end:
-                events.append((left, -1))
-        events.sort()  # a departure sorts before an arrival at the same instant: no gap
-        events.append((end, 0))
-        moment, run = start, 0.0  # run: length of the current short stretch
-        for when, change in events:
-            if when > moment:
-                if present >= needed:
-                    staffed += when - moment
-                    episodes += run >= shortest
-                    run = 0.0
-                else:
-                    empty += when - moment
-                    run += when - moment
-                moment = when
-            present += change
-        episodes += run >= shortest
-    return Coverage(duty, staffed, episodes, empty)
 
 
 @dataclass
@@ -151,9 +89,9 @@ async def build_digest(db: Database, scope: Desk | None, end: datetime, tz: Zone
     for desk in desks:
         key = (desk.duty_hours, desk.min_staff, desk.timezone)
         if desk.rules or key not in cache:  # most desks share a handful of schedules
-            found = [(s.start.timestamp(), s.end.timestamp(), s.min_staff) for s in
-                     spans_between(Schedule(desk.duty_hours, desk.min_staff, desk.rules),
-                                   zone(desk.timezone), start, end)]
+            found = epoch_spans(spans_between(
+                Schedule(desk.duty_hours, desk.min_staff, desk.rules), zone(desk.timezone),
+                start, end))
             if desk.rules:
                 spans = found
             else:
@@ -162,7 +100,7 @@ async def build_digest(db: Database, scope: Desk | None, end: datetime, tz: Zone
             spans = cache[key]
         if not spans:
             continue
-        cov = _coverage(spans, shifts.get(desk.id, []))
+        cov = coverage_seconds(spans, shifts.get(desk.id, []))
         sums = (cov.duty, cov.staffed, cov.episodes, cov.empty)
         total = [x + y for x, y in zip(total, sums, strict=True)]
         if cov.empty:

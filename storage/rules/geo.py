@@ -1,7 +1,7 @@
 """The geofence: distance on the Earth and the rules that decide whether a location proves presence.
 
 Pure functions with injected time; the bot extracts the facts from a Telegram message and the
-rules here decide (DESIGN §6).
+rules here decide.
 """
 
 from __future__ import annotations

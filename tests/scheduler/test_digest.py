@@ -16,13 +16,12 @@ from bot.files.charts import digest_chart
 from bot.outbox import digest as render_digest
 from bot.outbox.render import OutboxRenderer
 from bot.reports.digest import digest_text
-from scheduler.digest import build_digest, coverage, next_digest, send_due
+from scheduler.digest import build_digest, next_digest, send_due
 from storage import members as members_store
 from storage import outbox as outbox_store
 from storage import subscriptions as subscriptions_store
 from storage.models import Role, to_db
 from storage.outbox_kinds import DigestPayload, OutboxKind
-from storage.rules.duty import DutySpan
 from storage.sqlite.engine import Database
 from tests.conftest import make_settings
 from tests.support.sweeping import KEC, KEL, check_in, check_out, desk, register
@@ -34,27 +33,6 @@ LURAH, CAMAT, OFFICER, OFFICER2 = 101, 102, 201, 202
 
 def at(hour: int, minute: int = 0, day: int = 23, tz: ZoneInfo = WIB) -> datetime:
     return datetime(2026, 11, day, hour, minute, tzinfo=tz)
-
-
-def test_coverage_counts_staffed_time_and_episodes() -> None:
-    span = DutySpan(at(8), at(14), 1)
-    shifts = [(at(8, 10), at(10)), (at(10), at(12, 30)), (at(13), at(15))]
-    cov = coverage([span], shifts)
-    # 08:00-08:10 empty, 08:10-12:30 staffed (hand-over at 10:00 seamless), 12:30-13:00
-    # empty, 13:00-14:00 staffed.
-    assert cov.duty == 6 * 3600
-    assert cov.staffed == (260 + 60) * 60
-    assert cov.empty == 40 * 60 and cov.episodes == 2
-    assert cov.share == pytest.approx(320 / 360)
-
-
-def test_short_handover_gap_is_not_an_episode_and_min_staff_counts() -> None:
-    span = DutySpan(at(8), at(10), 2)
-    gap = [(at(8), at(9)), (at(9) + timedelta(seconds=30), at(10)), (at(8), at(10))]
-    cov = coverage([span], gap)
-    assert cov.empty == 30 and cov.episodes == 0  # 30 s with one of two present
-    alone = coverage([span], [(at(8), at(10))])
-    assert alone.staffed == 0 and alone.episodes == 1 and alone.empty == 7200
 
 
 @pytest.fixture
