@@ -23,7 +23,8 @@ from storage import invites as invites_store
 from storage.importer import import_desks, parse_desk_csv, read_csv_file
 from storage.models import Desk, Role, utcnow
 from storage.sqlite.engine import Database
-from tests.support.recording import Call, RecordingRequest
+from tests.support.recording import RecordingRequest
+from tests.support.telegram import Call
 
 DATA = Path(__file__).parent / "data"
 JAKARTA_CSV = DATA / "wilayah_31_jakarta.csv"

@@ -32,8 +32,8 @@ from storage.drafts import Step
 from storage.models import Role, utcnow
 from tests.conftest import ADMIN_ID, Harness
 from tests.support import updates as u
-from tests.support.recording import Call
 from tests.support.sweeping import CONFIG, KEC, KEL, PRESENCE, WIB, check_in, only_these_need_staff
+from tests.support.telegram import Call
 
 GAMBIR = "31.71.01"  # Kec. Gambir, Jakarta Pusat: another kecamatan
 OFFICER, CAMAT, OTHER_CAMAT, STRANGER = 801, 802, 803, 804

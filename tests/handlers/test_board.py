@@ -15,8 +15,8 @@ from storage.models import Role, to_db, utcnow
 from storage.sqlite.engine import Database
 from tests.conftest import ADMIN_ID, Harness
 from tests.support import updates as u
-from tests.support.recording import Call
 from tests.support.sweeping import KEC, KOTA, check_in, check_out, desk, register, wib
+from tests.support.telegram import Call, answer, sends
 
 KELS = [f"{KEC}.100{i}" for i in range(1, 7)]  # the six kelurahan of Kec. Cengkareng
 JAKARTA_BARAT_KECAMATAN = ["Cengkareng", "Grogol Petamburan", "Taman Sari", "Tambora",
@@ -143,12 +143,7 @@ async def h(harness: Harness) -> Harness:
 
 
 def sent(calls: list[Call]) -> Call:
-    (found,) = [c for c in calls if c.method in ("sendMessage", "editMessageText")]
-    return found
-
-
-def answer(calls: list[Call]) -> Call:
-    (found,) = [c for c in calls if c.method == "answerCallbackQuery"]
+    (found,) = sends(calls)
     return found
 
 

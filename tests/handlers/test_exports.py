@@ -27,7 +27,6 @@ from storage.models import Level, Role
 from storage.sqlite.engine import Database
 from tests.conftest import ADMIN_ID, Harness
 from tests.support import updates as u
-from tests.support.recording import Call
 from tests.support.sweeping import (
     CONFIG,
     KEC,
@@ -40,6 +39,7 @@ from tests.support.sweeping import (
     register,
     wib,
 )
+from tests.support.telegram import Call, only
 
 KEL2 = "31.73.01.1002"  # Kel. Duri Kosambi, same kecamatan
 OTHER = "31.71.01.1001"  # Kel. Gambir, Jakarta Pusat
@@ -127,10 +127,6 @@ async def h(harness: Harness) -> Harness:
 
 def rows(book: Any, title: str) -> list[list[Any]]:
     return [list(r) for r in book[title].iter_rows(values_only=True)]
-
-
-def only(calls: list[Call], method: str) -> list[Call]:
-    return [c for c in calls if c.method == method]
 
 
 async def export_of(h: Harness, user_id: int, command: str) -> tuple[Call, str, Any]:

@@ -16,7 +16,6 @@ from storage import desks as desks_store
 from storage.models import Role, to_db, utcnow
 from tests.conftest import Harness
 from tests.support import updates as u
-from tests.support.recording import Call
 from tests.support.sweeping import (
     CONFIG,
     KEC,
@@ -28,6 +27,7 @@ from tests.support.sweeping import (
     intents,
     only_these_need_staff,
 )
+from tests.support.telegram import answer, sends
 
 KEL2 = "31.73.01.1002"  # Kel. Duri Kosambi, same kecamatan
 GAMBIR = "31.71.01"  # Kec. Gambir, Jakarta Pusat: another kecamatan
@@ -71,15 +71,6 @@ async def open_alert(h: Harness, *, escalate: bool = False) -> int:
         assert (await sweep(h.db, moment + CONFIG.steps[0], CONFIG)).escalated == 1
     row = await alert_row(h.db, KEL)
     return int(row["id"])
-
-
-def answer(calls: list[Call]) -> Call:
-    (found,) = [c for c in calls if c.method == "answerCallbackQuery"]
-    return found
-
-
-def sends(calls: list[Call]) -> list[Call]:
-    return [c for c in calls if c.method in ("sendMessage", "editMessageText")]
 
 
 async def acked_by(h: Harness, alert_id: int) -> Any:

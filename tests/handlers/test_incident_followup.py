@@ -23,17 +23,15 @@ from tests.handlers.test_report_flow import (
     STICKER,
     STRANGER,
     WALIKOTA,
-    answer,
     fresh_sender,
     outbox,
     people,
     press,
     report,
     say,
-    sends,
 )
 from tests.support import updates as u
-from tests.support.recording import Call
+from tests.support.telegram import Call, answer, sends
 
 GROUP, OTHER_GROUP = -100777, -100888
 NOTE = "Massa sudah bubar, TPS aman kembali."

@@ -26,7 +26,8 @@ from storage.models import Role, utcnow
 from storage.outbox import OutboxRow
 from tests.conftest import ADMIN_ID, Harness, make_settings
 from tests.support import updates as u
-from tests.support.recording import Call, RecordingRequest
+from tests.support.recording import RecordingRequest
+from tests.support.telegram import Call, answer, sends
 
 KEL = "31.73.01.1001"  # Kel. Cengkareng Barat
 KEL2 = "31.73.01.1002"  # Kel. Duri Kosambi, same kecamatan
@@ -115,19 +116,9 @@ STICKER = {"file_id": "stk", "file_unique_id": "stk", "type": "regular", "width"
            "height": 512, "is_animated": False, "is_video": False}
 
 
-def sends(calls: list[Call]) -> list[Call]:
-    """What the bot showed: new messages, and questions edited into a pressed message."""
-    return [c for c in calls if c.method in ("sendMessage", "editMessageText")]
-
-
 def said(calls: list[Call]) -> str:
     """Every text the bot sent or answered, joined."""
     return "\n".join(c.text for c in calls)
-
-
-def answer(calls: list[Call]) -> Call:
-    (found,) = [c for c in calls if c.method == "answerCallbackQuery"]
-    return found
 
 
 async def walk(h: Harness, who: int, until: Step, *, category: str = "politik_uang",
