@@ -30,8 +30,9 @@ from storage import invites as invites_store
 from storage import members as members_store
 from storage.drafts import Step
 from storage.models import Role, utcnow
-from tests.conftest import ADMIN_ID, Harness
 from tests.support import updates as u
+from tests.support.harness import Harness
+from tests.support.settings import ADMIN_ID
 from tests.support.sweeping import CONFIG, KEC, KEL, PRESENCE, WIB, check_in, only_these_need_staff
 from tests.support.telegram import Call
 
@@ -241,8 +242,7 @@ async def world(harness: Harness) -> World:
     """KEL on duty all day and empty when swept (an open alert), then its officer on shift
     for four hours (a pending presence question), a report from KEL, a one-use supervisor
     invite for the kecamatan; the camat of KEC, the camat of Gambir, the admin known."""
-    await harness.app.bot_data.sender.stop()  # every recorded call is a handler's own
-    await harness.app.bot_data.sender_task
+    await harness.stop_sender()
     db = harness.db
     await only_these_need_staff(db, KEL)
     await harness.set_desk(KEL, duty_hours="00:00-24:00")

@@ -25,8 +25,9 @@ from storage.drafts import Step
 from storage.exports import AlertRow, ExportData, IncidentRow, ShiftRow
 from storage.models import Level, Role
 from storage.sqlite.engine import Database
-from tests.conftest import ADMIN_ID, Harness
 from tests.support import updates as u
+from tests.support.harness import Harness
+from tests.support.settings import ADMIN_ID
 from tests.support.sweeping import (
     CONFIG,
     KEC,
@@ -108,8 +109,7 @@ async def seed(db: Database) -> None:
 async def h(harness: Harness) -> Harness:
     """The harness with the outbox sender stopped (every recorded call is the handler's) and
     the seeded day; files sent as documents are kept in ``h.files`` as (name, bytes)."""
-    await harness.app.bot_data.sender.stop()
-    await harness.app.bot_data.sender_task
+    await harness.stop_sender()
     await seed(harness.db)
     files: list[tuple[str, bytes]] = []
     original = harness.request.do_request

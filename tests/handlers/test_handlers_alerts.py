@@ -14,8 +14,8 @@ from scheduler.presence import check_presence
 from scheduler.sweep import sweep
 from storage import desks as desks_store
 from storage.models import Role, to_db, utcnow
-from tests.conftest import Harness
 from tests.support import updates as u
+from tests.support.harness import Harness
 from tests.support.sweeping import (
     CONFIG,
     KEC,
@@ -42,8 +42,7 @@ async def h(harness: Harness) -> Harness:
     The background sender is stopped: the outbox keeps what the handlers wrote, and every
     recorded Bot API call is the handler's own.
     """
-    await harness.app.bot_data.sender.stop()
-    await harness.app.bot_data.sender_task
+    await harness.stop_sender()
     await only_these_need_staff(harness.db, KEL)
     await harness.set_desk(KEL, duty_hours="00:00-24:00")
     await harness.member(LURAH, KEL, Role.SUPERVISOR, name="Pak Lurah")

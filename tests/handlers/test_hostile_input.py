@@ -47,7 +47,8 @@ from storage import drafts as drafts_store
 from storage import incidents as incidents_store
 from storage.drafts import Step
 from storage.models import Role, utcnow
-from tests.conftest import ADMIN_ID, Harness
+from tests.support.harness import Harness
+from tests.support.settings import ADMIN_ID
 from tests.support.sweeping import CONFIG, KEC, KEL, PRESENCE, WIB, check_in, only_these_need_staff
 from tests.support.telegram import BOT_USER, Call
 
@@ -504,8 +505,7 @@ class Stage:
 async def seed(h: Harness) -> None:
     """Officer, camat, a camat elsewhere, an officer on shift with a pending presence
     question, an open alert on KEL and a report; the background sender stopped."""
-    await h.app.bot_data.sender.stop()
-    await h.app.bot_data.sender_task
+    await h.stop_sender()
     db = h.db
     await only_these_need_staff(db, KEL)
     await h.set_desk(KEL, duty_hours="00:00-24:00")

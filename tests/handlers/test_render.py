@@ -21,7 +21,7 @@ from storage.models import Role, utcnow
 from storage.outbox import OutboxRow
 from storage.rules.geo import LocationFacts
 from storage.sqlite.engine import Database
-from tests.conftest import make_settings
+from tests.support.settings import make_settings
 from tests.support.sweeping import (
     CONFIG,
     KEC,

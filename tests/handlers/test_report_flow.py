@@ -12,7 +12,6 @@ from typing import Any
 
 import pytest
 
-from bot.app import build_application, post_init
 from bot.outbox.render import Renderer
 from bot.outbox.sender import Sender
 from storage import desks as desks_store
@@ -24,9 +23,9 @@ from storage.drafts import Draft, Step
 from storage.incidents import CATEGORIES, Incident
 from storage.models import Role, utcnow
 from storage.outbox import OutboxRow
-from tests.conftest import ADMIN_ID, Harness, make_settings
 from tests.support import updates as u
-from tests.support.recording import RecordingRequest
+from tests.support.harness import Harness
+from tests.support.settings import ADMIN_ID
 from tests.support.telegram import Call, answer, sends
 
 KEL = "31.73.01.1001"  # Kel. Cengkareng Barat
@@ -60,32 +59,16 @@ async def people(h: Harness) -> Harness:
 async def h(harness: Harness) -> Harness:
     """The harness with its background sender stopped: the outbox keeps what handlers wrote
     and every recorded call is a handler's own."""
-    await harness.app.bot_data.sender.stop()
-    await harness.app.bot_data.sender_task
+    await harness.stop_sender()
     return await people(harness)
 
 
 @asynccontextmanager
 async def running(db_path: Path) -> AsyncIterator[Harness]:
     """A bot process on ``db_path`` (sender stopped); leaving the block shuts it down."""
-    request = RecordingRequest()
-    app = build_application(make_settings(db_path), request=request)
-    bot = Harness(app, request)
-
-    async def record(update: object, context: Any) -> None:
-        bot.errors.append(context.error)
-
-    app.add_error_handler(record)
-    async with app:
-        await post_init(app)
-        await app.bot_data.sender.stop()
-        await app.bot_data.sender_task
-        try:
-            yield bot
-        finally:
-            if app.post_shutdown:
-                await app.post_shutdown(app)
-    assert not bot.errors, f"handlers raised: {bot.errors!r}"
+    async with Harness.running(db_path) as bot:
+        await bot.stop_sender()
+        yield bot
 
 
 # --- driving the flow ----------------------------------------------------------------------

@@ -27,12 +27,6 @@ FAST = {"private_interval": 0.1, "group_interval": 0.1}  # when the test is not 
 
 
 @pytest.fixture
-async def stub() -> AsyncIterator[StubBotAPI]:
-    async with StubBotAPI() as api:
-        yield api
-
-
-@pytest.fixture
 async def db(tmp_path: Path) -> AsyncIterator[Database]:
     database = await Database.open(tmp_path / "posko.db")
     yield database

@@ -24,7 +24,7 @@ The end-to-end tests run the real ``posko-bot`` against it in a subprocess
         await stub.wait_for_message(4242, contains="Terdaftar sebagai Petugas")
         await bot.stop()
 
-(a ``stub`` fixture starts and stops it). In the test's own event
+(the ``stub`` fixture of ``tests/conftest.py`` starts and stops it). In the test's own event
 loop, ``telegram.Bot(stub.token, base_url=stub.base_url, base_file_url=stub.base_file_url)``
 talks to it as well: the outbox sender's tests and the alert-storm benchmark do so.
 """
