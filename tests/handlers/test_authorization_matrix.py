@@ -1,7 +1,7 @@
 """Who may do what: every command (and its English alias) and every button kind, pressed or
-typed by each kind of user, through the real Application (DESIGN §11: every handler checks who
-is asking; a user sees and changes only their scope; unknown users get one polite line; group
-chats never get one person's data).
+typed by each kind of user, through the real Application. Every handler checks who is asking;
+a user sees and changes only their own scope; unknown users get one polite line; group chats
+never get one person's data.
 
 One table: a row per command or button, a column per caller. Each cell names the outcome and
 a distinctive piece of the bot's answer. A refused cell must leave the database exactly as it

@@ -1,5 +1,5 @@
-"""Hostile and random updates through the real Application (DESIGN §11: bad input never crashes
-a handler or the bot).
+"""Hostile and random updates through the real Application: bad input never crashes a handler
+or the bot.
 
 Hypothesis generates storms of updates of every kind — messages with and without a sender,
 channel posts, edits, forged and stale buttons, huge texts, odd Unicode, markup and SQL in

@@ -1,4 +1,5 @@
-"""Desk import (DESIGN §4 "Desk CSV", §5): the Jakarta list, re-imports, and malformed files."""
+"""Desk import from the desk CSV into the desk tree: the Jakarta list, re-imports, and malformed
+files."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Invites (DESIGN §5): hashed expiring tokens, lookup states, redeeming, concurrency."""
+"""Invites: hashed expiring tokens, lookup states, redeeming, concurrency."""
 
 from __future__ import annotations
 

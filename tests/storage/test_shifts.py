@@ -1,4 +1,5 @@
-"""Shifts on a real SQLite file (DESIGN §5, §6, §11), scope summaries, and the Database itself."""
+"""Shifts on a real SQLite file (one open shift per member, redelivered updates, presence,
+coordinates purged when old), scope summaries, and the Database itself."""
 
 from __future__ import annotations
 
