@@ -29,6 +29,9 @@ The outbox sender started by ``post_init`` is stopped before the burst (``--send
 it); the scheduler's jobs are removed so a sweep does not run in the middle. The incident
 messages the reports queue stay in the outbox.
 
+The file is longer than the other benchmarks' so that the script, the two applications and
+the three ways of feeding them read side by side.
+
 Usage (from the repository root):
     python -m benchmarks.bench_throughput PATH/TO/wilayah.csv
         [--updates 20000] [--mode all|polling|direct|queue] [--sender] [--profile]

@@ -14,6 +14,8 @@ FAULT_KINDS = frozenset({"429", "500", "502", "timeout", "drop"})
 
 @dataclass
 class Fault:
+    """``count`` calls of ``method`` (to ``chat_id``, if given) to fail as ``kind`` says."""
+
     method: str | None  # None: any method but getUpdates
     kind: str
     count: int

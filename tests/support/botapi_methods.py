@@ -26,6 +26,8 @@ SEND_METHODS = frozenset(
 
 @dataclass
 class SentMessage:
+    """A message the bot sent, as the chat shows it now."""
+
     chat_id: int
     message_id: int
     method: str
