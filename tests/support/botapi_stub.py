@@ -9,24 +9,25 @@ users and groups (``user``, ``group``) produce the updates. It holds no bot logi
 The end-to-end tests run the real ``posko-bot`` against it in a subprocess
 (``tests/support/e2e.py`` points ``TELEGRAM_API_BASE_URL`` and ``TELEGRAM_BOT_TOKEN`` at it)::
 
-    async def test_registration(stub: StubBotAPI, tmp_path: Path) -> None:
+    async def test_checkin(stub: StubBotAPI, tmp_path: Path) -> None:
         env = bot_env(stub, tmp_path)
         await cli(env, tmp_path, "import-desks", str(JAKARTA_CSV))
-        token = re.search(r"start=([\\w-]+)", (await cli(env, tmp_path, "invite", "--desk",
-                          "31.73.01.1001", "--role", "officer")).stdout)[1]
         bot = BotProcess(env, tmp_path)
         bot.start()
         await stub.wait_for_call("setMyCommands", timeout=30)
         budi = stub.user(4242, "Budi")
-        budi.send_text(f"/start {token}")
-        confirm = await stub.wait_for_message(4242, contains="Daftar sekarang?")
-        budi.press(confirm, f"reg:{token}")
-        await stub.wait_for_message(4242, contains="Terdaftar sebagai Petugas")
-        await bot.stop()
+        # posko-bot invite, then /start with the token and the Daftar button pressed
+        await register(stub, env, tmp_path, budi, "31.73.01.1001", "officer")
+        budi.send_text("/checkin")
+        await stub.wait_for_message(4242, contains="kirim lokasi")
+        budi.send_location(lat, lon)  # at the desk
+        await stub.wait_for_message(4242, contains="Check-in tercatat")
+        assert await bot.stop() == 0
 
-(the ``stub`` fixture of ``tests/conftest.py`` starts and stops it). In the test's own event
-loop, ``telegram.Bot(stub.token, base_url=stub.base_url, base_file_url=stub.base_file_url)``
-talks to it as well: the outbox sender's tests and the alert-storm benchmark do so.
+(the ``stub`` fixture of ``tests/conftest.py`` starts and stops it). A bot in the test's own
+event loop talks to it as well, given ``stub.token`` and ``base_url=stub.base_url``: the
+outbox sender's tests and the alert-storm benchmark use a ``telegram.Bot`` so, the polling
+tests the whole application.
 """
 
 from __future__ import annotations
