@@ -38,7 +38,7 @@ async def test_subscribed_group_gets_digest(stub: StubBotAPI, tmp_path: Path) ->
         assert await bot.stop() == 0
 
         # The sekretariat moves the digest to a few seconds from now and restarts the bot.
-        soon = datetime.now(ZoneInfo("Asia/Jakarta")) + timedelta(seconds=4)
+        soon = datetime.now(ZoneInfo("Asia/Jakarta")) + timedelta(seconds=10)
         bot.env["POSKO_DIGEST_TIME"] = f"{soon:%H:%M:%S}"
         bot.start()
         text = await stub.wait_for_message(GROUP, contains="Rekap harian Cengkareng",
