@@ -6,14 +6,14 @@ date rule (the desks judged one by one) and opens an alert on 500 short desks. T
 for each scope, the storage call plus the rendering of the text and buttons (median of
 several runs; the first run is a warm-up).
 
-Usage: python benchmarks/bench_board.py PATH/TO/wilayah.csv [RUNS]
+Usage (from the repository root):
+    python -m benchmarks.bench_board PATH/TO/wilayah.csv [RUNS]
 """
 
 from __future__ import annotations
 
 import asyncio
 import random
-import resource
 import statistics
 import sys
 import tempfile
@@ -21,8 +21,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
+from benchmarks.common import add_members, peak_rss_mb
 from bot.handlers.board import render
 from storage import board as board_store
 from storage import desks as desks_store
@@ -51,8 +50,7 @@ async def prepare(db: Database, path: str) -> tuple[int, int]:
                 shifts.append((desk_id, desk_id, start, 0.0, start))
             else:
                 short.append(desk_id)
-        await tx.executemany("INSERT INTO members (telegram_id, full_name, desk_id, role, "
-                             "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)", members)
+        await add_members(tx, members)
         await tx.executemany("INSERT INTO shifts (member_id, desk_id, started_at, distance_m, "
                              "last_seen_at) VALUES (?, ?, ?, ?, ?)", shifts)
         ruled = rng.sample([d for d, _ in desks], 200)
@@ -95,8 +93,7 @@ async def run(path: str, runs: int) -> None:
             ms, lines, total = await time_scope(db, scope, runs)
             print(f"{label:<30} {total:>7} {lines:>6} {ms:>9.1f}ms")
         await db.close()
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak RSS {peak:.0f} MB")
+    print(f"peak RSS {peak_rss_mb():.0f} MB")
 
 
 if __name__ == "__main__":

@@ -5,14 +5,14 @@ gap (08:00-11:00 and 11:20-14:00 WIB-equivalent local hours), opens an alert on 
 desk and files a report on every twentieth, then times building the digest (all numbers) and
 drawing its chart, for a kecamatan, a province (32 Jawa Barat) and the country.
 
-Usage: python benchmarks/bench_digest.py PATH/TO/wilayah.csv
+Usage (from the repository root):
+    python -m benchmarks.bench_digest PATH/TO/wilayah.csv
 """
 
 from __future__ import annotations
 
 import asyncio
 import random
-import resource
 import sys
 import tempfile
 import time
@@ -20,8 +20,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
+from benchmarks.common import add_members, peak_rss_mb
 from bot.reports.digest import digest_png, digest_text
 from scheduler.digest import build_digest
 from storage import desks as desks_store
@@ -56,8 +55,7 @@ async def prepare(db: Database, path: str) -> None:
                 made = to_db(local + timedelta(hours=9))
                 incidents.append((f"LP-{desk_id}", desk_id, 1, desk_id, desk_id,
                                   rng.choice(["kamtib", "logistik", "kondusif"]), made, made))
-        await tx.executemany("INSERT INTO members (telegram_id, full_name, desk_id, role, "
-                             "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)", members)
+        await add_members(tx, members)
         await tx.executemany("INSERT INTO shifts (member_id, desk_id, started_at, ended_at, "
                              "end_reason, distance_m, last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                              shifts)
@@ -89,7 +87,7 @@ async def run(path: str) -> None:
             print(f"{label:<28} {digest.desks:>6} {t1 - t0:>7.2f}s {t2 - t1:>6.3f}s "
                   f"{t3 - t2:>6.2f}s")
         await db.close()
-    print(f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    print(f"peak RSS {peak_rss_mb():.0f} MB")
 
 
 if __name__ == "__main__":

@@ -1,19 +1,18 @@
 """Benchmark: import the national desk file, re-import it, and summarise scopes at that size.
 
-Usage: python benchmarks/bench_import.py PATH/TO/wilayah.csv
+Usage (from the repository root):
+    python -m benchmarks.bench_import PATH/TO/wilayah.csv
 """
 
 from __future__ import annotations
 
 import asyncio
-import resource
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
+from benchmarks.common import peak_rss_mb
 from storage import desks as desks_store
 from storage.importer import import_desks, parse_desk_csv, read_csv_file
 from storage.models import utcnow
@@ -47,8 +46,7 @@ async def main(csv_path: str) -> None:
             print(f"/status summary, {label}: {summary.total} desks in "
                   f"{(time.perf_counter() - t0) * 1000:.1f} ms")
         await db.close()
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak RSS {peak:.0f} MB")
+    print(f"peak RSS {peak_rss_mb():.0f} MB")
 
 
 if __name__ == "__main__":

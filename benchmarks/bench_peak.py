@@ -6,7 +6,8 @@ count), and ``posko-bot run`` is started as a subprocess against the stand-in Bo
 on 127.0.0.1. Each officer then sends their location once, spread evenly over the period, and
 the time from the update entering the Bot API to the bot's reply arriving there is measured.
 
-Usage: python benchmarks/bench_peak.py PATH/TO/wilayah.csv [COUNT] [SECONDS]
+Usage (from the repository root):
+    python -m benchmarks.bench_peak PATH/TO/wilayah.csv [COUNT] [SECONDS]
 (defaults: 84 000 check-ins over 300 s, i.e. 280 per second).
 """
 
@@ -21,11 +22,8 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from tests.support.botapi_stub import StubBotAPI  # noqa: E402
-from tests.support.e2e import BotProcess, bot_env  # noqa: E402
+from tests.support.botapi_stub import StubBotAPI
+from tests.support.e2e import BotProcess, bot_env
 
 FIRST_USER = 10_000_000
 

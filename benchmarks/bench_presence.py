@@ -13,21 +13,20 @@ its zone) and opens a shift for one officer at every kelurahan/desa, started at 
 While a pass runs, a ticker on the same loop sleeps 1 ms at a time and records how late it
 wakes: the longest wait is how long an officer's update could wait behind the pass.
 
-Usage: python benchmarks/bench_presence.py PATH/TO/wilayah.csv
+Usage (from the repository root):
+    python -m benchmarks.bench_presence PATH/TO/wilayah.csv
 """
 
 from __future__ import annotations
 
 import asyncio
-import resource
 import sys
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
+from benchmarks.common import add_members, peak_rss_mb
 from scheduler.presence import PresenceConfig, PresenceReport, check_presence
 from storage.importer import DeskRow, import_desks, parse_desk_csv, read_csv_file
 from storage.models import to_db
@@ -48,10 +47,8 @@ async def prepare(path: Path, rows: list[DeskRow]) -> tuple[Database, int]:
         await tx.execute("UPDATE desks SET duty_hours = '08:00-14:00'", bulk=True)
         cursor = await tx.execute("SELECT id FROM desks WHERE level = 'kelurahan_desa'")
         desks = [int(row[0]) for row in await cursor.fetchall()]
-        await tx.executemany(
-            "INSERT INTO members (telegram_id, full_name, desk_id, role, created_at, "
-            "updated_at) VALUES (?, ?, ?, 'officer', ?, ?)",
-            [(desk_id, f"Petugas {desk_id}", desk_id, start, start) for desk_id in desks])
+        await add_members(tx, [(desk_id, f"Petugas {desk_id}", desk_id, "officer", start, start)
+                               for desk_id in desks])
         await tx.executemany(
             "INSERT INTO shifts (member_id, desk_id, started_at, distance_m, last_seen_at) "
             "VALUES (?, ?, ?, 0.0, ?)", [(desk_id, desk_id, start, start) for desk_id in desks])
@@ -97,8 +94,7 @@ async def main(csv_path: str) -> None:
               f"  {report}")
         assert report.duty_ended == shifts, report
         await db.close()
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak RSS {peak:.0f} MB")
+    print(f"peak RSS {peak_rss_mb():.0f} MB")
 
 
 if __name__ == "__main__":

@@ -12,14 +12,15 @@ a known number of messages:
 One sweep (``scheduler.sweep.sweep``, grace 0 so every desk is due) opens the alerts with their
 grouped intents; then the real outbox sender (``bot.outbox.sender.Sender`` with the real renderer)
 drains them through ``telegram.Bot`` against the stand-in Bot API server
-(``tests/botapi_stub.py``) enforcing Telegram's limits (30 messages/s overall, 1/s per private
-chat, 20/min per group). The time the limits allow for N messages to N distinct private chats is
-N / 30 s (a burst of 30 at the start could shave one second off that). Reports the sweep and
-drain times, the rate, the ratio to N / 30, limit violations and 429 answers (both must be
-0), and the peak RSS of the whole run, national import included.
+(``tests/support/botapi_stub.py``) enforcing Telegram's limits (30 messages/s overall, 1/s per
+private chat, 20/min per group). The time the limits allow for N messages to N distinct
+private chats is N / 30 s (a burst of 30 at the start could shave one second off that). Reports
+the sweep and drain times, the rate, the ratio to N / 30, limit violations and 429 answers
+(both must be 0), and the peak RSS of the whole run, national import included.
 
-Usage: python benchmarks/bench_storm.py PATH/TO/wilayah.csv [--layout kecamatan|desk]
-           [--desks 10000]
+Usage (from the repository root):
+    python -m benchmarks.bench_storm PATH/TO/wilayah.csv [--layout kecamatan|desk]
+        [--desks 10000]
 """
 
 from __future__ import annotations
@@ -27,8 +28,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import resource
-import sys
 import tempfile
 import time
 from collections import Counter
@@ -36,11 +35,11 @@ from datetime import timedelta
 from pathlib import Path
 
 os.environ.setdefault("PTB_TIMEDELTA", "1")
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import telegram
 from telegram.request import HTTPXRequest
 
+from benchmarks.common import add_members, peak_rss_mb
 from bot.config import Settings
 from bot.outbox.render import OutboxRenderer
 from bot.outbox.sender import Sender
@@ -71,11 +70,8 @@ async def prepare(db: Database, csv_path: str, n_desks: int, layout: str) -> lis
                              [(desk_id,) for desk_id, _ in chosen])
         posts = (sorted({parent for _, parent in chosen}) if layout == "kecamatan"
                  else [desk_id for desk_id, _ in chosen])
-        await tx.executemany(
-            "INSERT INTO members (telegram_id, full_name, desk_id, role, created_at, "
-            "updated_at) VALUES (?, ?, ?, 'supervisor', ?, ?)",
-            [(SUPERVISOR_BASE + desk_id, f"Pengawas {desk_id}", desk_id, stamp, stamp)
-             for desk_id in posts])
+        await add_members(tx, [(SUPERVISOR_BASE + desk_id, f"Pengawas {desk_id}", desk_id,
+                                "supervisor", stamp, stamp) for desk_id in posts])
     return [SUPERVISOR_BASE + desk_id for desk_id in posts]
 
 
@@ -139,8 +135,7 @@ async def run(args: argparse.Namespace) -> None:
                                              and set(per_chat.values()) == {1}))
     row("still pending", str(pending))
     row("load at drain start", f"{load:.2f}")
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    row("peak RSS", f"{peak:.0f} MB")
+    row("peak RSS", f"{peak_rss_mb():.0f} MB")
     assert pending == 0 and settled == n and len(sends) == n, (pending, settled, len(sends))
 
 

@@ -5,31 +5,30 @@ Imports the national wilayah file, keeps the first N desks (by code), puts every
 kecamatan, so 10 % of the desks are short. Then times: the first sweep (opens every alert with
 its grouped intents), a quiet sweep (nothing changes), and the sweep that resolves them all.
 
-Usage: python benchmarks/bench_sweep.py PATH/TO/wilayah.csv [SIZES...]
+Usage (from the repository root):
+    python -m benchmarks.bench_sweep PATH/TO/wilayah.csv [SIZES...]
 """
 
 from __future__ import annotations
 
 import asyncio
 import random
-import resource
 import sys
 import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
+from benchmarks.common import add_members, peak_rss_mb
 from scheduler.sweep import SweepConfig, sweep
-from storage.importer import import_desks, parse_desk_csv, read_csv_file
+from storage.importer import DeskRow, import_desks, parse_desk_csv, read_csv_file
 from storage.models import to_db, utcnow
 from storage.sqlite.engine import Database
 
 CONFIG = SweepConfig(timedelta(minutes=15), (timedelta(minutes=15), timedelta(minutes=30)))
 
 
-async def prepare(db: Database, rows: list, size: int) -> int:
+async def prepare(db: Database, rows: list[DeskRow], size: int) -> int:
     """Import ``size`` desks, staff 90 % of the lowest level; return how many are short."""
     chosen = rows[:size]
     await import_desks(db, chosen, "Asia/Jakarta")
@@ -46,8 +45,7 @@ async def prepare(db: Database, rows: list, size: int) -> int:
             elif level == "kelurahan_desa" and rng.random() < 0.9:
                 members.append((desk_id, f"Petugas {desk_id}", desk_id, "officer", start, start))
                 shifts.append((desk_id, desk_id, start, 0.0, start))
-        await tx.executemany("INSERT INTO members (telegram_id, full_name, desk_id, role, "
-                             "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)", members)
+        await add_members(tx, members)
         await tx.executemany("INSERT INTO shifts (member_id, desk_id, started_at, distance_m, "
                              "last_seen_at) VALUES (?, ?, ?, ?, ?)", shifts)
     return len(desks) - len(shifts)
@@ -75,8 +73,7 @@ async def run(path: str, sizes: list[int]) -> None:
             print(f"{size:>7} {short:>6} {t1 - t0:>10.3f}s {t2 - t1:>11.3f}s {t3 - t2:>13.3f}s "
                   f"{opened.messages:>8}")
             await db.close()
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak RSS {peak:.0f} MB")
+    print(f"peak RSS {peak_rss_mb():.0f} MB")
 
 
 if __name__ == "__main__":

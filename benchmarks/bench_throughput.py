@@ -29,8 +29,12 @@ The outbox sender started by ``post_init`` is stopped before the burst (``--send
 it); the scheduler's jobs are removed so a sweep does not run in the middle. The incident
 messages the reports queue stay in the outbox.
 
-Usage: python benchmarks/bench_throughput.py PATH/TO/wilayah.csv
-           [--updates 20000] [--mode all|polling|direct|queue] [--sender] [--profile]
+The file is longer than the other benchmarks' so that the script, the two applications and
+the three ways of feeding them read side by side.
+
+Usage (from the repository root):
+    python -m benchmarks.bench_throughput PATH/TO/wilayah.csv
+        [--updates 20000] [--mode all|polling|direct|queue] [--sender] [--profile]
 """
 
 from __future__ import annotations
@@ -43,8 +47,6 @@ import math
 import os
 import pstats
 import random
-import resource
-import sys
 import tempfile
 import time
 from collections import Counter, deque
@@ -53,7 +55,6 @@ from pathlib import Path
 from typing import Any, cast
 
 os.environ.setdefault("PTB_TIMEDELTA", "1")
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from telegram import Update
 from telegram.ext import (
@@ -66,6 +67,7 @@ from telegram.ext import (
     filters,
 )
 
+from benchmarks.common import add_members, peak_rss_mb
 from benchmarks.lean_request import LeanRequest
 from bot.app import PoskoApp, build_application, post_init, post_shutdown
 from bot.config import Settings
@@ -301,8 +303,7 @@ async def prepare(csv_path: str, db_path: Path, n_officers: int,
                    for i, (desk_id, _, _, _) in enumerate(chosen)]
         members += [(SUPERVISOR_BASE + parent, f"Camat {parent}", parent, "supervisor", stamp,
                      stamp) for parent in sorted({row[1] for row in chosen})]
-        await tx.executemany("INSERT INTO members (telegram_id, full_name, desk_id, role, "
-                             "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)", members)
+        await add_members(tx, members)
     await db.close()
     # Reporters spread evenly over the officers (so over every round).
     return [Officer(u.user(OFFICER_BASE + i, "Petugas", str(i)), lat, lon,
@@ -353,8 +354,7 @@ async def main(args: argparse.Namespace) -> None:
             runs += [bare, real]
             print(f"{mode}: real/bare = {real.rate / bare.rate:.2f}")
         table(runs)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak RSS {peak:.0f} MB; load {os.getloadavg()[0]:.2f}")
+    print(f"peak RSS {peak_rss_mb():.0f} MB; load {os.getloadavg()[0]:.2f}")
 
 
 def parse_args() -> argparse.Namespace:

@@ -1,9 +1,10 @@
 """A lean recording request for the throughput benchmark.
 
-It answers like the tests' ``RecordingRequest`` (``tests/recording.py``: a message object for
-every send or edit, ``True`` for the rest), so PTB does all its usual work on both sides of a
-call. Instead of keeping every call it counts them per method and remembers, per chat, the last
-inline keyboard sent, so a scripted user can press the button the bot just offered.
+It answers like the tests' ``RecordingRequest`` (``tests/support/recording.py``: a message
+object for every send or edit, ``True`` for the rest), so PTB does all its usual work on both
+sides of a call. Instead of keeping every call it counts them per method and remembers, per
+chat, the last inline keyboard sent, so a scripted user can press the button the bot just
+offered.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections import Counter
 from typing import Any
 
 from tests.support.recording import TelegramLikeRequest
+from tests.support.telegram import JSON, callback_data
 
 
 class LeanRequest(TelegramLikeRequest):
@@ -23,15 +25,14 @@ class LeanRequest(TelegramLikeRequest):
         # chat id -> (message id, callback data of every button) of the last inline keyboard
         self.keyboards: dict[int, tuple[int, list[str]]] = {}
 
-    def _result(self, method: str, params: dict[str, Any]) -> Any:
+    def _result(self, method: str, params: JSON) -> Any:
         result = super()._result(method, params)
         markup = result.get("reply_markup") if isinstance(result, dict) else None
         if markup is not None:
-            self.keyboards[int(params.get("chat_id", 0))] = (result["message_id"], [
-                str(button.get("callback_data", "")) for row in markup["inline_keyboard"]
-                for button in row])
+            self.keyboards[int(params.get("chat_id", 0))] = (result["message_id"],
+                                                             callback_data(markup))
         return result
 
-    def record(self, method: str, params: dict[str, Any]) -> None:
+    def record(self, method: str, params: JSON) -> None:
         """Count the call."""
         self.counts[method] += 1

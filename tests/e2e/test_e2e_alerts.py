@@ -8,25 +8,16 @@ import csv
 import io
 import signal
 import sqlite3
-from collections.abc import AsyncIterator
 from pathlib import Path
 
-import pytest
-
-from tests.conftest import JAKARTA_CSV
 from tests.support.botapi_stub import SentMessage, SimUser, StubBotAPI
+from tests.support.data import JAKARTA_CSV
 from tests.support.e2e import BotProcess, bot_env, cli, register
 
 KEL, KEC = "31.73.01.1001", "31.73.01"
 LURAH, CAMAT, OFFICER = 5001, 5002, 5003
 FAST = {"POSKO_SWEEP_INTERVAL": "1", "POSKO_UNATTENDED_GRACE": "2",
         "POSKO_ESCALATION_STEPS": "4,4"}
-
-
-@pytest.fixture
-async def stub() -> AsyncIterator[StubBotAPI]:
-    async with StubBotAPI() as api:
-        yield api
 
 
 def _desks_csv(path: Path, on_duty: set[str]) -> tuple[float, float]:

@@ -5,22 +5,13 @@ from __future__ import annotations
 import csv
 import re
 import signal
-from collections.abc import AsyncIterator
 from pathlib import Path
 
-import pytest
-
-from tests.conftest import JAKARTA_CSV
 from tests.support.botapi_stub import StubBotAPI
+from tests.support.data import JAKARTA_CSV
 from tests.support.e2e import BotProcess, bot_env, cli
 
 LURAH = "31.73.01.1001"
-
-
-@pytest.fixture
-async def stub() -> AsyncIterator[StubBotAPI]:
-    async with StubBotAPI() as api:
-        yield api
 
 
 def _desk_row(code: str) -> dict[str, str]:

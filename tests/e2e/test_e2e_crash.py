@@ -8,24 +8,15 @@ import csv
 import random
 import signal
 import sqlite3
-from collections.abc import AsyncIterator
 from pathlib import Path
 
-import pytest
-
-from tests.conftest import JAKARTA_CSV
 from tests.support.botapi_stub import SimUser, StubBotAPI
+from tests.support.data import JAKARTA_CSV
 from tests.support.e2e import BotProcess, bot_env, cli
 
 OFFICERS = 10
 CYCLES = 4  # check-in + check-out, per officer
 KILLS = 3
-
-
-@pytest.fixture
-async def stub() -> AsyncIterator[StubBotAPI]:
-    async with StubBotAPI() as api:
-        yield api
 
 
 def _quiet_desks(path: Path) -> list[dict[str, str]]:

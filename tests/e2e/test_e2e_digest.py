@@ -5,25 +5,16 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import pytest
-
-from tests.conftest import JAKARTA_CSV
 from tests.support.botapi_stub import StubBotAPI
+from tests.support.data import JAKARTA_CSV
 from tests.support.e2e import BotProcess, bot_env, cli
 
 KEC = "31.73.01"
 CAMAT, GROUP = 7001, -1007001
-
-
-@pytest.fixture
-async def stub() -> AsyncIterator[StubBotAPI]:
-    async with StubBotAPI() as api:
-        yield api
 
 
 async def test_subscribed_group_gets_digest(stub: StubBotAPI, tmp_path: Path) -> None:

@@ -6,23 +6,14 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import AsyncIterator
 from pathlib import Path
 
-import pytest
-
-from tests.conftest import JAKARTA_CSV
 from tests.support.botapi_stub import SentMessage, StubBotAPI
+from tests.support.data import JAKARTA_CSV
 from tests.support.e2e import BotProcess, bot_env, cli, register
 
 KEL, KEC, KOTA = "31.73.01.1001", "31.73.01", "31.73"
 LURAH, CAMAT, WALIKOTA, GUBERNUR, OFFICER = 6001, 6002, 6003, 6004, 6005
-
-
-@pytest.fixture
-async def stub() -> AsyncIterator[StubBotAPI]:
-    async with StubBotAPI() as api:
-        yield api
 
 
 def _button(message: SentMessage, prefix: str) -> str:

@@ -14,25 +14,17 @@ import signal
 import socket
 import sqlite3
 import time
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import aiohttp
-import pytest
 
-from tests.conftest import JAKARTA_CSV
 from tests.support.botapi_stub import ApiError, StubBotAPI
+from tests.support.data import JAKARTA_CSV
 from tests.support.e2e import BotProcess, bot_env, cli
 
 LURAH = "31.73.01.1001"
 HEADER = "X-Telegram-Bot-Api-Secret-Token"
-
-
-@pytest.fixture
-async def stub() -> AsyncIterator[StubBotAPI]:
-    async with StubBotAPI() as api:
-        yield api
 
 
 def _free_port() -> int:

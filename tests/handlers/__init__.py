@@ -1,0 +1,1 @@
+"""Handlers and the outbox through the real Application, in-process."""

@@ -1,7 +1,7 @@
 """Who may do what: every command (and its English alias) and every button kind, pressed or
-typed by each kind of user, through the real Application (DESIGN §11: every handler checks who
-is asking; a user sees and changes only their scope; unknown users get one polite line; group
-chats never get one person's data).
+typed by each kind of user, through the real Application. Every handler checks who is asking;
+a user sees and changes only their own scope; unknown users get one polite line; group chats
+never get one person's data.
 
 One table: a row per command or button, a column per caller. Each cell names the outcome and
 a distinctive piece of the bot's answer. A refused cell must leave the database exactly as it
@@ -28,10 +28,11 @@ from storage import invites as invites_store
 from storage import members as members_store
 from storage.drafts import Step
 from storage.models import Role, utcnow
-from tests.conftest import ADMIN_ID, Harness
 from tests.support import updates as u
-from tests.support.recording import Call
+from tests.support.harness import Harness
+from tests.support.settings import ADMIN_ID
 from tests.support.sweeping import CONFIG, KEC, KEL, PRESENCE, WIB, check_in, only_these_need_staff
+from tests.support.telegram import Call
 
 GAMBIR = "31.71.01"  # Kec. Gambir, Jakarta Pusat: another kecamatan
 OFFICER, CAMAT, OTHER_CAMAT, STRANGER = 801, 802, 803, 804
@@ -239,8 +240,7 @@ async def world(harness: Harness) -> World:
     """KEL on duty all day and empty when swept (an open alert), then its officer on shift
     for four hours (a pending presence question), a report from KEL, a one-use supervisor
     invite for the kecamatan; the camat of KEC, the camat of Gambir, the admin known."""
-    await harness.app.bot_data.sender.stop()  # every recorded call is a handler's own
-    await harness.app.bot_data.sender_task
+    await harness.stop_sender()
     db = harness.db
     await only_these_need_staff(db, KEL)
     await harness.set_desk(KEL, duty_hours="00:00-24:00")

@@ -13,10 +13,11 @@ from storage import members as members_store
 from storage.board import State
 from storage.models import Role, to_db, utcnow
 from storage.sqlite.engine import Database
-from tests.conftest import ADMIN_ID, Harness
 from tests.support import updates as u
-from tests.support.recording import Call
+from tests.support.harness import Harness
+from tests.support.settings import ADMIN_ID
 from tests.support.sweeping import KEC, KOTA, check_in, check_out, desk, register, wib
+from tests.support.telegram import Call, answer, sends
 
 KELS = [f"{KEC}.100{i}" for i in range(1, 7)]  # the six kelurahan of Kec. Cengkareng
 JAKARTA_BARAT_KECAMATAN = ["Cengkareng", "Grogol Petamburan", "Taman Sari", "Tambora",
@@ -125,8 +126,7 @@ async def h(harness: Harness) -> Harness:
     1001 and 1006 are staffed; 1002 has nobody; 1003 needs two and has one. The kecamatan desk,
     1004 and 1005 are off duty. So Cengkareng: 2 short, 2 staffed, 3 off duty.
     """
-    await harness.app.bot_data.sender.stop()
-    await harness.app.bot_data.sender_task
+    await harness.stop_sender()
     async with harness.db.transaction() as tx:
         await tx.execute("UPDATE desks SET duty_hours = '-'")
     for code in (KELS[0], KELS[1], KELS[2], KELS[5]):
@@ -143,12 +143,7 @@ async def h(harness: Harness) -> Harness:
 
 
 def sent(calls: list[Call]) -> Call:
-    (found,) = [c for c in calls if c.method in ("sendMessage", "editMessageText")]
-    return found
-
-
-def answer(calls: list[Call]) -> Call:
-    (found,) = [c for c in calls if c.method == "answerCallbackQuery"]
+    (found,) = sends(calls)
     return found
 
 

@@ -25,9 +25,9 @@ from storage.drafts import Step
 from storage.exports import AlertRow, ExportData, IncidentRow, ShiftRow
 from storage.models import Level, Role
 from storage.sqlite.engine import Database
-from tests.conftest import ADMIN_ID, Harness
 from tests.support import updates as u
-from tests.support.recording import Call
+from tests.support.harness import Harness
+from tests.support.settings import ADMIN_ID
 from tests.support.sweeping import (
     CONFIG,
     KEC,
@@ -40,6 +40,7 @@ from tests.support.sweeping import (
     register,
     wib,
 )
+from tests.support.telegram import Call, only
 
 KEL2 = "31.73.01.1002"  # Kel. Duri Kosambi, same kecamatan
 OTHER = "31.71.01.1001"  # Kel. Gambir, Jakarta Pusat
@@ -108,8 +109,7 @@ async def seed(db: Database) -> None:
 async def h(harness: Harness) -> Harness:
     """The harness with the outbox sender stopped (every recorded call is the handler's) and
     the seeded day; files sent as documents are kept in ``h.files`` as (name, bytes)."""
-    await harness.app.bot_data.sender.stop()
-    await harness.app.bot_data.sender_task
+    await harness.stop_sender()
     await seed(harness.db)
     files: list[tuple[str, bytes]] = []
     original = harness.request.do_request
@@ -127,10 +127,6 @@ async def h(harness: Harness) -> Harness:
 
 def rows(book: Any, title: str) -> list[list[Any]]:
     return [list(r) for r in book[title].iter_rows(values_only=True)]
-
-
-def only(calls: list[Call], method: str) -> list[Call]:
-    return [c for c in calls if c.method == method]
 
 
 async def export_of(h: Harness, user_id: int, command: str) -> tuple[Call, str, Any]:

@@ -14,9 +14,8 @@ from scheduler.presence import check_presence
 from scheduler.sweep import sweep
 from storage import desks as desks_store
 from storage.models import Role, to_db, utcnow
-from tests.conftest import Harness
 from tests.support import updates as u
-from tests.support.recording import Call
+from tests.support.harness import Harness
 from tests.support.sweeping import (
     CONFIG,
     KEC,
@@ -28,6 +27,7 @@ from tests.support.sweeping import (
     intents,
     only_these_need_staff,
 )
+from tests.support.telegram import answer, sends
 
 KEL2 = "31.73.01.1002"  # Kel. Duri Kosambi, same kecamatan
 GAMBIR = "31.71.01"  # Kec. Gambir, Jakarta Pusat: another kecamatan
@@ -42,8 +42,7 @@ async def h(harness: Harness) -> Harness:
     The background sender is stopped: the outbox keeps what the handlers wrote, and every
     recorded Bot API call is the handler's own.
     """
-    await harness.app.bot_data.sender.stop()
-    await harness.app.bot_data.sender_task
+    await harness.stop_sender()
     await only_these_need_staff(harness.db, KEL)
     await harness.set_desk(KEL, duty_hours="00:00-24:00")
     await harness.member(LURAH, KEL, Role.SUPERVISOR, name="Pak Lurah")
@@ -71,15 +70,6 @@ async def open_alert(h: Harness, *, escalate: bool = False) -> int:
         assert (await sweep(h.db, moment + CONFIG.steps[0], CONFIG)).escalated == 1
     row = await alert_row(h.db, KEL)
     return int(row["id"])
-
-
-def answer(calls: list[Call]) -> Call:
-    (found,) = [c for c in calls if c.method == "answerCallbackQuery"]
-    return found
-
-
-def sends(calls: list[Call]) -> list[Call]:
-    return [c for c in calls if c.method in ("sendMessage", "editMessageText")]
 
 
 async def acked_by(h: Harness, alert_id: int) -> Any:

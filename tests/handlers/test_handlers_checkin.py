@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from storage import shifts as shifts_store
 from storage.models import Desk, EndReason, Role
-from tests.conftest import Harness
 from tests.support import updates as u
+from tests.support.harness import Harness
 
 LURAH = "31.73.01.1001"  # Kel. Cengkareng Barat
 

@@ -9,8 +9,9 @@ from typing import Any
 from storage import invites as invites_store
 from storage import members as members_store
 from storage.models import Role, utcnow
-from tests.conftest import ADMIN_ID, Harness
 from tests.support import updates as u
+from tests.support.harness import Harness
+from tests.support.settings import ADMIN_ID
 
 LURAH = "31.73.01.1001"  # Kel. Cengkareng Barat, Kec. Cengkareng, Jakarta Barat
 

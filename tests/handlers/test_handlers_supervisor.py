@@ -7,8 +7,9 @@ import re
 from storage import invites as invites_store
 from storage.invites import InviteState
 from storage.models import Role, utcnow
-from tests.conftest import ADMIN_ID, Harness
 from tests.support import updates as u
+from tests.support.harness import Harness
+from tests.support.settings import ADMIN_ID
 
 CAMAT = "31.73.01"  # Kec. Cengkareng
 IN_SCOPE = "31.73.01.1002"

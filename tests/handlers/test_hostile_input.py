@@ -1,5 +1,5 @@
-"""Hostile and random updates through the real Application (DESIGN §11: bad input never crashes
-a handler or the bot).
+"""Hostile and random updates through the real Application: bad input never crashes a handler
+or the bot.
 
 Hypothesis generates storms of updates of every kind — messages with and without a sender,
 channel posts, edits, forged and stale buttons, huge texts, odd Unicode, markup and SQL in
@@ -48,9 +48,10 @@ from storage import drafts as drafts_store
 from storage import incidents as incidents_store
 from storage.drafts import Step
 from storage.models import Role, utcnow
-from tests.conftest import ADMIN_ID, Harness
-from tests.support.recording import BOT, Call
+from tests.support.harness import Harness
+from tests.support.settings import ADMIN_ID
 from tests.support.sweeping import CONFIG, KEC, KEL, PRESENCE, WIB, check_in, only_these_need_staff
+from tests.support.telegram import BOT_USER, Call
 
 GAMBIR = "31.71.01"  # Kec. Gambir, Jakarta Pusat: another kecamatan
 KOTA = "31.73"
@@ -60,7 +61,7 @@ REGISTERED = {OFFICER, CAMAT, STRANGER, ADMIN_ID}
 # Who may oversee what (desk-code prefix; "" is everything).
 SCOPES = {CAMAT: KEC, STRANGER: GAMBIR, ADMIN_ID: ""}
 REPORTERS = {OFFICER: KEL, CAMAT: KEC, STRANGER: GAMBIR}
-USERNAME = str(BOT["username"])
+USERNAME = str(BOT_USER["username"])
 
 COMMANDS = ["start", "checkin", "checkout", "status", "rekap", "board", "lapor", "report",
             "laporan", "incidents", "ekspor", "export", "peringatan", "alerts", "undang",
@@ -205,7 +206,7 @@ def callbacks(draw: st.DrawFn, world: World) -> dict[str, Any]:
         if where == "inaccessible":  # older than 48 hours: Telegram sends date 0
             message["date"] = 0
         else:
-            message.update(date=int(time.time()), text="…", **{"from": BOT})
+            message.update(date=int(time.time()), text="…", **{"from": BOT_USER})
         query["message"] = message
     return {"callback_query": query}
 
@@ -320,9 +321,9 @@ def service(draw: st.DrawFn) -> dict[str, Any]:
     if kind == "joined":
         return {"new_chat_members": [draw(users())]}
     if kind == "bot_joined":
-        return {"new_chat_members": [BOT]}
+        return {"new_chat_members": [BOT_USER]}
     if kind == "left":
-        return {"left_chat_member": draw(st.sampled_from([BOT, {"id": OFFICER,
+        return {"left_chat_member": draw(st.sampled_from([BOT_USER, {"id": OFFICER,
                                                                 "is_bot": False,
                                                                 "first_name": "Budi"}]))}
     if kind == "title":
@@ -380,7 +381,7 @@ def memberships(draw: st.DrawFn) -> dict[str, Any]:
         return {kind: {"poll_id": "poll-1", "user": who, "option_ids": [0],
                        "option_persistent_ids": ["o1"]}}
     old, new = draw(st.sampled_from([("left", "member"), ("member", "left")]))
-    subject = BOT if kind == "my_chat_member" else who
+    subject = BOT_USER if kind == "my_chat_member" else who
     return {kind: {"chat": draw(group_chats()), "from": who, "date": int(time.time()),
                    "old_chat_member": {"status": old, "user": subject},
                    "new_chat_member": {"status": new, "user": subject}}}
@@ -505,8 +506,7 @@ class Stage:
 async def seed(h: Harness) -> None:
     """Officer, camat, a camat elsewhere, an officer on shift with a pending presence
     question, an open alert on KEL and a report; the background sender stopped."""
-    await h.app.bot_data.sender.stop()
-    await h.app.bot_data.sender_task
+    await h.stop_sender()
     db = h.db
     await only_these_need_staff(db, KEL)
     await h.set_desk(KEL, duty_hours="00:00-24:00")
@@ -669,7 +669,7 @@ def gauntlet(world: World) -> list[dict[str, Any]]:
                         "id": str(len(found) + 1), "from": person, "chat_instance": "ci",
                         "data": prefix + number + suffix,
                         "message": {"message_id": 7, "date": int(time.time()), "chat": chat,
-                                    "text": "…", "from": BOT}}})
+                                    "text": "…", "from": BOT_USER}}})
         for name in COMMANDS:
             for argument in ODD_ARGUMENTS:
                 body = f"/{name} {argument}"

@@ -10,7 +10,6 @@ from storage import incidents as incidents_store
 from storage import subscriptions as subscriptions_store
 from storage.incidents import Incident
 from storage.models import utcnow
-from tests.conftest import ADMIN_ID, Harness
 from tests.handlers.test_report_flow import (
     CAMAT,
     KEC,
@@ -23,17 +22,17 @@ from tests.handlers.test_report_flow import (
     STICKER,
     STRANGER,
     WALIKOTA,
-    answer,
     fresh_sender,
     outbox,
     people,
     press,
     report,
     say,
-    sends,
 )
 from tests.support import updates as u
-from tests.support.recording import Call
+from tests.support.harness import Harness
+from tests.support.settings import ADMIN_ID
+from tests.support.telegram import Call, answer, sends
 
 GROUP, OTHER_GROUP = -100777, -100888
 NOTE = "Massa sudah bubar, TPS aman kembali."
@@ -42,8 +41,7 @@ NOTE = "Massa sudah bubar, TPS aman kembali."
 @pytest.fixture
 async def h(harness: Harness) -> Harness:
     """The harness with its background sender stopped, and the people of every level."""
-    await harness.app.bot_data.sender.stop()
-    await harness.app.bot_data.sender_task
+    await harness.stop_sender()
     return await people(harness)
 
 

@@ -17,8 +17,8 @@ from bot.updates import polling
 from storage import meta
 from storage.models import utcnow
 from storage.sqlite.engine import Database
-from tests.conftest import make_settings
 from tests.support.botapi_stub import StubBotAPI
+from tests.support.settings import make_settings
 
 USER = 7001
 

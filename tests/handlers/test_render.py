@@ -29,8 +29,8 @@ from storage.outbox_kinds import (
 )
 from storage.rules.geo import LocationFacts
 from storage.sqlite.engine import Database
-from tests.conftest import make_settings
 from tests.support.rows import SAMPLES, unsent_row
+from tests.support.settings import make_settings
 from tests.support.sweeping import (
     CONFIG,
     KEC,

@@ -12,7 +12,6 @@ from typing import Any
 
 import pytest
 
-from bot.app import build_application, post_init
 from bot.outbox.render import OutboxRenderer
 from bot.outbox.sender import Sender
 from storage import desks as desks_store
@@ -25,10 +24,11 @@ from storage.incidents import CATEGORIES, Incident
 from storage.models import Role, utcnow
 from storage.outbox import OutboxRow
 from storage.outbox_kinds import IncidentMediaPayload, OutboxKind
-from tests.conftest import ADMIN_ID, Harness, make_settings
 from tests.support import updates as u
-from tests.support.recording import Call, RecordingRequest
+from tests.support.harness import Harness
 from tests.support.rows import unsent_row
+from tests.support.settings import ADMIN_ID
+from tests.support.telegram import Call, answer, sends
 
 KEL = "31.73.01.1001"  # Kel. Cengkareng Barat
 KEL2 = "31.73.01.1002"  # Kel. Duri Kosambi, same kecamatan
@@ -61,32 +61,16 @@ async def people(h: Harness) -> Harness:
 async def h(harness: Harness) -> Harness:
     """The harness with its background sender stopped: the outbox keeps what handlers wrote
     and every recorded call is a handler's own."""
-    await harness.app.bot_data.sender.stop()
-    await harness.app.bot_data.sender_task
+    await harness.stop_sender()
     return await people(harness)
 
 
 @asynccontextmanager
 async def running(db_path: Path) -> AsyncIterator[Harness]:
     """A bot process on ``db_path`` (sender stopped); leaving the block shuts it down."""
-    request = RecordingRequest()
-    app = build_application(make_settings(db_path), request=request)
-    bot = Harness(app, request)
-
-    async def record(update: object, context: Any) -> None:
-        bot.errors.append(context.error)
-
-    app.add_error_handler(record)
-    async with app:
-        await post_init(app)
-        await app.bot_data.sender.stop()
-        await app.bot_data.sender_task
-        try:
-            yield bot
-        finally:
-            if app.post_shutdown:
-                await app.post_shutdown(app)
-    assert not bot.errors, f"handlers raised: {bot.errors!r}"
+    async with Harness.running(db_path) as bot:
+        await bot.stop_sender()
+        yield bot
 
 
 # --- driving the flow ----------------------------------------------------------------------
@@ -117,19 +101,9 @@ STICKER = {"file_id": "stk", "file_unique_id": "stk", "type": "regular", "width"
            "height": 512, "is_animated": False, "is_video": False}
 
 
-def sends(calls: list[Call]) -> list[Call]:
-    """What the bot showed: new messages, and questions edited into a pressed message."""
-    return [c for c in calls if c.method in ("sendMessage", "editMessageText")]
-
-
 def said(calls: list[Call]) -> str:
     """Every text the bot sent or answered, joined."""
     return "\n".join(c.text for c in calls)
-
-
-def answer(calls: list[Call]) -> Call:
-    (found,) = [c for c in calls if c.method == "answerCallbackQuery"]
-    return found
 
 
 async def walk(h: Harness, who: int, until: Step, *, category: str = "politik_uang",

@@ -18,8 +18,8 @@ from storage import members as members_store
 from storage.members import Roster
 from storage.models import Role, utcnow
 from storage.sqlite.engine import Database
-from tests.conftest import Harness
 from tests.support import updates as u
+from tests.support.harness import Harness
 
 OFFICER, STRANGER = 501, 502
 

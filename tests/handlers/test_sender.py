@@ -24,16 +24,10 @@ from storage import outbox
 from storage.models import to_db, utcnow
 from storage.outbox import OutboxRow
 from storage.sqlite.engine import Database
-from tests.conftest import make_settings
 from tests.support.botapi_stub import StubBotAPI
+from tests.support.settings import make_settings
 
 FAST = {"private_interval": 0.1, "group_interval": 0.1}  # when the test is not about pacing
-
-
-@pytest.fixture
-async def stub() -> AsyncIterator[StubBotAPI]:
-    async with StubBotAPI() as api:
-        yield api
 
 
 @pytest.fixture

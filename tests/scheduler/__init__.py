@@ -1,0 +1,1 @@
+"""Sweeps, presence questions and the daily digest, driven at injected times."""

@@ -23,7 +23,7 @@ from storage import subscriptions as subscriptions_store
 from storage.models import Role, to_db
 from storage.outbox_kinds import DigestPayload, OutboxKind
 from storage.sqlite.engine import Database
-from tests.conftest import make_settings
+from tests.support.settings import make_settings
 from tests.support.sweeping import KEC, KEL, check_in, check_out, desk, register
 
 WIB = ZoneInfo("Asia/Jakarta")

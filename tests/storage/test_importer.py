@@ -1,4 +1,5 @@
-"""Desk import (DESIGN §4 "Desk CSV", §5): the Jakarta list, re-imports, and malformed files."""
+"""Desk import from the desk CSV into the desk tree: the Jakarta list, re-imports, and malformed
+files."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from storage.importer import (
 )
 from storage.models import Level
 from storage.sqlite.engine import Database
-from tests.conftest import GAMBIR_CSV
+from tests.support.data import GAMBIR_CSV
 
 JAKARTA_CSV = Path(__file__).parent.parent / "data" / "wilayah_31_jakarta.csv"
 JAKARTA_TEXT = read_csv_file(JAKARTA_CSV)

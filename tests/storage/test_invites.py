@@ -1,4 +1,4 @@
-"""Invites (DESIGN §5): hashed expiring tokens, lookup states, redeeming, concurrency."""
+"""Invites: hashed expiring tokens, lookup states, redeeming, concurrency."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ NOW = datetime(2024, 11, 27, 2, 0, tzinfo=UTC)
 TTL = timedelta(days=7)
 @pytest.fixture
 def db(gambir_db: Database) -> Database:
-    """The five Gambir desks (tests.conftest.GAMBIR_CSV) on a fresh database."""
+    """The five Gambir desks (tests.support.data.GAMBIR_CSV) on a fresh database."""
     return gambir_db
 
 

@@ -1,4 +1,5 @@
-"""Shifts on a real SQLite file (DESIGN §5, §6, §11), scope summaries, and the Database itself."""
+"""Shifts on a real SQLite file (one open shift per member, redelivered updates, presence,
+coordinates purged when old), scope summaries, and the Database itself."""
 
 from __future__ import annotations
 
@@ -20,13 +21,13 @@ from storage.shifts import StartOutcome
 from storage.sqlite import engine as db_module
 from storage.sqlite.engine import Database, StorageError
 from storage.sqlite.schema import MIGRATIONS
-from tests.conftest import GAMBIR_CSV
+from tests.support.data import GAMBIR_CSV
 
 NOW = datetime(2024, 11, 27, 3, 0, tzinfo=UTC)  # 10:00 WIB
 GAMBIR = (-6.176384, 106.826707)
 @pytest.fixture
 def db(gambir_db: Database) -> Database:
-    """The five Gambir desks (tests.conftest.GAMBIR_CSV) on a fresh database."""
+    """The five Gambir desks (tests.support.data.GAMBIR_CSV) on a fresh database."""
     return gambir_db
 
 

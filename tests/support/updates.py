@@ -6,6 +6,8 @@ import itertools
 import time
 from typing import Any
 
+from tests.support.telegram import bot_message, command_entities
+
 _update_ids = itertools.count(1)
 _message_ids = itertools.count(1)
 
@@ -40,11 +42,7 @@ def message(u: dict[str, Any], *, chat: dict[str, Any] | None = None, age_s: flo
 
 def text(u: dict[str, Any], body: str, **kw: Any) -> dict[str, Any]:
     """A text message; a leading /command gets its bot_command entity like in Telegram."""
-    content: dict[str, Any] = {"text": body}
-    if body.startswith("/"):
-        content["entities"] = [{"type": "bot_command", "offset": 0,
-                                "length": len(body.split()[0])}]
-    return message(u, **content, **kw)
+    return message(u, text=body, **command_entities(body), **kw)
 
 
 def location(u: dict[str, Any], lat: float, lon: float, *, live_period: int | None = None,
@@ -82,9 +80,7 @@ def edited_text(original: dict[str, Any], body: str) -> dict[str, Any]:
 def callback(u: dict[str, Any], data: str, *, message_id: int = 1,
              chat: dict[str, Any] | None = None) -> dict[str, Any]:
     """A button press on a bot message."""
-    bot_message = {"message_id": message_id, "date": int(time.time()),
-                   "chat": chat or private_chat(u), "text": "…",
-                   "from": {"id": 123456, "is_bot": True, "first_name": "Posko"}}
+    pressed = bot_message(chat or private_chat(u), message_id, text="…")
     return {"update_id": next(_update_ids),
             "callback_query": {"id": str(next(_update_ids)), "from": u, "chat_instance": "1",
-                               "data": data, "message": bot_message}}
+                               "data": data, "message": pressed}}

@@ -1,0 +1,1 @@
+"""Pure functions (config, duty windows, geofence, log redaction, texts) and the stand-in server."""

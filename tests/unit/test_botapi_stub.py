@@ -43,12 +43,6 @@ KEYBOARD = InlineKeyboardMarkup(
 
 
 @pytest.fixture
-async def stub() -> AsyncIterator[StubBotAPI]:
-    async with StubBotAPI() as api:
-        yield api
-
-
-@pytest.fixture
 async def bot(stub: StubBotAPI) -> AsyncIterator[Bot]:
     async with Bot(stub.token, base_url=stub.base_url, base_file_url=stub.base_file_url) as b:
         yield b

@@ -1,4 +1,4 @@
-"""Settings from the environment and .env (DESIGN §4): durations, lists, defaults, bad values."""
+"""Settings from the environment and .env: durations, lists, defaults, bad values."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Duty windows: parsing, canonical text and evaluation with injected time (DESIGN §4, §5, §8)."""
+"""Duty windows: parsing a desk's duty hours, their canonical text, and evaluation at injected
+times in the desk's zone (on duty or not, short or staffed, weekday and date rules)."""
 
 from __future__ import annotations
 

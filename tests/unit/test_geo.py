@@ -1,4 +1,5 @@
-"""The geofence: haversine distance and the location rules of DESIGN §6."""
+"""The geofence: haversine distance and the rules a check-in location must pass (fresh, own and
+not forwarded, no venue, precise enough, within the desk's radius)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Logs never contain the bot token (DESIGN §11), wherever in a record it hides."""
+"""Logs never contain the bot token, wherever in a record it hides."""
 
 from __future__ import annotations
 
