@@ -7,7 +7,7 @@ a known number of messages:
 
 * ``--layout kecamatan`` (default): one supervisor per kecamatan of those desks, each gets one
   message listing that kecamatan's empty desks;
-* ``--layout desk``: one supervisor per short desk, 10,000 messages (about 5.5 minutes).
+* ``--layout desk``: one supervisor per short desk, 10,000 messages (about 5.7 minutes).
 
 One sweep (``scheduler.sweep.sweep``, grace 0 so every desk is due) opens the alerts with their
 grouped intents; then the real outbox sender (``bot.outbox.sender.Sender`` with the real renderer)
