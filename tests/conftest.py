@@ -35,6 +35,16 @@ def jakarta_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
+async def empty_db(tmp_path: Path) -> AsyncIterator[Database]:
+    """A fresh database with no desks yet: for import tests."""
+    database = await Database.open(tmp_path / "posko.db")
+    try:
+        yield database
+    finally:
+        await database.close()
+
+
+@pytest.fixture
 async def gambir_db(tmp_path: Path) -> AsyncIterator[Database]:
     """A fresh database with the five Gambir desks: small, for storage tests."""
     database = await Database.open(tmp_path / "posko.db")

@@ -7,6 +7,9 @@ One table: a row per command or button, a column per caller. Each cell names the
 a distinctive piece of the bot's answer. A refused cell must leave the database exactly as it
 was (no alert taken, no report taken, no invite made, ...); an allowed cell may change only
 what its action is about, and the test checks that change.
+
+It is one file on purpose: the table, the world its cells point at and the effects they check
+are read together, row by row.
 """
 
 from __future__ import annotations

@@ -1,108 +1,40 @@
-"""``/ekspor`` and ``posko-bot export``: the XLSX layout, scope, date ranges and the CLI files."""
+"""``/ekspor`` in the chat: the XLSX layout, scope, date ranges, refusals and the row limit;
+and the workbook built from plain rows."""
 
 from __future__ import annotations
 
-import asyncio
-import csv
 import io
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 from openpyxl import load_workbook
 
-from bot.cli import main as cli_main
 from bot.files.xlsx import export_sheets, workbook_bytes
 from bot.handlers import exports as exports_handler
-from scheduler.sweep import sweep
-from storage import alerts as alerts_store
-from storage import drafts as drafts_store
-from storage import incidents as incidents_store
 from storage import members as members_store
-from storage.drafts import Step
 from storage.exports import AlertRow, ExportData, IncidentRow, ShiftRow
-from storage.models import Level, Role
-from storage.sqlite.engine import Database
+from storage.models import Level
 from tests.support import updates as u
+from tests.support.exports import (
+    ALERT_HEADERS,
+    CAMAT,
+    INCIDENT_HEADERS,
+    KEL2,
+    OFFICER,
+    OFFICER3,
+    OTHER,
+    SHEETS,
+    SHIFT_HEADERS,
+    local,
+    rows,
+    seed,
+)
 from tests.support.harness import Harness
 from tests.support.settings import ADMIN_ID
-from tests.support.sweeping import (
-    CONFIG,
-    KEC,
-    KEL,
-    alert_row,
-    check_in,
-    check_out,
-    desk,
-    only_these_need_staff,
-    register,
-    wib,
-)
+from tests.support.sweeping import KEL
 from tests.support.telegram import Call, only
-
-KEL2 = "31.73.01.1002"  # Kel. Duri Kosambi, same kecamatan
-OTHER = "31.71.01.1001"  # Kel. Gambir, Jakarta Pusat
-LURAH, CAMAT, OFFICER, OFFICER2, OFFICER3 = 101, 102, 201, 202, 203
-SHIFT_HEADERS = ["Kode posko", "Nama posko", "Petugas", "Mulai (WIB)", "Selesai (WIB)",
-                 "Durasi (menit)", "Alasan selesai", "Jarak ke posko (m)"]
-ALERT_HEADERS = ["Kode posko", "Nama posko", "Kosong sejak (WIB)", "Peringatan dibuka (WIB)",
-                 "Tingkat tertinggi", "Ditangani oleh", "Ditangani pada (WIB)",
-                 "Menit sampai ditangani", "Selesai (WIB)", "Penyelesaian", "Menit kosong"]
-INCIDENT_HEADERS = ["Nomor laporan", "Kode posko", "Nama posko", "Kategori", "Tingkat",
-                    "Status", "Pelapor", "Penangan", "Dibuat (WIB)", "Catatan penutup", "TPS"]
-SHEETS = ["Kehadiran", "Peringatan", "Laporan"]
-
-
-def local(hour: int, minute: int = 0, day: int = 23) -> datetime:
-    """A naive Jakarta wall-clock time, as the spreadsheet holds it."""
-    return datetime(2026, 11, day, hour, minute)
-
-
-async def report(db: Database, member: int, code: str, at: datetime, category: str) -> int:
-    """A submitted report, made through the real draft and submit path."""
-    target = await desk(db, code)
-    draft = await drafts_store.start_draft(db, member, target.id, at)
-    draft = await drafts_store.update_draft(
-        db, draft.id, member, Step.CONFIRM, at, category=category, severity="tinggi",
-        description="Pembagian amplop di dekat TPS oleh tim sukses.", tps="012")
-    assert draft is not None
-    _, incident = await incidents_store.submit(db, draft.id, member, [], at)
-    assert incident is not None
-    return incident.id
-
-
-async def seed(db: Database) -> None:
-    """Monday 23 Nov 2026 in Kec. Cengkareng (and one kelurahan of Jakarta Pusat).
-
-    KEL: a shift 07:55-10:12, empty (alert 10:27, taken by the camat 10:40), staffed again at
-    11:00 (resolved 11:01); KEL2: a shift from 09:00; OTHER: a shift 07:50-12:00 and an alert
-    from 12:15 still open. One report at KEL (closed by the camat), one at OTHER. Plus a shift
-    on Sunday the 22nd.
-    """
-    await only_these_need_staff(db, KEL, OTHER)
-    await register(db, LURAH, KEL, Role.SUPERVISOR)
-    await register(db, CAMAT, KEC, Role.SUPERVISOR)
-    for member, code in ((OFFICER, KEL), (OFFICER2, OTHER), (OFFICER3, KEL2)):
-        await register(db, member, code, Role.OFFICER)
-    await check_out(db, await check_in(db, OFFICER, KEL, wib(9, day=22)), wib(10, day=22))
-    other_shift = await check_in(db, OFFICER2, OTHER, wib(7, 50))
-    first = await check_in(db, OFFICER, KEL, wib(7, 55))
-    await check_in(db, OFFICER3, KEL2, wib(9))
-    incident = await report(db, OFFICER, KEL, wib(9, 30), "politik_uang")
-    await report(db, OFFICER2, OTHER, wib(10), "logistik")
-    await check_out(db, first, wib(10, 12))
-    assert (await sweep(db, wib(10, 27), CONFIG)).opened == 1
-    alert = await alert_row(db, KEL)
-    await alerts_store.acknowledge(db, alert["id"], CAMAT, wib(10, 40))
-    await check_in(db, OFFICER, KEL, wib(11))
-    assert (await sweep(db, wib(11, 1), CONFIG)).resolved == 1
-    await incidents_store.take(db, incident, CAMAT, wib(11, 5))
-    await incidents_store.ask_closing_note(db, incident, CAMAT, wib(11, 20))
-    await incidents_store.close(db, CAMAT, "Sudah diperingatkan Panwascam.", wib(11, 20))
-    await check_out(db, other_shift, wib(12))
-    assert (await sweep(db, wib(12, 15), CONFIG)).opened == 1
 
 
 @pytest.fixture
@@ -123,10 +55,6 @@ async def h(harness: Harness) -> Harness:
     harness.request.do_request = do_request  # type: ignore[method-assign]
     harness.files = files  # type: ignore[attr-defined]
     return harness
-
-
-def rows(book: Any, title: str) -> list[list[Any]]:
-    return [list(r) for r in book[title].iter_rows(values_only=True)]
 
 
 async def export_of(h: Harness, user_id: int, command: str) -> tuple[Call, str, Any]:
@@ -256,61 +184,3 @@ def test_workbook_from_plain_rows() -> None:
                            None, None)
     sheets = export_sheets(ExportData([], [], [incident]), ZoneInfo("Asia/Jakarta"), "id")
     assert sheets[2].rows[0][3:6] == ["SARA & hoaks", "kritis", "baru"]
-
-
-@pytest.fixture
-def cli_env(db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A seeded database, the CLI pointed at it, and a clean working directory."""
-    async def prepare() -> None:
-        db = await Database.open(db_path)
-        try:
-            await seed(db)
-        finally:
-            await db.close()
-
-    asyncio.run(prepare())
-    work = tmp_path / "work"
-    work.mkdir()
-    monkeypatch.chdir(work)
-    for key in ("POSKO_LANGUAGE", "POSKO_TIMEZONE", "POSKO_ADMIN_IDS", "TELEGRAM_BOT_TOKEN"):
-        monkeypatch.delenv(key, raising=False)
-    monkeypatch.setenv("POSKO_DB_PATH", str(db_path))
-    return work
-
-
-def test_cli_writes_xlsx_and_csv(cli_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert cli_main(["export", "--scope", KEC, "--from", "23/11/2026", "--csv", "csv"]) == 0
-    out = capsys.readouterr().out.splitlines()
-    xlsx = cli_env / "posko-31.73.01-2026-11-23-2026-11-23.xlsx"
-    assert out[0].startswith(f"wrote {xlsx.name}: 3 shifts, 1 alerts, 1 incidents")
-    assert len(out) == 4 and out[1] == "wrote csv/shifts.csv: 3 rows"
-    book = load_workbook(xlsx)
-    assert [len(rows(book, title)) - 1 for title in SHEETS] == [3, 1, 1]
-    for name, headers, count in (("shifts", SHIFT_HEADERS, 3), ("alerts", ALERT_HEADERS, 1),
-                                 ("incidents", INCIDENT_HEADERS, 1)):
-        with (cli_env / "csv" / f"{name}.csv").open(encoding="utf-8", newline="") as handle:
-            table = list(csv.reader(handle))
-        assert table[0] == headers and len(table) == count + 1
-    with (cli_env / "csv" / "shifts.csv").open(encoding="utf-8") as handle:
-        assert "2026-11-23 07:55,2026-11-23 10:12,137,checkout" in handle.read()
-    assert cli_main(["export", "--scope", "31", "--from", "2026-11-23", "--to", "2026-11-23",
-                     "--out", "all.xlsx"]) == 0
-    assert [len(rows(load_workbook("all.xlsx"), t)) - 1 for t in SHEETS] == [4, 2, 2]
-
-
-def test_cli_errors(cli_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    capsys.readouterr()
-    for argv, code, reason in (
-            (["--scope", "99.99"], 1, "no desk has the code 99.99"),
-            (["--scope", KEC, "--from", "2026-02-30"], 2, "not a date: 2026-02-30"),
-            (["--scope", KEC, "--from", "2026-11-23", "--to", "2026-11-22"], 2, "before"),
-            (["--scope", KEC, "--from", "2026-11-10"], 1, "nothing to export")):
-        assert cli_main(["export", *argv]) == code, argv
-        captured = capsys.readouterr()
-        assert captured.out == "" and len(captured.err.splitlines()) == 1, captured
-        assert captured.err.startswith("posko-bot: ") and reason in captured.err
-    assert list(cli_env.iterdir()) == []
-    # The chat's 31-day cap keeps a file a phone can open; the CLI writes to a disk.
-    assert cli_main(["export", "--scope", KEC, "--from", "2026-11-01", "--to", "2026-12-31",
-                     "--out", "two-months.xlsx"]) == 0
-    assert "2026-11-01 to 2026-12-31" in capsys.readouterr().out

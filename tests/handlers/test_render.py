@@ -1,4 +1,8 @@
-"""Rendering outbox rows into messages, on a real SQLite file with the Jakarta desks."""
+"""Rendering outbox rows into messages, on a real SQLite file with the Jakarta desks.
+
+Alerts, presence questions, language and escaping are sections of one file, a little over 300
+lines, because every case renders with the same seeded database and renderer.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""Presence checks on a real SQLite file with the Jakarta desks, at injected times."""
+"""Presence checks on a real SQLite file with the Jakarta desks, at injected times.
+
+One file, just over 300 lines: the pure rule and the passes that apply it are read together.
+"""
 
 from __future__ import annotations
 

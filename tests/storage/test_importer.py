@@ -1,57 +1,32 @@
-"""Desk import from the desk CSV into the desk tree: the Jakarta list, re-imports, and malformed
-files."""
+"""Desk import from the desk CSV into the desk tree: the Jakarta list, the scopes its paths
+give, the time zone of each desk, and re-imports that change only what changed."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import Counter
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
 from storage import desks as desks_store
-from storage.importer import (
-    CsvImportError,
-    ImportResult,
-    import_desks,
-    parse_desk_csv,
-    read_csv_file,
-    zone_for_code,
-)
+from storage.importer import parse_desk_csv, zone_for_code
 from storage.models import Level
 from storage.sqlite.engine import Database
-from tests.support.data import GAMBIR_CSV
-
-JAKARTA_CSV = Path(__file__).parent.parent / "data" / "wilayah_31_jakarta.csv"
-JAKARTA_TEXT = read_csv_file(JAKARTA_CSV)
-JAKARTA_ROWS = list(csv.DictReader(io.StringIO(JAKARTA_TEXT)))
-HEADER = "code,name,level,parent_code,latitude,longitude"
-
-# A small valid file: province, one kota, one kecamatan, two kelurahan (lines 2-6).
-SMALL = GAMBIR_CSV
-assert SMALL.startswith(HEADER + "\n")
+from tests.support.desk_files import (
+    HEADER,
+    JAKARTA_ROWS,
+    JAKARTA_TEXT,
+    SMALL,
+    all_desks,
+    load,
+    with_columns,
+)
 
 
 @pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await Database.open(tmp_path / "posko.db")
-    try:
-        yield database
-    finally:
-        await database.close()
-
-
-async def load(db: Database, text: str, default_timezone: str = "Asia/Jakarta") -> ImportResult:
-    """Parse and import, as ``posko-bot import-desks`` does."""
-    return await import_desks(db, parse_desk_csv(text), default_timezone)
-
-
-async def all_desks(db: Database) -> dict[str, dict[str, object]]:
-    rows = await db.fetchall("SELECT * FROM desks")
-    return {row["code"]: dict(row) for row in rows}
+def db(empty_db: Database) -> Database:
+    """A fresh database with no desks yet."""
+    return empty_db
 
 
 async def in_range(db: Database, scope_path: str) -> set[str]:
@@ -72,17 +47,6 @@ def descendants(code: str) -> set[str]:
             found.add(child)
             todo.append(child)
     return found
-
-
-def with_columns(text: str, extra: dict[str, dict[str, str]], columns: list[str]) -> str:
-    """``text`` with optional ``columns`` appended: values from ``extra[code]``, else empty."""
-    rows = list(csv.DictReader(io.StringIO(text)))
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=[*HEADER.split(","), *columns], lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({**row, **{c: extra.get(row["code"], {}).get(c, "") for c in columns}})
-    return out.getvalue()
 
 
 # --- the Jakarta list ----------------------------------------------------------------------
@@ -184,6 +148,9 @@ async def test_ancestors_nearest_first(db: Database) -> None:
     assert [a.code for a in await desks_store.ancestors(db, desk)] == ["31.71.01", "31.71", "31"]
 
 
+# --- re-imports ----------------------------------------------------------------------------
+
+
 async def test_reimport_changes_nothing(db: Database) -> None:
     await load(db, JAKARTA_TEXT)
     before = await all_desks(db)
@@ -266,6 +233,9 @@ async def test_moving_a_kecamatan_moves_its_kelurahan(db: Database) -> None:
     assert await in_range(db, timur.path) == expected
 
 
+# --- time zones and levels -----------------------------------------------------------------
+
+
 async def test_zone_comes_from_the_province_code(db: Database) -> None:
     text = f"""{HEADER}
 51,Bali,provinsi,,,
@@ -303,174 +273,6 @@ X1,Posko Khusus,provinsi,,,
 )
 def test_zone_for_code(code: str, zone: str) -> None:
     assert zone_for_code(code, "UTC") == zone
-
-
-# --- malformed files -----------------------------------------------------------------------
-
-
-async def refused(db: Database, text: str) -> list[tuple[int, str]]:
-    """Import ``text`` expecting a CsvImportError; check nothing was written."""
-    before = await all_desks(db)
-    with pytest.raises(CsvImportError) as info:
-        await load(db, text)
-    assert await all_desks(db) == before
-    assert info.value.errors
-    assert str(info.value).startswith(f"line {info.value.errors[0][0]}: ")
-    return info.value.errors
-
-
-def lines(errors: list[tuple[int, str]]) -> list[int]:
-    return [line for line, _ in errors]
-
-
-async def test_missing_header_column(db: Database) -> None:
-    errors = await refused(db, SMALL.replace(HEADER, "code,name,level,parent_code,latitude"))
-    assert errors == [(1, "header lacks column(s): longitude")]
-
-
-async def test_header_only(db: Database) -> None:
-    errors = await refused(db, HEADER + "\n")
-    assert lines(errors) == [1]
-    assert "no desks" in errors[0][1]
-
-
-@pytest.mark.parametrize(
-    ("line", "bad_row", "message"),
-    [
-        (4, "31.71.01,Gambir,kecamatn,31.71,-6.17,106.81", "level 'kecamatn'"),
-        (4, "31.71.01,Gambir,kecamatan,31.71,-6.17,", "both latitude and longitude"),
-        (4, "31.71.01,Gambir,kecamatan,31.71,,106.81", "both latitude and longitude"),
-        (4, "31.71.01,Gambir,kecamatan,31.71,enam,106.81", "not a number"),
-        (4, "31.71.01,Gambir,kecamatan,31.71,95,106.81", "latitude '95'"),
-        (4, "31.71.01,Gambir,kecamatan,31.71,-6.17,181", "longitude '181'"),
-        (4, "31.71.01,Gambir,kecamatan,31.71,nan,106.81", "latitude"),
-        (4, "31.71.01,,kecamatan,31.71,-6.17,106.81", "name"),
-        (4, "31 71 01,Gambir,kecamatan,31.71,-6.17,106.81", "code"),
-        (4, "31.71.01,Gambir,kecamatan,31.71,-6.17,106.81,extra", "more cells"),
-    ],
-)
-async def test_bad_row_names_its_line(db: Database, line: int, bad_row: str,
-                                      message: str) -> None:
-    rows = SMALL.splitlines()
-    rows[line - 1] = bad_row
-    errors = await refused(db, "\n".join(rows) + "\n")
-    assert lines(errors) == [line]
-    assert message in errors[0][1]
-
-
-@pytest.mark.parametrize(
-    ("column", "value", "message"),
-    [
-        ("timezone", "Asia/Bandung", "timezone 'Asia/Bandung'"),
-        ("duty_hours", "08:00-25:00", "duty_hours"),
-        ("duty_hours", "08:00-12:00;11:00-13:00", "overlap"),
-        ("radius_m", "5", "radius_m"),
-        ("radius_m", "1.5", "radius_m"),
-        ("min_staff", "-1", "min_staff"),
-    ],
-)
-async def test_bad_optional_value_names_its_line(db: Database, column: str, value: str,
-                                                 message: str) -> None:
-    text = with_columns(SMALL, {"31.71.01.1001": {column: value}}, [column])
-    errors = await refused(db, text)
-    assert lines(errors) == [5]
-    assert message in errors[0][1]
-
-
-async def test_every_bad_line_is_listed(db: Database) -> None:
-    rows = SMALL.splitlines()
-    rows[2] = rows[2].replace("kabupaten_kota", "kota")
-    rows[4] = rows[4].replace("-6.176384", "")
-    errors = await refused(db, "\n".join(rows) + "\n")
-    assert lines(errors) == [3, 5]
-
-
-async def test_duplicate_code(db: Database) -> None:
-    text = SMALL + "31.71.01.1001,Gambir Lagi,kelurahan_desa,31.71.01,,\n"
-    errors = await refused(db, text)
-    assert errors == [(7, "code 31.71.01.1001 already on line 5")]
-
-
-async def test_unknown_parent(db: Database) -> None:
-    text = SMALL + "31.71.02.1001,Harmoni,kelurahan_desa,31.71.02,,\n"
-    errors = await refused(db, text)
-    assert lines(errors) == [7]
-    assert "parent_code 31.71.02" in errors[0][1]
-
-
-async def test_parent_below_its_child(db: Database) -> None:
-    text = SMALL + "31.71.09,Salah,kecamatan,31.71.01.1001,,\n"
-    errors = await refused(db, text)
-    assert lines(errors) == [7]
-    assert "is not above" in errors[0][1]
-
-
-async def test_parent_at_the_same_level(db: Database) -> None:
-    text = SMALL + "31.71.01.1009,Salah,kelurahan_desa,31.71.01.1001,,\n"
-    assert lines(await refused(db, text)) == [7]
-
-
-async def test_relevelling_a_stored_parent_names_the_row_that_did_it(db: Database) -> None:
-    await load(db, SMALL)
-    # Gambir becomes a kelurahan while its stored kelurahan (absent from this file) remain.
-    text = f"{HEADER}\n31.71.01,Gambir,kelurahan_desa,31.71,,\n"
-    errors = await refused(db, text)
-    assert lines(errors) == [2, 2]
-    assert all("is not above" in message for _, message in errors)
-
-
-async def test_quoted_name_with_comma_is_accepted(db: Database) -> None:
-    text = SMALL + '31.71.01.1003,"Petojo Utara, Gambir",kelurahan_desa,31.71.01,,\n'
-    result = await load(db, text)
-    assert result.inserted == 6
-    desk = await desks_store.by_code(db, "31.71.01.1003")
-    assert desk is not None and desk.name == "Petojo Utara, Gambir"
-
-
-async def test_unquoted_name_with_comma_is_refused(db: Database) -> None:
-    text = SMALL + "31.71.01.1003,Petojo Utara, Gambir,kelurahan_desa,31.71.01,,\n"
-    errors = await refused(db, text)
-    assert lines(errors) == [7]
-
-
-async def test_line_numbers_count_physical_lines(db: Database) -> None:
-    # A quoted name spanning two lines moves every later line number by one.
-    text = (SMALL + '31.71.01.1003,"Petojo\nUtara",kelurahan_desa,31.71.01,,\n'
-            "31.71.01.1004,Petojo Selatan,desa,31.71.01,,\n")
-    errors = await refused(db, text)
-    assert lines(errors) == [9]
-
-
-async def test_bom_and_crlf_are_accepted(db: Database) -> None:
-    result = await load(db, "\ufeff" + SMALL.replace("\n", "\r\n"))
-    assert result.inserted == 5
-
-
-async def test_header_with_spaces_is_accepted(db: Database) -> None:
-    result = await load(db, SMALL.replace(HEADER, "code, name, level, parent_code, latitude, "
-                                                  "longitude"))
-    assert result.inserted == 5
-
-
-async def test_bad_last_row_of_a_large_file_writes_nothing(db: Database) -> None:
-    # Row-level error, found while parsing.
-    bad_level = JAKARTA_TEXT + "31.71.01.1099,Baru,desa,31.71.01,,\n"
-    assert lines(await refused(db, bad_level)) == [320]
-    # Hierarchy error, found inside the import transaction.
-    bad_parent = JAKARTA_TEXT + "31.71.99.1001,Baru,kelurahan_desa,31.71.99,,\n"
-    assert lines(await refused(db, bad_parent)) == [320]
-    assert await desks_store.count(db) == 0
-
-
-async def test_bad_last_row_leaves_an_existing_import_untouched(db: Database) -> None:
-    await load(db, JAKARTA_TEXT)
-    renamed = JAKARTA_TEXT.replace(",Gambir,", ",Gambir Baru,")
-    assert renamed != JAKARTA_TEXT
-    errors = await refused(db, renamed + "31.71.99.1001,Baru,kelurahan_desa,31.71.99,,\n")
-    assert lines(errors) == [320]
-    gambir = await desks_store.by_code(db, "31.71.01")
-    assert gambir is not None and gambir.name == "Gambir"
-    assert await desks_store.count(db) == 318
 
 
 def test_levels_are_ordered_top_down() -> None:

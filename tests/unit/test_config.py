@@ -1,4 +1,8 @@
-"""Settings from the environment and .env: durations, lists, defaults, bad values."""
+"""Settings from the environment and .env: durations, lists, defaults, bad values.
+
+One file, just over 300 lines: every case needs the same clean environment, which the
+autouse fixture below gives only to this module.
+"""
 
 from __future__ import annotations
 

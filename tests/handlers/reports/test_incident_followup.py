@@ -1,5 +1,5 @@
 """Following reports up through the real Application: *Tangani*, *Selesai* with its closing
-note, who may act, /laporan with its pages and one report's history, and groups."""
+note, who may act, and groups."""
 
 from __future__ import annotations
 
@@ -10,39 +10,33 @@ from storage import incidents as incidents_store
 from storage import subscriptions as subscriptions_store
 from storage.incidents import Incident
 from storage.models import utcnow
-from tests.handlers.test_report_flow import (
+from tests.support import updates as u
+from tests.support.harness import Harness
+from tests.support.reports import (
     CAMAT,
     KEC,
     KEL,
     LURAH,
     LURAH2,
+    NOTE,
     OFFICER,
     OFFICER2,
     PUSAT,
     STICKER,
     STRANGER,
     WALIKOTA,
+    finish,
     fresh_sender,
     outbox,
-    people,
     press,
     report,
     say,
+    take,
 )
-from tests.support import updates as u
-from tests.support.harness import Harness
 from tests.support.settings import ADMIN_ID
-from tests.support.telegram import Call, answer, sends
+from tests.support.telegram import answer, sends
 
 GROUP, OTHER_GROUP = -100777, -100888
-NOTE = "Massa sudah bubar, TPS aman kembali."
-
-
-@pytest.fixture
-async def h(harness: Harness) -> Harness:
-    """The harness with its background sender stopped, and the people of every level."""
-    await harness.stop_sender()
-    return await people(harness)
 
 
 async def state(h: Harness, incident: Incident) -> Incident:
@@ -58,18 +52,6 @@ async def statuses(h: Harness, incident: Incident) -> list[tuple[str, int | None
 
 async def pending_note(h: Harness, who: int) -> int | None:
     return await incidents_store.pending_note(h.db, who)
-
-
-def take(incident: Incident) -> str:
-    return f"inc:t:{incident.id}"
-
-
-def finish(incident: Incident) -> str:
-    return f"inc:f:{incident.id}"
-
-
-def texts(calls: list[Call]) -> list[str]:
-    return [c.text for c in sends(calls)]
 
 
 # --- Tangani ------------------------------------------------------------------------------
@@ -292,113 +274,3 @@ async def test_a_group_sees_its_scope_and_its_buttons_check_the_presser(h: Harne
     # A group asking for the list is told to ask in private.
     (private,) = await h.send(u.text(u.user(CAMAT), "/laporan", chat=group))
     assert "chat pribadi" in private.text and incident.ref not in private.text
-
-
-# --- /laporan -----------------------------------------------------------------------------
-
-async def test_laporan_is_for_supervisors(h: Harness) -> None:
-    await report(h)
-    (refused,) = await say(h, OFFICER, "/laporan")
-    assert "untuk pengawas" in refused.text and "LP-" not in refused.text
-    (none,) = await say(h, STRANGER, "/laporan")
-    assert none.text == "Tidak ada laporan terbuka di wilayah Anda. 👍" and not none.buttons()
-
-
-async def test_laporan_orders_pages_and_follows_scope(h: Harness) -> None:
-    made = [await report(h, who, severity=severity) for who, severity in (
-        (OFFICER, "info"), (OFFICER, "kritis"), (OFFICER2, "sedang"), (OFFICER, "tinggi"),
-        (OFFICER2, "kritis"), (OFFICER, "info"))]
-    # Kritis first (newest first among them), then by severity, newest first.
-    order = [made[4], made[1], made[3], made[2], made[5], made[0]]
-    (first,) = await say(h, CAMAT, "/laporan")
-    assert "Laporan terbuka: 6</b> (halaman 1/2)" in first.text
-    positions = [first.text.find(i.ref) for i in order[:5]]
-    assert -1 not in positions and positions == sorted(positions)
-    assert order[5].ref not in first.text
-    assert "🔴" in first.text and "Duri Kosambi" in first.text
-    buttons = first.buttons()
-    for incident in order[:5]:
-        assert (f"🛠 Tangani {incident.ref}", take(incident)) in buttons
-        assert ("✅ Selesai", finish(incident)) in buttons  # the row is labelled once
-    assert buttons[-1] == ("›", "incp:1")
-    assert all(len(data.encode()) <= 64 for _, data in buttons)
-
-    calls = await press(h, CAMAT, "incp:1")
-    (second,) = [c for c in calls if c.method == "editMessageText"]
-    assert "Laporan terbuka: 6</b> (halaman 2/2)" in second.text
-    assert order[5].ref in second.text and order[0].ref not in second.text
-    assert second.buttons()[-1] == ("‹", "incp:0")
-    assert ("›", "incp:2") not in second.buttons()
-
-    # The lurah sees only the kelurahan's reports, on one page.
-    (lurah,) = await say(h, LURAH, "/incidents")
-    assert "Laporan terbuka: 4</b> (halaman 1/1)" in lurah.text
-    assert made[2].ref not in lurah.text and made[4].ref not in lurah.text
-    assert not [d for _, d in lurah.buttons() if d.startswith("incp:")]
-    # Officers cannot page.
-    calls = await press(h, OFFICER, "incp:1")
-    assert answer(calls).text == "Tombol ini sudah tidak berlaku."
-    assert [c for c in calls if c.method == "editMessageText"] == []
-
-    # A button from the list works like the one in the routed message.
-    calls = await press(h, CAMAT, buttons[0][1])
-    assert answer(calls).text == f"Anda menangani {order[0].ref}."
-    (again,) = await say(h, CAMAT, "/laporan")
-    assert "Ditangani oleh Bu Camat" in again.text
-    assert (f"🛠 Tangani {order[0].ref}", take(order[0])) not in again.buttons()
-    assert (f"✅ Selesai {order[0].ref}", finish(order[0])) in again.buttons()
-
-    # Closed reports leave the list; a page button from before shows the last page there is.
-    for incident in order[:2]:
-        await press(h, CAMAT, finish(incident))
-        await say(h, CAMAT, NOTE)
-    calls = await press(h, CAMAT, "incp:1")
-    (last,) = [c for c in calls if c.method == "editMessageText"]
-    assert "Laporan terbuka: 4</b> (halaman 1/1)" in last.text
-    assert all(i.ref in last.text for i in order[2:])
-    assert order[0].ref not in last.text
-
-
-async def test_laporan_one_report_with_its_history(h: Harness) -> None:
-    incident = await report(h, description="Spanduk <provokatif> & hoaks di RW 05.")
-    await press(h, CAMAT, take(incident))
-    (one,) = await say(h, LURAH, f"/laporan {incident.ref.lower()}")
-    assert f"<b>Laporan {incident.ref}</b>" in one.text
-    assert "Spanduk &lt;provokatif&gt; &amp; hoaks di RW 05." in one.text
-    assert "<b>Riwayat</b>" in one.text
-    history = one.text.split("<b>Riwayat</b>", 1)[1]
-    assert "baru (Budi Santoso)" in history and "ditangani (Bu Camat)" in history
-    assert history.index("baru") < history.index("ditangani")
-    assert [d for _, d in one.buttons()] == [finish(incident)]
-
-    await press(h, CAMAT, finish(incident))
-    await say(h, CAMAT, NOTE)
-    (closed,) = await say(h, CAMAT, f"/incidents {incident.ref}")
-    assert f"selesai (Bu Camat): {NOTE}" in closed.text and closed.buttons() == []
-
-
-@pytest.mark.parametrize(("who", "ref"), [
-    (CAMAT, f"LP-{KEL}-0099"),  # no such report
-    (CAMAT, "bukan-referensi"),
-    (STRANGER, f"LP-{KEL}-0001"),  # exists, but in another kecamatan
-    (LURAH2, f"LP-{KEL}-0001"),  # exists, in the neighbouring kelurahan
-])
-async def test_laporan_unknown_or_out_of_scope(h: Harness, who: int, ref: str) -> None:
-    incident = await report(h)
-    assert incident.ref == f"LP-{KEL}-0001"
-    (reply,) = await say(h, who, f"/laporan {ref}")
-    assert reply.text == f"Laporan {ref} tidak ditemukan di wilayah Anda."
-    assert not reply.buttons()
-
-
-async def test_laporan_reaches_up_the_tree(h: Harness) -> None:
-    incident = await report(h, CAMAT)  # a report at the kecamatan desk itself
-    assert incident.ref == f"LP-{KEC}-0001"
-    (walikota,) = await say(h, WALIKOTA, "/laporan")
-    assert incident.ref in walikota.text
-    (lurah,) = await say(h, LURAH, "/laporan")  # below the desk: not in the lurah's scope
-    assert incident.ref not in lurah.text
-    (one,) = await say(h, LURAH, f"/laporan {incident.ref}")
-    assert "tidak ditemukan" in one.text
-    calls = await press(h, LURAH, take(incident))
-    assert answer(calls).text == f"Posko {KEC} tidak berada dalam wilayah Anda."
