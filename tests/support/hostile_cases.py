@@ -8,6 +8,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from bot import handlers
 from bot.callbacks import KINDS
 from tests.support.settings import ADMIN_ID
 from tests.support.sweeping import KEC, KEL
@@ -23,11 +24,12 @@ SCOPES = {CAMAT: KEC, STRANGER: GAMBIR, ADMIN_ID: ""}
 REPORTERS = {OFFICER: KEL, CAMAT: KEC, STRANGER: GAMBIR}
 USERNAME = str(BOT_USER["username"])
 
-COMMANDS = ["start", "checkin", "checkout", "status", "rekap", "board", "lapor", "report",
-            "laporan", "incidents", "ekspor", "export", "peringatan", "alerts", "undang",
-            "invite", "langganan", "subscribe", "bahasa", "language", "batal", "cancel",
-            "bantuan", "help"]
-GROUP_COMMANDS_THAT_ANSWER_FREELY = {"langganan", "subscribe"}
+# Every command of the registry, so a new one is thrown at too; a group command answers in
+# the group by design.
+COMMANDS = [name for command in handlers.COMMANDS for name in command.names]
+GROUP_COMMANDS_THAT_ANSWER_FREELY = {name for command in handlers.COMMANDS
+                                     if command.who is handlers.Who.GROUP
+                                     for name in command.names}
 
 FRAGMENTS = [
     "'; DROP TABLE members;--", "\" OR 1=1 --", "<script>alert(1)</script>", "<b>", "</b>",
