@@ -13,12 +13,10 @@ that knows a caller's role and scope); the tables below are the place to read it
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from telegram import Update
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -28,7 +26,6 @@ from telegram.ext import (
 )
 
 from bot import callbacks as cb
-from bot.context import Ctx
 from bot.handlers import (
     alerts,
     board,
@@ -45,8 +42,8 @@ from bot.handlers import (
     status,
     subscriptions,
 )
+from bot.handlers.common import Callback
 
-Callback = Callable[[Update, Ctx], Coroutine[Any, Any, None]]
 NEW = filters.UpdateType.MESSAGE
 PRIVATE = filters.ChatType.PRIVATE
 
@@ -76,11 +73,17 @@ class Command:
 
 @dataclass(frozen=True, slots=True)
 class Button:
-    """A button kind and the callback its presses go to."""
+    """A button kind, the callback its presses go to, and who may press it.
+
+    ``own_chat``: the button is only ever sent to one member in their private chat with the
+    bot, so a press anywhere else is forged and is answered as stale before the callback runs
+    (``common.own_chat_only``). Buttons without it are also sent to subscribed groups.
+    """
 
     kind: type[cb.CallbackData]
     callback: Callback
     who: Who
+    own_chat: bool
 
 
 COMMANDS = [
@@ -100,19 +103,22 @@ COMMANDS = [
     Command(("bantuan", "help"), general.help_command, Who.MEMBER),
 ]
 
+OWN_CHAT = True  # only in the presser's own private chat with the bot
+ANY_CHAT = False  # also under messages in subscribed groups
+
 BUTTONS = [
-    Button(cb.Registration, onboarding.confirm, Who.INVITED),
-    Button(cb.Checkout, checkin.checkout_confirmed, Who.OWNER),
-    Button(cb.Language, general.language_chosen, Who.MEMBER),
-    Button(cb.InviteRole, invites.invite_role_chosen, Who.IN_SCOPE),
-    Button(cb.ReportStep, report.button, Who.OWNER),
-    Button(cb.ReportTake, incidents.take, Who.IN_SCOPE),
-    Button(cb.ReportFinish, incidents.finish, Who.IN_SCOPE),
-    Button(cb.ReportsPage, incidents.turn_page, Who.SUPERVISOR),
-    Button(cb.AlertAck, alerts.acknowledge, Who.IN_SCOPE),
-    Button(cb.DeskView, alerts.desk_view, Who.IN_SCOPE),
-    Button(cb.StillHere, presence.still_here, Who.OWNER),
-    Button(cb.BoardPage, board.turn, Who.IN_SCOPE),
+    Button(cb.Registration, onboarding.confirm, Who.INVITED, OWN_CHAT),
+    Button(cb.Checkout, checkin.checkout_confirmed, Who.OWNER, OWN_CHAT),
+    Button(cb.Language, general.language_chosen, Who.MEMBER, OWN_CHAT),
+    Button(cb.InviteRole, invites.invite_role_chosen, Who.IN_SCOPE, OWN_CHAT),
+    Button(cb.ReportStep, report.button, Who.OWNER, OWN_CHAT),
+    Button(cb.ReportTake, incidents.take, Who.IN_SCOPE, ANY_CHAT),
+    Button(cb.ReportFinish, incidents.finish, Who.IN_SCOPE, ANY_CHAT),
+    Button(cb.ReportsPage, incidents.turn_page, Who.SUPERVISOR, OWN_CHAT),
+    Button(cb.AlertAck, alerts.acknowledge, Who.IN_SCOPE, ANY_CHAT),
+    Button(cb.DeskView, alerts.desk_view, Who.IN_SCOPE, ANY_CHAT),
+    Button(cb.StillHere, presence.still_here, Who.OWNER, OWN_CHAT),
+    Button(cb.BoardPage, board.turn, Who.IN_SCOPE, OWN_CHAT),
 ]
 
 
@@ -135,7 +141,8 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
                                    checkin.live_update))
     # 3. Buttons, by kind; anything else is a stale or foreign button.
     for button in BUTTONS:
-        app.add_handler(CallbackQueryHandler(button.callback, pattern=button.kind.pattern()))
+        callback = common.own_chat_only(button.callback) if button.own_chat else button.callback
+        app.add_handler(CallbackQueryHandler(callback, pattern=button.kind.pattern()))
     app.add_handler(CallbackQueryHandler(common.stale_button))
     # 4. Anything else new in a private chat (text, stickers, photos, unknown commands).
     app.add_handler(MessageHandler(NEW & PRIVATE, common.fallback))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
 from telegram import CallbackQuery, Message, Update
@@ -14,6 +15,7 @@ from bot.handlers.access import Caller, identify
 from bot.texts import plain_text, t
 
 K = TypeVar("K", bound=CallbackData)
+Callback = Callable[[Update, Ctx], Coroutine[Any, Any, None]]
 
 
 async def reply(update: Update, text: str, **kwargs: Any) -> Message | None:
@@ -96,6 +98,27 @@ async def stale_button(update: Update, context: Ctx) -> None:
     caller = await identify(update, context)
     await popup(query, t(caller.lang if caller else context.bot_data.settings.language,
                          "button.stale"))
+
+
+def own_chat_only(callback: Callback) -> Callback:
+    """``callback`` for presses in the presser's own private chat with the bot only.
+
+    Such a button is only ever sent there (a registration, a presence question, a draft), and
+    its handler edits the pressed message. Forged data pressed under a message in a group (a
+    routed report, an alert) would otherwise let anybody overwrite the bot's message there.
+    """
+    async def guarded(update: Update, context: Ctx) -> None:
+        query = update.callback_query
+        if query is None:
+            return
+        message = query.message
+        if message is None or message.chat.id != query.from_user.id:
+            await stale_button(update, context)
+            return
+        await callback(update, context)
+
+    guarded.__doc__ = callback.__doc__
+    return guarded
 
 
 async def fallback(update: Update, context: Ctx) -> None:
