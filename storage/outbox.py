@@ -187,7 +187,14 @@ async def deactivate_chat(db: Database, chat_id: int, error: str, now: datetime)
 
 
 async def migrate_chat(db: Database, old_chat_id: int, new_chat_id: int) -> None:
-    """A group became a supergroup: its subscription and pending rows follow the new id."""
+    """A group became a supergroup: its subscription and pending rows follow the new id.
+
+    Idempotent, and a no-op when both ids are the same: Telegram answers "upgraded" for every
+    call to the old id, also for an edit queued after the chat was followed already, and that
+    must not touch the subscription now living under the new id.
+    """
+    if old_chat_id == new_chat_id:
+        return
     async with db.transaction() as tx:
         await tx.execute(
             "UPDATE subscriptions SET chat_id = ? WHERE chat_id = ? AND NOT EXISTS "
@@ -202,6 +209,18 @@ async def migrate_chat(db: Database, old_chat_id: int, new_chat_id: int) -> None
             "AND failed_at IS NULL",
             (new_chat_id, old_chat_id),
         )
+
+
+async def retarget_message(db: Database, old: tuple[int, int], new: tuple[int, int]) -> None:
+    """The message a sent row shows moved: later edits of that row go to ``new``.
+
+    A message of a group that became a supergroup cannot be edited under the new id; the
+    sender sends its current state anew there and points the row at that copy.
+    """
+    async with db.transaction() as tx:
+        await tx.execute(
+            "UPDATE outbox SET chat_id = ?, message_id = ? WHERE chat_id = ? AND message_id = ? "
+            "AND sent_at IS NOT NULL", (*new, *old))
 
 
 async def sent_message(db: Database, row_id: int) -> tuple[int, int] | None:

@@ -24,16 +24,23 @@ sends them. Each loop of :meth:`Sender.run`:
 6. Forbidden (blocked, kicked) or "chat not found" / "user is deactivated": the chat is
    deactivated (storage.outbox.deactivate_chat): its member or subscription stops receiving
    and every pending row for it fails. Never retried.
-7. ChatMigrated: the chat's subscription and pending rows move to the new id
-   (storage.outbox.migrate_chat) and the row is tried again at once, there.
+7. ChatMigrated: the refused chat (for an edit, the chat of the message edited) has its
+   subscription and pending rows moved to the new id (storage.outbox.migrate_chat) and a send
+   is tried again at once, there. A message of the old group cannot be edited under the new
+   id, so an edit is sent as a new message in the new chat, and the row it edited points to
+   that copy from then on (storage.outbox.retarget_message).
 8. Any other BadRequest (unparsable HTML, text too long): the row fails, logged at ERROR.
 9. Anything else (a renderer exception, a row of a kind or payload this version cannot read,
-   a database hiccup): logged, the row retries with back-off. No row is lost and no exception
-   ends the loop.
+   a database hiccup): logged, the row retries with back-off. No exception ends the loop.
+   Every retry counts in the row's ``attempts``; after ``max_attempts`` (about two hours of
+   back-off) the row is given up (failed, logged at ERROR), so one row never holds up its
+   chat's later messages for ever.
 10. The loop then sleeps until the earliest of: the next row's ``not_before``, a chat's slot
     opening, a finished send, :meth:`Sender.wake`, or one second.
 
-Every database access is one storage.outbox call, each its own transaction.
+Every database access is one storage.outbox call, each its own transaction. The module is
+somewhat over 300 lines because the ten steps above share the pacing state and read best
+together; the Bot API call itself lives in ``bot.outbox.message``.
 """
 
 from __future__ import annotations
@@ -47,6 +54,7 @@ import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 from contextlib import suppress
+from dataclasses import replace
 from datetime import timedelta
 
 import telegram
@@ -68,6 +76,10 @@ POLL_S = 1.0
 SLACK_S = 0.02
 GONE = ("chat not found", "user is deactivated", "group chat was deactivated",
         "peer_id_invalid", "bot was kicked")
+# Back-off doubles from 1 s up to max_backoff (5 min): 30 attempts take about two hours, long
+# enough to ride out an outage of Telegram, short enough that a row that can never be sent
+# does not hold up its chat's later messages for the rest of the day.
+MAX_ATTEMPTS = 30
 EDIT_GONE = ("message to edit not found", "message can't be edited")
 
 
@@ -86,8 +98,9 @@ class Sender:
     def __init__(self, bot: telegram.Bot, db: Database, render: Render, *,
                  global_per_second: float = 30.0, private_interval: float = 1.0,
                  group_interval: float = 3.0, max_backoff: float = 300.0,
-                 max_in_flight: int = 30) -> None:
+                 max_in_flight: int = 30, max_attempts: int = MAX_ATTEMPTS) -> None:
         self.bot, self.db, self.render = bot, db, render
+        self.max_attempts = max_attempts
         self.private_interval, self.group_interval = private_interval, group_interval
         self.max_backoff, self.max_in_flight = max_backoff, max_in_flight
         # "At most n sends in any n / rate seconds": with n = 30 that is Telegram's own rule of
@@ -256,9 +269,7 @@ class Sender:
             self._ready_at[row.chat_id] = max(self._ready_at.get(row.chat_id, 0.0), until)
             await outbox.retry_later(db, row.id, utcnow() + timedelta(seconds=wait), str(exc))
         except ChatMigrated as exc:
-            log.info("chat %s migrated to %s", row.chat_id, exc.new_chat_id)
-            await outbox.migrate_chat(db, row.chat_id, exc.new_chat_id)
-            self._wakeup.set()
+            await self._follow_migration(row, rendered, exc.new_chat_id)
         except Forbidden as exc:
             await self._deactivate(row, exc)
         except BadRequest as exc:  # before NetworkError: BadRequest is one of them in PTB
@@ -279,6 +290,25 @@ class Sender:
         else:
             await self._mark_sent(row, message_id)
 
+    async def _follow_migration(self, row: OutboxRow, rendered: Rendered, new_chat_id: int
+                                ) -> None:
+        """Step 7: follow a group that became a supergroup."""
+        refused = rendered.edit[0] if rendered.edit else row.chat_id
+        log.info("chat %s migrated to %s", refused, new_chat_id)
+        await outbox.migrate_chat(self.db, refused, new_chat_id)
+        if rendered.edit is None:
+            self._wakeup.set()  # the row now waits in the new chat: sent there at once
+            return
+        if not await self._pass_gate():
+            return
+        try:
+            message_id = await deliver(self.bot, new_chat_id, replace(rendered, edit=None))
+        finally:
+            self._answer(new_chat_id)
+        if message_id is not None:
+            await outbox.retarget_message(self.db, rendered.edit, (new_chat_id, message_id))
+        await self._mark_sent(row, message_id)
+
     async def _mark_sent(self, row: OutboxRow, message_id: int | None) -> None:
         if await outbox.mark_sent(self.db, row.id, message_id, utcnow()):
             self.settled += 1
@@ -288,6 +318,13 @@ class Sender:
         self.settled += await outbox.deactivate_chat(self.db, row.chat_id, str(exc), utcnow())
 
     async def _retry(self, row: OutboxRow, error: str) -> None:
+        if row.attempts + 1 >= self.max_attempts:
+            log.error("outbox row %s (%s) to %s given up after %d attempts: %s", row.id,
+                      row.stored_kind, row.chat_id, row.attempts + 1, error)
+            await outbox.mark_failed(self.db, row.id, f"given up after {row.attempts + 1} "
+                                     f"attempts: {error}", utcnow())
+            self.settled += 1
+            return
         delay = self._backoff(row.attempts)
         await outbox.retry_later(self.db, row.id, utcnow() + timedelta(seconds=delay), error)
 

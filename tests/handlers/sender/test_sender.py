@@ -1,24 +1,14 @@
-"""The outbox sender against the stand-in Bot API over HTTP, on a real SQLite file.
-
-One file, just over 300 lines: every case drives the same sender, renderer and stand-in server.
-"""
+"""The outbox sender against the stand-in Bot API over HTTP, on a real SQLite file: faults,
+limits, edits, obsolete and unreadable rows, stopping and restarting."""
 
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import os
 import time
-from collections.abc import AsyncIterator
-from pathlib import Path
-from typing import Any
 
 os.environ.setdefault("PTB_TIMEDELTA", "1")
-
-import pytest
-from telegram import Bot
-from telegram.request import HTTPXRequest
 
 from bot.outbox.message import Rendered
 from bot.outbox.render import OutboxRenderer
@@ -26,96 +16,17 @@ from bot.outbox.sender import Sender
 from storage import outbox
 from storage.models import to_db, utcnow
 from storage.outbox import OutboxRow
-from storage.sqlite.engine import Database
-from tests.support.botapi_stub import StubBotAPI
+from tests.support.sender import (
+    FAST,
+    FakeRenderer,
+    add_desk,
+    enqueue,
+    row,
+    sends_to,
+    store,
+    texts,
+)
 from tests.support.settings import make_settings
-
-FAST = {"private_interval": 0.1, "group_interval": 0.1}  # when the test is not about pacing
-
-
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await Database.open(tmp_path / "posko.db")
-    yield database
-    await database.close()
-
-
-@pytest.fixture
-async def bot(stub: StubBotAPI) -> AsyncIterator[Bot]:
-    # Short timeouts so that an injected "timeout" fault costs one second, not five.
-    request = HTTPXRequest(connection_pool_size=64, read_timeout=1, connect_timeout=1,
-                           write_timeout=1, pool_timeout=1)
-    async with Bot(stub.token, base_url=stub.base_url, request=request) as b:
-        yield b
-
-
-class Renderer:
-    """Rows of the "test" kind, whose payload is read here as plain JSON:
-    {"text": t} -> t; {"edit_of": row id, "text": t} -> edit of that row's message;
-    {"edit_message": id} -> edit of that message id; {"obsolete": true} -> None;
-    {"explode": true} -> raises on the first try."""
-
-    def __init__(self, db: Database) -> None:
-        self.db = db
-        self.exploded: set[int] = set()
-        self.seen: list[int] = []
-
-    async def __call__(self, row: OutboxRow) -> Rendered | None:
-        self.seen.append(row.id)
-        p = json.loads(row.stored_payload)
-        if p.get("explode") and row.id not in self.exploded:
-            self.exploded.add(row.id)
-            raise RuntimeError("renderer broke")
-        if p.get("obsolete"):
-            return None
-        if "edit_of" in p:
-            target = await outbox.sent_message(self.db, p["edit_of"])
-            return None if target is None else Rendered(p["text"], edit=target)
-        if "edit_message" in p:
-            return Rendered(p["text"], edit=(row.chat_id, p["edit_message"]))
-        return Rendered(p["text"])
-
-
-async def store(db: Database, *rows: tuple[int, str, str]) -> list[int]:
-    """Write (chat, kind, payload text) rows as the outbox stores them; their ids."""
-    stamp, ids = to_db(utcnow()), []
-    async with db.transaction() as tx:
-        for chat, kind, payload in rows:
-            cursor = await tx.execute(
-                "INSERT INTO outbox (chat_id, kind, payload, created_at, not_before) "
-                "VALUES (?, ?, ?, ?, ?)", (chat, kind, payload, stamp, stamp))
-            ids.append(cursor.lastrowid)
-    return ids
-
-
-async def enqueue(db: Database, *intents: tuple[int, dict[str, Any]]) -> list[int]:
-    return await store(db, *[(c, "test", json.dumps(p)) for c, p in intents])
-
-
-async def row(db: Database, row_id: int) -> dict[str, Any]:
-    found = await db.fetchone("SELECT * FROM outbox WHERE id = ?", (row_id,))
-    assert found is not None
-    return dict(found)
-
-
-async def add_desk(db: Database) -> int:
-    now = to_db(utcnow())
-    async with db.transaction() as tx:
-        cursor = await tx.execute(
-            "INSERT INTO desks (code, name, level, path, timezone, radius_m, min_staff, "
-            "duty_hours, created_at, updated_at) VALUES ('31', 'DKI', 'provinsi', '31', "
-            "'Asia/Jakarta', 200, 1, '00:00-24:00', ?, ?)", (now, now))
-        assert cursor.lastrowid is not None
-        return cursor.lastrowid
-
-
-def texts(stub: StubBotAPI, chat_id: int) -> list[str | None]:
-    return [m.text for m in stub.sent(chat_id)]
-
-
-def sends_to(stub: StubBotAPI, chat_id: int) -> list[float]:
-    return [c.time for c in stub.calls
-            if c.method == "sendMessage" and c.params.get("chat_id") == chat_id]
 
 
 async def test_faults_deliver_everything_once_in_order(stub, db, bot) -> None:
@@ -125,7 +36,7 @@ async def test_faults_deliver_everything_once_in_order(stub, db, bot) -> None:
     await enqueue(db, *[(c, {"text": f"{c}-{i}"}) for i in range(3) for c in chats])
     for chat, kind in zip(chats, ["429", "500", "502", "drop", "timeout"], strict=False):
         stub.fail_next("sendMessage", kind, chat_id=chat)
-    sender = Sender(bot, db, Renderer(db), **FAST)
+    sender = Sender(bot, db, FakeRenderer(db), **FAST)
     assert await sender.drain(timeout=15) == 18
     for chat in chats:
         # Exactly once: the stub applies a fault before it records the message, so a
@@ -161,7 +72,7 @@ async def test_blocked_user_is_deactivated_not_retried(stub, db, bot) -> None:
     stub.block(2001)
     ids = await enqueue(db, (2001, {"text": "a"}), (2002, {"text": "b"}),
                         (2001, {"text": "c"}), (2001, {"text": "d"}))
-    assert await Sender(bot, db, Renderer(db), **FAST).drain(timeout=5) == 4
+    assert await Sender(bot, db, FakeRenderer(db), **FAST).drain(timeout=5) == 4
     assert len(sends_to(stub, 2001)) == 1  # the later rows failed without a call
     for i in (0, 2, 3):
         r = await row(db, ids[i])
@@ -180,7 +91,7 @@ async def test_migrated_group_follows_new_id(stub, db, bot) -> None:
     stub.group(-500, "Posko DKI")
     stub.migrate(-500, -100500)
     ids = await enqueue(db, (-500, {"text": "satu"}), (-500, {"text": "dua"}))
-    assert await Sender(bot, db, Renderer(db), **FAST).drain(timeout=5) == 2
+    assert await Sender(bot, db, FakeRenderer(db), **FAST).drain(timeout=5) == 2
     assert texts(stub, -100500) == ["satu", "dua"]
     assert len(sends_to(stub, -500)) == 1 and texts(stub, -500) == []
     assert await db.fetchval("SELECT chat_id FROM subscriptions") == -100500
@@ -199,7 +110,7 @@ async def test_rate_limits_close_and_never_over(stub, db, bot) -> None:
                   *[(3100, {"text": f"p{i}"}) for i in range(3)],
                   *[(c, {"text": f"m{c}"}) for c in many])
     start = time.time()
-    assert await Sender(bot, db, Renderer(db)).drain(timeout=12) == 46
+    assert await Sender(bot, db, FakeRenderer(db)).drain(timeout=12) == 46
     assert stub.limit_violations == 0
     distinct = [t for c in many for t in sends_to(stub, c)]
     private, group = sends_to(stub, 3100), sends_to(stub, -3200)
@@ -215,7 +126,7 @@ async def test_rate_limits_close_and_never_over(stub, db, bot) -> None:
 async def test_edits(stub, db, bot) -> None:
     stub.user(4001, "Budi")
     [first] = await enqueue(db, (4001, {"text": "Alert <b>open</b>"}))
-    sender = Sender(bot, db, Renderer(db), **FAST)
+    sender = Sender(bot, db, FakeRenderer(db), **FAST)
     assert await sender.drain(timeout=5) == 1
     edit, same, lost = await enqueue(
         db, (4001, {"edit_of": first, "text": "Alert <i>acked</i>"}),
@@ -234,7 +145,7 @@ async def test_edits(stub, db, bot) -> None:
 
 async def test_obsolete_renderer_error_and_bad_html(stub, db, bot, caplog) -> None:
     stub.user(5001, "Budi")
-    render = Renderer(db)
+    render = FakeRenderer(db)
     obsolete, explode, bad = await enqueue(
         db, (5001, {"obsolete": True}), (5001, {"explode": True, "text": "ok"}),
         (5001, {"text": "<b>unclosed"}))
@@ -258,7 +169,7 @@ async def test_unreadable_rows_are_retried(stub, db, bot, tmp_path, caplog) -> N
     """A row of a kind this version does not know (a newer version wrote it) or with a damaged
     payload fails its render: logged, retried with back-off, other chats unaffected."""
     stub.user(7001, "Budi")
-    real, fake = OutboxRenderer(db, make_settings(tmp_path / "posko.db")), Renderer(db)
+    real, fake = OutboxRenderer(db, make_settings(tmp_path / "posko.db")), FakeRenderer(db)
 
     async def render(row: OutboxRow) -> Rendered | None:
         return await (fake if row.stored_kind == "test" else real)(row)
@@ -281,7 +192,7 @@ async def test_unreadable_rows_are_retried(stub, db, bot, tmp_path, caplog) -> N
 async def test_wake_stop_and_restart(stub, db, bot) -> None:
     stub.user(6001, "Budi")
     stub.user(6002, "Sari")
-    sender = Sender(bot, db, Renderer(db))
+    sender = Sender(bot, db, FakeRenderer(db))
     runner = asyncio.create_task(sender.run())
     await asyncio.sleep(0.1)  # the loop is idle, polling
     await enqueue(db, (6002, {"text": "now"}))
@@ -301,7 +212,7 @@ async def test_wake_stop_and_restart(stub, db, bot) -> None:
     assert 2 <= delivered < 8
     assert await outbox.pending_count(db) == 8 - delivered
 
-    again = Sender(bot, db, Renderer(db), **FAST)
+    again = Sender(bot, db, FakeRenderer(db), **FAST)
     assert await again.drain(timeout=5) == 8 - delivered
     assert texts(stub, 6001) == [f"n{i}" for i in range(8)]  # nothing twice
     assert len(sends_to(stub, 6001)) == 8
