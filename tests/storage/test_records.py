@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -11,6 +13,7 @@ from typing import Annotated
 import pydantic
 import pytest
 
+import storage
 from storage.models import Member, StoredTime, to_db
 from storage.records import ColumnError, Convert, Flag, RowRecord
 
@@ -143,6 +146,24 @@ def test_an_empty_result_reads_nothing() -> None:
     assert Sample.from_rows(empty) == []
     read = Sample.reader(empty, given=("until",), other=("extra",))
     assert [read.build(r, until=None) for r in empty if read.column("extra")(r)] == []
+
+
+def test_every_record_of_the_store_resolves_its_fields() -> None:
+    for module in pkgutil.walk_packages(storage.__path__, "storage."):
+        importlib.import_module(module.name)
+    records = [cls for cls in _subclasses(RowRecord) if cls.__module__.startswith("storage.")]
+    assert len(records) >= 12
+    for cls in records:
+        assert issubclass(cls, RowRecord)
+        assert cls.columns()  # the annotations resolve, so the first read will not fail
+
+
+def _subclasses(cls: type) -> list[type]:
+    found: list[type] = []
+    sub: type
+    for sub in cls.__subclasses__():
+        found += [sub, *_subclasses(sub)]
+    return found
 
 
 def test_validated_records_are_read_by_name_too(conn: sqlite3.Connection) -> None:
