@@ -7,33 +7,33 @@ index), and the outbox intents it causes are written in the same transaction.
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
 from storage.desks import Rule, in_scope, rules_for, schedule_pairs
-from storage.models import from_db, to_db
+from storage.models import StoredTime, to_db
 from storage.outbox import Intent, enqueue
 from storage.outbox_kinds import AlertsPayload, EditPayload, OutboxKind
+from storage.records import Flag, RowRecord
 from storage.sqlite.engine import Database, Tx
 
 
 @dataclass(frozen=True, slots=True)
-class OpenAlert:
+class OpenAlert(RowRecord):
     """The unresolved alert of a desk."""
 
     id: int
-    short_since: datetime
-    opened_at: datetime
+    short_since: StoredTime
+    opened_at: StoredTime
     level: int
     step: int
-    next_escalation_at: datetime | None
-    acked: bool
+    next_escalation_at: StoredTime | None
+    acked: Flag
 
 
 @dataclass(frozen=True, slots=True)
-class DeskSnapshot:
+class DeskSnapshot(RowRecord):
     """What the sweep needs to know about one desk."""
 
     desk_id: int
@@ -43,14 +43,17 @@ class DeskSnapshot:
     min_staff: int
     rules: tuple[Rule, ...]
     open_shifts: int
-    last_end: datetime | None
+    last_end: StoredTime | None
     alert: OpenAlert | None
 
 
+# The desk's open alert, if any, is read from the same row: its columns are prefixed alert_.
 _SNAPSHOT = """
-SELECT d.id, d.path, d.timezone, d.duty_hours, d.min_staff, coalesce(s.n, 0),
-       a.id, a.short_since, a.opened_at, a.level, a.step, a.next_escalation_at,
-       a.acked_at IS NOT NULL,
+SELECT d.id AS desk_id, d.path, d.timezone, d.duty_hours, d.min_staff,
+       coalesce(s.n, 0) AS open_shifts,
+       a.id AS alert_id, a.short_since AS alert_short_since, a.opened_at AS alert_opened_at,
+       a.level AS alert_level, a.step AS alert_step,
+       a.next_escalation_at AS alert_next_escalation_at, a.acked_at IS NOT NULL AS alert_acked,
        (SELECT max(ended_at) FROM shifts e WHERE e.desk_id = d.id) AS last_end,
        EXISTS (SELECT 1 FROM duty_rules r WHERE r.desk_id = d.id) AS has_rules
 FROM desks d
@@ -73,16 +76,15 @@ async def snapshots(db: Database, moment: datetime) -> list[DeskSnapshot]:
     """
     values, params = await schedule_pairs(db, moment)
     rows = await db.scan(_SNAPSHOT.format(on_duty=values), params)
-    rules = await rules_for(db, [r[0] for r in rows if r[14]])
-    result = []
-    for r in rows:
-        alert = None
-        if r[6] is not None:
-            alert = OpenAlert(r[6], from_db(r[7]), from_db(r[8]), r[9], r[10],
-                              from_db(r[11]) if r[11] else None, bool(r[12]))
-        result.append(DeskSnapshot(r[0], r[1], r[2], r[3], r[4], rules.get(r[0], ()), r[5],
-                                   from_db(r[13]) if r[13] else None, alert))
-    return result
+    desk = DeskSnapshot.reader(rows, given=("rules", "alert"),
+                               other=("has_rules", *OpenAlert.columns("alert_")))
+    alert = OpenAlert.reader(rows, prefix="alert_")
+    desk_id, has_rules, alert_id = (desk.column("desk_id"), desk.column("has_rules"),
+                                    desk.column("alert_id"))
+    rules = await rules_for(db, [desk_id(r) for r in rows if has_rules(r)])
+    return [desk.build(r, rules=rules.get(desk_id(r), ()),
+                       alert=alert.build(r) if alert_id(r) is not None else None)
+            for r in rows]
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,19 +108,22 @@ class Escalation:
 
 
 @dataclass(frozen=True, slots=True)
-class AlertState:
+class AlertState(RowRecord):
     """An open alert as it stands inside the sweep's transaction."""
 
     id: int
     step: int
-    acked: bool
+    acked: Flag
 
 
 async def open_states(tx: Tx) -> dict[int, AlertState]:
     """Desk id -> its open alert, read inside the writing transaction (so it is current)."""
-    cursor = await tx.execute(
-        "SELECT desk_id, id, step, acked_at IS NOT NULL FROM alerts WHERE resolved_at IS NULL")
-    return {r[0]: AlertState(r[1], r[2], bool(r[3])) for r in await cursor.fetchall()}
+    cursor = await tx.execute("SELECT desk_id, id, step, acked_at IS NOT NULL AS acked "
+                              "FROM alerts WHERE resolved_at IS NULL")
+    rows = await cursor.fetchall()
+    read = AlertState.reader(rows, other=("desk_id",))
+    desk_id = read.column("desk_id")
+    return {desk_id(r): read.build(r) for r in rows}
 
 
 async def open_many(tx: Tx, new: list[NewAlert], now: datetime) -> list[int]:
@@ -195,35 +200,28 @@ class AckOutcome(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
-class AlertView:
+class AlertView(RowRecord):
     """An alert with its desk, for rendering and permission checks."""
 
     id: int
     desk_id: int
-    short_since: datetime
-    opened_at: datetime
+    short_since: StoredTime
+    opened_at: StoredTime
     level: int
     acked_by: int | None
-    acked_at: datetime | None
-    resolved_at: datetime | None
+    acked_at: StoredTime | None
+    resolved_at: StoredTime | None
     resolution: str | None
     last_member_id: int | None
 
 
-_VIEW = ("SELECT a.id, a.desk_id, a.short_since, a.opened_at, a.level, a.acked_by, a.acked_at, "
-         "a.resolved_at, a.resolution, a.last_member_id FROM alerts a")
-
-
-def _view(r: sqlite3.Row) -> AlertView:
-    return AlertView(r[0], r[1], from_db(r[2]), from_db(r[3]), r[4], r[5],
-                     from_db(r[6]) if r[6] else None, from_db(r[7]) if r[7] else None, r[8],
-                     r[9])
+_VIEW = f"SELECT {', '.join('a.' + c for c in AlertView.columns())} FROM alerts a"
 
 
 async def get_many(db: Database, alert_ids: list[int]) -> list[AlertView]:
     """Alerts by id, in the given order (unknown ids skipped)."""
     rows = await db.fetch_in(f"{_VIEW} WHERE a.id IN ({{keys}})", alert_ids)
-    found = {r[0]: _view(r) for r in rows}
+    found = {view.id: view for view in AlertView.from_rows(rows)}
     return [found[i] for i in alert_ids if i in found]
 
 
@@ -231,16 +229,16 @@ async def open_in_scope(db: Database, scope_path: str | None,
                         limit: int = 50) -> list[AlertView]:
     """Unresolved alerts of the desks in a scope (all when None), longest-empty first."""
     where, params = in_scope(scope_path)
-    return [_view(r) for r in await db.scan(
+    return AlertView.from_rows(await db.scan(
         f"{_VIEW} JOIN desks d ON d.id = a.desk_id WHERE a.resolved_at IS NULL{where} "
-        "ORDER BY a.short_since LIMIT ?", (*params, limit))]
+        "ORDER BY a.short_since LIMIT ?", (*params, limit)))
 
 
 async def open_for_desk(db: Database, desk_id: int) -> AlertView | None:
     """The desk's unresolved alert, if any."""
     row = await db.fetchone(f"{_VIEW} WHERE a.desk_id = ? AND a.resolved_at IS NULL",
                             (desk_id,))
-    return _view(row) if row else None
+    return AlertView.from_row(row) if row else None
 
 
 async def acknowledge(db: Database, alert_id: int, member_id: int,

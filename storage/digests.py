@@ -15,11 +15,12 @@ from storage.desks import Rule, in_scope, rules_for
 from storage.models import from_db, to_db
 from storage.outbox import Intent, enqueue
 from storage.outbox_kinds import DigestPayload, OutboxKind
+from storage.records import RowRecord
 from storage.sqlite.engine import Database
 
 
 @dataclass(frozen=True, slots=True)
-class DeskRow:
+class DeskRow(RowRecord):
     """A desk of the scope with its schedule."""
 
     id: int
@@ -37,11 +38,12 @@ async def desks_in(db: Database, scope_path: str | None) -> list[DeskRow]:
     where, params = in_scope(scope_path, "d")
     rows = await db.scan(
         "SELECT d.id, d.code, d.name, d.path, d.timezone, d.duty_hours, d.min_staff, "
-        "EXISTS (SELECT 1 FROM duty_rules r WHERE r.desk_id = d.id) FROM desks d "
+        "EXISTS (SELECT 1 FROM duty_rules r WHERE r.desk_id = d.id) AS has_rules FROM desks d "
         f"WHERE 1 = 1{where}", params)
-    rules = await rules_for(db, [r[0] for r in rows if r[7]])
-    return [DeskRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], rules.get(r[0], ()))
-            for r in rows]
+    read = DeskRow.reader(rows, given=("rules",), other=("has_rules",))
+    desk_id, has_rules = read.column("id"), read.column("has_rules")
+    rules = await rules_for(db, [desk_id(r) for r in rows if has_rules(r)])
+    return [read.build(r, rules=rules.get(desk_id(r), ())) for r in rows]
 
 
 async def shifts_between(db: Database, scope_path: str | None, start: datetime,
@@ -90,7 +92,7 @@ async def still_open(db: Database, scope_path: str | None) -> tuple[int, int]:
 
 
 @dataclass(frozen=True, slots=True)
-class Recipient:
+class Recipient(RowRecord):
     """A chat that gets a digest: a supervisor, an admin, or a subscribed group."""
 
     chat_id: int
@@ -103,12 +105,15 @@ async def recipients(db: Database, admin_ids: list[int]) -> list[Recipient]:
     desk), admins (everything) and subscribed groups (their scope)."""
     admins = set(admin_ids)
     rows = await db.scan(
-        "SELECT m.telegram_id, m.desk_id, d.timezone, m.role FROM members m LEFT JOIN desks d "
-        "ON d.id = m.desk_id WHERE m.active = 1 AND m.role IN ('supervisor', 'admin') "
+        "SELECT m.telegram_id AS chat_id, m.desk_id, d.timezone, m.role FROM members m "
+        "LEFT JOIN desks d ON d.id = m.desk_id "
+        "WHERE m.active = 1 AND m.role IN ('supervisor', 'admin') "
         "UNION ALL SELECT s.chat_id, s.desk_id, d.timezone, 'group' FROM subscriptions s "
         "JOIN desks d ON d.id = s.desk_id WHERE s.active = 1")
-    found = [Recipient(r[0], None, None) if r[0] in admins else Recipient(r[0], r[1], r[2])
-             for r in rows if r[3] != "admin" or r[0] in admins]
+    read = Recipient.reader(rows, other=("role",))
+    chat_id, role = read.column("chat_id"), read.column("role")
+    found = [Recipient(chat_id(r), desk_id=None, timezone=None) if chat_id(r) in admins
+             else read.build(r) for r in rows if role(r) != "admin" or chat_id(r) in admins]
     return [r for r in found if r.desk_id is not None or r.chat_id in admins]
 
 

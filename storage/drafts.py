@@ -7,13 +7,13 @@ deletes it. AUTOINCREMENT ids are never reused: buttons of an older draft stay s
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 
 from storage.models import to_db
+from storage.records import Convert, RowRecord
 from storage.sqlite.engine import Database
 
 MAX_MEDIA = 5  # attachments per report
@@ -31,38 +31,35 @@ class Step(StrEnum):
     CONFIRM = "confirm"
 
 
+def _media(text: str) -> list[tuple[str, str]]:
+    return [(kind, file_id) for kind, file_id in json.loads(text)]
+
+
 @dataclass(frozen=True, slots=True)
-class Draft:
+class Draft(RowRecord):
     """A report being written."""
 
     id: int
     member_id: int
     desk_id: int
-    step: Step
+    step: Annotated[Step, Convert(Step)]
     category: str | None
     severity: str | None
     description: str | None
     latitude: float | None
     longitude: float | None
-    media: list[tuple[str, str]] = field(default_factory=list)
+    media: Annotated[list[tuple[str, str]], Convert(_media)] = field(default_factory=list)
     tps: str | None = None
 
 
-_DRAFT_COLUMNS = ("id, member_id, desk_id, step, category, severity, description, latitude, "
-                  "longitude, media, tps")
+_DRAFT_COLUMNS = ", ".join(Draft.columns())
 DRAFT_SELECT = f"SELECT {_DRAFT_COLUMNS} FROM incident_drafts"
-
-
-def draft_from_row(r: sqlite3.Row) -> Draft:
-    """A draft from a row of :data:`DRAFT_SELECT`."""
-    return Draft(r[0], r[1], r[2], Step(r[3]), r[4], r[5], r[6], r[7], r[8],
-                 [(kind, file_id) for kind, file_id in json.loads(r[9])], r[10])
 
 
 async def draft_of(db: Database, member_id: int) -> Draft | None:
     """The member's draft, if they are writing one."""
     row = await db.fetchone(f"{DRAFT_SELECT} WHERE member_id = ?", (member_id,))
-    return draft_from_row(row) if row else None
+    return Draft.from_row(row) if row else None
 
 
 async def start_draft(db: Database, member_id: int, desk_id: int, now: datetime,
@@ -84,7 +81,7 @@ async def start_draft(db: Database, member_id: int, desk_id: int, now: datetime,
                 f"updated_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING {_DRAFT_COLUMNS}",
                 (member_id, desk_id, Step.CATEGORY.value, update_id, to_db(now), to_db(now)))
     if not seen:
-        return draft_from_row(next(iter(rows)))
+        return Draft.from_row(next(iter(rows)))
     draft = await draft_of(db, member_id)
     assert draft is not None
     return draft
@@ -109,7 +106,7 @@ async def update_draft(db: Database, draft_id: int, member_id: int, step: Step,
             f"WHERE id = ? AND member_id = ? RETURNING {_DRAFT_COLUMNS}",
             (step.value, to_db(now), *values.values(), draft_id, member_id))
     row = next(iter(rows), None)
-    return draft_from_row(row) if row is not None else None
+    return Draft.from_row(row) if row is not None else None
 
 
 async def discard_draft(db: Database, member_id: int) -> bool:

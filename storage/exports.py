@@ -10,29 +10,31 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Annotated
 
 from storage.desks import chain, get_many, in_scope
-from storage.models import Level, from_db, to_db
+from storage.models import Level, StoredTime, to_db
+from storage.records import Convert, RowRecord
 from storage.sqlite.engine import Database
 
 Scope = str | None  # a scope's desk path; None = everything
 
 
 @dataclass(frozen=True, slots=True)
-class ShiftRow:
+class ShiftRow(RowRecord):
     """One shift that started in the range."""
 
     desk_code: str
     desk_name: str
-    officer: str
-    started_at: datetime
-    ended_at: datetime | None
+    officer: Annotated[str, Convert(str)]  # the member's id when the member is gone
+    started_at: StoredTime
+    ended_at: StoredTime | None
     end_reason: str | None
-    distance_m: float
+    distance_m: Annotated[float, Convert(float)]
 
 
 @dataclass(frozen=True, slots=True)
-class AlertRow:
+class AlertRow(RowRecord):
     """One empty-desk alert opened in the range.
 
     ``reached_*`` describe the highest desk whose supervisors were told (the alert's level).
@@ -40,19 +42,19 @@ class AlertRow:
 
     desk_code: str
     desk_name: str
-    short_since: datetime
-    opened_at: datetime
+    short_since: StoredTime
+    opened_at: StoredTime
     reached_level: Level | None
     reached_code: str | None
     reached_name: str | None
     acked_by: str | None
-    acked_at: datetime | None
-    resolved_at: datetime | None
+    acked_at: StoredTime | None
+    resolved_at: StoredTime | None
     resolution: str | None
 
 
 @dataclass(frozen=True, slots=True)
-class IncidentRow:
+class IncidentRow(RowRecord):
     """One incident report created in the range."""
 
     ref: str
@@ -63,7 +65,7 @@ class IncidentRow:
     status: str
     reporter: str | None
     handler: str | None
-    created_at: datetime
+    created_at: StoredTime
     closing_note: str | None
     tps: str | None
 
@@ -89,43 +91,42 @@ def _where(column: str, scope: Scope, start: datetime, end: datetime
             [to_db(start), to_db(end), *scope_params])
 
 
-def _time(text: str | None) -> datetime | None:
-    return from_db(text) if text is not None else None
-
-
 async def shifts(db: Database, scope: Scope, start: datetime, end: datetime) -> list[ShiftRow]:
     """Shifts started in ``[start, end)`` at desks of the scope, oldest first."""
     where, params = _where("s.started_at", scope, start, end)
     rows = await db.scan(
-        "SELECT d.code, d.name, coalesce(m.full_name, s.member_id), s.started_at, s.ended_at, "
+        "SELECT d.code AS desk_code, d.name AS desk_name, "
+        "coalesce(m.full_name, s.member_id) AS officer, s.started_at, s.ended_at, "
         "s.end_reason, s.distance_m FROM shifts s JOIN desks d ON d.id = s.desk_id "
         f"LEFT JOIN members m ON m.telegram_id = s.member_id {where} "
         "ORDER BY s.started_at, d.code, s.id", params)
-    return [ShiftRow(r[0], r[1], str(r[2]), from_db(r[3]), _time(r[4]), r[5], float(r[6]))
-            for r in rows]
+    return ShiftRow.from_rows(rows)
 
 
 async def alerts(db: Database, scope: Scope, start: datetime, end: datetime) -> list[AlertRow]:
     """Alerts opened in ``[start, end)`` at desks of the scope, oldest first."""
     where, params = _where("a.opened_at", scope, start, end)
     rows = await db.scan(
-        "SELECT d.code, d.name, d.path, a.level, a.short_since, a.opened_at, m.full_name, "
-        "a.acked_at, a.resolved_at, a.resolution FROM alerts a "
-        "JOIN desks d ON d.id = a.desk_id LEFT JOIN members m ON m.telegram_id = a.acked_by "
+        "SELECT d.code AS desk_code, d.name AS desk_name, d.path, a.level, a.short_since, "
+        "a.opened_at, m.full_name AS acked_by, a.acked_at, a.resolved_at, a.resolution "
+        "FROM alerts a JOIN desks d ON d.id = a.desk_id "
+        "LEFT JOIN members m ON m.telegram_id = a.acked_by "
         f"{where} ORDER BY a.opened_at, d.code, a.id", params)
+    read = AlertRow.reader(rows, given=("reached_level", "reached_code", "reached_name"),
+                           other=("path", "level"))
+    path, alert_level = read.column("path"), read.column("level")
     # The level is an index into the desk's ancestor chain; name those desks in one query
     # (they are few: the alerting desks' ancestors) instead of one lookup per alert.
     reached_ids: list[int | None] = []
     for r in rows:
-        ids = chain(r[2])
-        reached_ids.append(ids[r[3]] if 0 <= r[3] < len(ids) else None)
+        ids, index = chain(path(r)), alert_level(r)
+        reached_ids.append(ids[index] if 0 <= index < len(ids) else None)
     reached = await get_many(db, sorted({i for i in reached_ids if i is not None}))
     found: list[AlertRow] = []
     for r, reached_id in zip(rows, reached_ids, strict=True):
         desk = reached.get(reached_id or 0)
         level, code, name = (Level(desk.level), desk.code, desk.name) if desk else (None,) * 3
-        found.append(AlertRow(r[0], r[1], from_db(r[4]), from_db(r[5]), level, code, name,
-                              r[6], _time(r[7]), _time(r[8]), r[9]))
+        found.append(read.build(r, reached_level=level, reached_code=code, reached_name=name))
     return found
 
 
@@ -134,14 +135,14 @@ async def incidents(db: Database, scope: Scope, start: datetime, end: datetime
     """Reports created in ``[start, end)`` at desks of the scope, oldest first."""
     where, params = _where("i.created_at", scope, start, end)
     rows = await db.scan(
-        "SELECT i.ref, d.code, d.name, i.category, i.severity, i.status, r.full_name, "
-        "h.full_name, i.created_at, i.closing_note, i.tps FROM incidents i "
+        "SELECT i.ref, d.code AS desk_code, d.name AS desk_name, i.category, i.severity, "
+        "i.status, r.full_name AS reporter, h.full_name AS handler, i.created_at, "
+        "i.closing_note, i.tps FROM incidents i "
         "JOIN desks d ON d.id = i.desk_id "
         "LEFT JOIN members r ON r.telegram_id = i.reporter_id "
         f"LEFT JOIN members h ON h.telegram_id = i.handler_id {where} "
         "ORDER BY i.created_at, i.id", params)
-    return [IncidentRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], from_db(r[8]), r[9],
-                        r[10]) for r in rows]
+    return IncidentRow.from_rows(rows)
 
 
 async def count(db: Database, scope: Scope, start: datetime, end: datetime) -> int:

@@ -7,7 +7,6 @@ edited, the reporter told), all in one transaction.
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -15,8 +14,8 @@ from enum import StrEnum
 from storage import desks as desks_store
 from storage import members as members_store
 from storage import subscriptions as subscriptions_store
-from storage.drafts import DRAFT_SELECT, Step, draft_from_row
-from storage.models import Desk, Level, from_db, to_db
+from storage.drafts import DRAFT_SELECT, Draft, Step
+from storage.models import Desk, Level, StoredTime, from_db, to_db
 from storage.outbox import Intent, enqueue
 from storage.outbox_kinds import (
     EditPayload,
@@ -25,6 +24,7 @@ from storage.outbox_kinds import (
     IncidentStatusPayload,
     OutboxKind,
 )
+from storage.records import RowRecord
 from storage.sqlite.engine import Database, Tx
 
 CATEGORIES = ("netralitas", "politik_uang", "sara_hoaks", "kampanye_apk", "kamtib", "hak_pilih",
@@ -35,7 +35,7 @@ ALL_CLEAR = "kondusif"
 
 
 @dataclass(frozen=True, slots=True)
-class Incident:
+class Incident(RowRecord):
     """A submitted report."""
 
     id: int
@@ -51,32 +51,24 @@ class Incident:
     status: str
     handler_id: int | None
     closing_note: str | None
-    created_at: datetime
-    updated_at: datetime
+    created_at: StoredTime
+    updated_at: StoredTime
 
 
-_COLUMNS = ("id", "ref", "desk_id", "reporter_id", "category", "severity", "description",
-            "latitude", "longitude", "tps", "status", "handler_id", "closing_note", "created_at",
-            "updated_at")
-_INCIDENT = f"SELECT {', '.join(_COLUMNS)} FROM incidents"
-_INCIDENT_JOINED = f"SELECT {', '.join('i.' + c for c in _COLUMNS)} FROM incidents i"
-
-
-def _incident(r: sqlite3.Row) -> Incident:
-    return Incident(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11],
-                    r[12], from_db(r[13]), from_db(r[14]))
+_INCIDENT = f"SELECT {', '.join(Incident.columns())} FROM incidents"
+_INCIDENT_JOINED = f"SELECT {', '.join('i.' + c for c in Incident.columns())} FROM incidents i"
 
 
 async def get(db: Database, incident_id: int) -> Incident | None:
     """A report by id."""
     row = await db.fetchone(f"{_INCIDENT} WHERE id = ?", (incident_id,))
-    return _incident(row) if row else None
+    return Incident.from_row(row) if row else None
 
 
 async def by_ref(db: Database, ref: str) -> Incident | None:
     """A report by its reference (``LP-31.73.01.1001-0042``), case-insensitively."""
     row = await db.fetchone(f"{_INCIDENT} WHERE ref = ? COLLATE NOCASE", (ref.strip(),))
-    return _incident(row) if row else None
+    return Incident.from_row(row) if row else None
 
 
 # Attachment kinds that may share one message: Telegram's albums hold photos and videos
@@ -141,7 +133,7 @@ async def submit(db: Database, draft_id: int, member_id: int, chats: list[int],
             made = await cursor.fetchone()
             outcome = SubmitOutcome.REPEATED if made else SubmitOutcome.STALE
             return outcome, await _get_in(tx, made[0]) if made else None
-        draft = draft_from_row(row)
+        draft = Draft.from_row(row)
         all_clear = draft.category == ALL_CLEAR
         cursor = await tx.execute(
             "SELECT d.code, (SELECT coalesce(max(seq), 0) + 1 FROM incidents i "
@@ -192,7 +184,7 @@ async def routed_to(db: Database, incident_id: int) -> int:
 async def _get_in(tx: Tx, incident_id: int) -> Incident | None:
     cursor = await tx.execute(f"{_INCIDENT} WHERE id = ?", (incident_id,))
     row = await cursor.fetchone()
-    return _incident(row) if row else None
+    return Incident.from_row(row) if row else None
 
 
 async def _history(tx: Tx, incident_id: int, actor: int | None, status: str,
@@ -298,4 +290,4 @@ async def open_in_scope(db: Database, scope_path: str | None, offset: int,
     rows = await db.scan(
         f"{_INCIDENT_JOINED} {where} ORDER BY {rank} DESC, i.created_at DESC LIMIT ? OFFSET ?",
         [*params, limit, offset])
-    return total, [_incident(r) for r in rows]
+    return total, Incident.from_rows(rows)

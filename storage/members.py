@@ -6,10 +6,9 @@ from storage.models import Desk, Member, Role, to_db, utcnow
 from storage.sqlite.engine import Database
 
 _COLUMNS = "telegram_id, full_name, username, desk_id, role, language, active"
-_MEMBER_FIELDS = tuple(Member.model_fields)
-_DESK_FIELDS = tuple(Desk.model_fields)
-_WITH_DESK = (f"SELECT {', '.join(f'm.{name}' for name in _MEMBER_FIELDS)}, "
-              f"{', '.join(f'd.{name}' for name in _DESK_FIELDS)} "
+# The member's columns are prefixed m_, the desk's d_: one row holds both records.
+_WITH_DESK = (f"SELECT {', '.join(f'm.{name} AS m_{name}' for name in Member.model_fields)}, "
+              f"{', '.join(f'd.{name} AS d_{name}' for name in Desk.model_fields)} "
               "FROM members m LEFT JOIN desks d ON d.id = m.desk_id WHERE m.telegram_id = ?")
 LANGUAGES = ("id", "en")
 
@@ -27,12 +26,10 @@ async def get_with_desk(db: Database, telegram_id: int) -> tuple[Member | None, 
     row = await db.fetchone(_WITH_DESK, (telegram_id,))
     if row is None:
         return None, None
-    values = tuple(row)
-    split = len(_MEMBER_FIELDS)
-    member = Member.model_validate(dict(zip(_MEMBER_FIELDS, values[:split], strict=True)))
-    if values[split] is None:  # no desk (an admin), or a dangling desk id
+    member = Member.from_row(row, prefix="m_")
+    if row["d_id"] is None:  # no desk (an admin), or a dangling desk id
         return member, None
-    return member, Desk.model_validate(dict(zip(_DESK_FIELDS, values[split:], strict=True)))
+    return member, Desk.from_row(row, prefix="d_")
 
 
 class Roster:

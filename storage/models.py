@@ -1,5 +1,8 @@
 """Pydantic records read from the store, and the one way time crosses the database boundary.
 
+These records validate what they read, one row at a time; the light records read in bulk are
+dataclasses (:mod:`storage.records`). Both are built from a row by column name.
+
 Every datetime in the program is timezone-aware. It is written as UTC text by :func:`to_db`
 and read back aware by :func:`from_db`; nothing else formats or parses stored times.
 """
@@ -13,6 +16,8 @@ from typing import Annotated, Any, Self
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict
+
+from storage.records import Convert, named_columns
 
 
 def utcnow() -> datetime:
@@ -69,20 +74,30 @@ def _stored_time(value: Any) -> Any:
     return from_db(value) if isinstance(value, str) else value
 
 
-# A stored time field. Only these fields get a Python validator: the others are checked by
-# pydantic's compiled core, which keeps building a record from a row cheap (one per update).
-StoredTime = Annotated[datetime, BeforeValidator(_stored_time)]
+# A stored time field, for both kinds of record: the validator is the pydantic models', the
+# conversion the light records' (storage.records). Only these fields get a Python validator: the
+# others are checked by pydantic's compiled core, which keeps building a model from a row cheap
+# (one per update).
+StoredTime = Annotated[datetime, BeforeValidator(_stored_time), Convert(from_db)]
 
 
 class Record(BaseModel):
-    """Base of the stored records: immutable, built from a ``sqlite3.Row``."""
+    """Base of the validated records: immutable, built from a ``sqlite3.Row`` by column name.
 
-    model_config = ConfigDict(frozen=True)
+    A field without its column, or a column without its field, fails validation.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     @classmethod
-    def from_row(cls, row: sqlite3.Row) -> Self:
-        """Build the record from a row whose column names match the fields."""
-        return cls.model_validate({key: row[key] for key in row.keys()})  # noqa: SIM118
+    def from_row(cls, row: sqlite3.Row, prefix: str = "") -> Self:
+        """Build the record from a row whose columns are named as its fields.
+
+        With a ``prefix`` the row holds more than this record (a join): the record reads the
+        columns named ``prefix + field`` and leaves the rest alone.
+        """
+        names, pick = named_columns(tuple(row.keys()), prefix)
+        return cls.model_validate(dict(zip(names, pick(row), strict=True)))
 
 
 class Desk(Record):

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
 
-from storage.models import from_db, to_db
+from storage.models import StoredTime, from_db, to_db
 from storage.outbox_kinds import (
     OutboxFormatError,
     OutboxKind,
@@ -23,6 +23,7 @@ from storage.outbox_kinds import (
     read_payload,
     write_payload,
 )
+from storage.records import RowRecord
 from storage.sqlite.engine import Database, Tx
 
 P = TypeVar("P", bound=OutboxPayload)
@@ -44,7 +45,7 @@ class Intent:
 
 
 @dataclass(frozen=True, slots=True)
-class OutboxRow:
+class OutboxRow(RowRecord):
     """A pending intent as the sender sees it.
 
     Kind and payload stay as stored until read through :attr:`kind` and :attr:`payload`
@@ -57,7 +58,7 @@ class OutboxRow:
     stored_kind: str
     stored_payload: str  # JSON
     attempts: int
-    created_at: datetime
+    created_at: StoredTime
 
     @property
     def kind(self) -> OutboxKind:
@@ -76,6 +77,10 @@ class OutboxRow:
             raise OutboxFormatError(f"outbox row {self.id} is {self.stored_kind}, "
                                     f"not {cls.__name__}")
         return payload
+
+
+_ROW = ("SELECT o.id, o.chat_id, o.kind AS stored_kind, o.payload AS stored_payload, "
+        "o.attempts, o.created_at FROM outbox o")
 
 
 async def enqueue(tx: Tx, intents: list[Intent], now: datetime) -> list[int]:
@@ -107,17 +112,14 @@ async def due(db: Database, now: datetime, limit: int = 200,
     when an earlier one waits for a retry.
     """
     rows = await db.scan(
-        "SELECT o.id, o.chat_id, o.kind, o.payload, o.attempts, o.created_at, o.not_before "
-        "FROM outbox o JOIN (SELECT chat_id, min(id) AS first FROM outbox "
+        f"{_ROW} JOIN (SELECT chat_id, min(id) AS first FROM outbox "
         "WHERE sent_at IS NULL AND failed_at IS NULL GROUP BY chat_id) f ON f.first = o.id "
         "WHERE o.not_before <= ? ORDER BY o.id LIMIT ?",
         (to_db(now), limit + len(exclude_chats)),
     )
-    found = [
-        OutboxRow(r[0], r[1], r[2], r[3], r[4], from_db(r[5]))
-        for r in rows if r[1] not in exclude_chats
-    ]
-    return found[:limit]
+    read = OutboxRow.reader(rows)
+    chat_id = read.column("chat_id")
+    return [read.build(r) for r in rows if chat_id(r) not in exclude_chats][:limit]
 
 
 async def pending_count(db: Database) -> int:
@@ -241,7 +243,5 @@ async def is_settled(db: Database, row_id: int) -> bool:
 
 async def get_row(db: Database, row_id: int) -> OutboxRow | None:
     """Any row by id, settled or not (to re-render an earlier message)."""
-    r = await db.fetchone(
-        "SELECT id, chat_id, kind, payload, attempts, created_at FROM outbox WHERE id = ?",
-        (row_id,))
-    return OutboxRow(r[0], r[1], r[2], r[3], r[4], from_db(r[5])) if r else None
+    row = await db.fetchone(f"{_ROW} WHERE o.id = ?", (row_id,))
+    return OutboxRow.from_row(row) if row else None

@@ -8,26 +8,27 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from storage.desks import Rule, rules_for, schedule_pairs
-from storage.models import EndReason, from_db, to_db
+from storage.models import EndReason, StoredTime, to_db
 from storage.outbox import Intent, enqueue
 from storage.outbox_kinds import OutboxKind, PresenceCheckPayload, ShiftClosedPayload
+from storage.records import RowRecord
 from storage.sqlite.engine import Database, Tx
 
 
 @dataclass(frozen=True, slots=True)
-class OpenShift:
+class OpenShift(RowRecord):
     """An open shift with its desk's schedule and its pending question, if any."""
 
     shift_id: int
     member_id: int
-    started_at: datetime
-    last_seen_at: datetime
+    started_at: StoredTime
+    last_seen_at: StoredTime
     timezone: str
     duty_hours: str
     min_staff: int
     rules: tuple[Rule, ...]
     check_id: int | None
-    asked_at: datetime | None
+    asked_at: StoredTime | None
 
 
 async def open_shifts(db: Database, now: datetime, every: timedelta) -> list[OpenShift]:
@@ -40,22 +41,22 @@ async def open_shifts(db: Database, now: datetime, every: timedelta) -> list[Ope
     """
     values, params = await schedule_pairs(db, now, idle_counts=True)
     rows = await db.scan(
-        "SELECT s.id, s.member_id, s.started_at, s.last_seen_at, d.timezone, d.duty_hours, "
-        "d.min_staff, d.id, c.id, c.asked_at, "
-        "EXISTS (SELECT 1 FROM duty_rules r WHERE r.desk_id = d.id) "
+        "SELECT s.id AS shift_id, s.member_id, s.started_at, s.last_seen_at, d.timezone, "
+        "d.duty_hours, d.min_staff, d.id AS desk_id, c.id AS check_id, c.asked_at, "
+        "EXISTS (SELECT 1 FROM duty_rules r WHERE r.desk_id = d.id) AS has_rules "
         "FROM shifts s JOIN desks d ON d.id = s.desk_id "
         "LEFT JOIN presence_checks c ON c.shift_id = s.id AND c.answered_at IS NULL "
         "AND c.expired_at IS NULL WHERE s.ended_at IS NULL AND (c.id IS NOT NULL "
         f"OR s.last_seen_at <= ? OR (d.timezone, d.duty_hours) NOT IN ({values}) "
         "OR EXISTS (SELECT 1 FROM duty_rules r WHERE r.desk_id = d.id))",
         [to_db(now - every), *params])
-    rules = await rules_for(db, sorted({r[7] for r in rows if r[10]}))
+    read = OpenShift.reader(rows, given=("rules",), other=("desk_id", "has_rules"))
+    desk_id, has_rules, build = read.column("desk_id"), read.column("has_rules"), read.build
+    rules = await rules_for(db, sorted({desk_id(r) for r in rows if has_rules(r)}))
     # 84,000 rows at a national duty end take a few hundred milliseconds to convert: off the
     # event loop, which then keeps answering officers (the thread yields the GIL every 5 ms).
     return await asyncio.to_thread(
-        lambda: [OpenShift(r[0], r[1], from_db(r[2]), from_db(r[3]), r[4], r[5], r[6],
-                           rules.get(r[7], ()), r[8], from_db(r[9]) if r[9] else None)
-                 for r in rows])
+        lambda: [build(r, rules=rules.get(desk_id(r), ())) for r in rows])
 
 
 async def ask(tx: Tx, shift: OpenShift, now: datetime) -> bool:

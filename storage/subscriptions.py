@@ -6,11 +6,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from storage.models import to_db
+from storage.records import RowRecord
 from storage.sqlite.engine import Database
 
 
 @dataclass(frozen=True, slots=True)
-class Subscription:
+class Subscription(RowRecord):
     """An active group subscription with the path of its scope."""
 
     chat_id: int
@@ -24,7 +25,7 @@ async def active(db: Database) -> list[Subscription]:
     rows = await db.fetchall(
         "SELECT s.chat_id, s.desk_id, d.path, s.title FROM subscriptions s "
         "JOIN desks d ON d.id = s.desk_id WHERE s.active = 1 ORDER BY s.chat_id")
-    return [Subscription(r[0], r[1], r[2], r[3]) for r in rows]
+    return Subscription.from_rows(rows)
 
 
 async def get(db: Database, chat_id: int) -> Subscription | None:
@@ -32,7 +33,7 @@ async def get(db: Database, chat_id: int) -> Subscription | None:
     row = await db.fetchone(
         "SELECT s.chat_id, s.desk_id, d.path, s.title FROM subscriptions s "
         "JOIN desks d ON d.id = s.desk_id WHERE s.chat_id = ? AND s.active = 1", (chat_id,))
-    return Subscription(row[0], row[1], row[2], row[3]) if row else None
+    return Subscription.from_row(row) if row else None
 
 
 async def subscribe(db: Database, chat_id: int, desk_id: int, title: str | None,
