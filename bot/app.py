@@ -9,7 +9,7 @@ from typing import Any, TypeAlias
 from telegram import BotCommand, BotCommandScopeDefault
 from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults, ExtBot
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.config import Settings
 from bot.context import BotData, Ctx
@@ -17,6 +17,7 @@ from bot.handlers import COMMANDS, register
 from bot.outbox.render import OutboxRenderer
 from bot.outbox.sender import Sender
 from bot.texts import LANGUAGES, t
+from bot.updates.clock import TelegramClock
 from scheduler.jobs import JobSpec, job_specs
 from scheduler.presence import PresenceConfig
 from scheduler.sweep import SweepConfig
@@ -53,10 +54,16 @@ def build_application(settings: Settings, request: BaseRequest | None = None) ->
         .post_init(post_init)
         .post_shutdown(post_shutdown)
     )
+    clock = TelegramClock()
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
+    else:  # getUpdates answers tell Telegram's time (bot.updates.clock)
+        builder = builder.get_updates_request(HTTPXRequest(
+            connection_pool_size=1,
+            httpx_kwargs={"event_hooks": {"response": [clock.on_response]}}))
     app: PoskoApp = builder.build()
     app.bot_data.settings = settings
+    app.bot_data.clock = clock
     register(app)
     return app
 

@@ -9,6 +9,7 @@ from telegram.ext import CallbackContext, ExtBot
 
 from bot.config import Settings
 from bot.outbox.sender import Sender
+from bot.updates.clock import TelegramClock
 from storage.members import Roster
 from storage.sqlite.engine import Database
 
@@ -19,6 +20,7 @@ class BotData:
     settings: Settings
     db: Database
     roster: Roster  # who a caller is, cached until members or desks change
+    clock: TelegramClock  # Telegram's time, and when each update was received
     sender: Sender
     sender_task: asyncio.Task[None]
     username: str = ""

@@ -109,7 +109,9 @@ async def location(update: Update, context: Ctx) -> None:
         return
     db, settings = context.bot_data.db, context.bot_data.settings
     now = utcnow()
-    check = check_location(facts, desk.latitude, desk.longitude, desk.radius_m, now,
+    # Fresh means fresh when it arrived, on Telegram's clock (bot.updates.clock).
+    received = context.bot_data.clock.received(update.update_id)
+    check = check_location(facts, desk.latitude, desk.longitude, desk.radius_m, received,
                            settings.location_max_age)
     if not check.ok:
         await reply(update, _rejection(caller, desk, check, settings.location_max_age))
@@ -150,7 +152,8 @@ async def live_update(update: Update, context: Ctx) -> None:
     if facts is None or shift is None:
         return
     desk, now = caller.desk, utcnow()
-    check = check_location(facts, desk.latitude, desk.longitude, desk.radius_m, now,
+    received = context.bot_data.clock.received(update.update_id)
+    check = check_location(facts, desk.latitude, desk.longitude, desk.radius_m, received,
                            settings.location_max_age)
     if check.verdict in (Verdict.STALE, Verdict.INVALID, Verdict.FORWARDED, Verdict.VENUE,
                          Verdict.IMPRECISE):

@@ -156,7 +156,13 @@ async def handle_batch(app: PoskoApp, updates: list[Update]) -> None:
         for update in queue:
             await app.process_update(update)
 
-    await asyncio.gather(*(lane(queue) for queue in lanes.values()))
+    # A location's age counts to its receipt, not to when its lane got to it (bot.updates.clock).
+    clock = app.bot_data.clock
+    clock.stamp(u.update_id for u in updates)
+    try:
+        await asyncio.gather(*(lane(queue) for queue in lanes.values()))
+    finally:
+        clock.forget(u.update_id for u in updates)
 
 
 async def _sleep(stop: asyncio.Event, seconds: float) -> None:
