@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, time, timedelta
@@ -129,6 +130,20 @@ async def test_scheduled_once_missed_digest_sent_late_once(db: Database) -> None
     assert (await send_due(db, at(9, 5, day=25), **settings)).queued == 0
     next_at = await db.fetchval("SELECT min(next_at) FROM digest_schedule")
     assert next_at == to_db(at(20, day=25))
+
+
+async def test_a_group_with_two_scopes_gets_a_digest_of_each(db: Database) -> None:
+    settings = dict(at=time(20), default_tz=WIB, admin_ids=[])
+    scopes = [(await desk(db, code)).id for code in (KEC, KEL)]
+    for scope in scopes:
+        await subscriptions_store.subscribe(db, -100777, scope, "Desk", CAMAT, at(7))
+    await send_due(db, at(19), **settings)
+    await send_due(db, at(19, 1), **settings)  # the rows stay as they are, one per scope
+    assert await db.fetchval("SELECT count(*) FROM digest_schedule WHERE chat_id = -100777") == 2
+    await send_due(db, at(20) + timedelta(seconds=30), **settings)
+    rows = await db.fetchall("SELECT payload FROM outbox WHERE chat_id = -100777 AND kind = ?",
+                             (OutboxKind.DIGEST.value,))
+    assert sorted(DigestPayload.from_json(json.loads(r[0])).desk for r in rows) == scopes
 
 
 def test_next_digest_time_in_the_desks_zone() -> None:
