@@ -145,8 +145,8 @@ async def send_due(db: Database, now: datetime, *, at: time, default_tz: ZoneInf
                    admin_ids: list[int]) -> DigestRun:
     """Queue every digest whose time has come (Healthchecks' sendreports, as steps):
 
-    1. Every current recipient has a schedule row; a new one gets the next digest time in its
-       scope's zone, and rows of chats that no longer qualify are dropped.
+    1. Every current recipient (a chat and a scope) has a schedule row; a new one gets the
+       next digest time in its scope's zone, and rows that no longer qualify are dropped.
     2. For each row due, one transaction moves ``next_at`` to the following digest time (a
        conditional UPDATE on the planned time) and queues the digest for the planned time.
        After downtime a missed digest goes out late, once; the next one is on time.
@@ -157,8 +157,9 @@ async def send_due(db: Database, now: datetime, *, at: time, default_tz: ZoneInf
                for r in people]
     await digests_store.schedule(db, planned)
     run.scheduled = len(planned)
-    zones = {r.chat_id: zone(r.timezone) if r.timezone else default_tz for r in people}
+    zones = {(r.chat_id, r.desk_id): zone(r.timezone) if r.timezone else default_tz
+             for r in people}
     for chat, desk_id, when in await digests_store.due(db, now):
-        following = next_digest(max(now, when), at, zones.get(chat, default_tz))
+        following = next_digest(max(now, when), at, zones.get((chat, desk_id), default_tz))
         run.queued += await digests_store.advance(db, chat, when, following, desk_id, now)
     return run

@@ -27,7 +27,7 @@ from storage import alerts as alerts_store
 from storage import members as members_store
 from storage import subscriptions as subscriptions_store
 from storage.alerts import DeskSnapshot, Escalation, NewAlert
-from storage.desks import chain, within
+from storage.desks import chain
 from storage.outbox_kinds import OutboxKind
 from storage.rules.duty import Schedule, desk_state, short_since, zone
 from storage.sqlite.engine import Database
@@ -157,9 +157,8 @@ async def sweep(db: Database, now: datetime, config: SweepConfig) -> SweepReport
             if level is not None:
                 for chat in supervised.get(chain(snap.path)[level], []):
                     announce[chat].append(alert_id)
-            for group in groups:
-                if within(group.path, snap.path):
-                    announce[group.chat_id].append(alert_id)
+            for chat in subscriptions_store.chats_within(groups, snap.path):
+                announce[chat].append(alert_id)
         await alerts_store.escalate_many(tx, [move for _, _, move in moves])
         for snap, level, move in moves:
             if level >= 0:

@@ -8,6 +8,7 @@ in the transaction that queues the digest, so a restart sends a missed digest la
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -120,7 +121,8 @@ async def recipients(db: Database, admin_ids: list[int]) -> list[Recipient]:
 async def schedule(db: Database, planned: list[tuple[Recipient, datetime]]) -> int:
     """Give recipients without a row their first digest time; drop rows of former ones.
 
-    A stored time later than the next planned one means the digest time was moved earlier
+    A row is a chat and a scope: a group subscribed to two scopes gets a digest of each. A
+    stored time later than the next planned one means the digest time was moved earlier
     in the settings: the new time applies at once. An earlier stored time is kept: it is due
     (perhaps missed while the bot was down) and must still be sent. A row that would not
     change is not written: this runs every minute over every recipient.
@@ -128,15 +130,13 @@ async def schedule(db: Database, planned: list[tuple[Recipient, datetime]]) -> i
     async with db.transaction() as tx:
         await tx.executemany(
             "INSERT INTO digest_schedule (chat_id, desk_id, next_at) VALUES (?, ?, ?) "
-            "ON CONFLICT (chat_id) DO UPDATE SET desk_id = excluded.desk_id, "
-            "next_at = min(digest_schedule.next_at, excluded.next_at) "
-            "WHERE digest_schedule.desk_id IS NOT excluded.desk_id "
-            "OR excluded.next_at < digest_schedule.next_at",
+            "ON CONFLICT (chat_id, ifnull(desk_id, 0)) DO UPDATE SET "
+            "next_at = excluded.next_at WHERE excluded.next_at < digest_schedule.next_at",
             [(r.chat_id, r.desk_id, to_db(at)) for r, at in planned])
-        chats = [r.chat_id for r, _ in planned]
+        keys = json.dumps([f"{r.chat_id}:{r.desk_id or 0}" for r, _ in planned])
         cursor = await tx.execute(
-            "DELETE FROM digest_schedule WHERE chat_id NOT IN (SELECT value FROM json_each(?))",
-            (f"[{','.join(str(c) for c in chats)}]",))
+            "DELETE FROM digest_schedule WHERE chat_id || ':' || ifnull(desk_id, 0) "
+            "NOT IN (SELECT value FROM json_each(?))", (keys,))
         return cursor.rowcount
 
 
@@ -154,8 +154,8 @@ async def advance(db: Database, chat_id: int, planned: datetime, following: date
     run already did (the conditional UPDATE on the planned time)."""
     async with db.transaction() as tx:
         cursor = await tx.execute(
-            "UPDATE digest_schedule SET next_at = ? WHERE chat_id = ? AND next_at = ?",
-            (to_db(following), chat_id, to_db(planned)))
+            "UPDATE digest_schedule SET next_at = ? WHERE chat_id = ? AND desk_id IS ? "
+            "AND next_at = ?", (to_db(following), chat_id, desk_id, to_db(planned)))
         if cursor.rowcount != 1:
             return False
         payload = DigestPayload(desk_id, planned)

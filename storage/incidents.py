@@ -103,8 +103,7 @@ async def recipients(db: Database, desk: Desk, severity: str) -> list[int]:
                 break
     supervised = await members_store.supervisors_of(db, levels)
     chats = {chat for desk_id in levels for chat in supervised.get(desk_id, [])}
-    chats |= {group.chat_id for group in await subscriptions_store.active(db)
-              if desks_store.within(group.path, desk.path)}
+    chats |= subscriptions_store.chats_within(await subscriptions_store.active(db), desk.path)
     return sorted(chats)
 
 

@@ -174,7 +174,7 @@ async def mark_failed(db: Database, row_id: int, error: str, now: datetime) -> N
 async def deactivate_chat(db: Database, chat_id: int, error: str, now: datetime) -> int:
     """The chat is gone for good (bot blocked, kicked, chat deleted).
 
-    The member or subscription behind it stops receiving, and every pending row for it
+    The member or the subscriptions behind it stop receiving, and every pending row for it
     fails at once instead of being retried. Returns how many rows failed.
     """
     async with db.transaction() as tx:
@@ -189,22 +189,23 @@ async def deactivate_chat(db: Database, chat_id: int, error: str, now: datetime)
 
 
 async def migrate_chat(db: Database, old_chat_id: int, new_chat_id: int) -> None:
-    """A group became a supergroup: its subscription and pending rows follow the new id.
+    """A group became a supergroup: its subscriptions and pending rows follow the new id.
 
     Idempotent, and a no-op when both ids are the same: Telegram answers "upgraded" for every
     call to the old id, also for an edit queued after the chat was followed already, and that
-    must not touch the subscription now living under the new id.
+    must not touch the subscriptions now living under the new id.
     """
     if old_chat_id == new_chat_id:
         return
     async with db.transaction() as tx:
         await tx.execute(
-            "UPDATE subscriptions SET chat_id = ? WHERE chat_id = ? AND NOT EXISTS "
-            "(SELECT 1 FROM subscriptions WHERE chat_id = ?)",
+            "UPDATE subscriptions SET chat_id = ? WHERE chat_id = ? AND desk_id NOT IN "
+            "(SELECT desk_id FROM subscriptions WHERE chat_id = ?)",
             (new_chat_id, old_chat_id, new_chat_id),
         )
-        # The new id was already subscribed (someone ran /langganan there): the old row is
-        # obsolete rather than a second subscription that would migrate on every send.
+        # A scope the new id holds already (someone ran /langganan there) stays as it is there:
+        # the old row is obsolete rather than a second subscription that would migrate on
+        # every send.
         await tx.execute("UPDATE subscriptions SET active = 0 WHERE chat_id = ?", (old_chat_id,))
         await tx.execute(
             "UPDATE outbox SET chat_id = ? WHERE chat_id = ? AND sent_at IS NULL "

@@ -27,13 +27,14 @@ from bot.texts import (
     presence,
     report,
     status,
+    subscriptions,
 )
 
 # Every module of the package, each with ``ID`` and ``EN``: one left out here holds texts that
 # ``t`` never finds.
 FEATURES: tuple[ModuleType, ...] = (
     common, onboarding, invites, checkin, presence, status, general, alerts, board, report,
-    incidents, digest, exports,
+    incidents, digest, exports, subscriptions,
 )
 
 

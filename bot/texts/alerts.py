@@ -1,5 +1,5 @@
-"""Texts of empty-desk alerts: the alert message, *Saya tangani*, *Lihat posko*, ``/peringatan``
-and ``/langganan`` (Bahasa Indonesia and English)."""
+"""Texts of empty-desk alerts: the alert message, *Saya tangani*, *Lihat posko* and
+``/peringatan`` (Bahasa Indonesia and English)."""
 
 from __future__ import annotations
 
@@ -31,17 +31,6 @@ ID: dict[str, str] = {
     "desk.duty_off": "Di luar jam tugas; petugas {open}.",
     "desk.officer": "• {who} sejak {since}",
     "desk.alert": "🚨 Kosong sejak {since}.",
-    "subscribe.done": (
-        "🔔 Grup ini sekarang menerima peringatan posko kosong untuk <b>{scope}</b> "
-        "(nanti juga laporan kejadian dan rekap harian). Hentikan dengan /langganan off."
-    ),
-    "subscribe.off": "🔕 Langganan grup ini dihentikan.",
-    "subscribe.none": "Grup ini tidak berlangganan.",
-    "subscribe.groups_only": (
-        "Perintah ini dipakai di grup: tambahkan bot ke grup, lalu ketik /langganan di "
-        "sana."
-    ),
-    "subscribe.usage": "Pakai: /langganan [kode posko] atau /langganan off.",
 }
 
 EN: dict[str, str] = {
@@ -72,15 +61,4 @@ EN: dict[str, str] = {
     "desk.duty_off": "Outside duty hours; officers {open}.",
     "desk.officer": "• {who} since {since}",
     "desk.alert": "🚨 Empty since {since}.",
-    "subscribe.done": (
-        "🔔 This group now receives empty-desk alerts for <b>{scope}</b> "
-        "(later also incident reports and the daily digest). Stop with /subscribe off."
-    ),
-    "subscribe.off": "🔕 This group's subscription has ended.",
-    "subscribe.none": "This group has no subscription.",
-    "subscribe.groups_only": (
-        "Use this in a group: add the bot to the group, then type /subscribe "
-        "there."
-    ),
-    "subscribe.usage": "Usage: /subscribe [desk code] or /subscribe off.",
 }

@@ -292,4 +292,37 @@ MIGRATIONS: list[list[str | AddColumn]] = [
     # 6: which update closed a shift (a redelivered check-out finds it). Releases that put this
     # column into migration 1 after it had shipped created it there already.
     [AddColumn("shifts", "end_update_id", "INTEGER")],
+    # 7: a group holds one subscription per scope (supervisors of different areas share a
+    # group), and gets one digest per scope. SQLite cannot change a primary key in place: both
+    # tables are rebuilt, keeping their rows.
+    [
+        """CREATE TABLE subscriptions_by_scope (
+            id          INTEGER PRIMARY KEY,
+            chat_id     INTEGER NOT NULL,
+            desk_id     INTEGER NOT NULL REFERENCES desks(id),
+            title       TEXT,
+            created_by  INTEGER,
+            active      INTEGER NOT NULL DEFAULT 1,
+            created_at  TEXT NOT NULL,
+            UNIQUE (chat_id, desk_id)
+        )""",
+        "INSERT INTO subscriptions_by_scope (chat_id, desk_id, title, created_by, active, "
+        "created_at) SELECT chat_id, desk_id, title, created_by, active, created_at "
+        "FROM subscriptions ORDER BY chat_id",
+        "DROP TABLE subscriptions",
+        "ALTER TABLE subscriptions_by_scope RENAME TO subscriptions",
+        "CREATE INDEX subscriptions_desk ON subscriptions(desk_id) WHERE active = 1",
+        # An admin's row has no desk (everything): NULL counts as one scope of its own.
+        """CREATE TABLE digest_schedule_by_scope (
+            chat_id     INTEGER NOT NULL,
+            desk_id     INTEGER REFERENCES desks(id),
+            next_at     TEXT NOT NULL
+        )""",
+        "INSERT INTO digest_schedule_by_scope (chat_id, desk_id, next_at) "
+        "SELECT chat_id, desk_id, next_at FROM digest_schedule",
+        "DROP TABLE digest_schedule",
+        "ALTER TABLE digest_schedule_by_scope RENAME TO digest_schedule",
+        "CREATE UNIQUE INDEX digest_schedule_scope ON digest_schedule(chat_id, ifnull(desk_id, 0))",
+        "CREATE INDEX digest_schedule_due ON digest_schedule(next_at)",
+    ],
 ]

@@ -7,7 +7,7 @@ all day with its lurah, camat and officers, a camat elsewhere, and the alert KEL
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -25,11 +25,11 @@ from tests.support.sweeping import (
     KEC,
     KEL,
     PRESENCE,
-    WIB,
     alert_row,
     check_in,
     intents,
     only_these_need_staff,
+    soon,
 )
 from tests.support.telegram import answer, sends
 
@@ -55,15 +55,6 @@ async def h(harness: Harness) -> Harness:
     await harness.member(OFFICER, KEL, Role.OFFICER, name="Budi Santoso")
     await harness.member(OTHER_OFFICER, KEL, Role.OFFICER, name="Siti Aminah")
     return harness
-
-
-def soon() -> datetime:
-    """A moment past the grace of a desk on duty 00:00-24:00, even just after midnight."""
-    moment = utcnow() + timedelta(minutes=20)
-    local = moment.astimezone(WIB)
-    if local.hour == 0 and local.minute < 20:  # today's window only just began
-        moment += timedelta(minutes=20)
-    return moment
 
 
 async def open_alert(h: Harness, *, escalate: bool = False) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, time, timedelta
@@ -131,6 +132,20 @@ async def test_scheduled_once_missed_digest_sent_late_once(db: Database) -> None
     assert next_at == to_db(at(20, day=25))
 
 
+async def test_a_group_with_two_scopes_gets_a_digest_of_each(db: Database) -> None:
+    settings = dict(at=time(20), default_tz=WIB, admin_ids=[])
+    scopes = [(await desk(db, code)).id for code in (KEC, KEL)]
+    for scope in scopes:
+        await subscriptions_store.subscribe(db, -100777, scope, "Desk", CAMAT, at(7))
+    await send_due(db, at(19), **settings)
+    await send_due(db, at(19, 1), **settings)  # the rows stay as they are, one per scope
+    assert await db.fetchval("SELECT count(*) FROM digest_schedule WHERE chat_id = -100777") == 2
+    await send_due(db, at(20) + timedelta(seconds=30), **settings)
+    rows = await db.fetchall("SELECT payload FROM outbox WHERE chat_id = -100777 AND kind = ?",
+                             (OutboxKind.DIGEST.value,))
+    assert sorted(DigestPayload.from_json(json.loads(r[0])).desk for r in rows) == scopes
+
+
 def test_next_digest_time_in_the_desks_zone() -> None:
     assert next_digest(at(19, 59), time(20), WIB) == at(20)
     assert next_digest(at(20), time(20), WIB) == at(20, day=24)
@@ -218,7 +233,7 @@ async def test_scheduling_rewrites_only_rows_that_change(db: Database) -> None:
     await send_due(db, at(10, 3), **{**settings, "at": time(18)})
     assert await db.fetchval("SELECT desk_id FROM digest_schedule WHERE chat_id = ?",
                              (LURAH,)) == camat_desk.id
-    assert writer.total_changes == before + 1
+    assert writer.total_changes == before + 2  # the new scope's row in, the old one's out
 
 
 async def test_a_scopes_chart_is_drawn_once_per_language(db: Database, db_path: Path,

@@ -187,7 +187,7 @@ async def test_groups_receive_reports_of_their_scope(db: Database) -> None:
                                             now)
     assert await routing(db, KEL, "info") == [-1005, -1004, -1001, LURAH, CAMAT]
     assert await routing(db, GAMBIR, "info") == [-1004, -1002, STRANGER]
-    await subscriptions_store.unsubscribe(db, -1001)
+    await subscriptions_store.unsubscribe(db, -1001, None)
     assert -1001 not in await routing(db, KEL, "kritis")
 
 

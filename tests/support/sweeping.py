@@ -12,7 +12,7 @@ from scheduler.sweep import SweepConfig
 from storage import desks as desks_store
 from storage import invites as invites_store
 from storage import shifts as shifts_store
-from storage.models import Desk, EndReason, Role
+from storage.models import Desk, EndReason, Role, utcnow
 from storage.rules.geo import LocationCheck, LocationFacts, Verdict
 from storage.sqlite.engine import Database
 
@@ -28,6 +28,15 @@ KOTA = "31.73"  # Kota Adm. Jakarta Barat
 def wib(hour: int, minute: int = 0, day: int = 23) -> datetime:
     """A moment on Monday 23 November 2026, Jakarta time."""
     return datetime(2026, 11, day, hour, minute, tzinfo=WIB)
+
+
+def soon() -> datetime:
+    """A moment past the grace of a desk on duty 00:00-24:00, even just after midnight."""
+    moment = utcnow() + timedelta(minutes=20)
+    local = moment.astimezone(WIB)
+    if local.hour == 0 and local.minute < 20:  # today's window only just began
+        moment += timedelta(minutes=20)
+    return moment
 
 
 async def only_these_need_staff(db: Database, *codes: str) -> None:
