@@ -1,7 +1,9 @@
 """The schema as an ordered list of migrations; ``PRAGMA user_version`` counts those applied.
 
 Never edit a migration that has shipped: append a new one. Timestamps are UTC ISO-8601 text
-(``2026-11-22T08:00:00.000000Z``, fixed width so text order is time order).
+(``2026-11-22T08:00:00.000000Z``, fixed width so text order is time order). The module grows
+past 300 lines because migrations are only ever appended: the whole history stays in one
+ordered list, read top to bottom.
 """
 
 from __future__ import annotations
