@@ -1,15 +1,28 @@
-"""Logging set-up that never writes the bot token, whatever library logs a URL containing it."""
+"""Logging set-up that never writes a secret: not the bot token, whatever library logs a URL
+containing it, and not an invite token, whatever update or Bot API call carries one."""
 
 from __future__ import annotations
 
 import logging
 import re
 
+from bot.callbacks import Registration
+
 _TOKEN = re.compile(r"\d{5,}:[A-Za-z0-9_-]{20,}")
+# An invite token is a live credential (anyone holding it can register) and at DEBUG it shows
+# in the updates and calls PTB logs: the deep link's ``start=TOKEN``, the ``/start TOKEN`` the
+# link opens (``/start@bot TOKEN`` in a group), and the *Daftar* button's callback data. Only
+# these contexts are matched, and only 8 or more token characters (a real token has 22, see
+# ``storage.invites.TOKEN_BYTES``), so a word after "/start" in the bot's own texts and the
+# *Batal* button's ``reg:-`` stay readable.
+_INVITE = re.compile(
+    r"(start=|(?i:/start)(?:@\w+)?[ \t]+|(?<![\w-])"
+    + re.escape(Registration.PREFIX) + r":)[A-Za-z0-9_-]{8,}")
 
 
 class RedactToken(logging.Filter):
-    """Replace anything shaped like a bot token (and the configured token) in every record."""
+    """Replace anything shaped like a bot token (and the configured token), and every invite
+    token, in every record."""
 
     def __init__(self, token: str = "") -> None:
         super().__init__()
@@ -19,7 +32,7 @@ class RedactToken(logging.Filter):
         """``text`` without tokens."""
         if self.token:
             text = text.replace(self.token, "<token>")
-        return _TOKEN.sub("<token>", text)
+        return _INVITE.sub(r"\1<invite>", _TOKEN.sub("<token>", text))
 
     def filter(self, record: logging.LogRecord) -> bool:
         try:

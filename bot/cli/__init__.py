@@ -9,6 +9,7 @@ command line and turns failures into that one line.
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -80,6 +81,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.code
     except StorageError as exc:
         print(f"posko-bot: {exc}", file=sys.stderr)
+        return FAILURE
+    except sqlite3.Error as exc:  # one the store did not foresee (a disk failing meanwhile)
+        print(f"posko-bot: database error: {exc}", file=sys.stderr)
         return FAILURE
     except KeyboardInterrupt:
         return 130

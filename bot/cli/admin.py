@@ -4,6 +4,7 @@ configuration check."""
 from __future__ import annotations
 
 import argparse
+import csv
 import sys
 from collections.abc import Callable, Coroutine
 from datetime import timedelta
@@ -24,6 +25,8 @@ def _import(args: argparse.Namespace, settings: Settings, parse: Callable[[str],
         rows = parse(read_csv_file(args.file))
     except (OSError, UnicodeDecodeError) as exc:
         raise CliError(f"cannot read {args.file}: {exc}") from None
+    except csv.Error as exc:  # the file is not CSV at all (a cell over the module's limit)
+        raise CliError(f"cannot read {args.file} as CSV: {exc}") from None
     except CsvImportError as exc:
         return _report_bad_lines(args.file, exc.errors)
 
@@ -129,11 +132,12 @@ def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
         print(f"backup written to {args.path}")
         return 0
 
-    return with_db(settings, work)
+    return with_db(settings, work, writes=False)  # a read-only database can be copied
 
 
 def cmd_check_config(args: argparse.Namespace, settings: Settings) -> int:
-    """Validate the settings (token included) and that the database opens."""
+    """Validate the settings (token included) and that the database opens and is writable
+    (``with_db`` checks it)."""
     from storage import desks as desks_store
 
     settings.require_token()

@@ -20,12 +20,18 @@ class CliError(Exception):
         self.code = code
 
 
-def with_db(settings: Settings,
-            work: Callable[[Database], Coroutine[Any, Any, int]]) -> int:
-    """Run ``work`` on the opened store and close it, whatever happens."""
+def with_db(settings: Settings, work: Callable[[Database], Coroutine[Any, Any, int]], *,
+            writes: bool = True) -> int:
+    """Run ``work`` on the opened store and close it, whatever happens.
+
+    A command that ``writes`` first checks that it can: a read-only database would otherwise
+    fail halfway through, at its first write.
+    """
     async def runner() -> int:
         db = await Database.open(settings.db_path)
         try:
+            if writes:
+                await db.check_writable()
             return await work(db)
         finally:
             await db.close()

@@ -48,7 +48,7 @@ def cmd_digest(args: argparse.Namespace, settings: Settings) -> int:
         print(f"chart written to {out}")
         return 0
 
-    return with_db(settings, work)
+    return with_db(settings, work, writes=args.send)
 
 
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
@@ -86,7 +86,7 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
             raise CliError(f"cannot write {exc.filename or out}: {exc.strerror}") from None
         return 0
 
-    return with_db(settings, work)
+    return with_db(settings, work, writes=False)
 
 
 def _day(value: str | None) -> date | None:

@@ -168,7 +168,10 @@ class Database:
         path = str(path)
         if path == ":memory:" or path.startswith("file:"):
             raise StorageError("the store needs a file path: its three connections share it")
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:  # a file where a directory should be, no permission
+            raise StorageError(f"cannot open database {path}: {exc}") from None
         try:
             writer = await asyncio.to_thread(_connect, path, query_only=False)
         except sqlite3.DatabaseError as exc:
@@ -340,13 +343,38 @@ class Database:
         rows = await self.scan(sql, params)
         return rows[0][0] if rows else None
 
+    async def check_writable(self) -> None:
+        """Raise :class:`StorageError` unless this process can write the database.
+
+        Only a real write tells: file modes do not stop root, and a read-only mount, an
+        immutable file or a file SQLite itself will only read look writable to ``os.access``.
+        The write is rolled back whole, so not a byte of the file changes.
+        """
+        async with self._lock:
+            await self._flush()  # the rollback must not take a group's work with it
+            try:
+                await self._in_thread(self._probe_write)
+            except sqlite3.Error as exc:
+                raise StorageError(f"database {self.path} is not writable: {exc}") from None
+
+    def _probe_write(self) -> None:
+        self._writer.execute("BEGIN IMMEDIATE")
+        try:
+            version = int(self._writer.execute("PRAGMA user_version").fetchone()[0])
+            self._writer.execute(f"PRAGMA user_version = {version}")
+        finally:
+            self._writer.execute("ROLLBACK")
+
     async def backup(self, target: str | Path) -> None:
         """Online backup of the whole database into ``target`` (consistent even while writing)."""
         async with self._lock:
             await self._flush()  # an open group is not committed yet: not in the copy
-            dest = sqlite3.connect(str(target), check_same_thread=False)
             try:
-                await self._in_thread(self._writer.backup, dest)
-            finally:
-                dest.close()
+                dest = sqlite3.connect(str(target), check_same_thread=False)
+                try:
+                    await self._in_thread(self._writer.backup, dest)
+                finally:
+                    dest.close()
+            except sqlite3.Error as exc:
+                raise StorageError(f"cannot write backup {target}: {exc}") from None
 

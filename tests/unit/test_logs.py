@@ -182,3 +182,24 @@ def test_bad_format_arguments_neither_raise_nor_leak(
     assert TOKEN not in out
     assert "bad logging arguments" in out and "bot<token>" in out
     assert TOKEN not in capsys.readouterr().err  # logging's own error report stays quiet
+
+
+INVITE = "XuWKbV3BSy7zutOHZJaxWA"  # secrets.token_urlsafe(16), as storage.invites makes them
+
+
+@pytest.mark.parametrize(("logged", "kept"), [
+    (f"text='https://t.me/posko_bot?start={INVITE}'", "?start=<invite>'"),
+    (f"{{'text': '/start {INVITE}', 'entities': []}}", "'/start <invite>'"),
+    (f"'/start@posko_bot {INVITE}'", "'/start@posko_bot <invite>'"),
+    (f"InlineKeyboardButton(callback_data='reg:{INVITE}')", "callback_data='reg:<invite>'"),
+    (f"{{'data': 'reg:-{INVITE[1:]}'}}", "'data': 'reg:<invite>'"),
+])
+def test_invite_tokens_are_removed(logged: str, kept: str) -> None:
+    redacted = RedactToken(TOKEN).redact(logged)
+    assert INVITE not in redacted and INVITE[1:] not in redacted
+    assert kept in redacted
+
+
+def test_words_near_invite_contexts_pass_unchanged() -> None:
+    text = "press /start di sana; buttons reg:- and lang:en; prereg:abcdefghijk"
+    assert RedactToken(TOKEN).redact(text) == text
