@@ -13,6 +13,7 @@ from bot.callbacks import CallbackData
 from bot.context import Ctx
 from bot.handlers.access import Caller, identify
 from bot.texts import plain_text, t
+from bot.views.limits import POPUP_MAX, fit_plain
 
 K = TypeVar("K", bound=CallbackData)
 Callback = Callable[[Update, Ctx], Coroutine[Any, Any, None]]
@@ -72,13 +73,10 @@ async def pressed(update: Update, context: Ctx, kind: type[K]
     return query, kind.parse(query.data), caller
 
 
-POPUP_MAX = 200  # Telegram's limit for a button answer
-
-
 async def popup(query: CallbackQuery, text: str, *, show_alert: bool = False) -> None:
     """Answer a button with a text. A popup shows plain text, not HTML: the catalog's tags
-    go and escaped values (``&amp;`` in a name) are shown as typed."""
-    await query.answer(plain_text(text)[:POPUP_MAX], show_alert=show_alert)
+    go and escaped values (``&amp;`` in a name) are shown as typed; a long one is cut."""
+    await query.answer(fit_plain(plain_text(text), POPUP_MAX), show_alert=show_alert)
 
 
 async def edit_or_ignore(query: CallbackQuery, text: str, **kwargs: Any) -> None:

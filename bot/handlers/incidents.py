@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import Forbidden
 from telegram.ext import ApplicationHandlerStop
@@ -17,12 +19,14 @@ from bot.handlers.common import (
     private_supervisor,
     reply,
 )
-from bot.texts import fmt_time, t
+from bot.texts import Markup, fmt_time, t
 from bot.views.incidents import (
     follow_up_buttons,
-    incident_lines,
+    incident_text,
     severity_icon,
+    status_line,
 )
+from bot.views.limits import TEXT_MAX, fit
 from storage import desks as desks_store
 from storage import incidents as incidents_store
 from storage import members as members_store
@@ -31,6 +35,10 @@ from storage.models import Desk, utcnow
 
 PAGE = 5
 MIN_NOTE, MAX_NOTE = 3, 1000
+# UTF-16 units of a closing note where it is one line among others: in the open-reports list
+# and in a report's history (the report itself shows the note in full above the history).
+LIST_NOTE_ROOM = 200
+HISTORY_NOTE_ROOM = 300
 
 
 async def _reachable(caller: Caller, context: Ctx, incident_id: int | None
@@ -176,18 +184,18 @@ async def page(context: Ctx, caller: Caller, number: int
         desk = await desks_store.get(db, incident.desk_id)
         if desk is None:
             continue
-        status = await incident_lines(db, incident, caller.lang, status_only=True)
+        status = await status_line(db, incident, caller.lang, LIST_NOTE_ROOM)
         lines.append(t(caller.lang, "incidents.line", icon=severity_icon(incident.severity),
                        ref=incident.ref, category=t(caller.lang, f"cat.{incident.category}"),
                        desk=desk.name, time=fmt_time(incident.created_at, desk.tz, now),
-                       status=status[0]))
+                       status=Markup(status)))
         rows.extend(follow_up_buttons(incident, caller.lang, with_ref=True))
     nav = []
     if number > 0:
         nav.append(InlineKeyboardButton("‹", callback_data=ReportsPage(number - 1).pack()))
     if number + 1 < pages:
         nav.append(InlineKeyboardButton("›", callback_data=ReportsPage(number + 1).pack()))
-    return "\n".join(lines), InlineKeyboardMarkup([*rows, nav] if nav else rows)
+    return fit("\n".join(lines), TEXT_MAX), InlineKeyboardMarkup([*rows, nav] if nav else rows)
 
 
 async def turn_page(update: Update, context: Ctx) -> None:
@@ -214,14 +222,15 @@ async def _one(update: Update, context: Ctx, caller: Caller, ref: str) -> None:
         await reply(update, t(caller.lang, "incidents.unknown", ref=ref))
         return
     incident, desk = found
-    lines = await incident_lines(db, incident, caller.lang)
-    lines += ["", t(caller.lang, "incidents.history")]
+    lines = ["", t(caller.lang, "incidents.history")]
     for at, actor, status, note in await incidents_store.history(db, incident.id):
         who = await members_store.get(db, actor) if actor else None
         lines.append(t(caller.lang, "incidents.history_line", time=fmt_time(at, desk.tz),
                        status=t(caller.lang, f"status.{status}"),
                        who=who.full_name if who else "—",
-                       note=f": {note}" if note else ""))
+                       note=Markup(": " + fit(html.escape(note, quote=False), HISTORY_NOTE_ROOM))
+                       if note else ""))
+    text = await incident_text(db, incident, caller.lang, after=lines, pointer=False)
     markup = follow_up_buttons(incident, caller.lang)
-    await reply(update, "\n".join(lines),
+    await reply(update, text,
                 reply_markup=InlineKeyboardMarkup(markup) if markup else None)

@@ -6,7 +6,7 @@ from telegram import InlineKeyboardMarkup
 
 from bot.outbox.message import Rendered
 from bot.texts import t
-from bot.views.incidents import follow_up_buttons, incident_lines, member_name
+from bot.views.incidents import follow_up_buttons, incident_text, member_name
 from storage import incidents as incidents_store
 from storage import members as members_store
 from storage import outbox as outbox_store
@@ -31,7 +31,7 @@ class IncidentRenderer:
         if incident is None:
             return None
         buttons = follow_up_buttons(incident, lang)
-        return Rendered("\n".join(await incident_lines(self.db, incident, lang)),
+        return Rendered(await incident_text(self.db, incident, lang),
                         InlineKeyboardMarkup(buttons) if buttons else None)
 
     async def media(self, payload: IncidentMediaPayload, lang: str) -> Rendered | None:

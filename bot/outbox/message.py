@@ -3,7 +3,7 @@ and the one Bot API call that sends or edits it (:func:`deliver`)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import telegram
 from telegram import (
@@ -14,6 +14,8 @@ from telegram import (
     Message,
 )
 from telegram.constants import ParseMode
+
+from bot.views.limits import CAPTION_MAX, TEXT_MAX, fit
 
 
 @dataclass(frozen=True)
@@ -34,8 +36,15 @@ _INPUT_MEDIA: dict[str, type[InputMediaPhoto | InputMediaVideo | InputMediaDocum
 
 
 async def deliver(bot: telegram.Bot, chat_id: int, rendered: Rendered) -> int | None:
-    """Send (or edit) one rendered message; the id of the message Telegram now shows."""
-    text, markup, html = rendered.text, rendered.reply_markup, ParseMode.HTML
+    """Send (or edit) one rendered message; the id of the message Telegram now shows.
+
+    A text over Telegram's limit would be refused for good, and an edit refused leaves the
+    old message standing: what goes out is cut to fit whatever the renderer made.
+    """
+    captioned = rendered.photo is not None or bool(rendered.media)
+    text = fit(rendered.text, CAPTION_MAX if captioned else TEXT_MAX)
+    rendered = replace(rendered, text=text)
+    markup, html = rendered.reply_markup, ParseMode.HTML
     if rendered.photo is not None:
         sent = await bot.send_photo(chat_id, rendered.photo, caption=text, parse_mode=html)
         return sent.message_id

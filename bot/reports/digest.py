@@ -10,6 +10,7 @@ import asyncio
 
 from bot.files.charts import digest_chart
 from bot.texts import fmt_datetime, fmt_duration, t
+from bot.views.limits import TEXT_MAX, fit
 from scheduler.digest import Digest
 
 MAX_UNITS = 10
@@ -20,7 +21,7 @@ def _pct(share: float | None) -> str:
 
 
 def digest_text(digest: Digest, lang: str) -> str:
-    """The digest as one message (well under Telegram's 4096 characters)."""
+    """The digest as one message, cut to Telegram's limit (scope and desk names are long)."""
     scope = digest.scope_name or t(lang, "digest.everything")
     lines = [t(lang, "digest.title", scope=scope, start=fmt_datetime(digest.start, digest.tz),
                end=fmt_datetime(digest.end, digest.tz)), ""]
@@ -56,7 +57,7 @@ def digest_text(digest: Digest, lang: str) -> str:
                   for name, cov in digest.units[:MAX_UNITS]]
         if len(digest.units) > MAX_UNITS:
             lines.append(t(lang, "digest.more_units", n=len(digest.units) - MAX_UNITS))
-    return "\n".join(lines)
+    return fit("\n".join(lines), TEXT_MAX)
 
 
 async def digest_png(digest: Digest, lang: str) -> bytes:

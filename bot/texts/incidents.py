@@ -17,6 +17,7 @@ ID: dict[str, str] = {
     "incident.take": "🛠 Tangani",
     "incident.finish": "✅ Selesai",
     "incident.media_caption": "Lampiran laporan {ref}",
+    "incident.full_text": "Selengkapnya: /laporan {ref}",
     "incident.reporter.ditangani": "🛠 Laporan <b>{ref}</b> sedang ditangani oleh {who}.",
     "incident.reporter.selesai": (
         "✅ Laporan <b>{ref}</b> selesai ditangani oleh {who}.\nCatatan: {note}"
@@ -59,6 +60,7 @@ EN: dict[str, str] = {
     "incident.take": "🛠 Handle",
     "incident.finish": "✅ Done",
     "incident.media_caption": "Attachments of report {ref}",
+    "incident.full_text": "Full report: /laporan {ref}",
     "incident.reporter.ditangani": "🛠 Report <b>{ref}</b> is being handled by {who}.",
     "incident.reporter.selesai": "✅ Report <b>{ref}</b> was closed by {who}.\nNote: {note}",
     "incident.taken": "You are handling {ref}.",

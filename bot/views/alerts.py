@@ -12,14 +12,17 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.callbacks import AlertAck, DeskView
 from bot.texts import Markup, fmt_duration, fmt_time, t
+from bot.views.limits import TEXT_MAX, visible_length
 from storage import desks as desks_store
 from storage import members as members_store
 from storage.alerts import AlertView
 from storage.models import Desk, Member
 from storage.sqlite.engine import Database
 
-MAX_LINES = 20  # desks listed in one message (Telegram allows 4096 characters)
-MAX_TEXT = 3900  # characters of those lines, leaving room for a title and the last line
+MAX_LINES = 20  # desks listed in one message
+# Visible UTF-16 units of those lines (Telegram allows TEXT_MAX), leaving room for a title and
+# the last line.
+MAX_TEXT = TEXT_MAX - 196
 MAX_BUTTONS = 8
 
 
@@ -45,8 +48,8 @@ async def alert_lines(db: Database, alerts: list[AlertView], lang: str, now: dat
                       ) -> list[str]:
     """One paragraph per alert: desk, since when, who was last there, its state.
 
-    At most ``MAX_LINES`` alerts and ``MAX_TEXT`` characters, so the message (with its
-    title) stays within Telegram's 4096; the rest are counted in a last line.
+    At most ``MAX_LINES`` alerts and ``MAX_TEXT`` units as Telegram counts them, so the
+    message (with its title) stays within its limit; the rest are counted in a last line.
     """
     desks = await desks_of(db, alerts)
     lines: list[str] = []
@@ -70,7 +73,7 @@ async def alert_lines(db: Database, alerts: list[AlertView], lang: str, now: dat
                                time=fmt_time(alert.acked_at, desk.tz, now)))
         elif alert.level > 0:
             paragraph.append(t(lang, "alert.escalated"))
-        length = sum(len(line) + 1 for line in paragraph)
+        length = sum(visible_length(line) + 1 for line in paragraph)
         if shown and size + length > MAX_TEXT:
             break
         lines.extend(paragraph)

@@ -1,4 +1,4 @@
-"""How a report looks in a chat: its text lines, severity icon and follow-up buttons.
+"""How a report looks in a chat: its text, severity icon and follow-up buttons.
 
 The same view serves the routed outbox message and ``/laporan``.
 """
@@ -6,16 +6,23 @@ The same view serves the routed outbox message and ``/laporan``.
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 
 from telegram import InlineKeyboardButton
 
 from bot.callbacks import ReportFinish, ReportTake
 from bot.texts import Markup, fmt_time, t
+from bot.views.limits import TEXT_MAX, fit, visible_length
 from storage import desks as desks_store
 from storage import members as members_store
 from storage.incidents import Incident
 from storage.models import Member, utcnow
 from storage.sqlite.engine import Database
+
+# Room in UTF-16 units: a closing note of 1,000 characters all emoji is 2,000, and the
+# description keeps at least DESCRIPTION_MIN beside it.
+NOTE_ROOM = 1500
+DESCRIPTION_MIN = 500
 
 _ICONS = {"info": "ℹ️", "sedang": "🟡", "tinggi": "🟠", "kritis": "🔴"}
 
@@ -45,18 +52,29 @@ def follow_up_buttons(incident: Incident, lang: str, with_ref: bool = False
     return [row]
 
 
-async def incident_lines(db: Database, incident: Incident, lang: str,
-                         status_only: bool = False) -> list[str]:
-    """The report as text lines (or only its status line)."""
+async def status_line(db: Database, incident: Incident, lang: str,
+                      note_room: int = NOTE_ROOM) -> str:
+    """The report's status, its closing note cut to ``note_room`` units."""
     handler = await members_store.get(db, incident.handler_id) if incident.handler_id else None
-    status = t(lang, f"incident.status.{incident.status}", who=member_name(handler),
-               note=incident.closing_note or "")
-    if status_only:
-        return [status]
+    return t(lang, f"incident.status.{incident.status}", who=member_name(handler),
+             note=Markup(fit(html.escape(incident.closing_note or "", quote=False), note_room)))
+
+
+async def incident_text(db: Database, incident: Incident, lang: str, *,
+                        after: Sequence[str] = (), pointer: bool = True,
+                        limit: int = TEXT_MAX) -> str:
+    """The report as one message within ``limit``, then the lines ``after`` it (a history).
+
+    The description is the reporter's own text: escaped, never markup, and given the room the
+    other lines leave. A cut text ends with a pointer to ``/laporan``, unless ``pointer`` is
+    false because this is ``/laporan`` itself.
+    """
+    status = await status_line(db, incident, lang)
+    more = t(lang, "incident.full_text", ref=incident.ref) if pointer else ""
     desk = await desks_store.get(db, incident.desk_id)
-    reporter = await members_store.get(db, incident.reporter_id)
     if desk is None:
-        return [status]
+        return fit("\n".join([status, *after]), limit, more)
+    reporter = await members_store.get(db, incident.reporter_id)
     lines = [t(lang, "incident.title", icon=severity_icon(incident.severity), ref=incident.ref,
                severity=t(lang, f"sev.{incident.severity}")),
              t(lang, "incident.body", desk=desk.name, code=desk.code,
@@ -69,6 +87,9 @@ async def incident_lines(db: Database, incident: Incident, lang: str,
         lines.append(t(lang, "incident.location",
                        link=Markup(f'<a href="{url}">{incident.latitude:.5f}, '
                                    f'{incident.longitude:.5f}</a>')))
-    # The description is the reporter's own text: escaped, never markup.
-    lines += ["", html.escape(incident.description, quote=False), "", status]
-    return lines
+    rest = ["", status, *after]
+    room = limit - visible_length("\n".join([*lines, "", *rest]))
+    description = fit(html.escape(incident.description, quote=False),
+                      max(room - 1, DESCRIPTION_MIN), more)
+    # Long desk or reporter names can still leave too little room: the whole is fitted too.
+    return fit("\n".join([*lines, "", description, *rest]), limit, more)

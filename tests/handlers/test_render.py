@@ -33,6 +33,7 @@ from storage.outbox_kinds import (
 )
 from storage.rules.geo import LocationFacts
 from storage.sqlite.engine import Database
+from tests.support.botapi_rules import strip_html
 from tests.support.rows import SAMPLES, unsent_row
 from tests.support.settings import make_settings
 from tests.support.sweeping import (
@@ -47,6 +48,7 @@ from tests.support.sweeping import (
     only_these_need_staff,
     register,
 )
+from tests.support.telegram import utf16_len
 
 LURAH, OFFICER = 101, 201
 
@@ -138,7 +140,7 @@ async def test_many_alerts_in_one_message(db: Database, renderer: OutboxRenderer
     assert lines[0] == "🚨 <b>25 posko kosong</b>"
     assert sum(line.startswith("• ") for line in lines) == MAX_LINES
     assert lines[-1] == "…dan 5 posko lain: /peringatan"
-    assert len(rendered.text) < 4096
+    assert utf16_len(strip_html(rendered.text)) <= 4096
     keyboard = buttons(rendered)
     acks = [data for _, data in keyboard if data.startswith("ack:")]
     assert acks == [f"ack:{i}" for i in ids[:MAX_BUTTONS]]
@@ -162,12 +164,31 @@ async def test_many_long_alerts_stay_within_telegram_limit(db: Database,
                           "rizky_pratama_wijayakusuma", OFFICER))
     rendered = await renderer(unsent_row(LURAH, OutboxKind.ALERTS, AlertsPayload(tuple(ids))))
     assert rendered is not None
-    assert len(rendered.text) < 4096
+    # Measured as Telegram does: after parsing the HTML, in UTF-16 units (the emoji count 2).
+    assert utf16_len(strip_html(rendered.text)) <= 4096
     lines = rendered.text.split("\n")
     shown = sum(line.startswith("• ") for line in lines)
     assert MAX_BUTTONS <= shown <= MAX_LINES
     assert lines[-1] == f"…dan {25 - shown} posko lain: /peringatan"
     assert sum("Diteruskan ke atasan" in line for line in lines) == shown
+
+
+async def test_alerts_of_emoji_named_desks_are_counted_as_telegram_counts(
+        db: Database, renderer: OutboxRenderer) -> None:
+    # Names short in characters but twice as long in UTF-16 units: counting characters let
+    # the list run past 4096 units and Telegram refused the whole message.
+    codes = [r[0] for r in await db.fetchall(
+        "SELECT code FROM desks WHERE level = 'kelurahan_desa' ORDER BY code LIMIT 25")]
+    await only_these_need_staff(db, *codes)
+    assert (await sweep(db, today(9), CONFIG)).opened == 25
+    ids = [r[0] for r in await db.fetchall("SELECT id FROM alerts ORDER BY id")]
+    async with db.transaction() as tx:
+        await tx.execute("UPDATE desks SET name = ? WHERE level = 'kelurahan_desa'",
+                         ("Posko 🗳️ & " + "🏛🇮🇩" * 45,))
+    rendered = await renderer(unsent_row(LURAH, OutboxKind.ALERTS, AlertsPayload(tuple(ids))))
+    assert rendered is not None
+    assert utf16_len(strip_html(rendered.text)) <= 4096
+    assert rendered.text.split("\n")[-1].startswith("…dan ")
 
 
 async def test_acknowledged_alert_and_the_edit_of_every_message(db: Database,

@@ -16,7 +16,13 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Any
 
-from tests.support.botapi_rules import NOT_MODIFIED, ApiError, render, split_markup
+from tests.support.botapi_rules import (
+    NOT_MODIFIED,
+    ApiError,
+    check_lengths,
+    render,
+    split_markup,
+)
 from tests.support.telegram import JSON, ME, bot_message, buttons
 
 SEND_METHODS = frozenset(
@@ -71,7 +77,7 @@ class BotApiMethods:
             "setMyCommands": lambda p: self._my_commands("set", p),
             "getMyCommands": lambda p: self._my_commands("get", p),
             "deleteMyCommands": lambda p: self._my_commands("delete", p),
-            "setChatMenuButton": _ok, "answerCallbackQuery": _ok, "sendChatAction": _ok,
+            "setChatMenuButton": _ok, "answerCallbackQuery": self._answer, "sendChatAction": _ok,
             "close": _ok, "logOut": _ok, "getChat": self._get_chat,
             "getFile": lambda p: {"file_id": p["file_id"], "file_unique_id": f"u{p['file_id']}",
                                   "file_size": 1024, "file_path": f"files/{p['file_id']}.bin"},
@@ -166,6 +172,10 @@ class BotApiMethods:
         elif action == "delete":
             self._commands.pop(key, None)
         return self._commands.get(key, []) if action == "get" else True
+
+    def _answer(self, p: JSON) -> bool:
+        check_lengths("answerCallbackQuery", p)
+        return True
 
     def _get_chat(self, p: JSON) -> JSON:
         gifts = dict.fromkeys(("unlimited_gifts", "limited_gifts", "unique_gifts",

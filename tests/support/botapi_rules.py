@@ -77,6 +77,17 @@ def render(p: JSON, key: str) -> str | None:
     return text
 
 
+def check_lengths(method: str, p: JSON) -> None:
+    """Refuse, as Telegram does, a call whose text, caption or button answer it would refuse:
+    unparsable HTML, or too long once parsed (in UTF-16 code units)."""
+    if method == "answerCallbackQuery":
+        if utf16_len(str(p.get("text") or "")) > 200:
+            raise ApiError(400, "Bad Request: MESSAGE_TOO_LONG")
+    elif method.startswith(("send", "edit")):
+        render(p, "text")
+        render(p, "caption")
+
+
 def split_markup(p: JSON) -> tuple[JSON | None, JSON | None]:
     """Split reply_markup into (inline keyboard, other keyboard)."""
     markup = p.get("reply_markup")

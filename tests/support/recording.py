@@ -2,7 +2,8 @@
 
 It answers Bot API calls the way Telegram would (enough for the bot's needs) and records every
 call, so handler tests assert on what the bot actually asked Telegram to do. Unlike the
-stand-in server it checks nothing: every call succeeds, no network is involved.
+stand-in server it keeps no chats: every call succeeds but one Telegram would refuse for its
+text (unparsable HTML, or over a length limit), and no network is involved.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 
 from telegram.request import BaseRequest, RequestData
 
+from tests.support.botapi_rules import ApiError, check_lengths
 from tests.support.telegram import JSON, ME, Call, bot_message, inline_keyboard
 
 
@@ -44,6 +46,10 @@ class TelegramLikeRequest(BaseRequest):
         api_method = url.rsplit("/", 1)[-1]
         params = dict(request_data.parameters) if request_data else {}
         self.record(api_method, params)
+        try:
+            check_lengths(api_method, params)
+        except ApiError as refused:
+            return 400, json.dumps(refused.body()).encode()
         return 200, json.dumps({"ok": True, "result": self._result(api_method, params)}).encode()
 
     def _result(self, method: str, params: JSON) -> Any:

@@ -84,6 +84,17 @@ async def test_invalid_html_is_rejected(stub: StubBotAPI, bot: Bot) -> None:
     assert stub.sent() == []
 
 
+async def test_lengths_are_counted_as_telegram_counts_them(stub: StubBotAPI, bot: Bot) -> None:
+    stub.user(ALICE, "Alice")
+    # After parsing the HTML and in UTF-16 units: 4,096 emoji are 8,192, tags and "&lt;" one.
+    await bot.send_message(ALICE, "<b>" + "&lt;" * 4096 + "</b>", parse_mode="HTML")
+    with pytest.raises(BadRequest, match=r"(?i)message is too long"):
+        await bot.send_message(ALICE, "😀" * 2049)
+    with pytest.raises(BadRequest, match=r"(?i)message_too_long"):
+        await bot.answer_callback_query("q1", "😀" * 101)
+    await bot.answer_callback_query("q1", "😀" * 100)
+
+
 async def test_edit_and_not_modified(stub: StubBotAPI, bot: Bot) -> None:
     stub.user(ALICE, "Alice")
     msg = await bot.send_message(ALICE, "Status: menunggu", reply_markup=KEYBOARD)
