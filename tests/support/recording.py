@@ -23,6 +23,10 @@ class TelegramLikeRequest(BaseRequest):
     send or edit (with its inline keyboard, as Telegram echoes it), ``True`` for the rest.
     Subclasses say what to keep of each call in :meth:`record`."""
 
+    # Refuse what Telegram refuses (HTML, lengths). The throughput benchmark turns it off: its
+    # texts are known to fit, and parsing every text would add the same cost to both sides.
+    check_texts = True
+
     def __init__(self) -> None:
         self._ids = itertools.count(1000)
 
@@ -46,10 +50,11 @@ class TelegramLikeRequest(BaseRequest):
         api_method = url.rsplit("/", 1)[-1]
         params = dict(request_data.parameters) if request_data else {}
         self.record(api_method, params)
-        try:
-            check_lengths(api_method, params)
-        except ApiError as refused:
-            return 400, json.dumps(refused.body()).encode()
+        if self.check_texts:
+            try:
+                check_lengths(api_method, params)
+            except ApiError as refused:
+                return 400, json.dumps(refused.body()).encode()
         return 200, json.dumps({"ok": True, "result": self._result(api_method, params)}).encode()
 
     def _result(self, method: str, params: JSON) -> Any:
