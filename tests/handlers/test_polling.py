@@ -171,3 +171,27 @@ async def test_stopping_waits_for_the_record_under_way(stub: StubBotAPI, db_path
         assert await meta.get(db, "last_update_id") == "500"
     finally:
         await db.close()
+
+
+async def test_a_batch_of_an_application_without_a_clock_is_handled() -> None:
+    """The throughput benchmark feeds a bare PTB application through the same batch step:
+    it has no Telegram clock to stamp the batch with, and every update is still handled."""
+    from telegram import Update
+    from telegram.ext import ApplicationBuilder, MessageHandler, filters
+
+    from tests.support import updates as u
+    from tests.support.recording import RecordingRequest
+
+    seen: list[int] = []
+
+    async def note(update: Update, _context: object) -> None:
+        seen.append(update.update_id)
+
+    request = RecordingRequest()
+    app = (ApplicationBuilder().token("1:bare").request(request).get_updates_request(request)
+           .build())
+    app.add_handler(MessageHandler(filters.ALL, note))  # type: ignore[arg-type]
+    async with app:
+        batch = [Update.de_json(u.text(u.user(900 + i), "halo"), app.bot) for i in range(3)]
+        await polling.handle_batch(app, batch)  # type: ignore[arg-type]
+    assert seen == [update.update_id for update in batch]
