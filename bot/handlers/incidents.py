@@ -13,7 +13,6 @@ from bot.context import Ctx
 from bot.handlers.access import Caller, identify
 from bot.handlers.common import (
     edit_or_ignore,
-    is_private,
     popup,
     pressed,
     private_supervisor,
@@ -205,8 +204,9 @@ async def turn_page(update: Update, context: Ctx) -> None:
         return
     query, button, caller = press
     number = button.page if button else None
-    # The list is a scope's reports: its pages turn only where /laporan runs, in private.
-    if number is None or not caller.is_supervisor or not is_private(update):
+    # The list is a scope's reports: its pages turn only where /laporan runs, in private (the
+    # registry refuses a press anywhere else).
+    if number is None or not caller.is_supervisor:
         await popup(query, t(caller.lang, "button.stale"))
         return
     await query.answer()

@@ -9,7 +9,6 @@ from bot.context import Ctx
 from bot.handlers.access import Caller
 from bot.handlers.common import (
     edit_or_ignore,
-    is_private,
     popup,
     pressed,
     private_supervisor,
@@ -72,8 +71,9 @@ async def invite_role_chosen(update: Update, context: Ctx) -> None:
         return
     query, button, caller = press
     desk = await desks_store.get(context.bot_data.db, button.desk_id) if button else None
-    # The link is shown where the button is: only in private, where /undang offers it.
-    if button is None or desk is None or not is_private(update):
+    # The link is shown where the button is: only in private, where /undang offers it (the
+    # registry refuses a press anywhere else).
+    if button is None or desk is None:
         await popup(query, t(caller.lang, "button.stale"))
         return
     if not caller.can_oversee(desk):

@@ -31,7 +31,7 @@ from telegram.ext import ApplicationHandlerStop
 from bot.callbacks import ReportAction, ReportStep
 from bot.context import Ctx
 from bot.handlers.access import Caller, identify
-from bot.handlers.common import is_private, popup, pressed, private_member, reply
+from bot.handlers.common import popup, pressed, private_member, reply
 from bot.texts import t
 from bot.views.report import MAX_TEXT, MIN_TEXT, draft_button, prompt
 from storage import desks as desks_store
@@ -108,8 +108,8 @@ async def button(update: Update, context: Ctx) -> None:
     if press is None:
         return
     query, button, caller = press
-    # A draft's questions and its receipt never go to a group.
-    if button is None or not is_private(update):
+    # Only in the author's private chat: the registry refuses a press anywhere else.
+    if button is None:
         await popup(query, t(caller.lang, "lapor.stale"))
         return
     action, value = button.action, button.value

@@ -15,7 +15,9 @@ queue. Here the loop is:
    may be from before such a restart of the numbering.
 3. Handle the batch to completion (``Application.process_update``): each chat's updates in
    order, different chats at the same time (while one waits for Telegram to accept a reply,
-   another is handled), so a shift change of thousands of officers is not one queue.
+   another is handled), so a shift change of thousands of officers is not one queue. Each
+   update carries its time of arrival meanwhile (``bot.updates.clock``), against which a
+   location's age is measured.
 4. Record the batch's last id and the time in the database, and ask for the next batch
    (which confirms it) while that record commits: its disk flush overlaps the round trip to
    Telegram. The next record, and leaving, wait for it first.
@@ -102,6 +104,7 @@ async def run(app: PoskoApp) -> None:
 
 async def _poll(app: PoskoApp, stop: asyncio.Event) -> None:
     db: Database = app.bot_data.db
+    clock = app.bot_data.clock  # when each update arrived (bot.updates.clock)
     handled = await last_handled(db, utcnow())  # what the first answer may redeliver
     offset: int | None = None
     backoff = 1.0
@@ -130,7 +133,13 @@ async def _poll(app: PoskoApp, stop: asyncio.Event) -> None:
                 backoff = min(backoff * 2, MAX_BACKOFF)
                 continue
             backoff = 1.0
-            await handle_batch(app, [u for u in updates if u.update_id > handled])
+            batch = [u for u in updates if u.update_id > handled]
+            # A location's age counts to its receipt, not to when its lane got to it.
+            clock.stamp(u.update_id for u in batch)
+            try:
+                await handle_batch(app, batch)
+            finally:
+                clock.forget(u.update_id for u in batch)
             handled = 0  # the next answers hold only what this one did not
             offset = updates[-1].update_id + 1 if updates else None
             if updates:
@@ -156,17 +165,7 @@ async def handle_batch(app: PoskoApp, updates: list[Update]) -> None:
         for update in queue:
             await app.process_update(update)
 
-    # A location's age counts to its receipt, not to when its lane got to it (bot.updates.clock).
-    # The throughput benchmark feeds a bare application through here too: it has no clock.
-    clock = getattr(app.bot_data, "clock", None)
-    if clock is None:
-        await asyncio.gather(*(lane(queue) for queue in lanes.values()))
-        return
-    clock.stamp(u.update_id for u in updates)
-    try:
-        await asyncio.gather(*(lane(queue) for queue in lanes.values()))
-    finally:
-        clock.forget(u.update_id for u in updates)
+    await asyncio.gather(*(lane(queue) for queue in lanes.values()))
 
 
 async def _sleep(stop: asyncio.Event, seconds: float) -> None:
