@@ -195,3 +195,41 @@ async def test_the_batch_step_runs_a_bare_application() -> None:
         batch = [Update.de_json(u.text(u.user(900 + i), "halo"), app.bot) for i in range(3)]
         await polling.handle_batch(app, batch)  # type: ignore[arg-type]
     assert seen == [update.update_id for update in batch]
+
+
+async def test_the_loop_stamps_arrivals_and_reads_telegrams_clock(
+        stub: StubBotAPI, db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every getUpdates answer's Date is observed (the httpx hook of the real request), and
+    each update of a batch is stamped on arrival and forgotten once handled."""
+    from bot.updates.clock import TelegramClock
+
+    observed: list[object] = []
+    stamped: list[int] = []
+    forgotten: list[int] = []
+    real_observe, real_stamp, real_forget = (TelegramClock.observe, TelegramClock.stamp,
+                                             TelegramClock.forget)
+
+    def observe(self: TelegramClock, *args: object) -> None:
+        observed.append(args)
+        real_observe(self, *args)  # type: ignore[arg-type]
+
+    def stamp(self: TelegramClock, ids: object, at: object = None) -> None:
+        ids = list(ids)  # type: ignore[call-overload]
+        stamped.extend(ids)
+        real_stamp(self, ids, at)  # type: ignore[arg-type]
+
+    def forget(self: TelegramClock, ids: object) -> None:
+        ids = list(ids)  # type: ignore[call-overload]
+        forgotten.extend(ids)
+        real_forget(self, ids)
+
+    monkeypatch.setattr(TelegramClock, "observe", observe)
+    monkeypatch.setattr(TelegramClock, "stamp", stamp)
+    monkeypatch.setattr(TelegramClock, "forget", forget)
+    user = stub.user(USER, "Budi")
+    async with running(stub, db_path):
+        user.send_text("/bantuan")
+        await stub.wait_for_message(USER)
+        await asyncio.sleep(0.3)
+    assert observed  # the stand-in's answers carry a Date header, as Telegram's do
+    assert len(stamped) == 1 and stamped == forgotten
