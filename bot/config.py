@@ -90,6 +90,8 @@ class Settings(BaseSettings):
     timezone: str = Field("Asia/Jakarta", alias="POSKO_TIMEZONE")
     language: str = Field("id", alias="POSKO_LANGUAGE")
     location_max_age: Duration = Field(timedelta(minutes=1), alias="POSKO_LOCATION_MAX_AGE")
+    # Only a live location proves presence (a one-shot one may be a pin placed on the map).
+    require_live_location: bool = Field(False, alias="POSKO_REQUIRE_LIVE_LOCATION")
     invite_ttl: Duration = Field(timedelta(days=7), alias="POSKO_INVITE_TTL")
     unattended_grace: Duration = Field(timedelta(minutes=15), alias="POSKO_UNATTENDED_GRACE")
     escalation_steps: Annotated[list[timedelta], NoDecode] = Field(

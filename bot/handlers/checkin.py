@@ -74,6 +74,10 @@ async def checkin(update: Update, context: Ctx) -> None:
         await reply(update, t(caller.lang, "checkin.already", desk=desk.name,
                               since=fmt_time(shift.started_at, desk.tz, utcnow())))
         return
+    if context.bot_data.settings.require_live_location:
+        # The request-location button sends a one-shot location, which is refused here.
+        await reply(update, t(caller.lang, "checkin.ask_live", desk=desk.name))
+        return
     keyboard = ReplyKeyboardMarkup(
         [[KeyboardButton(t(caller.lang, "checkin.button"), request_location=True)]],
         resize_keyboard=True, one_time_keyboard=True)
@@ -112,7 +116,8 @@ async def location(update: Update, context: Ctx) -> None:
     # Fresh means fresh when it arrived, on Telegram's clock (bot.updates.clock).
     received = context.bot_data.clock.received(update.update_id)
     check = check_location(facts, desk.latitude, desk.longitude, desk.radius_m, received,
-                           settings.location_max_age)
+                           settings.location_max_age,
+                           require_live=settings.require_live_location)
     if not check.ok:
         await reply(update, _rejection(caller, desk, check, settings.location_max_age))
         return
@@ -154,9 +159,12 @@ async def live_update(update: Update, context: Ctx) -> None:
     desk, now = caller.desk, utcnow()
     received = context.bot_data.clock.received(update.update_id)
     check = check_location(facts, desk.latitude, desk.longitude, desk.radius_m, received,
-                           settings.location_max_age)
+                           settings.location_max_age,
+                           require_live=settings.require_live_location)
+    # The last edit of a live location that has stopped carries no live period: with live
+    # locations required it would read as NOT_LIVE, and it proves nothing either way.
     if check.verdict in (Verdict.STALE, Verdict.INVALID, Verdict.FORWARDED, Verdict.VENUE,
-                         Verdict.IMPRECISE):
+                         Verdict.IMPRECISE, Verdict.NOT_LIVE):
         return  # an old, bogus or imprecise update proves nothing either way
     await shifts_store.refresh(db, shift.id, facts=facts, distance=check.distance_m,
                                inside=check.ok, now=now)

@@ -9,6 +9,10 @@ ID: dict[str, str] = {
         "Anda juga boleh berbagi lokasi langsung (live) agar kehadiran terus tercatat."
     ),
     "checkin.button": "📍 Kirim lokasi saya",
+    "checkin.ask_live": (
+        "Check-in di <b>{desk}</b>: tekan 📎, pilih <b>Lokasi</b>, lalu bagikan lokasi "
+        "langsung (live) Anda selama bertugas. Lokasi sekali kirim tidak diterima."
+    ),
     "checkin.already": (
         "Anda sudah check-in di <b>{desk}</b> sejak {since}. Ketik /checkout untuk mengakhiri."
     ),
@@ -19,6 +23,11 @@ ID: dict[str, str] = {
         "Lokasi yang diteruskan tidak diterima. Kirim lokasi Anda sendiri dengan tombol 📍."
     ),
     "loc.venue": "Tempat (venue) tidak diterima. Kirim lokasi Anda saat ini dengan tombol 📍.",
+    "loc.not_live": (
+        "❌ Check-in ditolak: posko ini hanya menerima lokasi langsung (live), karena lokasi "
+        "sekali kirim bisa dipilih dari peta. Tekan 📎, pilih <b>Lokasi</b>, lalu bagikan "
+        "lokasi langsung Anda."
+    ),
     "loc.stale": "Lokasi ini terlalu lama (lebih dari {max}). Kirim lokasi Anda saat ini.",
     "loc.invalid": "Koordinat lokasi tidak sah. Kirim lokasi Anda saat ini dengan tombol 📍.",
     "loc.too_far": (
@@ -50,6 +59,10 @@ EN: dict[str, str] = {
         "You may also share your live location to keep your presence up to date."
     ),
     "checkin.button": "📍 Send my location",
+    "checkin.ask_live": (
+        "Check in at <b>{desk}</b>: tap 📎, choose <b>Location</b> and share your live "
+        "location while on duty. A one-time location is not accepted."
+    ),
     "checkin.already": (
         "You have been checked in at <b>{desk}</b> since {since}. Type /checkout to end."
     ),
@@ -58,6 +71,10 @@ EN: dict[str, str] = {
     "checkin.no_desk": "You are not attached to any desk. Contact the secretariat.",
     "loc.forwarded": "A forwarded location is not accepted. Send your own with the 📍 button.",
     "loc.venue": "A venue is not accepted. Send your current location with the 📍 button.",
+    "loc.not_live": (
+        "❌ Check-in refused: only a live location is accepted, because a one-time location "
+        "can be picked on the map. Tap 📎, choose <b>Location</b> and share your live location."
+    ),
     "loc.stale": "This location is too old (over {max}). Send your current location.",
     "loc.invalid": "The coordinates are invalid. Send your current location with the 📍 button.",
     "loc.too_far": (

@@ -34,6 +34,7 @@ class Verdict(StrEnum):
     TOO_FAR = "too_far"
     IMPRECISE = "imprecise"
     NO_DESK_LOCATION = "no_desk_location"
+    NOT_LIVE = "not_live"
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,22 +71,31 @@ def check_location(
     radius_m: float,
     now: datetime,
     max_age: timedelta,
+    *,
+    require_live: bool = False,
 ) -> LocationCheck:
     """Decide whether ``facts`` prove presence at a desk.
 
     1. A forwarded location or a venue is somebody else's place or a chosen place: refused.
+       Where the installation requires a live location, a one-shot location is refused too:
+       Telegram's apps send a pin placed on the map and a GPS fix alike (coordinates only, no
+       accuracy), whereas a live location comes from the phone's location service.
     2. Coordinates outside the valid range are refused.
     3. A location older than ``max_age`` (or dated in the future beyond it) is refused.
     4. A desk without coordinates cannot be verified: refused with its own verdict.
     5. Otherwise the distance decides against the radius; it is always reported.
     6. A fix inside the radius whose accuracy (Telegram's ``horizontal_accuracy``) is worse
        than the radius does not prove presence: the officer may be anywhere in a circle
-       larger than the desk's. Refused, saying how imprecise it was.
+       larger than the desk's. Refused, saying how imprecise it was. A location without an
+       accuracy is judged by its distance alone: that is how the apps send every one-shot
+       location, a GPS fix included.
     """
     if facts.forwarded:
         return LocationCheck(Verdict.FORWARDED)
     if facts.venue:
         return LocationCheck(Verdict.VENUE)
+    if require_live and not facts.live:
+        return LocationCheck(Verdict.NOT_LIVE)
     if not (-90.0 <= facts.latitude <= 90.0 and -180.0 <= facts.longitude <= 180.0):
         return LocationCheck(Verdict.INVALID)
     if abs(now - facts.sent_at) > max_age:

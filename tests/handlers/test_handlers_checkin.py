@@ -73,6 +73,43 @@ async def test_rejected_locations_say_why(harness: Harness) -> None:
     assert "Check-in tercatat" in call.text  # a usual phone fix is precise enough
 
 
+async def test_a_one_shot_location_without_accuracy_is_judged_by_distance(
+        harness: Harness) -> None:
+    # Telegram's apps send every one-shot location (a GPS fix or a pin placed on the map)
+    # without horizontal_accuracy; by default it is accepted on its distance alone.
+    desk = await _officer(harness)
+    (call,) = await harness.send(u.location(u.user(701), *_near(desk, 30)))
+    assert "Check-in tercatat" in call.text
+
+
+def _require_live(h: Harness) -> None:
+    settings = h.app.bot_data.settings
+    h.app.bot_data.settings = settings.model_copy(update={"require_live_location": True})
+
+
+async def test_where_live_is_required_a_one_shot_location_is_refused(harness: Harness) -> None:
+    desk = await _officer(harness)
+    _require_live(harness)
+    officer = u.user(701)
+    (call,) = await harness.send(u.text(officer, "/checkin"))
+    assert "lokasi langsung (live)" in call.text and not call.markup  # no one-shot button
+    (call,) = await harness.send(u.location(officer, *_near(desk, 10), accuracy=5))
+    assert "hanya menerima lokasi langsung" in call.text
+    assert await shifts_store.open_shift(harness.db, 701) is None
+    first = u.location(officer, *_near(desk, 10), live_period=3600)
+    (call,) = await harness.send(first)
+    assert "Check-in tercatat" in call.text and "Lokasi langsung aktif" in call.text
+    shift = await shifts_store.open_shift(harness.db, 701)
+    assert shift is not None
+    # The last edit of a stopped live location has no live period: it proves nothing, and
+    # does not mark the officer as gone.
+    stopped = u.edited_location(first, *_near(desk, 900))
+    stopped["edited_message"]["location"].pop("live_period", None)
+    assert await harness.send(stopped) == []
+    after = await shifts_store.open_shift(harness.db, 701)
+    assert after is not None and after.outside_since is None
+
+
 async def test_desk_without_coordinates_cannot_verify(harness: Harness) -> None:
     desk = await _officer(harness)
     await harness.set_desk(LURAH, latitude=None, longitude=None)

@@ -181,3 +181,12 @@ def test_desk_without_location_cannot_verify() -> None:
 def test_live_location_follows_the_same_rules() -> None:
     assert check(facts(*MONAS, live=True)).ok
     assert check(facts(*BUNDARAN_HI, live=True)).verdict is Verdict.TOO_FAR
+
+
+def test_where_live_is_required_a_one_shot_location_is_refused() -> None:
+    one_shot = facts(*MONAS)
+    refused = check_location(one_shot, *MONAS, RADIUS, NOW, MAX_AGE, require_live=True)
+    assert refused.verdict is Verdict.NOT_LIVE and refused.distance_m is None
+    live = facts(*MONAS, live=True)
+    assert check_location(live, *MONAS, RADIUS, NOW, MAX_AGE, require_live=True).ok
+    assert check(one_shot).ok  # not required: accepted on its distance
