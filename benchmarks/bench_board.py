@@ -25,10 +25,11 @@ from benchmarks.common import add_members, peak_rss_mb
 from bot.handlers.board import render
 from storage import board as board_store
 from storage import desks as desks_store
-from storage.importer import import_desks, parse_desk_csv, read_csv_file
+from storage.importer import import_desks, parse_desk_csv
 from storage.models import Desk, to_db, utcnow
 from storage.rules.duty import zone
 from storage.sqlite.engine import Database
+from storage.tables import read_table
 
 SCOPES = [("national admin", None), ("province 32 Jawa Barat", "32"),
           ("kota 32.01 Kab. Bogor", "32.01"), ("kecamatan 32.01.01 Cibinong", "32.01.01")]
@@ -36,7 +37,7 @@ SCOPES = [("national admin", None), ("province 32 Jawa Barat", "32"),
 
 async def prepare(db: Database, path: str) -> tuple[int, int]:
     """Import the national file and staff it; return (desks, open shifts)."""
-    await import_desks(db, parse_desk_csv(read_csv_file(path)), "Asia/Jakarta")
+    await import_desks(db, parse_desk_csv(read_table(path)), "Asia/Jakarta")
     now = utcnow()
     start = to_db(now - timedelta(hours=2))
     rng = random.Random(7)

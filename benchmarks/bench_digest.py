@@ -24,15 +24,16 @@ from benchmarks.common import add_members, peak_rss_mb
 from bot.reports.digest import digest_png, digest_text
 from scheduler.digest import build_digest
 from storage import desks as desks_store
-from storage.importer import import_desks, parse_desk_csv, read_csv_file
+from storage.importer import import_desks, parse_desk_csv
 from storage.models import to_db
 from storage.sqlite.engine import Database
+from storage.tables import read_table
 
 DAY = datetime(2026, 11, 23, tzinfo=ZoneInfo("Asia/Jakarta"))
 
 
 async def prepare(db: Database, path: str) -> None:
-    await import_desks(db, parse_desk_csv(read_csv_file(path)), "Asia/Jakarta")
+    await import_desks(db, parse_desk_csv(read_table(path)), "Asia/Jakarta")
     rng = random.Random(11)
     async with db.transaction() as tx:
         desks = list(await (await tx.execute(

@@ -14,20 +14,21 @@ from pathlib import Path
 
 from benchmarks.common import peak_rss_mb
 from storage import desks as desks_store
-from storage.importer import import_desks, parse_desk_csv, read_csv_file
+from storage.importer import import_desks, parse_desk_csv
 from storage.models import utcnow
 from storage.sqlite.engine import Database
+from storage.tables import read_table
 
 
 async def main(csv_path: str) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         db = await Database.open(Path(tmp) / "bench.db")
         started = time.perf_counter()
-        rows = parse_desk_csv(read_csv_file(csv_path))
+        rows = parse_desk_csv(read_table(csv_path))
         parsed = time.perf_counter()
         first = await import_desks(db, rows, "Asia/Jakarta")
         imported = time.perf_counter()
-        again = await import_desks(db, parse_desk_csv(read_csv_file(csv_path)), "Asia/Jakarta")
+        again = await import_desks(db, parse_desk_csv(read_table(csv_path)), "Asia/Jakarta")
         reimported = time.perf_counter()
         print(f"parse+validate {len(rows)} rows: {parsed - started:.2f} s")
         print(f"first import: {imported - started:.2f} s ({first.inserted} new)")

@@ -28,9 +28,10 @@ from pathlib import Path
 
 from benchmarks.common import add_members, peak_rss_mb
 from scheduler.presence import PresenceConfig, PresenceReport, check_presence
-from storage.importer import DeskRow, import_desks, parse_desk_csv, read_csv_file
+from storage.importer import DeskRow, import_desks, parse_desk_csv
 from storage.models import to_db
 from storage.sqlite.engine import Database
+from storage.tables import read_table
 
 CONFIG = PresenceConfig(every=timedelta(hours=3), timeout=timedelta(minutes=30))
 DAY = datetime(2026, 11, 23, tzinfo=UTC)  # a Monday
@@ -76,7 +77,7 @@ async def timed(db: Database, now: datetime) -> tuple[PresenceReport, float, flo
 
 
 async def main(csv_path: str) -> None:
-    rows = parse_desk_csv(read_csv_file(csv_path))
+    rows = parse_desk_csv(read_table(csv_path))
     with tempfile.TemporaryDirectory() as tmp:
         db, shifts = await prepare(Path(tmp) / "a.db", rows)
         print(f"{shifts} open shifts")

@@ -44,9 +44,10 @@ from bot.config import Settings
 from bot.outbox.render import OutboxRenderer
 from bot.outbox.sender import Sender
 from scheduler.sweep import SweepConfig, sweep
-from storage.importer import import_desks, parse_desk_csv, read_csv_file
+from storage.importer import import_desks, parse_desk_csv
 from storage.models import to_db, utcnow
 from storage.sqlite.engine import Database
+from storage.tables import read_table
 from tests.support.botapi_stub import StubBotAPI
 
 TOKEN = "123456:STORM-token-0123456789abcdefghij"
@@ -58,7 +59,7 @@ CONFIG = SweepConfig(timedelta(0), (timedelta(minutes=15), timedelta(minutes=30)
 
 async def prepare(db: Database, csv_path: str, n_desks: int, layout: str) -> list[int]:
     """Import, make ``n_desks`` kelurahan short, register supervisors; return their ids."""
-    await import_desks(db, parse_desk_csv(read_csv_file(csv_path)), "Asia/Jakarta")
+    await import_desks(db, parse_desk_csv(read_table(csv_path)), "Asia/Jakarta")
     stamp = to_db(utcnow())
     async with db.transaction() as tx:
         await tx.execute("UPDATE desks SET duty_hours = '00:00-24:00', min_staff = 0")

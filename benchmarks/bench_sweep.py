@@ -21,9 +21,10 @@ from pathlib import Path
 
 from benchmarks.common import add_members, peak_rss_mb
 from scheduler.sweep import SweepConfig, sweep
-from storage.importer import DeskRow, import_desks, parse_desk_csv, read_csv_file
+from storage.importer import DeskRow, import_desks, parse_desk_csv
 from storage.models import to_db, utcnow
 from storage.sqlite.engine import Database
+from storage.tables import read_table
 
 CONFIG = SweepConfig(timedelta(minutes=15), (timedelta(minutes=15), timedelta(minutes=30)))
 
@@ -52,7 +53,7 @@ async def prepare(db: Database, rows: list[DeskRow], size: int) -> int:
 
 
 async def run(path: str, sizes: list[int]) -> None:
-    rows = parse_desk_csv(read_csv_file(path))
+    rows = parse_desk_csv(read_table(path))
     print(f"{'desks':>7} {'short':>6} {'open sweep':>11} {'quiet sweep':>12} "
           f"{'resolve sweep':>14} {'intents':>8}")
     for size in sizes:

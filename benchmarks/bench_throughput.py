@@ -75,9 +75,10 @@ from bot.updates.polling import (  # the polling loop's batch steps, as they run
     Recorder,
     handle_batch,
 )
-from storage.importer import import_desks, parse_desk_csv, read_csv_file
+from storage.importer import import_desks, parse_desk_csv
 from storage.models import to_db, utcnow
 from storage.sqlite.engine import Database
+from storage.tables import read_table
 from tests.support import updates as u
 
 TOKEN = "123456:BENCH-token-0123456789abcdefghij"
@@ -290,7 +291,7 @@ async def prepare(csv_path: str, db_path: Path, n_officers: int,
                   n_reporters: int) -> list[Officer]:
     """Import the desks and register the officers (and their kecamatan supervisors)."""
     db = await Database.open(db_path)
-    await import_desks(db, parse_desk_csv(read_csv_file(csv_path)), "Asia/Jakarta")
+    await import_desks(db, parse_desk_csv(read_table(csv_path)), "Asia/Jakarta")
     stamp = to_db(utcnow())
     async with db.transaction() as tx:
         await tx.execute("UPDATE desks SET duty_hours = '00:00-24:00'")

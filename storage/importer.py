@@ -19,13 +19,13 @@ import io
 import math
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from storage.models import Level, to_db, utcnow
 from storage.rules.duty import format_duty_hours, parse_duty_hours
 from storage.sqlite.engine import Database
+from storage.tables import dialect_for
 
 REQUIRED = ("code", "name", "level", "parent_code", "latitude", "longitude")
 OPTIONAL = ("timezone", "radius_m", "min_staff", "duty_hours")
@@ -135,20 +135,27 @@ def _row(line: int, raw: dict[str, str]) -> DeskRow:
                    lat, lon, tz, radius, min_staff, duty)
 
 
-def csv_reader(text: str, required: tuple[str, ...]) -> csv.DictReader[str]:
-    """A reader over CSV text (BOM tolerated, header names trimmed) with ``required`` columns."""
-    reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
+def csv_reader(text: str, required: tuple[str, ...],
+               optional: tuple[str, ...] = ()) -> csv.DictReader[str]:
+    """A reader over CSV text with ``required`` columns: BOM tolerated, header names trimmed,
+    the delimiter (comma, semicolon or tab) taken from the header (storage.tables)."""
+    text = text.removeprefix("\ufeff")
+    delimiter = dialect_for(text.split("\n", 1)[0], (*required, *optional))
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
     header = [name.strip() for name in reader.fieldnames or []]
     missing = [name for name in required if name not in header]
     if missing:
-        raise CsvImportError([(1, f"header lacks column(s): {', '.join(missing)}")])
+        found = ", ".join(name for name in header if name) or "nothing"
+        raise CsvImportError([(1, (
+            f"the first row must name the columns {', '.join(required)}; "
+            f"{', '.join(missing)} missing (the first row has: {found[:300]})"))])
     reader.fieldnames = header
     return reader
 
 
 def parse_desk_csv(text: str) -> list[DeskRow]:
     """Validate a whole desk CSV; raises :class:`CsvImportError` listing every bad line."""
-    reader = csv_reader(text, REQUIRED)
+    reader = csv_reader(text, REQUIRED, OPTIONAL)
     rows: list[DeskRow] = []
     errors: list[tuple[int, str]] = []
     seen: dict[str, int] = {}
@@ -173,6 +180,33 @@ def parse_desk_csv(text: str) -> list[DeskRow]:
     if not rows:
         raise CsvImportError([(line, "no desks in the file")])
     return rows
+
+
+def within_scope(rows: list[DeskRow], scope: str) -> list[DeskRow]:
+    """The rows of desk ``scope``, of every desk below it and of its ancestors (so one kota can
+    be imported from the national file); raises :class:`CsvImportError` if the file lacks it."""
+    by_code = {row.code: row for row in rows}
+    if scope not in by_code:
+        raise CsvImportError([(1, f"no desk in the file has the code {scope}")])
+    ancestors: set[str] = set()
+    parent = by_code[scope].parent_code
+    while parent is not None and parent in by_code and parent not in ancestors:
+        ancestors.add(parent)
+        parent = by_code[parent].parent_code
+    return [row for row in rows if row.code in ancestors or _under(row.code, scope, by_code)]
+
+
+def _under(code: str, scope: str, by_code: dict[str, DeskRow]) -> bool:
+    """Whether desk ``code`` is ``scope`` or lies below it in the file's hierarchy."""
+    seen: set[str] = set()
+    current: str | None = code
+    while current is not None and current not in seen:
+        if current == scope:
+            return True
+        seen.add(current)
+        row = by_code.get(current)
+        current = row.parent_code if row is not None else None
+    return False
 
 
 @dataclass
@@ -275,9 +309,3 @@ def _link(merged: dict[str, dict[str, Any]], parent_code: dict[str, str | None],
         parent = parent_code[code]
         prefix = merged[parent]["path"] if parent is not None else "/"
         desk["path"] = f"{prefix}{desk['id']}/"
-
-
-def read_csv_file(path: str | Path) -> str:
-    """File text as UTF-8; OSError/UnicodeDecodeError are the caller's to report."""
-    return Path(path).read_text(encoding="utf-8")
-

@@ -58,7 +58,7 @@ def _day(text: str) -> str:
 
 def parse_schedule_csv(text: str) -> list[RuleRow]:
     """Validate a schedule CSV; raises CsvImportError listing every bad line."""
-    reader = csv_reader(text, ("desk", "day", "duty_hours"))
+    reader = csv_reader(text, ("desk", "day", "duty_hours"), ("level", "min_staff"))
     rows: list[RuleRow] = []
     errors: list[tuple[int, str]] = []
     for raw in reader:

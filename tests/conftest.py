@@ -13,8 +13,9 @@ os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 import pytest
 
-from storage.importer import import_desks, parse_desk_csv, read_csv_file
+from storage.importer import import_desks, parse_desk_csv
 from storage.sqlite.engine import Database
+from storage.tables import read_table
 from tests.support.botapi_stub import StubBotAPI
 from tests.support.data import GAMBIR_CSV, JAKARTA_CSV
 from tests.support.harness import Harness
@@ -27,7 +28,7 @@ def jakarta_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     async def build() -> None:
         db = await Database.open(path)
-        await import_desks(db, parse_desk_csv(read_csv_file(JAKARTA_CSV)), "Asia/Jakarta")
+        await import_desks(db, parse_desk_csv(read_table(JAKARTA_CSV)), "Asia/Jakarta")
         await db.close()
 
     asyncio.run(build())

@@ -33,9 +33,12 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     sub.add_parser("run", help="run the bot (long polling, or a webhook with "
                    "POSKO_WEBHOOK_URL)")
-    imp = sub.add_parser("import-desks", help="create or update desks from a CSV file")
+    imp = sub.add_parser("import-desks", help="create or update desks from a CSV or .xlsx file")
     imp.add_argument("file", type=Path)
-    sch = sub.add_parser("import-schedule", help="set weekday/date duty rules from a CSV file")
+    imp.add_argument("--scope", help="import only this desk, those below it and its ancestors, "
+                     "e.g. 31.73 for one kota from the national file")
+    sch = sub.add_parser("import-schedule",
+                         help="set weekday/date duty rules from a CSV or .xlsx file")
     sch.add_argument("file", type=Path)
     inv = sub.add_parser("invite", help="create an invite link for a desk")
     inv.add_argument("--desk", required=True, help="desk code, e.g. 31.73.01.1001")

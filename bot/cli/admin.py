@@ -19,12 +19,15 @@ from storage.sqlite.engine import Database
 def _import(args: argparse.Namespace, settings: Settings, parse: Callable[[str], Any],
             apply: Callable[[Database, Any], Coroutine[Any, Any, str]]) -> int:
     """Read and validate a CSV, then apply it; print the summary line or every bad line."""
-    from storage.importer import CsvImportError, read_csv_file
+    from storage.importer import CsvImportError
+    from storage.tables import TableError, read_table
 
     try:
-        rows = parse(read_csv_file(args.file))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CliError(f"cannot read {args.file}: {exc}") from None
+        rows = parse(read_table(args.file))
+    except OSError as exc:
+        raise CliError(f"cannot read {args.file}: {exc.strerror or exc}") from None
+    except TableError as exc:
+        raise CliError(f"cannot import {args.file}: {exc}") from None
     except csv.Error as exc:  # the file is not CSV at all (a cell over the module's limit)
         raise CliError(f"cannot read {args.file} as CSV: {exc}") from None
     except CsvImportError as exc:
@@ -43,13 +46,17 @@ def _import(args: argparse.Namespace, settings: Settings, parse: Callable[[str],
 
 def cmd_import_desks(args: argparse.Namespace, settings: Settings) -> int:
     """Import desks; print what changed, or every bad line."""
-    from storage.importer import import_desks, parse_desk_csv
+    from storage.importer import DeskRow, import_desks, parse_desk_csv, within_scope
+
+    def parse(text: str) -> list[DeskRow]:
+        rows = parse_desk_csv(text)
+        return within_scope(rows, args.scope) if args.scope else rows
 
     async def apply(db: Database, rows: Any) -> str:
         result = await import_desks(db, rows, settings.timezone)
         return f"{result.inserted} new, {result.updated} updated, {result.unchanged} unchanged"
 
-    return _import(args, settings, parse_desk_csv, apply)
+    return _import(args, settings, parse, apply)
 
 
 def cmd_import_schedule(args: argparse.Namespace, settings: Settings) -> int:

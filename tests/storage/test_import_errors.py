@@ -41,7 +41,9 @@ def lines(errors: list[tuple[int, str]]) -> list[int]:
 
 async def test_missing_header_column(db: Database) -> None:
     errors = await refused(db, SMALL.replace(HEADER, "code,name,level,parent_code,latitude"))
-    assert errors == [(1, "header lacks column(s): longitude")]
+    assert errors == [(1, "the first row must name the columns code, name, level, "
+                          "parent_code, latitude, longitude; longitude missing (the first "
+                          "row has: code, name, level, parent_code, latitude)")]
 
 
 async def test_header_only(db: Database) -> None:

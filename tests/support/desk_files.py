@@ -6,11 +6,12 @@ from __future__ import annotations
 import csv
 import io
 
-from storage.importer import ImportResult, import_desks, parse_desk_csv, read_csv_file
+from storage.importer import ImportResult, import_desks, parse_desk_csv
 from storage.sqlite.engine import Database
+from storage.tables import read_table
 from tests.support.data import GAMBIR_CSV, JAKARTA_CSV
 
-JAKARTA_TEXT = read_csv_file(JAKARTA_CSV)
+JAKARTA_TEXT = read_table(JAKARTA_CSV)
 JAKARTA_ROWS = list(csv.DictReader(io.StringIO(JAKARTA_TEXT)))
 HEADER = "code,name,level,parent_code,latitude,longitude"
 

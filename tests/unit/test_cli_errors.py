@@ -147,3 +147,31 @@ def test_unforeseen_database_error_is_one_line(cli_db: Path, monkeypatch: pytest
     monkeypatch.setattr(desks, "count", failing)
     assert cli_main(["check-config"]) == 1
     assert one_line_error(capsys) == "posko-bot: database error: disk I/O error"
+
+
+def test_import_of_a_file_that_is_no_table(cli_db: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    pdf = cli_db.parent / "desks.pdf"
+    pdf.write_bytes(b"%PDF-1.7\n\x00\x01\x02binary")
+    assert cli_main(["import-desks", str(pdf)]) == 1
+    line = one_line_error(capsys)
+    assert line == (f"posko-bot: cannot import {pdf}: this is not a CSV file or an Excel "
+                    ".xlsx workbook")
+
+
+def test_import_of_one_kota_from_a_bigger_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.support.data import JAKARTA_CSV
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("POSKO_DB_PATH", str(tmp_path / "kota.db"))
+    assert cli_main(["import-desks", "--scope", "31.73", str(JAKARTA_CSV)]) == 0
+    out = capsys.readouterr().out
+    with sqlite3.connect(tmp_path / "kota.db") as conn:
+        codes = [c for (c,) in conn.execute("SELECT code FROM desks")]
+    assert "31" in codes and "31.73" in codes and "31.71" not in codes
+    assert all(c == "31" or c.startswith("31.73") for c in codes)
+    assert out.startswith(f"{len(codes)} rows in {JAKARTA_CSV}: {len(codes)} new")
+    assert cli_main(["import-desks", "--scope", "99", str(JAKARTA_CSV)]) == 1
+    err = capsys.readouterr().err
+    assert "no desk in the file has the code 99" in err and "Traceback" not in err
