@@ -63,7 +63,9 @@ def _parser() -> argparse.ArgumentParser:
                      help="also write shifts.csv, alerts.csv and incidents.csv into DIR")
     bak = sub.add_parser("backup", help="online backup of the database to PATH")
     bak.add_argument("path", type=Path)
-    sub.add_parser("check-config", help="validate the settings and the database, then exit")
+    chk = sub.add_parser("check-config", help="validate the settings, the database and the "
+                         "token (asks Telegram), then exit")
+    chk.add_argument("--offline", action="store_true", help="do not ask Telegram")
     return parser
 
 

@@ -108,7 +108,13 @@ def cmd_invite(args: argparse.Namespace, settings: Settings) -> int:
         until = (utcnow() + ttl).astimezone(desk.tz)
         print(f"{args.role} invite for {desk.code} {desk.name}, {args.uses} use(s), "
               f"valid until {until:%Y-%m-%d %H:%M %Z}:")
-        print(invite_link(username, token) if username else f"/start {token}")
+        if username:
+            print(invite_link(username, token))
+            return 0
+        print(f"/start {token}")
+        print("(no t.me link: the bot's name is not known yet. Set TELEGRAM_BOT_TOKEN, or start "
+              "the bot once, and invite again; meanwhile the person can send the line above to "
+              "the bot as a message)", file=sys.stderr)
         return 0
 
     return with_db(settings, work)
@@ -143,15 +149,37 @@ def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_check_config(args: argparse.Namespace, settings: Settings) -> int:
-    """Validate the settings (token included) and that the database opens and is writable
-    (``with_db`` checks it)."""
+    """Validate the settings, that the database opens and is writable (``with_db`` checks it)
+    and, unless ``--offline``, that Telegram accepts the token (``getMe``)."""
     from storage import desks as desks_store
 
     settings.require_token()
 
     async def work(db: Database) -> int:
         count = await desks_store.count(db)
-        print(f"configuration OK; database {settings.db_path} has {count} desks")
+        where = f"database {settings.db_path} has {count} desks"
+        if args.offline:
+            print(f"configuration OK (token not checked with Telegram); {where}")
+            return 0
+        name = await _token_owner(settings)
+        print(f"configuration OK: Telegram accepts the token of @{name}; {where}")
         return 0
 
     return with_db(settings, work)
+
+
+async def _token_owner(settings: Settings) -> str:
+    """The username Telegram gives the token (``getMe``); CliError saying why if none."""
+    from telegram import Bot
+    from telegram.error import InvalidToken, TelegramError
+
+    try:
+        async with Bot(settings.telegram_bot_token,
+                       base_url=settings.telegram_api_base_url) as bot:
+            return bot.username
+    except InvalidToken:
+        raise CliError("Telegram refuses TELEGRAM_BOT_TOKEN (mistyped or revoked): copy it "
+                       "again from @BotFather") from None
+    except TelegramError as exc:  # NetworkError, TimedOut, an unexpected answer
+        raise CliError(f"could not ask Telegram about the token ({exc}); check the network "
+                       f"and TELEGRAM_API_BASE_URL, or use --offline") from None

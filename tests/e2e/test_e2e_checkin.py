@@ -103,3 +103,28 @@ async def test_import_reports_bad_line_and_writes_nothing(tmp_path: Path,
     assert f"{bad}:3: latitude" in done.stderr and "nothing imported" in done.stderr
     done = await cli(env, tmp_path, "check-config")
     assert "has 0 desks" in done.stdout
+
+
+async def test_check_config_asks_telegram_about_the_token(stub: StubBotAPI,
+                                                          tmp_path: Path) -> None:
+    env = bot_env(stub, tmp_path)
+    done = await cli(env, tmp_path, "check-config")
+    assert done.returncode == 0, done.stderr
+    assert "Telegram accepts the token of @" in done.stdout
+    assert any(call.method == "getMe" for call in stub.calls)
+    wrong = bot_env(stub, tmp_path, TELEGRAM_BOT_TOKEN="123456:made-up-token")
+    done = await cli(wrong, tmp_path, "check-config")
+    assert done.returncode == 1
+    assert done.stderr.strip() == ("posko-bot: Telegram refuses TELEGRAM_BOT_TOKEN (mistyped or "
+                                   "revoked): copy it again from @BotFather")
+    assert "configuration OK" not in done.stdout
+
+
+async def test_an_invite_without_the_bots_name_says_how_to_get_a_link(stub: StubBotAPI,
+                                                                    tmp_path: Path) -> None:
+    env = bot_env(stub, tmp_path, TELEGRAM_BOT_TOKEN="")
+    assert (await cli(env, tmp_path, "import-desks", str(JAKARTA_CSV))).returncode == 0
+    done = await cli(env, tmp_path, "invite", "--desk", LURAH, "--role", "officer")
+    assert done.returncode == 0, done.stderr
+    assert re.fullmatch(r"/start [\w-]+", done.stdout.splitlines()[-1])
+    assert "Set TELEGRAM_BOT_TOKEN, or start the bot once" in done.stderr
