@@ -78,10 +78,15 @@ async def checkin(update: Update, context: Ctx) -> None:
         # The request-location button sends a one-shot location, which is refused here.
         await reply(update, t(caller.lang, "checkin.ask_live", desk=desk.name))
         return
-    keyboard = ReplyKeyboardMarkup(
-        [[KeyboardButton(t(caller.lang, "checkin.button"), request_location=True)]],
+    await reply(update, t(caller.lang, "checkin.ask", desk=desk.name),
+                reply_markup=_location_button(caller.lang))
+
+
+def _location_button(lang: str) -> ReplyKeyboardMarkup:
+    """The one-tap *send my location* keyboard (a one-shot location, see storage.rules.geo)."""
+    return ReplyKeyboardMarkup(
+        [[KeyboardButton(t(lang, "checkin.button"), request_location=True)]],
         resize_keyboard=True, one_time_keyboard=True)
-    await reply(update, t(caller.lang, "checkin.ask", desk=desk.name), reply_markup=keyboard)
 
 
 def _rejection(caller: Caller, desk: Desk, check: LocationCheck, max_age: timedelta) -> str:
@@ -119,7 +124,11 @@ async def location(update: Update, context: Ctx) -> None:
                            settings.location_max_age,
                            require_live=settings.require_live_location)
     if not check.ok:
-        await reply(update, _rejection(caller, desk, check, settings.location_max_age))
+        # The button comes back with every refusal a new location can mend, so an officer on
+        # a cheap phone need not type /checkin again; not where only a live location will do.
+        again = check.verdict not in (Verdict.NOT_LIVE, Verdict.NO_DESK_LOCATION)
+        await reply(update, _rejection(caller, desk, check, settings.location_max_age),
+                    reply_markup=_location_button(caller.lang) if again else None)
         return
     live_until = None
     if facts.live and message.location is not None:

@@ -73,6 +73,24 @@ async def test_rejected_locations_say_why(harness: Harness) -> None:
     assert "Check-in tercatat" in call.text  # a usual phone fix is precise enough
 
 
+async def test_every_mendable_refusal_offers_the_location_button_again(
+        harness: Harness) -> None:
+    desk = await _officer(harness)
+    officer = u.user(701)
+    for refused in (u.location(officer, *_near(desk, 2000)),
+                    u.location(officer, *_near(desk), forwarded=True),
+                    u.location(officer, *_near(desk), venue=True),
+                    u.location(officer, *_near(desk), age_s=300),
+                    u.location(officer, *_near(desk), accuracy=1500)):
+        (call,) = await harness.send(refused)
+        assert "ditolak" in call.text or "tidak diterima" in call.text or "lama" in call.text
+        (button,) = call.markup["keyboard"][0]
+        assert button["request_location"] is True and "📍" in button["text"]
+    await harness.set_desk(LURAH, latitude=None, longitude=None)
+    (call,) = await harness.send(u.location(officer, *_near(desk)))
+    assert "belum punya koordinat" in call.text and not call.markup  # resending cannot help
+
+
 async def test_a_one_shot_location_without_accuracy_is_judged_by_distance(
         harness: Harness) -> None:
     # Telegram's apps send every one-shot location (a GPS fix or a pin placed on the map)
