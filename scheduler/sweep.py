@@ -8,9 +8,9 @@ downtime simply catches up):
    for longer than the grace, resolve it when staffed again or off duty, escalate it when its
    planned escalation time has passed and nobody has acknowledged it.
 3. Choose recipients: an opening goes to the nearest level (the desk itself, else its parent,
-   …) that has active supervisors, and to every group subscribed to a scope containing the
-   desk; an escalation goes to the next supervised level up; a resolution goes to everyone
-   who was told.
+   …) that has active supervisors (none yet: level -1, and whoever registers in its scope is
+   told then), and to every group subscribed to a scope containing the desk; an escalation
+   goes to the next supervised level up; a resolution goes to everyone who was told.
 4. In one transaction, apply every transition as a conditional write and queue one intent
    per chat: all the alerts a chat gets in this sweep arrive as one message, not fifty.
 """
@@ -138,8 +138,11 @@ async def sweep(db: Database, now: datetime, config: SweepConfig) -> SweepReport
                 if now_alert is not None:
                     continue
                 level = next_level(snap.path, -1, supervised)
-                opening.append((snap, level, NewAlert(snap.desk_id, verdict.short_since,
-                                                      level or 0, planned(now, 0, config.steps))))
+                # -1: nobody to tell yet; a supervisor who registers hears of it at once
+                # (storage.alerts.tell_new_supervisor), escalation looks from the desk up.
+                opening.append((snap, level, NewAlert(
+                    snap.desk_id, verdict.short_since, -1 if level is None else level,
+                    planned(now, 0, config.steps))))
             elif alert is None or now_alert is None or now_alert.id != alert.id:
                 continue
             elif verdict.action is Action.ESCALATE:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from storage.desks import Rule, in_scope, rules_for, schedule_pairs
+from storage.desks import Rule, chain, in_scope, rules_for, schedule_pairs
 from storage.models import StoredTime, to_db
 from storage.outbox import Intent, enqueue
 from storage.outbox_kinds import AlertsPayload, EditPayload, OutboxKind
@@ -89,7 +89,7 @@ async def snapshots(db: Database, moment: datetime) -> list[DeskSnapshot]:
 
 @dataclass(frozen=True, slots=True)
 class NewAlert:
-    """An alert to open."""
+    """An alert to open, announced at ``level`` (-1: no level has supervisors yet)."""
 
     desk_id: int
     short_since: datetime
@@ -139,10 +139,10 @@ async def open_many(tx: Tx, new: list[NewAlert], now: datetime) -> list[int]:
     ids = list(range(first, first + len(new)))
     stamp = to_db(now)
     await tx.executemany(
-        "INSERT INTO alerts (id, desk_id, short_since, opened_at, level, next_escalation_at, "
-        "last_member_id) VALUES (?, ?, ?, ?, ?, ?, (SELECT member_id FROM shifts "
-        "WHERE desk_id = ? AND ended_at IS NOT NULL ORDER BY ended_at DESC LIMIT 1))",
-        [(alert_id, a.desk_id, to_db(a.short_since), stamp, a.level,
+        "INSERT INTO alerts (id, desk_id, short_since, opened_at, level, first_level, "
+        "next_escalation_at, last_member_id) VALUES (?, ?, ?, ?, ?, ?, ?, (SELECT member_id "
+        "FROM shifts WHERE desk_id = ? AND ended_at IS NOT NULL ORDER BY ended_at DESC LIMIT 1))",
+        [(alert_id, a.desk_id, to_db(a.short_since), stamp, a.level, a.level,
           to_db(a.next_escalation_at) if a.next_escalation_at else None, a.desk_id)
          for alert_id, a in zip(ids, new, strict=True)])
     return ids
@@ -150,11 +150,13 @@ async def open_many(tx: Tx, new: list[NewAlert], now: datetime) -> list[int]:
 
 async def escalate_many(tx: Tx, moves: list[Escalation]) -> None:
     """Move unacknowledged, unresolved alerts one step up (guarded by their current step)."""
+    # An alert nobody was told of (first_level -1) is first told at the level it moves to.
     await tx.executemany(
-        "UPDATE alerts SET level = ?, step = step + 1, next_escalation_at = ? "
+        "UPDATE alerts SET level = ?, step = step + 1, next_escalation_at = ?, "
+        "first_level = CASE WHEN first_level < 0 THEN ? ELSE first_level END "
         "WHERE id = ? AND step = ? AND acked_at IS NULL AND resolved_at IS NULL",
-        [(m.level, to_db(m.next_escalation_at) if m.next_escalation_at else None, m.alert_id,
-          m.from_step) for m in moves])
+        [(m.level, to_db(m.next_escalation_at) if m.next_escalation_at else None, m.level,
+          m.alert_id, m.from_step) for m in moves])
 
 
 async def resolve_many(tx: Tx, done: list[tuple[int, str]],
@@ -190,6 +192,35 @@ async def announce(tx: Tx, per_chat: dict[int, list[int]], kind: OutboxKind,
             "INSERT OR IGNORE INTO alert_messages (alert_id, outbox_id) VALUES (?, ?)", links)
 
 
+async def tell_new_supervisor(tx: Tx, chat_id: int, desk_id: int, now: datetime) -> int:
+    """Tell a supervisor who has just taken desk ``desk_id`` every open alert of its scope,
+    in one message; returns how many.
+
+    Without this, someone who registers while desks are already empty (every supervisor of a
+    new installation) would hear of them only at the next escalation, if ever. Of the alerts
+    nobody had been told of, they become the first told: escalation goes on from their level.
+    """
+    cursor = await tx.execute("SELECT path FROM desks WHERE id = ?", (desk_id,))
+    row = await cursor.fetchone()
+    if row is None:
+        return 0
+    where, params = in_scope(str(row[0]))
+    cursor = await tx.execute(
+        "SELECT a.id, d.path, a.first_level FROM alerts a JOIN desks d ON d.id = a.desk_id "
+        f"WHERE a.resolved_at IS NULL{where} ORDER BY a.short_since", params)
+    found = [(int(r[0]), str(r[1]), int(r[2])) for r in await cursor.fetchall()]
+    if not found:
+        return 0
+    await tx.executemany(
+        "UPDATE alerts SET level = ?, first_level = ? WHERE id = ? AND first_level < 0 "
+        "AND resolved_at IS NULL",
+        [(level, level, alert_id) for alert_id, path, first in found if first < 0
+         for level in (chain(path).index(desk_id),)])
+    await announce(tx, {chat_id: [alert_id for alert_id, _, _ in found]}, OutboxKind.ALERTS,
+                   now)
+    return len(found)
+
+
 class AckOutcome(StrEnum):
     """Result of pressing *Saya tangani*."""
 
@@ -208,11 +239,18 @@ class AlertView(RowRecord):
     short_since: StoredTime
     opened_at: StoredTime
     level: int
+    first_level: int
     acked_by: int | None
     acked_at: StoredTime | None
     resolved_at: StoredTime | None
     resolution: str | None
     last_member_id: int | None
+
+
+    @property
+    def forwarded(self) -> bool:
+        """Whether it went up past supervisors who were told and did not take it."""
+        return 0 <= self.first_level < self.level
 
 
 _VIEW = f"SELECT {', '.join('a.' + c for c in AlertView.columns())} FROM alerts a"

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from storage import alerts
 from storage import desks as desks_store
 from storage.models import Desk, Invite, Role, to_db
 from storage.sqlite.engine import Database
@@ -159,5 +160,7 @@ async def redeem(db: Database, token: str, *, telegram_id: int, full_name: str,
             (telegram_id, full_name, username, invite.desk_id, invite.role.value, invite.id,
              stamp, stamp),
         )
+        if invite.role is Role.SUPERVISOR:
+            await alerts.tell_new_supervisor(tx, telegram_id, invite.desk_id, now)
     return Redeemed(RedeemOutcome.REGISTERED, found)
 

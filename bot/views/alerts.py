@@ -71,7 +71,7 @@ async def alert_lines(db: Database, alerts: list[AlertView], lang: str, now: dat
             taker = await members_store.get(db, alert.acked_by)
             paragraph.append(t(lang, "alert.acked", who=mention(taker),
                                time=fmt_time(alert.acked_at, desk.tz, now)))
-        elif alert.level > 0:
+        elif alert.forwarded:
             paragraph.append(t(lang, "alert.escalated"))
         length = sum(visible_length(line) + 1 for line in paragraph)
         if shown and size + length > MAX_TEXT:

@@ -327,4 +327,11 @@ MIGRATIONS: list[list[str | AddColumn]] = [
         "CREATE UNIQUE INDEX digest_schedule_scope ON digest_schedule(chat_id, ifnull(desk_id, 0))",
         "CREATE INDEX digest_schedule_due ON digest_schedule(next_at)",
     ],
+    # 8: the level an alert was first announced at (-1: nobody told yet), so "forwarded" is
+    # said only when someone below was told. An alert opened before reached its first level
+    # at step 0; an escalated one is taken to have started at its desk.
+    [
+        AddColumn("alerts", "first_level", "INTEGER NOT NULL DEFAULT -1"),
+        "UPDATE alerts SET first_level = CASE WHEN step = 0 THEN level ELSE 0 END",
+    ],
 ]
