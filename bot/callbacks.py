@@ -206,7 +206,15 @@ class BoardPage(CallbackData):
     page: int
 
 
+@dataclass(frozen=True, slots=True)
+class AlertsPage(CallbackData):
+    """‹ / › under ``/peringatan``."""
+
+    PREFIX = "alp"
+    page: int
+
+
 # Every kind, for the registry's completeness test and the documentation.
 KINDS: tuple[type[CallbackData], ...] = (
     Registration, Language, Checkout, StillHere, ReportStep, InviteRole, AlertAck, DeskView,
-    ReportTake, ReportFinish, ReportsPage, BoardPage)
+    ReportTake, ReportFinish, ReportsPage, BoardPage, AlertsPage)

@@ -263,13 +263,17 @@ async def get_many(db: Database, alert_ids: list[int]) -> list[AlertView]:
     return [found[i] for i in alert_ids if i in found]
 
 
-async def open_in_scope(db: Database, scope_path: str | None,
-                        limit: int = 50) -> list[AlertView]:
-    """Unresolved alerts of the desks in a scope (all when None), longest-empty first."""
+async def open_in_scope(db: Database, scope_path: str | None, offset: int = 0,
+                        limit: int = 50) -> tuple[int, list[AlertView]]:
+    """How many alerts of the desks in a scope (all when None) are unresolved, and ``limit``
+    of them from ``offset``, longest-empty first."""
     where, params = in_scope(scope_path)
-    return AlertView.from_rows(await db.scan(
+    total = await db.scanval(
+        f"SELECT count(*) FROM alerts a JOIN desks d ON d.id = a.desk_id "
+        f"WHERE a.resolved_at IS NULL{where}", params)
+    return int(total), AlertView.from_rows(await db.scan(
         f"{_VIEW} JOIN desks d ON d.id = a.desk_id WHERE a.resolved_at IS NULL{where} "
-        "ORDER BY a.short_since LIMIT ?", (*params, limit)))
+        "ORDER BY a.short_since, a.id LIMIT ? OFFSET ?", (*params, limit, offset)))
 
 
 async def open_for_desk(db: Database, desk_id: int) -> AlertView | None:

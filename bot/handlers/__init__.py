@@ -117,6 +117,7 @@ BUTTONS = [
     Button(cb.ReportsPage, incidents.turn_page, Who.SUPERVISOR, OWN_CHAT),
     Button(cb.AlertAck, alerts.acknowledge, Who.IN_SCOPE, ANY_CHAT),
     Button(cb.DeskView, alerts.desk_view, Who.IN_SCOPE, ANY_CHAT),
+    Button(cb.AlertsPage, alerts.turn_page, Who.SUPERVISOR, OWN_CHAT),
     Button(cb.StillHere, presence.still_here, Who.OWNER, OWN_CHAT),
     Button(cb.BoardPage, board.turn, Who.IN_SCOPE, OWN_CHAT),
 ]

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
-from bot.callbacks import AlertAck, DeskView
+from bot.callbacks import AlertAck, AlertsPage, DeskView
 from bot.context import Ctx
 from bot.handlers.access import Caller
 from bot.handlers.common import (
+    edit_or_ignore,
     popup,
     pressed,
     private_supervisor,
     reply,
 )
 from bot.texts import fmt_time, t
-from bot.views.alerts import alert_keyboard, alert_lines, mention
+from bot.views.alerts import PAGE, alert_list, mention
 from storage import alerts as alerts_store
 from storage import desks as desks_store
 from storage import members as members_store
@@ -89,16 +90,46 @@ async def desk_view(update: Update, context: Ctx) -> None:
 
 
 async def open_alerts(update: Update, context: Ctx) -> None:
-    """``/peringatan``: open alerts in the caller's scope, each with its buttons."""
+    """``/peringatan``: open alerts in the caller's scope, a page at a time, each takeable."""
     caller = await private_supervisor(update, context)
     if caller is None:
         return
+    text, markup = await _page(context, caller, 0)
+    await reply(update, text, reply_markup=markup)
+
+
+async def _page(context: Ctx, caller: Caller, number: int
+                ) -> tuple[str, InlineKeyboardMarkup | None]:
+    """Page ``number`` of the open alerts in the caller's scope, with ‹ › when there are more."""
     db = context.bot_data.db
-    alerts = await alerts_store.open_in_scope(db, caller.scope_path)
+    total, alerts = await alerts_store.open_in_scope(db, caller.scope_path, number * PAGE, PAGE)
+    pages = max(1, (total + PAGE - 1) // PAGE)
+    if total and not alerts:  # a page button from when more alerts were open: the last page
+        number = pages - 1
+        total, alerts = await alerts_store.open_in_scope(db, caller.scope_path,
+                                                         number * PAGE, PAGE)
     if not alerts:
-        await reply(update, t(caller.lang, "alerts.none"))
+        return t(caller.lang, "alerts.none"), None
+    listed = await alert_list(db, alerts, caller.lang, utcnow())
+    rows = list(listed.keyboard.inline_keyboard) if listed.keyboard else []
+    nav = []
+    if number > 0:
+        nav.append(InlineKeyboardButton("‹", callback_data=AlertsPage(number - 1).pack()))
+    if number + 1 < pages:
+        nav.append(InlineKeyboardButton("›", callback_data=AlertsPage(number + 1).pack()))
+    header = t(caller.lang, "alerts.header", n=total, page=number + 1, pages=pages)
+    return listed.text(header), InlineKeyboardMarkup([*rows, nav] if nav else rows)
+
+
+async def turn_page(update: Update, context: Ctx) -> None:
+    """‹ / › under ``/peringatan`` (private only: the registry sees to that)."""
+    press = await pressed(update, context, AlertsPage)
+    if press is None:
         return
-    lines = [t(caller.lang, "alerts.header", n=len(alerts)),
-             *await alert_lines(db, alerts, caller.lang, utcnow())]
-    await reply(update, "\n".join(lines),
-                reply_markup=await alert_keyboard(db, alerts, caller.lang))
+    query, button, caller = press
+    if button is None or not caller.is_supervisor:
+        await popup(query, t(caller.lang, "button.stale"))
+        return
+    await query.answer()
+    text, markup = await _page(context, caller, button.page)
+    await edit_or_ignore(query, text, reply_markup=markup)

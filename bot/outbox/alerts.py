@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.outbox.message import Rendered
 from bot.texts import fmt_duration, t
-from bot.views.alerts import MAX_LINES, alert_keyboard, alert_lines, desks_of
+from bot.views.alerts import MAX_LINES, alert_list, desks_of
 from storage import alerts as alerts_store
 from storage import outbox as outbox_store
 from storage.models import utcnow
@@ -25,8 +25,11 @@ class AlertRenderer:
             return None
         title = (t(lang, "alert.title_one") if len(alerts) == 1
                  else t(lang, "alert.title_many", n=len(alerts)))
-        lines = await alert_lines(self.db, alerts, lang, utcnow())
-        return Rendered("\n".join([title, *lines]), await alert_keyboard(self.db, alerts, lang))
+        listed = await alert_list(self.db, alerts, lang, utcnow())
+        # The rest are in /peringatan, a page at a time, each with its buttons.
+        rest = (t(lang, "alert.more", n=len(alerts) - listed.shown)
+                if len(alerts) > listed.shown else None)
+        return Rendered(listed.text(title, rest), listed.keyboard)
 
     async def update(self, payload: EditPayload, lang: str) -> Rendered | None:
         """Re-render an earlier alert message in place (someone took it)."""

@@ -6,6 +6,7 @@ The same view serves the grouped outbox message and ``/peringatan``.
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass
 from datetime import datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -19,11 +20,11 @@ from storage.alerts import AlertView
 from storage.models import Desk, Member
 from storage.sqlite.engine import Database
 
-MAX_LINES = 20  # desks listed in one message
-# Visible UTF-16 units of those lines (Telegram allows TEXT_MAX), leaving room for a title and
-# the last line.
-MAX_TEXT = TEXT_MAX - 196
-MAX_BUTTONS = 8
+PAGE = 8  # alerts listed in one message, each with its own buttons: every one can be taken
+MAX_LINES = 20  # desks listed in a resolution message (it has no buttons)
+# Visible UTF-16 units of the listed alerts (Telegram allows TEXT_MAX), leaving room for a
+# title, the legend and the last line.
+MAX_TEXT = TEXT_MAX - 300
 
 
 def mention(member: Member | None) -> Markup:
@@ -44,27 +45,48 @@ async def desks_of(db: Database, alerts: list[AlertView]) -> dict[int, Desk]:
     return found
 
 
-async def alert_lines(db: Database, alerts: list[AlertView], lang: str, now: datetime
-                      ) -> list[str]:
-    """One paragraph per alert: desk, since when, who was last there, its state.
+@dataclass(frozen=True, slots=True)
+class AlertList:
+    """Up to :data:`PAGE` alerts as lines, what their symbols mean, and their buttons."""
 
-    At most ``MAX_LINES`` alerts and ``MAX_TEXT`` units as Telegram counts them, so the
-    message (with its title) stays within its limit; the rest are counted in a last line.
+    lines: list[str]
+    legend: str | None
+    keyboard: InlineKeyboardMarkup | None
+    shown: int
+
+    def text(self, header: str, rest: str | None = None) -> str:
+        """The message: header, the alerts, ``rest`` (those not shown), the legend."""
+        parts = [header, *self.lines, *([rest] if rest else []),
+                 *([self.legend] if self.legend else [])]
+        return "\n".join(parts)
+
+
+async def alert_list(db: Database, alerts: list[AlertView], lang: str, now: datetime
+                     ) -> AlertList:
+    """Lines and buttons for up to :data:`PAGE` alerts.
+
+    One short line per alert (desk, since when, who was there last, ⬆️ when forwarded), a
+    second line only when taken or over; one button row per alert still waiting, and a
+    legend saying what the symbols mean. Fewer alerts are shown if their text would pass
+    ``MAX_TEXT`` units as Telegram counts them.
     """
     desks = await desks_of(db, alerts)
     lines: list[str] = []
+    rows: list[list[InlineKeyboardButton]] = []
     size = shown = 0
-    for alert in alerts[:MAX_LINES]:
+    forwarded = False
+    for alert in alerts[:PAGE]:
         desk = desks[alert.desk_id]
         end = alert.resolved_at or now  # an alert that is over stays as long as it was
-        paragraph = [t(lang, "alert.line", desk=desk.name, code=desk.code,
-                       since=fmt_time(alert.short_since, desk.tz, now),
-                       duration=fmt_duration(lang, end - alert.short_since))]
-        if alert.resolved_at is None:
-            last = (await members_store.get(db, alert.last_member_id)
-                    if alert.last_member_id else None)
-            paragraph.append(t(lang, "alert.last", who=mention(last)) if last
-                             else t(lang, "alert.nobody_yet"))
+        line = t(lang, "alert.line", desk=desk.name,
+                 since=fmt_time(alert.short_since, desk.tz, now),
+                 duration=fmt_duration(lang, end - alert.short_since))
+        paragraph = [line]
+        if alert.resolved_at is None and alert.last_member_id:
+            last = await members_store.get(db, alert.last_member_id)
+            if last is not None:
+                paragraph[0] += t(lang, "alert.last", who=mention(last))
+        waiting = alert.acked_at is None and alert.resolved_at is None
         if alert.resolved_at is not None:
             paragraph.append(t(lang, f"alert.resolved.{alert.resolution}"))
         elif alert.acked_at is not None and alert.acked_by is not None:
@@ -72,38 +94,32 @@ async def alert_lines(db: Database, alerts: list[AlertView], lang: str, now: dat
             paragraph.append(t(lang, "alert.acked", who=mention(taker),
                                time=fmt_time(alert.acked_at, desk.tz, now)))
         elif alert.forwarded:
-            paragraph.append(t(lang, "alert.escalated"))
-        length = sum(visible_length(line) + 1 for line in paragraph)
+            paragraph[0] += " ⬆️"
+        length = sum(visible_length(text) + 1 for text in paragraph)
         if shown and size + length > MAX_TEXT:
             break
         lines.extend(paragraph)
         size += length
         shown += 1
-    if len(alerts) > shown:
-        lines.append(t(lang, "alert.more", n=len(alerts) - shown))
-    return lines
+        forwarded = forwarded or (waiting and alert.forwarded)
+        if waiting:
+            rows.append(_buttons(alert, desk, lang, single=len(alerts) == 1))
+    legend = ([t(lang, "alert.legend_buttons")] if len(rows) > 1 else []) + (
+        [t(lang, "alert.legend_forwarded")] if forwarded else [])
+    return AlertList(lines, " · ".join(legend) if legend else None,
+                     InlineKeyboardMarkup(rows) if rows else None, shown)
 
 
-async def alert_keyboard(db: Database, alerts: list[AlertView], lang: str
-                         ) -> InlineKeyboardMarkup | None:
-    """*Saya tangani* and *Lihat posko* for each alert still waiting for someone."""
-    waiting = [a for a in alerts if a.acked_at is None and a.resolved_at is None]
-    if not waiting:
-        return None
-    if len(alerts) == 1:
-        alert = waiting[0]
-        return InlineKeyboardMarkup([[
-            InlineKeyboardButton(t(lang, "alert.ack_button"),
+def _buttons(alert: AlertView, desk: Desk, lang: str, *, single: bool
+             ) -> list[InlineKeyboardButton]:
+    """*Saya tangani* and *Lihat posko* for one alert; named after the desk in a list."""
+    if single:
+        return [InlineKeyboardButton(t(lang, "alert.ack_button"),
+                                     callback_data=AlertAck(alert.id).pack()),
+                InlineKeyboardButton(t(lang, "alert.view_button"),
+                                     callback_data=DeskView(alert.desk_id).pack())]
+    # Button texts are shown as they are, not parsed as HTML: the name goes in as is.
+    return [InlineKeyboardButton(t(lang, "alert.ack_button_desk", desk=Markup(desk.name)),
                                  callback_data=AlertAck(alert.id).pack()),
-            InlineKeyboardButton(t(lang, "alert.view_button"),
-                                 callback_data=DeskView(alert.desk_id).pack()),
-        ]])
-    desks = await desks_of(db, waiting)
-    return InlineKeyboardMarkup([
-        # Button texts are shown as they are, not parsed as HTML: the name goes in as is.
-        [InlineKeyboardButton(t(lang, "alert.ack_button_desk",
-                                desk=Markup(desks[a.desk_id].name)),
-                              callback_data=AlertAck(a.id).pack()),
-         InlineKeyboardButton("👁", callback_data=DeskView(a.desk_id).pack())]
-        for a in waiting[:MAX_BUTTONS]
-    ])
+            InlineKeyboardButton(t(lang, "alert.view_button_short"),
+                                 callback_data=DeskView(alert.desk_id).pack())]

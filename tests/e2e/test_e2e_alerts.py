@@ -104,7 +104,7 @@ async def test_alert_escalation_ack_resolve(stub: StubBotAPI, tmp_path: Path) ->
         assert [t for t, _ in alert.buttons()] == ["🙋 Saya tangani", "👁 Lihat posko"]
         assert _alerts(stub, CAMAT) == []  # not yet: the camat hears after the first step
         escalated = await stub.wait_for_message(CAMAT, contains="Posko kosong", timeout=15)
-        assert "Diteruskan" in (escalated.text or "")
+        assert "diteruskan ke atasan" in (escalated.text or "")
         await _take_and_resolve(stub, users, where)
         assert len(_alerts(stub, LURAH)) == 1 and len(_alerts(stub, CAMAT)) == 1
         assert await bot.stop() == 0

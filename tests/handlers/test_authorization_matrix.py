@@ -190,6 +190,10 @@ BUTTONS: dict[str, tuple[str, dict[str, Cell]]] = {
         no("stale", STALE), no("stale", STALE), ok(say("incidents.none")),
         ok("<b>Laporan terbuka: 1</b>"), ok("<b>Laporan terbuka: 1</b>"),
         no("private only", STALE))),
+    "alerts page": ("alp:0", row(
+        no("stale", STALE), no("stale", STALE), ok(say("alerts.none")),
+        ok("<b>Peringatan terbuka: 1</b>"), ok("<b>Peringatan terbuka: 1</b>"),
+        no("private only", STALE))),
     "board page": ("rk:{kec}:0", row(
         no("stale", STALE), no("supervisors only", SUPERVISORS), no("out of scope", OUT_KEC),
         ok("📋 <b>Cengkareng</b>:"), ok("📋 <b>Cengkareng</b>:"),

@@ -12,6 +12,7 @@ import pytest
 
 from bot import handlers
 from bot.callbacks import (
+    AlertsPage,
     BoardPage,
     CallbackData,
     Checkout,
@@ -34,7 +35,7 @@ STRANGER, OFFICER = 880, 881
 FORGED: list[CallbackData] = [
     Registration(Registration.DECLINE), Registration("abc"), StillHere(1), Language("en"),
     Checkout(1, "y"), ReportStep(1, "cancel"), InviteRole(1, "o", 1), ReportsPage(0),
-    BoardPage(0, 0)]
+    BoardPage(0, 0), AlertsPage(0)]
 
 
 def test_every_own_chat_kind_is_probed() -> None:

@@ -14,7 +14,7 @@ import pytest
 
 from bot.outbox.message import Rendered
 from bot.outbox.render import OutboxRenderer
-from bot.views.alerts import MAX_BUTTONS, MAX_LINES
+from bot.views.alerts import PAGE
 from scheduler.presence import check_presence
 from scheduler.sweep import sweep
 from storage import alerts as alerts_store
@@ -105,8 +105,9 @@ async def test_one_alert(db: Database, renderer: OutboxRenderer) -> None:
     assert rendered is not None and rendered.edit is None
     title, *lines = rendered.text.split("\n")
     assert title == "🚨 <b>Posko kosong</b>"
-    assert lines[0].startswith(f"• <b>Cengkareng Barat</b> ({KEL}) kosong sejak 08:00 WIB (")
-    assert lines[1] == f'   Terakhir bertugas: <a href="tg://user?id={OFFICER}">User 201</a>'
+    # One short line: the desk, since when, who was there last.
+    assert lines == [f"• <b>Cengkareng Barat</b> kosong sejak 08:00 WIB ({lines[0].split('(')[1]}"]
+    assert lines[0].endswith(f', terakhir: <a href="tg://user?id={OFFICER}">User 201</a>')
     assert buttons(rendered) == [("🙋 Saya tangani", f"ack:{alert_id}"),
                                  ("👁 Lihat posko", f"desk:{(await alert_row(db, KEL))['desk_id']}")]
     assert len(rendered.text) < 4096
@@ -119,8 +120,9 @@ async def test_nobody_yet_and_escalated(db: Database, renderer: OutboxRenderer) 
     camat_row = (await rows(db, OutboxKind.ALERTS))[-1]
     rendered = await renderer(camat_row)
     assert rendered is not None
-    assert "Belum ada yang check-in hari ini." in rendered.text
-    assert "Diteruskan ke atasan" in rendered.text
+    _title, line, legend = rendered.text.split("\n")
+    assert "terakhir" not in line and line.endswith(" ⬆️")  # nobody came; the lurah was told
+    assert legend == "⬆️ = diteruskan ke atasan, belum ada yang menangani"
 
 
 async def many_alerts(db: Database, n: int) -> list[int]:
@@ -138,13 +140,17 @@ async def test_many_alerts_in_one_message(db: Database, renderer: OutboxRenderer
     assert rendered is not None
     lines = rendered.text.split("\n")
     assert lines[0] == "🚨 <b>25 posko kosong</b>"
-    assert sum(line.startswith("• ") for line in lines) == MAX_LINES
-    assert lines[-1] == "…dan 5 posko lain: /peringatan"
+    assert sum(line.startswith("• ") for line in lines) == PAGE
+    assert lines[-2:] == [f"…dan {25 - PAGE} posko lain: /peringatan",
+                          "🙋 = saya tangani, 👁 = lihat posko"]
     assert utf16_len(strip_html(rendered.text)) <= 4096
     keyboard = buttons(rendered)
-    acks = [data for _, data in keyboard if data.startswith("ack:")]
-    assert acks == [f"ack:{i}" for i in ids[:MAX_BUTTONS]]
-    assert len(keyboard) == 2 * MAX_BUTTONS
+    # Every listed alert can be taken: one row per listed desk, named after it.
+    assert [data for _, data in keyboard if data.startswith("ack:")] == \
+        [f"ack:{i}" for i in ids[:PAGE]]
+    assert len(keyboard) == 2 * PAGE
+    first = next(text for text, data in keyboard if data == f"ack:{ids[0]}")
+    assert first.startswith("🙋 Tangani ") and ("👁 Lihat", keyboard[1][1]) == keyboard[1]
     assert all(len(data.encode()) <= 64 for _, data in keyboard)
 
 
@@ -158,7 +164,8 @@ async def test_many_long_alerts_stay_within_telegram_limit(db: Database,
     assert (await sweep(db, today(9), CONFIG)).opened == 25
     ids = [r[0] for r in await db.fetchall("SELECT id FROM alerts ORDER BY id")]
     async with db.transaction() as tx:
-        await tx.execute("UPDATE alerts SET level = 2, last_member_id = ?", (OFFICER,))
+        await tx.execute("UPDATE alerts SET first_level = 0, level = 2, last_member_id = ?",
+                         (OFFICER,))
         await tx.execute("UPDATE members SET full_name = ?, username = ? WHERE telegram_id = ?",
                          ("Muhammad Rizky Pratama Wijayakusuma Hadiningrat Setiabudi",
                           "rizky_pratama_wijayakusuma", OFFICER))
@@ -168,9 +175,10 @@ async def test_many_long_alerts_stay_within_telegram_limit(db: Database,
     assert utf16_len(strip_html(rendered.text)) <= 4096
     lines = rendered.text.split("\n")
     shown = sum(line.startswith("• ") for line in lines)
-    assert MAX_BUTTONS <= shown <= MAX_LINES
-    assert lines[-1] == f"…dan {25 - shown} posko lain: /peringatan"
-    assert sum("Diteruskan ke atasan" in line for line in lines) == shown
+    assert shown == PAGE
+    assert lines[-2] == f"…dan {25 - shown} posko lain: /peringatan"
+    assert sum(line.endswith(" ⬆️") for line in lines) == shown
+    assert lines[-1].endswith("⬆️ = diteruskan ke atasan, belum ada yang menangani")
 
 
 async def test_alerts_of_emoji_named_desks_are_counted_as_telegram_counts(
@@ -188,7 +196,7 @@ async def test_alerts_of_emoji_named_desks_are_counted_as_telegram_counts(
     rendered = await renderer(unsent_row(LURAH, OutboxKind.ALERTS, AlertsPayload(tuple(ids))))
     assert rendered is not None
     assert utf16_len(strip_html(rendered.text)) <= 4096
-    assert rendered.text.split("\n")[-1].startswith("…dan ")
+    assert rendered.text.split("\n")[-2].startswith("…dan ")
 
 
 async def test_acknowledged_alert_and_the_edit_of_every_message(db: Database,
@@ -315,7 +323,7 @@ async def test_english_for_a_member_who_chose_it(db: Database, renderer: OutboxR
     rendered = await renderer(row)
     assert rendered is not None
     assert rendered.text.startswith("🚨 <b>Desk empty</b>\n")
-    assert "empty since 08:00 WIB" in rendered.text and "Last on duty:" in rendered.text
+    assert "empty since 08:00 WIB" in rendered.text and ", last: " in rendered.text
     assert buttons(rendered)[0] == ("🙋 I'll handle it", f"ack:{alert_id}")
     assert buttons(rendered)[1][0] == "👁 View desk"
     shift = await check_in(db, OFFICER, KEL, today(8, 30))
@@ -356,4 +364,4 @@ async def test_button_texts_are_not_html(db: Database, renderer: OutboxRenderer)
     rendered = await renderer(unsent_row(LURAH, OutboxKind.ALERTS, AlertsPayload(tuple(ids))))
     assert rendered is not None
     texts = [text for text, data in buttons(rendered) if data.startswith("ack:")]
-    assert sorted(texts) == sorted(["🙋 Kel. <b>&", "🙋 Duri Kosambi"])
+    assert sorted(texts) == sorted(["🙋 Tangani Kel. <b>&", "🙋 Tangani Duri Kosambi"])

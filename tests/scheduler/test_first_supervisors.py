@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.views.alerts import alert_lines
+from bot.views.alerts import alert_list
 from scheduler.sweep import sweep
 from storage import alerts as alerts_store
 from storage.models import Role
@@ -96,13 +96,14 @@ async def test_forwarded_only_when_someone_below_was_told(db: Database) -> None:
     kel = await alert_row(db, KEL)
     (view,) = await alerts_store.get_many(db, [kel["id"]])
     assert view.level == 1 and not view.forwarded
-    text = "\n".join(await alert_lines(db, [view], "id", wib(8, 16)))
-    assert "Diteruskan" not in text
+    listed = await alert_list(db, [view], "id", wib(8, 16))
+    assert "⬆️" not in listed.text("") and listed.legend is None
     await sweep(db, wib(8, 30), CONFIG)  # the camat did not take it: up to the kota
     (view,) = await alerts_store.get_many(db, [kel["id"]])
     assert view.level == 2 and view.forwarded
-    text = "\n".join(await alert_lines(db, [view], "id", wib(8, 31)))
-    assert "Diteruskan ke atasan" in text
+    listed = await alert_list(db, [view], "id", wib(8, 31))
+    assert listed.lines[0].endswith(" ⬆️")
+    assert listed.legend == "⬆️ = diteruskan ke atasan, belum ada yang menangani"
 
 
 async def test_an_officer_who_registers_is_told_nothing(db: Database) -> None:

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from bot.callbacks import (
     KINDS,
     AlertAck,
+    AlertsPage,
     BoardPage,
     CallbackData,
     Checkout,
@@ -36,6 +37,7 @@ WIRE = [
     (ReportFinish(9), "inc:f:9"),
     (ReportsPage(2), "incp:2"),
     (BoardPage(0, 3), "rk:0:3"),
+    (AlertsPage(2), "alp:2"),
     (Checkout(4, "y"), "co:4:y"),
     (Checkout(4, "n"), "co:4:n"),
     (InviteRole(12, "s", 5), "inv:12:s:5"),
