@@ -327,4 +327,8 @@ MIGRATIONS: list[list[str | AddColumn]] = [
         "CREATE UNIQUE INDEX digest_schedule_scope ON digest_schedule(chat_id, ifnull(desk_id, 0))",
         "CREATE INDEX digest_schedule_due ON digest_schedule(next_at)",
     ],
+    # 8: a member removed by a supervisor or an operator keeps their row (shifts, reports and
+    # alerts still name them) but counts as unknown until a new invite registers them again.
+    # `active` stays what it was: whether messages reach them.
+    [AddColumn("members", "removed_at", "TEXT")],
 ]
