@@ -150,8 +150,7 @@ async def open_invites(update: Update, context: Ctx) -> None:
     if caller is None:
         return
     text, markup = await _open_page(context, caller, 0)
-    await reply(update, text, reply_markup=markup,
-                link_preview_options=LinkPreviewOptions(is_disabled=True))
+    await reply(update, text, reply_markup=markup)
 
 
 async def invites_page(update: Update, context: Ctx) -> None:
