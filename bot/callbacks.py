@@ -21,6 +21,10 @@ from typing import Any, ClassVar, Literal, Self, get_args, get_origin, get_type_
 MAX_BYTES = 64  # Telegram's limit for callback data
 ReportAction = Literal["cat", "sev", "done", "skip", "edit", "send", "cancel"]
 RoleKey = Literal["o", "s"]  # officer, supervisor: one letter keeps invite buttons short
+# What a member's button does: v show, mv choose a desk (page), to move to a desk, ty move
+# confirmed, rm ask to remove, ry remove confirmed, dm make an officer, pm make a supervisor,
+# py that confirmed.
+MemberActionKey = Literal["v", "mv", "to", "ty", "rm", "ry", "dm", "pm", "py"]
 
 
 def parse_id(value: str) -> int | None:
@@ -214,7 +218,44 @@ class AlertsPage(CallbackData):
     page: int
 
 
+@dataclass(frozen=True, slots=True)
+class InvitesPage(CallbackData):
+    """‹ › 🔄 under the open invites, and *back* from a revocation question."""
+
+    PREFIX = "ivp"
+    page: int
+
+
+@dataclass(frozen=True, slots=True)
+class InviteRevoke(CallbackData):
+    """🚫 under an open invite: ``ask`` shows the question, ``yes`` revokes."""
+
+    PREFIX = "ivr"
+    invite_id: int
+    step: Literal["ask", "yes"]
+
+
+@dataclass(frozen=True, slots=True)
+class MembersPage(CallbackData):
+    """‹ › 🔄 under the member list, and *back* from a member."""
+
+    PREFIX = "mbp"
+    page: int
+
+
+@dataclass(frozen=True, slots=True)
+class MemberAction(CallbackData):
+    """A member's button: the member (Telegram id), the action, and its number (a desk id,
+    or a page of desks)."""
+
+    PREFIX = "mb"
+    telegram_id: int
+    action: MemberActionKey
+    arg: int
+
+
 # Every kind, for the registry's completeness test and the documentation.
 KINDS: tuple[type[CallbackData], ...] = (
     Registration, Language, Checkout, StillHere, ReportStep, InviteRole, AlertAck, DeskView,
-    ReportTake, ReportFinish, ReportsPage, BoardPage, AlertsPage)
+    ReportTake, ReportFinish, ReportsPage, BoardPage, AlertsPage, InvitesPage, InviteRevoke,
+    MembersPage, MemberAction)

@@ -80,6 +80,13 @@ async def get_many(db: Database, ids: list[int]) -> dict[int, Desk]:
     return {row["id"]: Desk.from_row(row) for row in rows}
 
 
+async def children(db: Database, desk_id: int) -> list[Desk]:
+    """The desks directly below a desk, by code."""
+    rows = await db.scan(f"SELECT {_COLUMNS} FROM desks WHERE parent_id = ? ORDER BY code",
+                         (desk_id,))
+    return [Desk.from_row(row) for row in rows]
+
+
 async def ancestors(db: Database, desk: Desk) -> list[Desk]:
     """The desk's ancestors, nearest first."""
     ids = [int(part) for part in desk.path.strip("/").split("/")[:-1]]

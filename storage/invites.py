@@ -3,6 +3,10 @@
 Redeeming is one transaction: a conditional UPDATE takes one use (only while the invite is
 unexpired, unrevoked and not used up) and the member row is written with it, so a token can
 never register more people than it allows, and a redelivered ``/start`` registers nobody twice.
+A user removed earlier (``storage.membership``) is registered afresh by a new invite.
+
+Revoking is one conditional UPDATE that sets ``revoked_at`` only where it is not set yet, so a
+second revocation (a double tap, the CLI after the chat) changes nothing and says so.
 """
 
 from __future__ import annotations
@@ -15,7 +19,8 @@ from enum import StrEnum
 
 from storage import alerts
 from storage import desks as desks_store
-from storage.models import Desk, Invite, Role, to_db
+from storage.models import Desk, Invite, Role, StoredTime, to_db
+from storage.records import RowRecord
 from storage.sqlite.engine import Database
 
 TOKEN_BYTES = 16  # 22 URL-safe characters: fits Telegram's 64-character start parameter
@@ -122,14 +127,14 @@ async def redeem(db: Database, token: str, *, telegram_id: int, full_name: str,
     async with db.transaction() as tx:
         cursor = await tx.execute(
             "SELECT desk_id, role, active, (SELECT count(*) FROM shifts WHERE member_id = ? "
-            "AND ended_at IS NULL) FROM members WHERE telegram_id = ?",
+            "AND ended_at IS NULL), removed_at IS NOT NULL FROM members WHERE telegram_id = ?",
             (telegram_id, telegram_id),
         )
         current = await cursor.fetchone()
         # Checked before the invite's state: a double tap on "Daftar" or a redelivered update
         # with a single-use invite finds it used up by this very user, who is registered.
         if (current is not None and current[0] == invite.desk_id
-                and current[1] == invite.role.value and current[2]):
+                and current[1] == invite.role.value and current[2] and not current[4]):
             return Redeemed(RedeemOutcome.ALREADY, found)
         if found.state is not InviteState.VALID:
             return Redeemed(RedeemOutcome.INVALID, found)
@@ -156,7 +161,8 @@ async def redeem(db: Database, token: str, *, telegram_id: int, full_name: str,
             "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (telegram_id) DO UPDATE SET full_name = excluded.full_name, "
             "username = excluded.username, desk_id = excluded.desk_id, role = excluded.role, "
-            "invite_id = excluded.invite_id, active = 1, updated_at = excluded.updated_at",
+            "invite_id = excluded.invite_id, active = 1, removed_at = NULL, "
+            "updated_at = excluded.updated_at",
             (telegram_id, full_name, username, invite.desk_id, invite.role.value, invite.id,
              stamp, stamp),
         )
@@ -164,3 +170,88 @@ async def redeem(db: Database, token: str, *, telegram_id: int, full_name: str,
             await alerts.tell_new_supervisor(tx, telegram_id, invite.desk_id, now)
     return Redeemed(RedeemOutcome.REGISTERED, found)
 
+
+
+@dataclass(frozen=True, slots=True)
+class OpenInvite(RowRecord):
+    """An invite that can still register someone, as listed for revocation."""
+
+    id: int
+    desk_id: int
+    desk_code: str
+    desk_name: str
+    desk_path: str
+    timezone: str
+    role: str
+    max_uses: int
+    uses: int
+    expires_at: StoredTime
+    created_by: int | None
+    creator_name: str | None  # None: made on the server (``posko-bot invite``) or unknown
+
+    @property
+    def uses_left(self) -> int:
+        """How many more people the invite may register."""
+        return self.max_uses - self.uses
+
+
+_OPEN = ("SELECT i.id, i.desk_id, d.code AS desk_code, d.name AS desk_name, "
+         "d.path AS desk_path, d.timezone, i.role, i.max_uses, i.uses, i.expires_at, "
+         "i.created_by, m.full_name AS creator_name FROM invites i "
+         "JOIN desks d ON d.id = i.desk_id LEFT JOIN members m ON m.telegram_id = i.created_by "
+         "WHERE i.revoked_at IS NULL AND i.expires_at > ? AND i.uses < i.max_uses")
+
+
+async def open_in_scope(db: Database, scope_path: str | None, now: datetime, offset: int = 0,
+                        limit: int = 1_000) -> tuple[int, list[OpenInvite]]:
+    """Invites in a scope (all when None) that are not expired, used up or revoked, the
+    newest first; returns the total count and one page."""
+    within, scope_params = desks_store.in_scope(scope_path)
+    params: list[object] = [to_db(now), *scope_params]
+    total = int(await db.scanval(f"SELECT count(*) FROM ({_OPEN}{within})", params))
+    rows = await db.scan(f"{_OPEN}{within} ORDER BY i.id DESC LIMIT ? OFFSET ?",
+                         [*params, limit, offset])
+    return total, OpenInvite.from_rows(rows)
+
+
+async def get_open(db: Database, invite_id: int, now: datetime) -> OpenInvite | None:
+    """One invite as :func:`open_in_scope` lists it, while it is still open."""
+    row = await db.fetchone(f"{_OPEN} AND i.id = ?", (to_db(now), invite_id))
+    return OpenInvite.from_row(row) if row is not None else None
+
+
+async def find(db: Database, token_or_id: str) -> Invite | None:
+    """An invite by its number or its token (also inside its ``start=`` link)."""
+    text = token_or_id.strip().rsplit("start=", 1)[-1]
+    if text.isascii() and text.isdigit() and len(text) < 12:
+        row = await db.fetchone(f"SELECT {_INVITE_COLUMNS} FROM invites WHERE id = ?",
+                                (int(text),))
+    else:
+        row = await db.fetchone(f"SELECT {_INVITE_COLUMNS} FROM invites WHERE token_hash = ?",
+                                (hash_token(text),))
+    return Invite.from_row(row) if row is not None else None
+
+
+class RevokeOutcome(StrEnum):
+    """Result of revoking an invite."""
+
+    REVOKED = "revoked"
+    ALREADY = "already"  # revoked before: nothing changed
+    UNKNOWN = "unknown"  # no such invite
+
+
+async def revoke(db: Database, invite_id: int, now: datetime) -> RevokeOutcome:
+    """Revoke an invite: its token registers nobody from now on; members it registered stay.
+
+    Expired and used-up invites can be revoked too (nothing changes for anybody); only a
+    second revocation is told apart, so the first one's time is kept.
+    """
+    async with db.transaction() as tx:
+        cursor = await tx.execute(
+            "UPDATE invites SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
+            (to_db(now), invite_id))
+        if cursor.rowcount == 1:
+            return RevokeOutcome.REVOKED
+        found = await (await tx.execute("SELECT 1 FROM invites WHERE id = ?",
+                                        (invite_id,))).fetchone()
+    return RevokeOutcome.ALREADY if found is not None else RevokeOutcome.UNKNOWN

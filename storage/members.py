@@ -9,7 +9,8 @@ _COLUMNS = "telegram_id, full_name, username, desk_id, role, language, active"
 # The member's columns are prefixed m_, the desk's d_: one row holds both records.
 _WITH_DESK = (f"SELECT {', '.join(f'm.{name} AS m_{name}' for name in Member.model_fields)}, "
               f"{', '.join(f'd.{name} AS d_{name}' for name in Desk.model_fields)} "
-              "FROM members m LEFT JOIN desks d ON d.id = m.desk_id WHERE m.telegram_id = ?")
+              "FROM members m LEFT JOIN desks d ON d.id = m.desk_id "
+              "WHERE m.telegram_id = ? AND m.removed_at IS NULL")
 LANGUAGES = ("id", "en")
 
 
@@ -22,7 +23,8 @@ async def get(db: Database, telegram_id: int) -> Member | None:
 
 
 async def get_with_desk(db: Database, telegram_id: int) -> tuple[Member | None, Desk | None]:
-    """The member with this Telegram user id and their desk, in one query."""
+    """The member with this Telegram user id and their desk, in one query; a removed member
+    (``storage.membership``) is nobody until an invite registers them again."""
     row = await db.fetchone(_WITH_DESK, (telegram_id,))
     if row is None:
         return None, None
@@ -114,7 +116,8 @@ async def supervisors_of(db: Database, desk_ids: list[int]) -> dict[int, list[in
 
 
 async def reactivate(db: Database, telegram_id: int) -> None:
-    """A deactivated member (the bot was blocked) is reachable again."""
+    """A deactivated member (the bot was blocked) is reachable again; a removed one stays
+    removed."""
     async with db.transaction() as tx:
         await tx.execute("UPDATE members SET active = 1, updated_at = ? WHERE telegram_id = ? "
-                         "AND active = 0", (to_db(utcnow()), telegram_id))
+                         "AND active = 0 AND removed_at IS NULL", (to_db(utcnow()), telegram_id))

@@ -39,6 +39,7 @@ class OutboxKind(StrEnum):
     INCIDENT_STATUS = "incident_status"  # the reporter told what happened to their report
     DIGEST = "digest"  # the daily digest text
     DIGEST_CHART = "digest_chart"  # its chart, as a photo
+    MEMBER_CHANGED = "member_changed"  # a member told they were moved, removed or re-roled
 
 
 class OutboxPayload:
@@ -125,6 +126,17 @@ class DigestPayload(OutboxPayload):
     end: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class MemberChangedPayload(OutboxPayload):
+    """``member_changed``: what changed (``moved``, ``removed``, ``role``), the member's desk
+    and role after it, and the shift it ended, if any."""
+
+    change: str
+    desk: int
+    role: str
+    shift: int | None = None
+
+
 def payload_type(kind: OutboxKind) -> type[OutboxPayload]:
     """The payload type a kind carries."""
     match kind:
@@ -144,6 +156,8 @@ def payload_type(kind: OutboxKind) -> type[OutboxPayload]:
             return IncidentStatusPayload
         case OutboxKind.DIGEST | OutboxKind.DIGEST_CHART:
             return DigestPayload
+        case OutboxKind.MEMBER_CHANGED:
+            return MemberChangedPayload
         case _:
             assert_never(kind)
 

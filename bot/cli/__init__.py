@@ -2,8 +2,8 @@
 
 Every failure a user can cause ends with one line on stderr and a non-zero exit code, never a
 traceback: 2 for a usage or configuration problem, 1 for a failed operation. Each command
-lives in the module of its feature (``run``, ``admin``, ``reports``); this one parses the
-command line and turns failures into that one line.
+lives in the module of its feature (``run``, ``admin``, ``members``, ``reports``); this one
+parses the command line and turns failures into that one line.
 """
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ from bot.cli.admin import (
     cmd_invite,
 )
 from bot.cli.common import FAILURE, USAGE_ERROR, CliError
+from bot.cli.members import add_parsers as add_member_parsers
+from bot.cli.members import cmd_invites, cmd_members
 from bot.cli.reports import cmd_digest, cmd_export
 from bot.cli.run import cmd_run
 from bot.config import ConfigError, Settings, load_settings, unknown_keys
@@ -61,6 +63,7 @@ def _parser() -> argparse.ArgumentParser:
     exp.add_argument("--out", type=Path, help="XLSX file (default posko-CODE-FROM-TO.xlsx)")
     exp.add_argument("--csv", type=Path, metavar="DIR",
                      help="also write shifts.csv, alerts.csv and incidents.csv into DIR")
+    add_member_parsers(sub)
     bak = sub.add_parser("backup", help="online backup of the database to PATH")
     bak.add_argument("path", type=Path)
     chk = sub.add_parser("check-config", help="validate the settings, the database and the "
@@ -101,6 +104,8 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "invite": cmd_invite,
     "digest": cmd_digest,
     "export": cmd_export,
+    "invites": cmd_invites,
+    "members": cmd_members,
     "backup": cmd_backup,
     "check-config": cmd_check_config,
 }

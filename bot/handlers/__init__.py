@@ -36,6 +36,7 @@ from bot.handlers import (
     general,
     incidents,
     invites,
+    members,
     onboarding,
     presence,
     report,
@@ -60,6 +61,7 @@ class Who(StrEnum):
     INVITED = "whoever holds the invite"
     OWNER = "the member it was sent to"
     IN_SCOPE = "supervisors and admins whose scope holds the desk"
+    ABOVE = "supervisors above the member or the invite's maker, and admins"
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +99,8 @@ COMMANDS = [
     Command(("ekspor", "export"), exports.export, Who.SUPERVISOR),
     Command(("peringatan", "alerts"), alerts.open_alerts, Who.SUPERVISOR),
     Command(("undang", "invite"), invites.invite, Who.SUPERVISOR),
+    Command(("undangan", "invites"), invites.open_invites, Who.SUPERVISOR),
+    Command(("anggota", "members"), members.members, Who.SUPERVISOR),
     Command(("langganan", "subscribe"), subscriptions.subscribe, Who.GROUP),
     Command(("bahasa", "language"), general.language, Who.MEMBER),
     Command(("batal", "cancel"), general.cancel, Who.MEMBER),
@@ -120,6 +124,10 @@ BUTTONS = [
     Button(cb.AlertsPage, alerts.turn_page, Who.SUPERVISOR, OWN_CHAT),
     Button(cb.StillHere, presence.still_here, Who.OWNER, OWN_CHAT),
     Button(cb.BoardPage, board.turn, Who.IN_SCOPE, OWN_CHAT),
+    Button(cb.InvitesPage, invites.invites_page, Who.SUPERVISOR, OWN_CHAT),
+    Button(cb.InviteRevoke, invites.revoke, Who.ABOVE, OWN_CHAT),
+    Button(cb.MembersPage, members.turn_page, Who.SUPERVISOR, OWN_CHAT),
+    Button(cb.MemberAction, members.act, Who.ABOVE, OWN_CHAT),
 ]
 
 

@@ -1,10 +1,13 @@
-"""Supervisor commands: ``/undang`` creates an invite link into the supervisor's own scope."""
+"""Supervisor commands: ``/undang`` creates an invite link into the supervisor's own scope;
+``/undangan`` lists the open invites of the scope, 10 a page, each with a 🚫 that asks and
+then revokes it (its maker, or someone above them: ``bot.handlers.rank``). Every press re-reads
+the invite and re-checks the presser; an invite that closed meanwhile is answered as such."""
 
 from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Update
 
-from bot.callbacks import InviteRole, RoleKey
+from bot.callbacks import InviteRevoke, InviteRole, InvitesPage, RoleKey
 from bot.context import Ctx
 from bot.handlers.access import Caller
 from bot.handlers.common import (
@@ -14,13 +17,16 @@ from bot.handlers.common import (
     private_supervisor,
     reply,
 )
+from bot.handlers.rank import may_revoke
 from bot.texts import fmt_datetime, t
 from bot.views.invites import invite_link
 from storage import desks as desks_store
 from storage import invites as invites_store
+from storage.invites import OpenInvite, RevokeOutcome
 from storage.models import Desk, Role, utcnow
 
 MAX_USES = 500
+PAGE = 10
 _ROLES: dict[RoleKey, Role] = {"o": Role.OFFICER, "s": Role.SUPERVISOR}
 
 
@@ -90,3 +96,120 @@ async def invite_role_chosen(update: Update, context: Ctx) -> None:
              link=invite_link(context.bot_data.username, token))
     await edit_or_ignore(query, text,
                          link_preview_options=LinkPreviewOptions(is_disabled=True))
+
+
+def _describe(lang: str, invite: OpenInvite, key: str, **values: object) -> str:
+    """An open invite in one of the listing's texts."""
+    return t(lang, key, role=t(lang, f"role.{invite.role}"), desk=invite.desk_name,
+             code=invite.desk_code, left=invite.uses_left, max=invite.max_uses, **values)
+
+
+async def _open_page(context: Ctx, caller: Caller, page: int
+                     ) -> tuple[str, InlineKeyboardMarkup]:
+    """One page of the open invites in the caller's scope, a 🚫 under those they may revoke."""
+    db, lang, now = context.bot_data.db, caller.lang, utcnow()
+    total, found = await invites_store.open_in_scope(db, caller.scope_path, now,
+                                                     page * PAGE, PAGE)
+    pages = max(1, (total + PAGE - 1) // PAGE)
+    if page >= pages:  # a page from when more were open: the last one
+        page = pages - 1
+        total, found = await invites_store.open_in_scope(db, caller.scope_path, now,
+                                                         page * PAGE, PAGE)
+    scope = caller.desk.name if caller.desk is not None and not caller.is_admin \
+        else t(lang, "status.all")
+    lines = [t(lang, "invites.header", scope=scope, total=total)]
+    if pages > 1:
+        lines.append(t(lang, "rekap.page", page=page + 1, pages=pages))
+    lines.append("")
+    revoke = []
+    desks = await desks_store.get_many(db, [invite.desk_id for invite in found])
+    for n, invite in enumerate(found, start=page * PAGE + 1):
+        desk = desks[invite.desk_id]
+        lines.append(_describe(lang, invite, "invites.line", n=n,
+                               expires=fmt_datetime(invite.expires_at, desk.tz),
+                               creator=invite.creator_name or t(lang, "invites.by_server")))
+        if await may_revoke(context, caller, invite, desk):
+            revoke.append(InlineKeyboardButton(t(lang, "invites.btn.revoke", n=n),
+                                               callback_data=InviteRevoke(invite.id,
+                                                                          "ask").pack()))
+    lines.append(t(lang, "invites.hint") if revoke else "" if found else t(lang, "invites.none"))
+    rows = [revoke[i:i + 5] for i in range(0, len(revoke), 5)]
+    nav = [InlineKeyboardButton("‹", callback_data=InvitesPage(page - 1).pack())] \
+        if page > 0 else []
+    nav.append(InlineKeyboardButton(t(lang, "rekap.refresh"),
+                                    callback_data=InvitesPage(page).pack()))
+    if page + 1 < pages:
+        nav.append(InlineKeyboardButton("›", callback_data=InvitesPage(page + 1).pack()))
+    rows.append(nav)
+    return "\n".join(lines).rstrip(), InlineKeyboardMarkup(rows)
+
+
+async def open_invites(update: Update, context: Ctx) -> None:
+    """``/undangan``: the open invites of the caller's scope."""
+    caller = await private_supervisor(update, context)
+    if caller is None:
+        return
+    text, markup = await _open_page(context, caller, 0)
+    await reply(update, text, reply_markup=markup)
+
+
+async def invites_page(update: Update, context: Ctx) -> None:
+    """‹ 🔄 › under the open invites, and back from a revocation: that page, scope re-read."""
+    press = await pressed(update, context, InvitesPage)
+    if press is None:
+        return
+    query, button, caller = press
+    if button is None or caller.role is None:  # private only: the registry sees to that
+        await popup(query, t(caller.lang, "button.stale"))
+        return
+    if not caller.is_supervisor:
+        await popup(query, t(caller.lang, "supervisors_only"), show_alert=True)
+        return
+    await query.answer()
+    text, markup = await _open_page(context, caller, button.page)
+    await edit_or_ignore(query, text, reply_markup=markup)
+
+
+async def revoke(update: Update, context: Ctx) -> None:
+    """🚫 under an open invite: ask, then revoke; the invite and the presser's right re-read."""
+    press = await pressed(update, context, InviteRevoke)
+    if press is None:
+        return
+    query, button, caller = press
+    if button is None or caller.role is None:
+        await popup(query, t(caller.lang, "button.stale"))
+        return
+    if not caller.is_supervisor:
+        await popup(query, t(caller.lang, "supervisors_only"), show_alert=True)
+        return
+    db, lang, now = context.bot_data.db, caller.lang, utcnow()
+    invite = await invites_store.get_open(db, button.invite_id, now)
+    if invite is None:
+        found = await invites_store.find(db, str(button.invite_id))
+        revoked = found is not None and found.revoked_at is not None
+        await popup(query, t(lang, "invites.already_revoked" if revoked
+                             else "invites.not_open"), show_alert=True)
+        return
+    desk = await desks_store.get(db, invite.desk_id)
+    if desk is None or not caller.can_oversee(desk):
+        await popup(query, t(lang, "out_of_scope", code=invite.desk_code), show_alert=True)
+        return
+    if not await may_revoke(context, caller, invite, desk):
+        await popup(query, t(lang, "invites.not_yours"), show_alert=True)
+        return
+    back = InlineKeyboardButton(t(lang, "invites.btn.back"),
+                                callback_data=InvitesPage(0).pack())
+    if button.step == "ask":
+        await query.answer()
+        yes = InlineKeyboardButton(t(lang, "invites.btn.yes"),
+                                   callback_data=InviteRevoke(invite.id, "yes").pack())
+        await edit_or_ignore(query, _describe(lang, invite, "invites.confirm_revoke"),
+                             reply_markup=InlineKeyboardMarkup([[yes, back]]))
+        return
+    outcome = await invites_store.revoke(db, invite.id, now)
+    if outcome is not RevokeOutcome.REVOKED:
+        await popup(query, t(lang, "invites.already_revoked"), show_alert=True)
+        return
+    await query.answer()
+    await edit_or_ignore(query, _describe(lang, invite, "invites.revoked"),
+                         reply_markup=InlineKeyboardMarkup([[back]]))

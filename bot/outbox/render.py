@@ -16,6 +16,7 @@ from bot.config import Settings
 from bot.outbox.alerts import AlertRenderer
 from bot.outbox.digest import DigestRenderer
 from bot.outbox.incidents import IncidentRenderer
+from bot.outbox.members import MemberRenderer
 from bot.outbox.message import Rendered
 from bot.outbox.presence import PresenceRenderer
 from storage import members as members_store
@@ -27,6 +28,7 @@ from storage.outbox_kinds import (
     IncidentMediaPayload,
     IncidentPayload,
     IncidentStatusPayload,
+    MemberChangedPayload,
     OutboxKind,
     PresenceCheckPayload,
     ShiftClosedPayload,
@@ -44,6 +46,7 @@ class OutboxRenderer:
         self._presence = PresenceRenderer(db, settings)
         self._incidents = IncidentRenderer(db)
         self._digests = DigestRenderer(db, settings)
+        self._members = MemberRenderer(db)
 
     async def __call__(self, row: OutboxRow) -> Rendered | None:
         """Render one row for its chat.
@@ -77,6 +80,8 @@ class OutboxRenderer:
                 return await self._digests.text(row.payload_as(DigestPayload), lang)
             case OutboxKind.DIGEST_CHART:
                 return await self._digests.chart(row.payload_as(DigestPayload), lang)
+            case OutboxKind.MEMBER_CHANGED:
+                return await self._members.changed(row.payload_as(MemberChangedPayload), lang)
             case _:
                 assert_never(kind)
 

@@ -23,6 +23,7 @@ from bot.texts import (
     general,
     incidents,
     invites,
+    members,
     onboarding,
     presence,
     report,
@@ -34,7 +35,7 @@ from bot.texts import (
 # ``t`` never finds.
 FEATURES: tuple[ModuleType, ...] = (
     common, onboarding, invites, checkin, presence, status, general, alerts, board, report,
-    incidents, digest, exports, subscriptions,
+    incidents, digest, exports, subscriptions, members,
 )
 
 

@@ -9,7 +9,10 @@ ID: dict[str, str] = {
         "yang sedang berjalan\n/bantuan — pesan ini"
     ),
     "help.officer": "/checkin — mulai bertugas (kirim lokasi)\n/checkout — selesai bertugas",
-    "help.supervisor": "/undang [kode] — buat tautan undangan untuk wilayah Anda",
+    "help.supervisor": (
+        "/undang [kode] — buat tautan undangan untuk wilayah Anda\n/undangan — undangan "
+        "terbuka, untuk dicabut\n/anggota — anggota wilayah Anda: pindahkan, ubah peran, hapus"
+    ),
     "help.header": "<b>Perintah untuk {role}</b>",
     "help.rekap": "/rekap — papan posko wilayah Anda: kurang petugas, ada petugas, di luar jam",
     "help.alerts": (
@@ -27,6 +30,8 @@ ID: dict[str, str] = {
     "cmd.status": "Tugas dan posko Anda",
     "cmd.rekap": "Rekap posko di wilayah Anda",
     "cmd.undang": "Undang petugas atau pengawas",
+    "cmd.undangan": "Undangan terbuka, untuk dicabut",
+    "cmd.anggota": "Anggota wilayah Anda",
     "cmd.bahasa": "Ganti bahasa",
     "cmd.batal": "Batalkan langkah yang berjalan",
     "cmd.bantuan": "Daftar perintah",
@@ -43,7 +48,10 @@ EN: dict[str, str] = {
         "current step\n/help — this message"
     ),
     "help.officer": "/checkin — start duty (send location)\n/checkout — end duty",
-    "help.supervisor": "/invite [code] — create an invite link for your area",
+    "help.supervisor": (
+        "/invite [code] — create an invite link for your area\n/invites — open invites, to "
+        "revoke\n/members — members of your area: move, change role, remove"
+    ),
     "help.header": "<b>Commands for {role}</b>",
     "help.rekap": "/board — live board of your area's desks: short, staffed, off duty",
     "help.alerts": (
@@ -61,6 +69,8 @@ EN: dict[str, str] = {
     "cmd.status": "Your shift and desk",
     "cmd.rekap": "Board of the desks in your area",
     "cmd.undang": "Invite officers or supervisors",
+    "cmd.undangan": "Open invites, to revoke",
+    "cmd.anggota": "Members of your area",
     "cmd.bahasa": "Change language",
     "cmd.batal": "Leave the current step",
     "cmd.bantuan": "List of commands",

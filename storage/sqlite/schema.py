@@ -327,7 +327,11 @@ MIGRATIONS: list[list[str | AddColumn]] = [
         "CREATE UNIQUE INDEX digest_schedule_scope ON digest_schedule(chat_id, ifnull(desk_id, 0))",
         "CREATE INDEX digest_schedule_due ON digest_schedule(next_at)",
     ],
-    # 8: the level an alert was first announced at (-1: nobody told yet), so "forwarded" is
+    # 8: a member removed by a supervisor or an operator keeps their row (shifts, reports and
+    # alerts still name them) but counts as unknown until a new invite registers them again.
+    # `active` stays what it was: whether messages reach them.
+    [AddColumn("members", "removed_at", "TEXT")],
+    # 9: the level an alert was first announced at (-1: nobody told yet), so "forwarded" is
     # said only when someone below was told. An alert opened before reached its first level
     # at step 0; an escalated one is taken to have started at its desk.
     [

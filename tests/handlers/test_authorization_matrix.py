@@ -144,6 +144,15 @@ COMMANDS: dict[tuple[str, ...], dict[str, Cell]] = {
         ok(say("invite.choose_role", desk="Gambir", code=GAMBIR)),
         ok(say("invite.choose_role", desk="Cengkareng", code=KEC)),
         no("no desk of their own", say("invite.usage")), no("private only", PRIVATE)),
+    ("undangan", "invites"): row(
+        no("unknown", UNKNOWN), no("supervisors only", SUPERVISORS),
+        ok("✉️ <b>Undangan terbuka di Gambir: 0</b>"),
+        ok("✉️ <b>Undangan terbuka di Cengkareng: 1</b>"),
+        ok("✉️ <b>Undangan terbuka di Seluruh wilayah: 1</b>"), no("private only", PRIVATE)),
+    ("anggota", "members"): row(
+        no("unknown", UNKNOWN), no("supervisors only", SUPERVISORS),
+        ok("👥 <b>Anggota di Gambir: 1</b>"), ok("👥 <b>Anggota di Cengkareng: 2</b>"),
+        ok("👥 <b>Anggota di Seluruh wilayah: 3</b>"), no("private only", PRIVATE)),
     ("langganan", "subscribe"): row(
         no("unknown", UNKNOWN), no("groups only", GROUPS_ONLY), no("groups only", GROUPS_ONLY),
         no("groups only", GROUPS_ONLY), no("groups only", GROUPS_ONLY),
@@ -214,6 +223,25 @@ BUTTONS: dict[str, tuple[str, dict[str, Cell]]] = {
         ok(say("invite.already", role="Pengawas", desk="Cengkareng")),
         ok(say("invite.registered", role="Pengawas", desk="Cengkareng"), "registered"),
         no("private only", STALE))),
+    "invites page": ("ivp:0", row(
+        no("stale", STALE), no("supervisors only", SUPERVISORS),
+        ok("✉️ <b>Undangan terbuka di Gambir: 0</b>"),
+        ok("✉️ <b>Undangan terbuka di Cengkareng: 1</b>"),
+        ok("✉️ <b>Undangan terbuka di Seluruh wilayah: 1</b>"), no("private only", STALE))),
+    "invite revoke": ("ivr:{invite}:yes", row(
+        no("stale", STALE), no("supervisors only", SUPERVISORS), no("out of scope", OUT_KEC),
+        no("made on the server", say("invites.not_yours")),
+        ok("Undangan Pengawas untuk <b>Cengkareng</b> dicabut", "revoked"),
+        no("private only", STALE))),
+    "members page": ("mbp:0", row(
+        no("stale", STALE), no("supervisors only", SUPERVISORS),
+        ok("👥 <b>Anggota di Gambir: 1</b>"), ok("👥 <b>Anggota di Cengkareng: 2</b>"),
+        ok("👥 <b>Anggota di Seluruh wilayah: 3</b>"), no("private only", STALE))),
+    "member action": (f"mb:{OFFICER}:ry:0", row(
+        no("stale", STALE), no("supervisors only", SUPERVISORS), no("out of scope", OUT_KEL),
+        ok(say("members.removed", name=NAME, desk="Cengkareng Barat"), "removed"),
+        ok(say("members.removed", name=NAME, desk="Cengkareng Barat"), "removed"),
+        no("private only", STALE))),
     "language": ("lang:en", row(
         no("unknown", STALE), ok(t("en", "language.set"), "english"),
         ok(t("en", "language.set"), "english"), ok(t("en", "language.set"), "english"),
@@ -240,6 +268,7 @@ class World:
     kel: int
     kec: int
     token: str
+    invite: int
 
 
 @pytest.fixture
@@ -271,11 +300,12 @@ async def world(harness: Harness) -> World:
                                        ttl=timedelta(days=1), created_by=None, now=utcnow())
     return World(alert=int(await db.fetchval("SELECT id FROM alerts")), incident=incident.id,
                  check=int(await db.fetchval("SELECT id FROM presence_checks")), shift=shift,
-                 kel=kel.id, kec=kec.id, token=token)
+                 kel=kel.id, kec=kec.id, token=token,
+                 invite=int(await db.fetchval("SELECT max(id) FROM invites")))
 
 
 STATE = {
-    "members": "SELECT telegram_id, desk_id, role, language, active FROM members",
+    "members": "SELECT telegram_id, desk_id, role, language, active, removed_at FROM members",
     "invites": "SELECT id, desk_id, role, max_uses, uses, created_by, revoked_at FROM invites",
     "shifts": "SELECT id, member_id, ended_at, end_reason, last_seen_at FROM shifts",
     "presence": "SELECT id, answered_at, expired_at FROM presence_checks",
@@ -349,6 +379,17 @@ async def _subscribed(h: Harness, w: World, who: int) -> None:
                         "WHERE chat_id = ?", GROUP) == (w.kec, 1, who)
 
 
+async def _revoked(h: Harness, w: World, who: int) -> None:
+    (revoked,) = await one(h, "SELECT revoked_at FROM invites WHERE id = ?", w.invite)
+    assert revoked is not None
+    assert (await invites_store.lookup(h.db, w.token, utcnow())).state.value == "revoked"
+
+
+async def _removed(h: Harness, w: World, who: int) -> None:
+    assert await members_store.get_with_desk(h.db, OFFICER) == (None, None)
+    assert await one(h, "SELECT end_reason FROM shifts WHERE id = ?", w.shift) == ("admin",)
+
+
 EFFECTS = {
     "acked": (("alerts",), _acked),
     "present": (("presence", "shifts"), _present),
@@ -360,6 +401,8 @@ EFFECTS = {
     "english": (("members",), _english),
     "draft": (("drafts",), _draft),
     "subscribed": (("subscriptions",), _subscribed),
+    "revoked": (("invites",), _revoked),
+    "removed": (("members", "shifts", "presence", "drafts"), _removed),
 }
 
 
@@ -421,7 +464,8 @@ def test_the_table_covers_every_command_and_button() -> None:
         {name for names in COMMANDS for name in names}
     kinds = [kind for kind in KINDS if kind is not ReportStep]
     templates = [data for data, _ in BUTTONS.values()]
-    sample = World(alert=1, incident=2, check=3, shift=4, kel=5, kec=6, token="t0k3n")
+    sample = World(alert=1, incident=2, check=3, shift=4, kel=5, kec=6, token="t0k3n",
+                   invite=7)
     assert sorted(next(k.PREFIX for k in kinds if k.parse(d.format(**vars(sample))))
                   for d in templates) == sorted(k.PREFIX for k in kinds)
 

@@ -1,9 +1,10 @@
 """Forged button data under a message where that button was never sent changes nothing.
 
 A button that the bot only ever sends to one member in their private chat (registration,
-"Masih bertugas?", language, check-out, the /lapor draft, /undang, /rekap and /laporan pages)
-edits the message it is pressed under. Pressed under a routed report in a group, or under
-another member's message, it must be answered as stale and edit nothing.
+"Masih bertugas?", language, check-out, the /lapor draft, /undang, the pages of /rekap,
+/laporan, /undangan and /anggota, a member's actions) edits the message it is pressed under.
+Pressed under a routed report in a group, or under another member's message, it must be
+answered as stale and edit nothing.
 """
 
 from __future__ import annotations
@@ -16,8 +17,12 @@ from bot.callbacks import (
     BoardPage,
     CallbackData,
     Checkout,
+    InviteRevoke,
     InviteRole,
+    InvitesPage,
     Language,
+    MemberAction,
+    MembersPage,
     Registration,
     ReportsPage,
     ReportStep,
@@ -35,7 +40,8 @@ STRANGER, OFFICER = 880, 881
 FORGED: list[CallbackData] = [
     Registration(Registration.DECLINE), Registration("abc"), StillHere(1), Language("en"),
     Checkout(1, "y"), ReportStep(1, "cancel"), InviteRole(1, "o", 1), ReportsPage(0),
-    BoardPage(0, 0), AlertsPage(0)]
+    BoardPage(0, 0), InvitesPage(0), InviteRevoke(1, "yes"), MembersPage(0),
+    MemberAction(OFFICER, "ry", 0), AlertsPage(0)]
 
 
 def test_every_own_chat_kind_is_probed() -> None:
@@ -55,6 +61,9 @@ async def test_forged_press_under_a_group_message_edits_nothing(
     assert calls[0].text == t("id", "button.stale")
     member = await members_store.get(harness.db, OFFICER)
     assert member is not None and member.language is None  # lang:en did not apply
+    assert (await members_store.get_with_desk(harness.db, OFFICER))[0] is not None
+    assert await harness.db.fetchval("SELECT count(*) FROM invites "
+                                     "WHERE revoked_at IS NOT NULL") == 0
 
 
 async def test_forged_press_under_another_members_message_edits_nothing(

@@ -10,7 +10,9 @@ import pytest
 
 from scheduler.sweep import sweep
 from storage import alerts as alerts_store
+from storage import membership
 from storage import subscriptions as subscriptions_store
+from storage.membership import Change
 from storage.models import Role, from_db
 from storage.sqlite.engine import Database
 from tests.support.sweeping import (
@@ -78,6 +80,20 @@ async def test_escalation_steps_then_stop(db: Database) -> None:
     assert (await sweep(db, wib(12), CONFIG)).escalated == 0  # out of steps
     alert = await alert_row(db, KEL)
     assert alert["level"] == 2 and alert["step"] == 2 and alert["next_escalation_at"] is None
+
+
+async def test_a_demoted_or_removed_supervisor_hears_no_more_alerts(db: Database) -> None:
+    """Made an officer, the lurah is no longer told of his desk: the camat is, at once; the
+    removed camat is skipped by the escalation, which goes on to the kota."""
+    assert await membership.set_role(db, LURAH, Role.OFFICER, end_shift=False,
+                                     now=wib(8)) is Change.DONE
+    assert await membership.remove(db, CAMAT, end_shift=False, now=wib(8)) is Change.DONE
+    await sweep(db, wib(8, 15), CONFIG)
+    assert [(c, kind) for c, kind, _ in await intents(db) if kind != "member_changed"] == [
+        (WALIKOTA, "alerts")]
+    await sweep(db, wib(9, 30), CONFIG)
+    told = {c for c, kind, _ in await intents(db) if kind != "member_changed"}
+    assert LURAH not in told and CAMAT not in told
 
 
 async def test_catch_up_after_downtime_follows_planned_times(db: Database) -> None:

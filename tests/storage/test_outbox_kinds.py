@@ -19,6 +19,7 @@ from storage.outbox_kinds import (
     IncidentMediaPayload,
     IncidentPayload,
     IncidentStatusPayload,
+    MemberChangedPayload,
     OutboxFormatError,
     OutboxKind,
     OutboxPayload,
@@ -47,6 +48,8 @@ STORED: list[tuple[OutboxKind, str, OutboxPayload]] = [
     (OutboxKind.DIGEST, '{"desk":12,"end":"2026-11-23T13:00:00.000000Z"}', DigestPayload(12, END)),
     (OutboxKind.DIGEST_CHART, '{"desk":null,"end":"2026-11-23T13:00:00.000000Z"}',
      DigestPayload(None, END)),
+    (OutboxKind.MEMBER_CHANGED, '{"change":"moved","desk":5,"role":"officer","shift":9}',
+     MemberChangedPayload("moved", 5, "officer", 9)),
 ]
 # Shapes only earlier versions wrote.
 LEGACY: list[tuple[OutboxKind, str, OutboxPayload]] = [

@@ -13,6 +13,7 @@ from storage.outbox_kinds import (
     IncidentMediaPayload,
     IncidentPayload,
     IncidentStatusPayload,
+    MemberChangedPayload,
     OutboxKind,
     OutboxPayload,
     PresenceCheckPayload,
@@ -35,6 +36,7 @@ SAMPLES: dict[OutboxKind, OutboxPayload] = {
     OutboxKind.INCIDENT_STATUS: IncidentStatusPayload(GONE, "selesai"),
     OutboxKind.DIGEST: DigestPayload(GONE, datetime(2026, 11, 23, 13, tzinfo=UTC)),
     OutboxKind.DIGEST_CHART: DigestPayload(GONE, datetime(2026, 11, 23, 13, tzinfo=UTC)),
+    OutboxKind.MEMBER_CHANGED: MemberChangedPayload("removed", GONE, "officer", GONE),
 }
 
 

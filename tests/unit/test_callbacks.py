@@ -17,8 +17,12 @@ from bot.callbacks import (
     CallbackData,
     Checkout,
     DeskView,
+    InviteRevoke,
     InviteRole,
+    InvitesPage,
     Language,
+    MemberAction,
+    MembersPage,
     Registration,
     ReportFinish,
     ReportsPage,
@@ -46,6 +50,13 @@ WIRE = [
     (Language("en"), "lang:en"),
     (ReportStep(5, "cancel"), "lp:5:cancel"),
     (ReportStep(5, "cat", "politik_uang"), "lp:5:cat:politik_uang"),
+    (InvitesPage(1), "ivp:1"),
+    (InviteRevoke(33, "ask"), "ivr:33:ask"),
+    (InviteRevoke(33, "yes"), "ivr:33:yes"),
+    (MembersPage(2), "mbp:2"),
+    (MemberAction(7_012_345_678, "v", 0), "mb:7012345678:v:0"),
+    (MemberAction(7_012_345_678, "to", 4471), "mb:7012345678:to:4471"),
+    (MemberAction(7_012_345_678, "ry", 0), "mb:7012345678:ry:0"),
 ]
 
 

@@ -49,3 +49,14 @@ def test_placeholders_are_the_same_in_both_languages() -> None:
     differ = {key: (_placeholders(text), _placeholders(english[key]))
               for key, text in indonesian.items() if key in english}
     assert {key: pair for key, pair in differ.items() if pair[0] != pair[1]} == {}
+
+
+def test_texts_chosen_by_value_exist() -> None:
+    """Keys built from stored values: a member's notice per change and role, and the role
+    names the member and invite lists show."""
+    for lang in ("id", "en"):
+        catalog = CATALOGS[lang]
+        for change in ("moved", "removed", "role"):
+            assert f"member.notice.{change}" in catalog
+        for role in ("officer", "supervisor"):
+            assert f"role.{role}" in catalog

@@ -77,6 +77,10 @@ def test_import_with_a_cell_over_the_csv_limit(cli_db: Path,
     ["invite", "--desk", "31.73.01", "--role", "officer"],
     ["import-desks", "desks.csv"],
     ["run"],
+    ["invites", "revoke", "1"],
+    ["members", "remove", "705"],
+    ["members", "move", "705", "31.73.01"],
+    ["members", "role", "705", "officer"],
 ])
 def test_read_only_database_is_one_line(cli_db: Path, argv: list[str],
                                         capsys: pytest.CaptureFixture[str]) -> None:
@@ -89,6 +93,21 @@ def test_read_only_database_is_one_line(cli_db: Path, argv: list[str],
     assert line == (f"posko-bot: database {cli_db} is not writable: "
                     "attempt to write a readonly database")
     assert "configuration OK" not in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("argv", "says"), [
+    (["members", "remove", "12345"], "12345 is not a member"),
+    (["members", "role", "12345", "supervisor"], "12345 is not a member"),
+    (["members", "move", "12345", "31.73.01"], "12345 is not a member"),
+    (["members", "list", "--scope", "99.99"], "no desk has the code 99.99"),
+    (["invites", "list", "--scope", "99.99"], "no desk has the code 99.99"),
+    (["invites", "revoke", "no-such-token"], "no invite has the number or token no-such-token"),
+    (["invites", "revoke", "4242"], "no invite has the number or token 4242"),
+])
+def test_membership_commands_refuse_bad_input_in_one_line(
+        cli_db: Path, argv: list[str], says: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli_main(argv) == 1
+    assert one_line_error(capsys) == f"posko-bot: {says}"
 
 
 @pytest.fixture
