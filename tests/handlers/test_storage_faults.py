@@ -20,13 +20,15 @@ from bot import app as app_module
 from bot.app import PoskoApp, build_application, post_init, post_shutdown
 from bot.updates import polling
 from storage import desks as desks_store
+from storage import drafts as drafts_store
 from storage import invites as invites_store
 from storage import meta
 from storage import shifts as shifts_store
+from storage.drafts import Step
 from storage.models import Role, utcnow
 from storage.sqlite.engine import Database
 from tests.support.botapi_stub import StubBotAPI
-from tests.support.faults import held_lock
+from tests.support.faults import full_disk, held_lock
 from tests.support.recording import RecordingRequest
 from tests.support.settings import make_settings
 from tests.support.sweeping import soon
@@ -139,8 +141,9 @@ async def test_a_held_lock_is_temporary_for_users_and_the_bot_goes_on(
 
 async def test_the_record_waits_out_a_held_lock_without_holding_up_the_loop(
         db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(polling, "RECORD_RETRY", 0.05)
-    db = await Database.open(db_path, busy_timeout=0.2)
+    monkeypatch.setattr(polling, "RECORD_RETRY", 0.05, raising=False)
+    db = await Database.open(db_path)
+    db._writer.execute("PRAGMA busy_timeout = 200")  # a lock past it is a fault
     recorder = polling.Recorder(db)
 
     async def recorded() -> str | None:
@@ -207,4 +210,54 @@ async def test_the_sweep_job_survives_a_held_lock_and_catches_up(
     assert not errors
     failing, back = outage_lines(caplog)
     assert len(failing) == 1 and len(back) == 1
+    assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
+
+
+async def test_a_full_disk_is_temporary_and_space_returning_lets_the_report_go_on(
+        stub: StubBotAPI, db_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """A report's description in Javanese script needs new pages of the file (1,500
+    characters, 4,500 bytes): on a full disk its step is refused as temporary and not saved;
+    once space returns the same answer moves the report on."""
+    caplog.set_level(logging.INFO)
+    description = "ꦥꦼꦩ꧀ꦧꦒꦶꦪꦤ꧀ꦄꦩ꧀ꦥ꧀ꦭꦺꦴꦥ꧀" * 75  # "handing out envelopes", 1,500 characters
+    assert len(description) == 1500
+    user = stub.user(OFFICER, "Budi")
+    async with running(stub, db_path) as (app, loop):
+        db = app.bot_data.db
+        await register(app, OFFICER)
+        user.send_text("/lapor")
+        category = await stub.wait_for_message(OFFICER, contains="kategori")
+        draft = await drafts_store.draft_of(db, OFFICER)
+        assert draft is not None
+        user.press(category, f"lp:{draft.id}:cat:politik_uang")
+        severity = await stub.wait_for_message(
+            OFFICER, predicate=lambda m: f"lp:{draft.id}:sev:sedang" in str(m.reply_markup))
+        user.press(severity, f"lp:{draft.id}:sev:sedang")
+        await stub.wait_for_message(OFFICER, contains="Tuliskan apa yang terjadi")
+        with full_disk(db):
+            seen = len(stub.sent(OFFICER))
+            user.send_text(description)
+            told = await stub.wait_for_message(OFFICER, after=seen, timeout=30)
+            assert TEMPORARY_ID in (told.text or "")
+            draft = await drafts_store.draft_of(db, OFFICER)
+            assert draft is not None and draft.step is Step.DESCRIPTION
+            assert draft.description is None  # nothing half-saved
+            assert "disk is full" in (app.bot_data.store_health.last_error or "")
+            assert not loop.done()
+        seen = len(stub.sent(OFFICER))  # space returns
+        last = user.send_text(description)
+        await stub.wait_for_message(OFFICER, contains="lokasi", after=seen, timeout=30)
+        draft = await drafts_store.draft_of(db, OFFICER)
+        assert draft is not None and draft.step is Step.LOCATION
+        assert draft.description == description
+
+        async def caught_up() -> bool:
+            return await meta.get(db, "last_update_id") == str(last)
+
+        await until(caught_up)
+        assert app.bot_data.store_health.ok
+        assert await db.fetchval("PRAGMA integrity_check") == "ok"
+    failing, back = outage_lines(caplog)
+    assert len(failing) == 1 and "disk is full" in failing[0]
+    assert len(back) == 1
     assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
