@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -261,3 +262,40 @@ async def test_a_full_disk_is_temporary_and_space_returning_lets_the_report_go_o
     assert len(failing) == 1 and "disk is full" in failing[0]
     assert len(back) == 1
     assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
+
+
+async def test_the_bot_starts_while_another_process_holds_the_lock(
+        stub: StubBotAPI, db_path: Path) -> None:
+    """A restart during a long desk import: start-up's one write waits, fails, and the bot
+    starts anyway."""
+    app = build_application(make_settings(
+        db_path, TELEGRAM_BOT_TOKEN=stub.token, TELEGRAM_API_BASE_URL=stub.base_url,
+        POSKO_DB_BUSY_TIMEOUT="0.2"))
+    async with app:
+        async with held_lock(db_path):
+            await post_init(app)
+            assert "database is locked" in (app.bot_data.store_health.last_error or "")
+        await post_shutdown(app)
+
+
+async def test_an_unreadable_record_counts_as_none(db_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first read of the polling loop meets a storage fault: no record, so the first
+    batch is handled in full (the handlers are made for a redelivered update)."""
+    db = await Database.open(db_path)
+    try:
+        await polling.record_handled(db, 500, utcnow())
+        async with held_lock(db_path):
+            other = sqlite3.connect(str(db_path), isolation_level=None, timeout=0)
+            with pytest.raises(sqlite3.OperationalError) as locked:
+                other.execute("BEGIN IMMEDIATE")  # a real fault, as SQLite raises it
+            other.close()
+
+        async def failing(_db: Database, _key: str) -> str | None:
+            raise locked.value
+
+        monkeypatch.setattr(meta, "get", failing)
+        assert await polling.last_handled(db, utcnow()) == 0
+        assert not db.health.ok
+    finally:
+        await db.close()
