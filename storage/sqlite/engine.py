@@ -19,7 +19,10 @@ committed, so "saved" still means on disk (``synchronous=FULL``). The algorithm:
 
 1. A writer takes the write lock (so no two bodies interleave). If no SQLite transaction is
    open, ``BEGIN IMMEDIATE`` runs on the writer thread, where waiting for another process's
-   lock (the CLI importing desks while the bot runs) does not stall the bot.
+   lock (the CLI importing desks while the bot runs) does not stall the bot. If that wait
+   ends in a storage fault (the lock held past the busy timeout), the writers already queued
+   behind it fail at once with :class:`~storage.sqlite.faults.NotTried` instead of each
+   waiting out the timeout in turn; a writer arriving later tries again.
 2. Its body runs inside ``SAVEPOINT tx``; an exception rolls back to the savepoint, so only
    that body's work is undone, and the exception reaches the caller at once.
 3. On leaving, the writer releases the savepoint and the lock, makes sure a commit is
@@ -53,7 +56,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
-from storage.sqlite.faults import RolledBack, StoreHealth
+from storage.sqlite.faults import NotTried, RolledBack, StoreHealth, is_storage_fault, reason
 from storage.sqlite.faults import StorageError as StorageError
 from storage.sqlite.schema import MIGRATIONS, AddColumn
 
@@ -169,6 +172,9 @@ class Database:
         self._group: _Group | None = None
         self._commits: set[asyncio.Task[None]] = set()
         self.health = StoreHealth()  # whether writes work; see storage.sqlite.faults
+        self._arrivals = 0  # writers that asked for the lock so far
+        self._refused = 0  # those below this number are refused (a BEGIN failed after them)
+        self._refusal = ""  # why
 
     @classmethod
     async def open(cls, path: str | Path, *, busy_timeout: float = BUSY_TIMEOUT) -> Database:
@@ -248,11 +254,14 @@ class Database:
         Its outcome keeps :attr:`health`: a storage fault starts an outage (logged once), a
         commit ends it.
         """
+        ticket, self._arrivals = self._arrivals, self._arrivals + 1
         try:
             async with self._lock:
                 if self._group is None:
-                    # Already begun if a cancelled caller left it so before its group existed.
-                    await self._in_thread(self._begin)
+                    if ticket < self._refused:
+                        raise NotTried(f"not tried, the write before it failed: "
+                                       f"{self._refusal}")
+                    await self._begin_or_refuse()
                     self._group = _Group(asyncio.get_running_loop())
                 group = self._group
                 self._writer.execute("SAVEPOINT tx")
@@ -279,6 +288,16 @@ class Database:
             self.health.failed(exc)  # only a storage fault counts
             raise
         self.health.worked()
+
+    async def _begin_or_refuse(self) -> None:
+        """Step 1's BEGIN; a storage fault refuses the writers queued meanwhile."""
+        try:
+            # Already begun if a cancelled caller left it so before its group existed.
+            await self._in_thread(self._begin)
+        except Exception as exc:
+            if is_storage_fault(exc):
+                self._refused, self._refusal = self._arrivals, reason(exc)
+            raise
 
     def _schedule(self, group: _Group) -> None:
         if not group.scheduled:

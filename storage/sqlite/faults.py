@@ -12,8 +12,9 @@ the operator, and is raised as before.
 1. An ``sqlite3.Error`` is a fault when its primary result code is one of :data:`FAULT_CODES`
    (busy, locked, out of memory, read-only, I/O error, full, cannot open, lock protocol).
    A corrupt file is not: retrying cannot mend it.
-2. :class:`RolledBack` (a write transaction whose group SQLite dropped because another member
-   hit one of the above) is a fault.
+2. A :class:`StoreFault` the store raises on behalf of one of the above is a fault:
+   :class:`RolledBack` (a write transaction whose group SQLite dropped because another member
+   hit one), :class:`NotTried` (a write queued behind one whose wait for the lock failed).
 3. Anything else is not.
 
 :class:`StoreHealth` is the in-memory record of an outage: when the store started failing and
@@ -49,13 +50,21 @@ class StorageError(Exception):
     """A problem with the database file itself (unreadable, newer schema, ...)."""
 
 
-class RolledBack(StorageError):
+class StoreFault(StorageError):
+    """A storage fault the store itself raises on behalf of one SQLite reported."""
+
+
+class RolledBack(StoreFault):
     """SQLite rolled back a whole group of write transactions (a full disk, an I/O error)."""
+
+
+class NotTried(StoreFault):
+    """A write refused without trying: the one before it in line just failed to begin."""
 
 
 def is_storage_fault(exc: BaseException) -> bool:
     """Whether ``exc`` is a passing fault of the store (retry later), not a bug."""
-    if isinstance(exc, RolledBack):
+    if isinstance(exc, StoreFault):
         return True
     if isinstance(exc, sqlite3.Error) and not isinstance(exc, sqlite3.ProgrammingError):
         code = getattr(exc, "sqlite_errorcode", None)

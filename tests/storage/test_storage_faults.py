@@ -13,7 +13,7 @@ import pytest
 
 from storage import meta
 from storage.sqlite.engine import Database, StorageError
-from storage.sqlite.faults import RolledBack, is_storage_fault
+from storage.sqlite.faults import NotTried, RolledBack, is_storage_fault
 from tests.support.faults import full_disk, held_lock
 
 BIG = "x" * 200_000  # needs new pages: fails on a full disk
@@ -82,3 +82,24 @@ async def test_bugs_and_lasting_problems_are_not_faults(empty_db: Database,
                sqlite3.DatabaseError("file is not a database")]
     assert not [e for e in errors if is_storage_fault(e)]
     assert empty_db.health.ok  # a bug does not start an outage
+
+
+async def test_writers_queued_behind_a_failed_wait_for_the_lock_fail_at_once(
+        tmp_path: Path) -> None:
+    """Only the first writer waits out the busy timeout; those queued behind it meanwhile are
+    refused as a fault without waiting in turn, and a writer arriving later tries again."""
+    path = tmp_path / "posko.db"
+    db = await Database.open(path, busy_timeout=0.3)
+    try:
+        async with held_lock(path):
+            results = await asyncio.gather(*(meta.put(db, f"k{i}", "v") for i in range(5)),
+                                           return_exceptions=True)
+            assert isinstance(results[0], sqlite3.OperationalError)
+            assert all(isinstance(result, NotTried) for result in results[1:]), results
+            assert all(is_storage_fault(result) for result in results)  # type: ignore[arg-type]
+            with pytest.raises(sqlite3.OperationalError, match="locked"):
+                await meta.put(db, "later", "v")  # tried, not refused
+        await meta.put(db, "later", "v")
+        assert await meta.get(db, "later") == "v" and db.health.ok
+    finally:
+        await db.close()
