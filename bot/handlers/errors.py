@@ -3,8 +3,8 @@
 A storage fault (``storage.sqlite.faults``: a full disk, a lock held by another process) is
 passing, not a bug: the store logs one line per outage, so here it is not logged again, and
 the user is told in their language that the problem is temporary and to try again in a
-minute: a button press with a popup (wherever the button is), a private message with a reply.
-Nothing was saved, and nobody was told it was.
+minute: a button press with a popup (wherever the button is), a private message with a reply,
+a live location's update with nothing. Nothing was saved, and nobody was told it was.
 """
 
 from __future__ import annotations
@@ -45,12 +45,18 @@ async def on_error(update: object, context: Ctx) -> None:
 
 
 async def _store_unavailable(update: Update, context: Ctx) -> None:
-    """Tell the user the store cannot save for now and to try again in a minute."""
+    """Tell the user the store cannot save for now and to try again in a minute.
+
+    Only for what the user did: a live location's updates (edited messages, every few
+    seconds) go unanswered, the next one refreshes presence anyway.
+    """
+    if update.callback_query is None and (update.message is None or not is_private(update)):
+        return
     text = t(await _language(update, context), "store_unavailable")
     try:
         if update.callback_query is not None:
             await popup(update.callback_query, text, show_alert=True)
-        elif is_private(update):
+        else:
             await reply(update, text)
     except TelegramError as exc:  # answered already, or Telegram unreachable
         log.warning("could not send the storage notice: %s", exc)

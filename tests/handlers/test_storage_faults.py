@@ -34,7 +34,7 @@ from tests.support.recording import RecordingRequest
 from tests.support.settings import make_settings
 from tests.support.sweeping import soon
 
-OFFICER = 7101
+OFFICER, LIVE = 7101, 7102
 LURAH = "31.73.01.1001"
 TEMPORARY_ID = "sedang terganggu untuk sementara"
 
@@ -95,13 +95,22 @@ def outage_lines(caplog: pytest.LogCaptureFixture) -> tuple[list[str], list[str]
 async def test_a_held_lock_is_temporary_for_users_and_the_bot_goes_on(
         stub: StubBotAPI, db_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.INFO)
-    user = stub.user(OFFICER, "Budi")
+    user, live = stub.user(OFFICER, "Budi"), stub.user(LIVE, "Siti")
     async with running(stub, db_path) as (app, loop):
         db = app.bot_data.db
         lat, lon = await register(app, OFFICER)
+        await register(app, LIVE)
         user.send_text("/bahasa")
         choose = await stub.wait_for_message(OFFICER, contains="Pilih bahasa")
+        live.send_location(lat, lon, live_period=3600)  # on duty, sharing a live location
+        sharing = live.last_message_id
+        await stub.wait_for_message(LIVE, contains="Check-in tercatat")
         async with held_lock(db_path):
+            live.edit_live_location(sharing, lat, lon)  # its refresh fails: not an action
+            live.send_text("/bantuan")
+            await stub.wait_for_message(LIVE, contains="/checkin", after=1, timeout=30)
+            assert not app.bot_data.store_health.ok  # the refresh did fail
+            assert not [m for m in stub.sent(LIVE) if TEMPORARY_ID in (m.text or "")]
             seen = len(stub.sent(OFFICER))
             user.send_location(lat, lon)  # a check-in: its write waits, then fails
             told = await stub.wait_for_message(OFFICER, after=seen, timeout=30)
