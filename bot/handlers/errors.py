@@ -24,14 +24,16 @@ log = logging.getLogger(__name__)
 
 
 async def on_error(update: object, context: Ctx) -> None:
-    """Log an exception raised while handling an update; apologise in private chats."""
+    """Log an exception raised while handling an update and apologise in private chats; a
+    storage fault is answered as temporary instead."""
     error = context.error
     update_id = update.update_id if isinstance(update, Update) else None
     if isinstance(error, NetworkError) and not isinstance(error, BadRequest):
         # Telegram unreachable or slow: transient, polling retries on its own.
         log.warning("network problem (update %s): %s", update_id, error)
         return
-    if error is not None and context.bot_data.store_health.failed(error):
+    if error is not None and is_storage_fault(error):
+        context.bot_data.store_health.failed(error)  # logged once per outage
         if isinstance(update, Update):
             await _store_unavailable(update, context)
         return
