@@ -1,4 +1,8 @@
-"""Application wiring: build the PTB ``Application``, open the store, register jobs and handlers."""
+"""Application wiring: build the PTB ``Application``, open the store, register jobs and handlers.
+
+A job that meets a storage fault (``storage.sqlite.faults``) ends its run quietly and is run
+again at its next tick, which catches up: a full disk or a locked database never stops a job.
+"""
 
 from __future__ import annotations
 
@@ -25,6 +29,7 @@ from storage import meta
 from storage.members import Roster
 from storage.models import utcnow
 from storage.sqlite.engine import Database
+from storage.sqlite.faults import is_storage_fault
 
 log = logging.getLogger(__name__)
 
@@ -71,10 +76,16 @@ def build_application(settings: Settings, request: BaseRequest | None = None) ->
 async def post_init(app: PoskoApp) -> None:
     """Open the store, remember the bot's username, publish the command menu, start jobs."""
     data = app.bot_data
-    data.db = await Database.open(data.settings.db_path)
+    data.db = await Database.open(data.settings.db_path,
+                                  busy_timeout=data.settings.db_busy_timeout.total_seconds())
+    data.store_health = data.db.health
     data.roster = Roster(data.db)
     data.username = app.bot.username
-    await meta.put(data.db, "bot_username", data.username)
+    try:  # for the CLI's invite links; a full disk must not keep the bot from starting
+        await meta.put(data.db, "bot_username", data.username)
+    except Exception as exc:
+        if not is_storage_fault(exc):
+            raise
     for lang in LANGUAGES:
         commands = [BotCommand(english if lang == "en" else name, t(lang, f"cmd.{name}"))
                     for name, english in MENU]
@@ -102,8 +113,15 @@ async def post_init(app: PoskoApp) -> None:
 
 def _schedule(app: PoskoApp, spec: JobSpec) -> None:
     async def run(context: Ctx) -> None:
-        await spec.run(context.bot_data.db, utcnow())
-        context.bot_data.sender.wake()  # whatever the job queued goes out now
+        data = context.bot_data
+        try:
+            await spec.run(data.db, utcnow())
+        except Exception as exc:
+            # A failing store is logged once per outage, not as a traceback every tick; the
+            # job keeps no state, so its next run catches up on what this one could not do.
+            if not data.store_health.failed(exc):
+                raise
+        data.sender.wake()  # whatever the job queued goes out now
 
     assert app.job_queue is not None
     app.job_queue.run_repeating(run, interval=spec.interval, first=spec.first, name=spec.name,

@@ -85,6 +85,7 @@ class Settings(BaseSettings):
     telegram_api_base_url: str = Field("https://api.telegram.org/bot",
                                        alias="TELEGRAM_API_BASE_URL")
     db_path: str = Field("posko.db", alias="POSKO_DB_PATH")
+    db_busy_timeout: Duration = Field(timedelta(seconds=10), alias="POSKO_DB_BUSY_TIMEOUT")
     admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list,
                                                        alias="POSKO_ADMIN_IDS")
     timezone: str = Field("Asia/Jakarta", alias="POSKO_TIMEZONE")
@@ -130,7 +131,7 @@ class Settings(BaseSettings):
 
     @field_validator("location_max_age", "invite_ttl", "unattended_grace", "sweep_interval",
                      "presence_confirm_every", "presence_confirm_timeout",
-                     "location_retention", mode="before")
+                     "location_retention", "db_busy_timeout", mode="before")
     @classmethod
     def _durations(cls, value: Any) -> timedelta:
         duration = _duration(value)

@@ -12,6 +12,7 @@ from bot.outbox.sender import Sender
 from bot.updates.clock import TelegramClock
 from storage.members import Roster
 from storage.sqlite.engine import Database
+from storage.sqlite.faults import StoreHealth
 
 
 class BotData:
@@ -19,6 +20,7 @@ class BotData:
 
     settings: Settings
     db: Database
+    store_health: StoreHealth  # the store's outage, if one is under way (the store's own)
     roster: Roster  # who a caller is, cached until members or desks change
     clock: TelegramClock  # Telegram's time, and when each update was received
     sender: Sender

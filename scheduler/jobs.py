@@ -2,8 +2,9 @@
 
 The bot registers each spec on its job queue and wakes its outbox sender after every run. A
 job takes the store and the current time and keeps no state between runs, so after a restart
-everything is re-derived from the database, and a run missed while the bot was down is simply
-done at the next tick (the first one comes right after start-up).
+everything is re-derived from the database, and a run missed while the bot was down, or one
+that met a storage fault (a full disk, a locked database), is simply done at the next tick
+(the first one comes right after start-up).
 """
 
 from __future__ import annotations

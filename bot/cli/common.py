@@ -28,7 +28,8 @@ def with_db(settings: Settings, work: Callable[[Database], Coroutine[Any, Any, i
     fail halfway through, at its first write.
     """
     async def runner() -> int:
-        db = await Database.open(settings.db_path)
+        db = await Database.open(settings.db_path,
+                                 busy_timeout=settings.db_busy_timeout.total_seconds())
         try:
             if writes:
                 await db.check_writable()

@@ -65,6 +65,12 @@ class Caller:
 _CALLER = "posko_caller"  # where an update's context keeps its caller
 
 
+def known(context: Ctx) -> Caller | None:
+    """The caller :func:`identify` found for this update, if it got that far (no lookup)."""
+    caller = vars(context).get(_CALLER)
+    return caller if isinstance(caller, Caller) else None
+
+
 async def identify(update: Update, context: Ctx) -> Caller | None:
     """The caller of an update, or None for updates without a user (channel posts, ...).
 

@@ -1,5 +1,6 @@
 """Texts every handler shares: role names, refusals, stale buttons, the fallback and error
-replies, and units of measure (Bahasa Indonesia and English)."""
+replies (a passing storage fault among them), and units of measure (Bahasa Indonesia and
+English)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,10 @@ ID: dict[str, str] = {
     "button.not_yours": "Tombol ini bukan untuk Anda.",
     "fallback": "Maaf, saya tidak mengerti pesan itu. Ketik /bantuan untuk daftar perintah.",
     "error": "Maaf, terjadi kesalahan. Silakan coba lagi sebentar lagi.",
+    "store_unavailable": (
+        "Maaf, penyimpanan data bot sedang terganggu untuk sementara, jadi permintaan Anda "
+        "belum tersimpan. Silakan coba lagi dalam satu menit."
+    ),
     "unit.m": "{n} m",
     "unit.km": "{n} km",
     "unit.sec": "{n} detik",
@@ -44,6 +49,10 @@ EN: dict[str, str] = {
     "button.not_yours": "This button is not for you.",
     "fallback": "Sorry, I did not understand that. Type /help for the list of commands.",
     "error": "Sorry, something went wrong. Please try again in a moment.",
+    "store_unavailable": (
+        "Sorry, the bot cannot save data for a moment, so your request was not saved. "
+        "Please try again in a minute."
+    ),
     "unit.m": "{n} m",
     "unit.km": "{n} km",
     "unit.sec": "{n} seconds",

@@ -25,6 +25,10 @@ queue. Here the loop is:
 An update handled but not yet recorded when the process dies is handled again after the
 restart unless its confirmation reached Telegram; the handlers are idempotent for that (a
 check-in, check-out, report or acknowledgement finds what the first delivery did).
+
+A failing store (a full disk, a lock held by another process) never stops the loop: the
+record of step 4 is retried with back-off (:class:`Recorder`) while updates go on being
+handled, and catches up when the store works again.
 """
 
 from __future__ import annotations
@@ -48,13 +52,23 @@ log = logging.getLogger(__name__)
 
 POLL_TIMEOUT = 25  # seconds Telegram holds a getUpdates open when there is nothing new
 MAX_BACKOFF = 30.0
+RECORD_RETRY = 0.5  # first wait before recording again on a failing store
 KEEPS = timedelta(hours=24)  # how long Telegram keeps an unconfirmed update
 _KEY, _AT = "last_update_id", "last_update_at"
 
 
 async def last_handled(db: Database, now: datetime) -> int:
-    """The last update id recorded as handled, if recorded within :data:`KEEPS` (else 0)."""
-    value, at = await meta.get(db, _KEY), await meta.get(db, _AT)
+    """The last update id recorded as handled, if recorded within :data:`KEEPS` (else 0).
+
+    A store that cannot be read right now counts as no record: the handlers are made for
+    a redelivered update.
+    """
+    try:
+        value, at = await meta.get(db, _KEY), await meta.get(db, _AT)
+    except Exception as exc:
+        if not db.health.failed(exc):
+            raise
+        return 0
     if value is None or at is None or now - from_db(at) >= KEEPS:
         return 0
     return int(value)
@@ -66,22 +80,94 @@ async def record_handled(db: Database, update_id: int, now: datetime) -> None:
 
 
 class Recorder:
-    """Step 4: records handled batches, one at a time, without holding up the next poll."""
+    """Step 4: records handled batches, one at a time, without holding up the next poll.
+
+    A storage fault (a full disk, another process holding the lock) is retried with back-off
+    from :data:`RECORD_RETRY` doubling up to :data:`MAX_BACKOFF` seconds, never raised:
+
+    1. While the store works, :meth:`record` waits for the previous record to land, so
+       records land one at a time and in order.
+    2. While it fails, the record keeps retrying in the background and :meth:`record` returns
+       at once: a newer id takes the place of the one waiting, and the loop goes on polling
+       and handling (users are told the problem is temporary).
+    3. When a retry lands, the newest id is written next; the record catches up by itself.
+    4. :meth:`settle` (leaving) makes one last attempt and, if the store still fails, gives
+       up quietly: the batch is then handled again after a restart, which the handlers are
+       made for.
+
+    Any other error (a bug) ends the record and is raised by the next :meth:`record` or
+    :meth:`settle`, once.
+    """
 
     def __init__(self, db: Database):
         self._db = db
-        self._pending: asyncio.Task[None] | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._wanted = 0  # the newest id to record
+        self._failing = asyncio.Event()  # the record under way met a storage fault
+        self._hurry = asyncio.Event()  # settle(): retry now, once
+        self._last = False
 
     async def record(self, update_id: int) -> None:
-        """Start recording ``update_id`` as handled, once the previous record has landed."""
-        await self.settle()
-        self._pending = asyncio.create_task(record_handled(self._db, update_id, utcnow()))
+        """Start recording ``update_id`` as handled, once the previous record has landed
+        (or, while the store fails, in its place)."""
+        await self._landed_or_failing()
+        self._wanted = update_id
+        if self._task is None:
+            self._failing.clear()
+            self._task = asyncio.create_task(self._keep_trying())
 
     async def settle(self) -> None:
-        """Wait for the record under way (its error, a full disk, is raised here)."""
-        pending, self._pending = self._pending, None
-        if pending is not None:
-            await pending
+        """Wait for the record under way; if the store fails, try once more, then give up."""
+        task = self._task
+        if task is None:
+            return
+        self._last = True
+        self._hurry.set()
+        try:
+            await asyncio.wait({task})
+        finally:
+            self._last = False
+            self._hurry.clear()
+        self._done(task)
+
+    async def _landed_or_failing(self) -> None:
+        task = self._task
+        if task is None:
+            return
+        if not task.done() and not self._failing.is_set():
+            failing = asyncio.create_task(self._failing.wait())
+            try:
+                await asyncio.wait({task, failing}, return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                failing.cancel()
+        if task.done():
+            self._done(task)
+
+    def _done(self, task: asyncio.Task[None]) -> None:
+        if self._task is task:
+            self._task = None
+        task.result()  # a bug surfaces here, once
+
+    async def _keep_trying(self) -> None:
+        delay = RECORD_RETRY
+        while True:
+            update_id = self._wanted
+            try:
+                await record_handled(self._db, update_id, utcnow())
+            except Exception as exc:
+                if not self._db.health.failed(exc):  # logged once per outage by the store
+                    raise
+                self._failing.set()
+                if self._last:
+                    return
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._hurry.wait(), delay)
+                delay = min(delay * 2, MAX_BACKOFF)
+                continue
+            if self._wanted == update_id:
+                self._failing.clear()
+                return
+            delay = RECORD_RETRY  # a newer id came while this one waited: write it now
 
 
 async def run(app: PoskoApp) -> None:

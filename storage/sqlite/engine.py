@@ -19,7 +19,10 @@ committed, so "saved" still means on disk (``synchronous=FULL``). The algorithm:
 
 1. A writer takes the write lock (so no two bodies interleave). If no SQLite transaction is
    open, ``BEGIN IMMEDIATE`` runs on the writer thread, where waiting for another process's
-   lock (the CLI importing desks while the bot runs) does not stall the bot.
+   lock (the CLI importing desks while the bot runs) does not stall the bot. If that wait
+   ends in a storage fault (the lock held past the busy timeout), the writers already queued
+   behind it fail at once with :class:`~storage.sqlite.faults.NotTried` instead of each
+   waiting out the timeout in turn; a writer arriving later tries again.
 2. Its body runs inside ``SAVEPOINT tx``; an exception rolls back to the savepoint, so only
    that body's work is undone, and the exception reaches the caller at once.
 3. On leaving, the writer releases the savepoint and the lock, makes sure a commit is
@@ -28,6 +31,11 @@ committed, so "saved" still means on disk (``synchronous=FULL``). The algorithm:
    transaction and runs ``COMMIT`` (the fsync) on the writer thread. Writers arriving during
    the commit wait for the lock and form the next group. A failed commit is rolled back and
    its error goes to every member of the group: none of them was told it was saved.
+
+A storage fault (``storage.sqlite.faults``: a full disk, another process's lock held longer
+than the busy timeout, an I/O error) reaches the caller like any error; the write path also
+notes it in :attr:`Database.health`, which logs one line when writes start failing and one when
+a commit works again.
 
 Statements over many rows (``executemany`` with more than ``BULK_ROWS`` rows, or
 ``execute(..., bulk=True)``) run on the writer thread too, so a sweep opening thousands of
@@ -48,6 +56,8 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
+from storage.sqlite.faults import NotTried, RolledBack, StoreHealth, is_storage_fault, reason
+from storage.sqlite.faults import StorageError as StorageError
 from storage.sqlite.schema import MIGRATIONS, AddColumn
 
 Params = Sequence[Any] | dict[str, Any]
@@ -57,23 +67,23 @@ POINT_KEYS = 20  # a lookup by at most this many keys is a point read; more is a
 _MAX_PARAMS = 900  # keys per IN list, under SQLite's limit of bound parameters
 
 
-class StorageError(Exception):
-    """A problem with the database file itself (unreadable, newer schema, ...)."""
-
-
 # WAL lets the reader work while the writer writes; FULL makes every acknowledged commit
 # survive a power cut, not only a process crash ("nothing a user was told is lost").
-_PRAGMAS = ("PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON",
-            "PRAGMA busy_timeout=10000")
+_PRAGMAS = ("PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON")
+# How long a write waits for another process's lock before it fails as a storage fault.
+BUSY_TIMEOUT = 10.0
 
 
-def _connect(path: str, *, query_only: bool) -> sqlite3.Connection:
+def _connect(path: str, *, query_only: bool, busy_timeout: float = BUSY_TIMEOUT
+             ) -> sqlite3.Connection:
     # check_same_thread=False: the loop thread and a connection's own thread take turns,
     # never at once (the write lock, or a single-worker executor, orders them).
-    conn = sqlite3.connect(path, isolation_level=None, timeout=10.0, check_same_thread=False)
+    conn = sqlite3.connect(path, isolation_level=None, timeout=busy_timeout,
+                           check_same_thread=False)
     conn.row_factory = sqlite3.Row
     try:
-        for pragma in (*_PRAGMAS, *(("PRAGMA query_only=ON",) if query_only else ())):
+        for pragma in (*_PRAGMAS, f"PRAGMA busy_timeout={int(busy_timeout * 1000)}",
+                       *(("PRAGMA query_only=ON",) if query_only else ())):
             conn.execute(pragma)
     except BaseException:
         conn.close()  # the first statement is where a file that is not a database fails
@@ -161,10 +171,17 @@ class Database:
         self._lock = asyncio.Lock()
         self._group: _Group | None = None
         self._commits: set[asyncio.Task[None]] = set()
+        self.health = StoreHealth()  # whether writes work; see storage.sqlite.faults
+        self._arrivals = 0  # writers that asked for the lock so far
+        self._refused = 0  # those below this number are refused (a BEGIN failed after them)
+        self._refusal = ""  # why
 
     @classmethod
-    async def open(cls, path: str | Path) -> Database:
-        """Open (creating if needed) the database file and bring its schema up to date."""
+    async def open(cls, path: str | Path, *, busy_timeout: float = BUSY_TIMEOUT) -> Database:
+        """Open (creating if needed) the database file and bring its schema up to date.
+
+        ``busy_timeout``: seconds a statement waits for another process's lock.
+        """
         path = str(path)
         if path == ":memory:" or path.startswith("file:"):
             raise StorageError("the store needs a file path: its three connections share it")
@@ -173,14 +190,15 @@ class Database:
         except OSError as exc:  # a file where a directory should be, no permission
             raise StorageError(f"cannot open database {path}: {exc}") from None
         try:
-            writer = await asyncio.to_thread(_connect, path, query_only=False)
+            writer = await asyncio.to_thread(_connect, path, query_only=False,
+                                             busy_timeout=busy_timeout)
         except sqlite3.DatabaseError as exc:
             raise StorageError(f"cannot open database {path}: {exc}") from exc
         db = cls(path, writer)
         try:
             await db._migrate()
-            db._reader = _connect(path, query_only=True)
-            db._scanner = _connect(path, query_only=True)
+            db._reader = _connect(path, query_only=True, busy_timeout=busy_timeout)
+            db._scanner = _connect(path, query_only=True, busy_timeout=busy_timeout)
         except BaseException as exc:
             # Close what was opened: a refused file (newer schema, not a database) must not
             # leave a connection thread and a file handle behind.
@@ -231,32 +249,55 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Tx]:
-        """The one write path (steps 1–3 of the module docstring); nothing is half-saved."""
-        async with self._lock:
-            if self._group is None:
-                # Already begun if a cancelled caller left it so before its group existed.
-                await self._in_thread(self._begin)
-                self._group = _Group(asyncio.get_running_loop())
-            group = self._group
-            self._writer.execute("SAVEPOINT tx")
-            try:
-                yield Tx(self)
-            except BaseException as exc:
-                if self._writer.in_transaction:
-                    self._writer.execute("ROLLBACK TO tx")
+        """The one write path (steps 1–3 of the module docstring); nothing is half-saved.
+
+        Its outcome keeps :attr:`health`: a storage fault starts an outage (logged once), a
+        commit ends it.
+        """
+        ticket, self._arrivals = self._arrivals, self._arrivals + 1
+        try:
+            async with self._lock:
+                if self._group is None:
+                    if ticket < self._refused:
+                        raise NotTried(f"not tried, the write before it failed: "
+                                       f"{self._refusal}")
+                    await self._begin_or_refuse()
+                    self._group = _Group(asyncio.get_running_loop())
+                group = self._group
+                self._writer.execute("SAVEPOINT tx")
+                try:
+                    yield Tx(self)
+                except BaseException as exc:
+                    if self._writer.in_transaction:
+                        self._writer.execute("ROLLBACK TO tx")
+                        self._writer.execute("RELEASE tx")
+                    elif self._group is group:
+                        # An I/O error or a full disk made SQLite roll back the whole group:
+                        # its other members must not be told they were saved.
+                        self._group = None
+                        error = RolledBack(f"the transaction was rolled back: {exc!r}")
+                        error.__cause__ = exc
+                        group.done.set_exception(error)
+                    raise
+                else:
                     self._writer.execute("RELEASE tx")
-                elif self._group is group:
-                    # An I/O error or a full disk made SQLite roll back the whole group:
-                    # its other members must not be told they were saved.
-                    self._group = None
-                    group.done.set_exception(
-                        StorageError(f"the transaction was rolled back: {exc!r}"))
-                raise
-            else:
-                self._writer.execute("RELEASE tx")
-            finally:
-                self._schedule(group)
-        await asyncio.shield(group.done)
+                finally:
+                    self._schedule(group)
+            await asyncio.shield(group.done)
+        except Exception as exc:
+            self.health.failed(exc)  # only a storage fault counts
+            raise
+        self.health.worked()
+
+    async def _begin_or_refuse(self) -> None:
+        """Step 1's BEGIN; a storage fault refuses the writers queued meanwhile."""
+        try:
+            # Already begun if a cancelled caller left it so before its group existed.
+            await self._in_thread(self._begin)
+        except Exception as exc:
+            if is_storage_fault(exc):
+                self._refused, self._refusal = self._arrivals, reason(exc)
+            raise
 
     def _schedule(self, group: _Group) -> None:
         if not group.scheduled:

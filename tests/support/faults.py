@@ -1,0 +1,42 @@
+"""Storage faults on the real SQLite file, portably: another process's lock, a full disk."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from pathlib import Path
+
+from storage.sqlite.engine import Database
+
+
+@asynccontextmanager
+async def held_lock(path: Path | str) -> AsyncIterator[sqlite3.Connection]:
+    """A second connection holds the write lock (``BEGIN IMMEDIATE``), as the CLI importing a
+    large desk file does, until the block ends; readers go on meanwhile (WAL).
+
+    The lock is taken off the event loop: the bot may be in the middle of a commit, which
+    needs the loop to finish and let go."""
+    conn = sqlite3.connect(str(path), isolation_level=None, timeout=60,
+                           check_same_thread=False)
+    try:
+        await asyncio.to_thread(conn.execute, "BEGIN IMMEDIATE")
+        yield conn
+        conn.execute("ROLLBACK")
+    finally:
+        conn.close()
+
+
+@contextmanager
+def full_disk(db: Database) -> Iterator[None]:
+    """The disk is full for the store's writer until the block ends ("space returns"): a
+    write that needs one more page fails with "database or disk is full"."""
+    writer = db._writer
+    pages = int(writer.execute("PRAGMA page_count").fetchone()[0])
+    before = int(writer.execute("PRAGMA max_page_count").fetchone()[0])
+    writer.execute(f"PRAGMA max_page_count = {pages}")
+    try:
+        yield
+    finally:
+        writer.execute(f"PRAGMA max_page_count = {before}")
