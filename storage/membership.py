@@ -90,6 +90,13 @@ async def list_in_scope(db: Database, scope_path: str | None, offset: int = 0,
     return total, MemberLine.from_rows(rows)
 
 
+async def at_desk(db: Database, desk_id: int) -> list[MemberLine]:
+    """The members of one desk (not those below it), supervisors first, then by name."""
+    rows = await db.fetchall(f"{_LINES} AND m.desk_id = ? ORDER BY m.role DESC, m.full_name, "
+                             "m.telegram_id LIMIT 200", (desk_id,))
+    return MemberLine.from_rows(rows)
+
+
 async def get_line(db: Database, telegram_id: int) -> MemberLine | None:
     """One member as :func:`list_in_scope` lists them; None if removed or not a member."""
     row = await db.fetchone(f"{_LINES} AND m.telegram_id = ?", (telegram_id,))

@@ -14,15 +14,17 @@ from bot.handlers.common import (
     private_supervisor,
     reply,
 )
-from bot.texts import fmt_time, t
+from bot.texts import Markup, fmt_time, fmt_until, t
 from bot.views.alerts import PAGE, alert_list, mention
 from storage import alerts as alerts_store
 from storage import desks as desks_store
 from storage import members as members_store
+from storage import membership
 from storage import shifts as shifts_store
 from storage.alerts import AckOutcome
 from storage.desks import schedule_of
-from storage.models import Desk, utcnow
+from storage.membership import MemberLine
+from storage.models import Desk, Role, utcnow
 from storage.rules.duty import desk_state
 
 
@@ -74,19 +76,35 @@ async def desk_view(update: Update, context: Ctx) -> None:
     officers = await shifts_store.open_on_desk(db, desk.id)
     state = desk_state(await schedule_of(db, desk), desk.tz, len(officers), now)
     lines = [t(lang, "desk.title", desk=desk.name, code=desk.code)]
-    lines.append(t(lang, "desk.duty_on", until=fmt_time(state.span.end, desk.tz, now),
+    lines.append(t(lang, "desk.duty_on", until=fmt_until(state.span.end, desk.tz, now),
                    open=len(officers), min=state.min_staff) if state.span
                  else t(lang, "desk.duty_off", open=len(officers)))
+    alert = await alerts_store.open_for_desk(db, desk.id)
+    if alert is not None:
+        lines.append(t(lang, "desk.alert", since=fmt_time(alert.short_since, desk.tz, now)))
     for shift in officers:
         member = await members_store.get(db, shift.member_id)
         lines.append(t(lang, "desk.officer", who=mention(member),
                        since=fmt_time(shift.started_at, desk.tz, now)))
-    alert = await alerts_store.open_for_desk(db, desk.id)
-    if alert is not None:
-        lines.append(t(lang, "desk.alert", since=fmt_time(alert.short_since, desk.tz, now)))
+    # Whom to call: everyone registered at the desk, each name a tap away.
+    on_duty = {shift.member_id for shift in officers}
+    others = [m for m in await membership.at_desk(db, desk.id) if m.telegram_id not in on_duty]
+    off = [m for m in others if m.member_role is Role.OFFICER]
+    heads = [m for m in others if m.member_role is Role.SUPERVISOR]
+    if off:
+        lines.append(t(lang, "desk.off_duty", who=_people(off)))
+    if heads:
+        lines.append(t(lang, "desk.supervisors", who=_people(heads)))
+    if not officers and not off:
+        lines.append(t(lang, "desk.no_officers", code=desk.code))
     chat = update.effective_chat
     if chat is not None:
         await context.bot.send_message(chat.id, "\n".join(lines))
+
+
+def _people(members: list[MemberLine]) -> Markup:
+    """Tappable mentions of members, comma-separated (HTML)."""
+    return Markup(", ".join(mention(member) for member in members))
 
 
 async def open_alerts(update: Update, context: Ctx) -> None:

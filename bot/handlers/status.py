@@ -6,7 +6,7 @@ from telegram import Update
 
 from bot.context import Ctx
 from bot.handlers.common import private_member, reply
-from bot.texts import fmt_duration, fmt_time, t
+from bot.texts import fmt_duration, fmt_time, fmt_until, t
 from storage import desks as desks_store
 from storage import shifts as shifts_store
 from storage.desks import schedule_of
@@ -32,7 +32,7 @@ async def status(update: Update, context: Ctx) -> None:
             lines.append(t(lang, "status.off_shift"))
         open_now = await shifts_store.open_count(db, desk.id)
         state = desk_state(await schedule_of(db, desk), desk.tz, open_now, now)
-        duty = (t(lang, "status.duty_on", until=fmt_time(state.span.end, desk.tz, now))
+        duty = (t(lang, "status.duty_on", until=fmt_until(state.span.end, desk.tz, now))
                 if state.span else t(lang, "status.duty_off"))
         lines.append(t(lang, "status.desk", desk=desk.name, open=open_now,
                        min=state.min_staff if state.span else desk.min_staff, duty=duty))

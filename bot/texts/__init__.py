@@ -101,6 +101,16 @@ def fmt_time(moment: datetime, tz: ZoneInfo, now: datetime | None = None) -> str
     return text
 
 
+def fmt_until(end: datetime, tz: ZoneInfo, now: datetime) -> str:
+    """The end of a duty window: ``24:00 WIB`` for one ending at the midnight after ``now``'s
+    local day (not ``02/12 00:00``, which reads as the wrong day), else as :func:`fmt_time`."""
+    local = end.astimezone(tz)
+    if (local.hour, local.minute) == (0, 0) and (
+            local.date() - now.astimezone(tz).date()).days == 1:
+        return f"24:00 {zone_name(tz)}"
+    return fmt_time(end, tz, now)
+
+
 def fmt_datetime(moment: datetime, tz: ZoneInfo) -> str:
     """``22/11/2026 14:05 WIB``."""
     local = moment.astimezone(tz)

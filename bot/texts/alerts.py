@@ -30,8 +30,11 @@ ID: dict[str, str] = {
     "desk.title": "🏢 <b>{desk}</b> ({code})",
     "desk.duty_on": "Jam tugas sampai {until}; petugas {open}/{min}.",
     "desk.duty_off": "Di luar jam tugas; petugas {open}.",
-    "desk.officer": "• {who} sejak {since}",
+    "desk.officer": "• {who} bertugas sejak {since}",
     "desk.alert": "🚨 Kosong sejak {since}.",
+    "desk.off_duty": "Petugas terdaftar yang tidak sedang bertugas: {who}",
+    "desk.supervisors": "Pengawas posko: {who}",
+    "desk.no_officers": "Belum ada petugas terdaftar. Undang dengan /undang {code}",
 }
 
 EN: dict[str, str] = {
@@ -61,6 +64,9 @@ EN: dict[str, str] = {
     "desk.title": "🏢 <b>{desk}</b> ({code})",
     "desk.duty_on": "On duty until {until}; officers {open}/{min}.",
     "desk.duty_off": "Outside duty hours; officers {open}.",
-    "desk.officer": "• {who} since {since}",
+    "desk.officer": "• {who} on duty since {since}",
     "desk.alert": "🚨 Empty since {since}.",
+    "desk.off_duty": "Registered officers not on duty: {who}",
+    "desk.supervisors": "Desk supervisors: {who}",
+    "desk.no_officers": "No officers registered yet. Invite one with /invite {code}",
 }

@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -17,7 +18,7 @@ from bot.views.limits import TEXT_MAX, visible_length
 from storage import desks as desks_store
 from storage import members as members_store
 from storage.alerts import AlertView
-from storage.models import Desk, Member
+from storage.models import Desk
 from storage.sqlite.engine import Database
 
 PAGE = 8  # alerts listed in one message, each with its own buttons: every one can be taken
@@ -27,7 +28,18 @@ MAX_LINES = 20  # desks listed in a resolution message (it has no buttons)
 MAX_TEXT = TEXT_MAX - 300
 
 
-def mention(member: Member | None) -> Markup:
+class Person(Protocol):
+    """Whoever can be mentioned: a member, or a member as listed for management."""
+
+    @property
+    def telegram_id(self) -> int: ...
+    @property
+    def full_name(self) -> str: ...
+    @property
+    def username(self) -> str | None: ...
+
+
+def mention(member: Person | None) -> Markup:
     """A tappable mention of a member (HTML), with their @username when they have one."""
     if member is None:
         return Markup("—")
