@@ -162,6 +162,15 @@ class InviteRole(CallbackData):
 
 
 @dataclass(frozen=True, slots=True)
+class InviteDesk(CallbackData):
+    """A desk tapped under ``/undang`` (found by name, or one of the caller's)."""
+
+    PREFIX = "ivd"
+    desk_id: int
+    uses: int
+
+
+@dataclass(frozen=True, slots=True)
 class AlertAck(CallbackData):
     """*Saya tangani* under an empty-desk alert."""
 
@@ -258,4 +267,4 @@ class MemberAction(CallbackData):
 KINDS: tuple[type[CallbackData], ...] = (
     Registration, Language, Checkout, StillHere, ReportStep, InviteRole, AlertAck, DeskView,
     ReportTake, ReportFinish, ReportsPage, BoardPage, AlertsPage, InvitesPage, InviteRevoke,
-    MembersPage, MemberAction)
+    MembersPage, MemberAction, InviteDesk)

@@ -87,6 +87,23 @@ async def children(db: Database, desk_id: int) -> list[Desk]:
     return [Desk.from_row(row) for row in rows]
 
 
+async def find_in_scope(db: Database, scope_path: str | None, text: str,
+                        limit: int) -> list[Desk]:
+    """Desks of a scope whose name contains ``text`` (any case) or whose code starts with it;
+    whole-name matches first, then by level and code. At most ``limit``."""
+    needle = text.strip().casefold()
+    if not needle:
+        return []
+    like = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    where, params = in_scope(scope_path, alias="desks")
+    rows = await db.scan(
+        f"SELECT {_COLUMNS} FROM desks WHERE (lower(name) LIKE ? ESCAPE '\\' "
+        f"OR code LIKE ? ESCAPE '\\'){where} "
+        "ORDER BY lower(name) != ?, length(path), code LIMIT ?",
+        (f"%{like}%", f"{like}%", *params, needle, limit))
+    return [Desk.from_row(row) for row in rows]
+
+
 async def ancestors(db: Database, desk: Desk) -> list[Desk]:
     """The desk's ancestors, nearest first."""
     ids = [int(part) for part in desk.path.strip("/").split("/")[:-1]]

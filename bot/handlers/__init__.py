@@ -114,6 +114,7 @@ BUTTONS = [
     Button(cb.Registration, onboarding.confirm, Who.INVITED, OWN_CHAT),
     Button(cb.Checkout, checkin.checkout_confirmed, Who.OWNER, OWN_CHAT),
     Button(cb.Language, general.language_chosen, Who.MEMBER, OWN_CHAT),
+    Button(cb.InviteDesk, invites.invite_desk_chosen, Who.IN_SCOPE, OWN_CHAT),
     Button(cb.InviteRole, invites.invite_role_chosen, Who.IN_SCOPE, OWN_CHAT),
     Button(cb.ReportStep, report.button, Who.OWNER, OWN_CHAT),
     Button(cb.ReportTake, incidents.take, Who.IN_SCOPE, ANY_CHAT),

@@ -44,9 +44,9 @@ def desk_line(lang: str, line: DeskLine, now: datetime, name: str | None = None)
     shown = Markup(name) if name is not None else line.name
     if line.state is State.SHORT and line.since is not None:
         key = "rekap.desk.empty" if line.open_shifts == 0 else "rekap.desk.short"
-        return t(lang, key, name=shown, open=line.open_shifts, min=line.min_staff,
-                 since=fmt_time(line.since, zone(line.timezone), now))
-    return t(lang, _DESK_KEYS.get(line.state, "rekap.desk.off"), name=shown,
+        return t(lang, key, name=shown, code=line.code, open=line.open_shifts,
+                 min=line.min_staff, since=fmt_time(line.since, zone(line.timezone), now))
+    return t(lang, _DESK_KEYS.get(line.state, "rekap.desk.off"), name=shown, code=line.code,
              open=line.open_shifts, min=line.min_staff)
 
 
@@ -71,7 +71,7 @@ def render(board: Board, lang: str, now: datetime, tz: ZoneInfo,
         lines.append("")
     for unit in board.units:
         u = unit.counts
-        lines.append(t(lang, "rekap.unit", icon=Markup(_icon(u)), name=unit.name,
+        lines.append(t(lang, "rekap.unit", icon=Markup(_icon(u)), name=unit.name, code=unit.code,
                        total=fmt_count(lang, u.total), short=fmt_count(lang, u.short),
                        staffed=fmt_count(lang, u.staffed), off=fmt_count(lang, u.off)))
     for desk in board.desks:  # a kecamatan's own desk often shares a kelurahan's name

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Update
 
-from bot.callbacks import InviteRevoke, InviteRole, InvitesPage, RoleKey
+from bot.callbacks import InviteDesk, InviteRevoke, InviteRole, InvitesPage, RoleKey
 from bot.context import Ctx
 from bot.handlers.access import Caller
 from bot.handlers.common import (
@@ -27,47 +27,78 @@ from storage.models import Desk, Role, utcnow
 
 MAX_USES = 500
 PAGE = 10
+CHOICES = 12  # desks offered as buttons under /undang
 _ROLES: dict[RoleKey, Role] = {"o": Role.OFFICER, "s": Role.SUPERVISOR}
 
 
-async def _target(update: Update, context: Ctx, caller: Caller, code: str | None) -> Desk | None:
-    """The desk an invite is for: the given code (in scope) or the caller's own desk."""
-    if code is None:
-        if caller.desk is None:
-            await reply(update, t(caller.lang, "invite.usage"))
-        return caller.desk
-    desk = await desks_store.by_code(context.bot_data.db, code)
-    if desk is None:
-        await reply(update, t(caller.lang, "desk_unknown", code=code[:40]))
-        return None
-    if not caller.can_oversee(desk):
-        await reply(update, t(caller.lang, "out_of_scope", code=desk.code))
-        return None
-    return desk
-
-
 async def invite(update: Update, context: Ctx) -> None:
-    """``/undang [code] [uses]``: choose the role of an invite into the caller's scope."""
+    """``/undang [code or name] [uses]``: find the desk in the caller's scope, then the role."""
     caller = await private_supervisor(update, context)
     if caller is None:
         return
     args = list(context.args or [])
     uses = 1
-    if args and args[-1].isascii() and args[-1].isdigit() and len(args[-1]) <= 3:
-        uses = int(args.pop())
-    if len(args) > 1 or not 1 <= uses <= MAX_USES:
-        await reply(update, t(caller.lang, "invite.usage"))
+    if args and args[-1].isascii() and args[-1].isdigit():
+        uses = int(args.pop()[:4])
+    if not 1 <= uses <= MAX_USES:
+        await reply(update, t(caller.lang, "invite.usage", max=MAX_USES))
         return
-    desk = await _target(update, context, caller, args[0] if args else None)
-    if desk is None:
+    db, wanted = context.bot_data.db, " ".join(args).strip()[:80]
+    if not wanted:
+        if caller.desk is None:  # an admin: the whole country is too much to offer
+            await reply(update, t(caller.lang, "invite.usage", max=MAX_USES))
+            return
+        below = await desks_store.children(db, caller.desk.id)
+        choices = [caller.desk, *below][:CHOICES]
+    else:
+        exact = await desks_store.by_code(db, wanted)
+        if exact is not None and not caller.can_oversee(exact):
+            await reply(update, t(caller.lang, "out_of_scope", code=exact.code))
+            return
+        choices = [exact] if exact is not None else await desks_store.find_in_scope(
+            db, caller.scope_path, wanted, CHOICES)
+    if not choices:
+        await reply(update, t(caller.lang, "invite.not_found", text=wanted))
         return
+    if len(choices) == 1:
+        text, markup = _role_choice(caller.lang, choices[0], uses)
+        await reply(update, text, reply_markup=markup)
+        return
+    rows = [[InlineKeyboardButton(t(caller.lang, "invite.desk_button", desk=desk.name,
+                                    code=desk.code),
+                                  callback_data=InviteDesk(desk.id, uses).pack())]
+            for desk in choices]
+    key = "invite.choose_desk" if wanted else "invite.choose_desk_own"
+    await reply(update, t(caller.lang, key, text=wanted, max=MAX_USES),
+                reply_markup=InlineKeyboardMarkup(rows))
+
+
+def _role_choice(lang: str, desk: Desk, uses: int) -> tuple[str, InlineKeyboardMarkup]:
+    """The question "which role?" for an invite to ``desk``, with its two buttons."""
     keyboard = InlineKeyboardMarkup([[
-        InlineKeyboardButton(t(caller.lang, f"role.{role}"),
+        InlineKeyboardButton(t(lang, f"role.{role}"),
                              callback_data=InviteRole(desk.id, key, uses).pack())
         for key, role in _ROLES.items()
     ]])
-    await reply(update, t(caller.lang, "invite.choose_role", desk=desk.name, code=desk.code),
-                reply_markup=keyboard)
+    return t(lang, "invite.choose_role", desk=desk.name, code=desk.code, uses=uses), keyboard
+
+
+async def invite_desk_chosen(update: Update, context: Ctx) -> None:
+    """A desk tapped under ``/undang``: ask for the role (scope checked again)."""
+    press = await pressed(update, context, InviteDesk)
+    if press is None:
+        return
+    query, button, caller = press
+    desk = await desks_store.get(context.bot_data.db, button.desk_id) if button else None
+    if button is None or desk is None:
+        await popup(query, t(caller.lang, "button.stale"))
+        return
+    if not caller.can_oversee(desk):
+        await popup(query, t(caller.lang, "out_of_scope", code=desk.code), show_alert=True)
+        return
+    await query.answer()
+    text, markup = _role_choice(caller.lang, desk, max(1, min(button.uses, MAX_USES)))
+    await edit_or_ignore(query, text, reply_markup=markup)
 
 
 async def invite_role_chosen(update: Update, context: Ctx) -> None:

@@ -14,14 +14,14 @@ ID: dict[str, str] = {
     "rekap.by.kecamatan": "Per kecamatan",
     "rekap.by.kelurahan_desa": "Per kelurahan/desa",
     "rekap.unit": (
-        "{icon} <b>{name}</b>: {total} posko — {short} kurang, {staffed} ada petugas, "
+        "{icon} <b>{name}</b> ({code}): {total} posko — {short} kurang, {staffed} ada petugas, "
         "{off} di luar jam"
     ),
     "rekap.own": "Posko {name}",
-    "rekap.desk.empty": "🔴 {name} — kosong sejak {since}",
-    "rekap.desk.short": "🟠 {name} — {open}/{min} petugas, kurang sejak {since}",
-    "rekap.desk.staffed": "🟢 {name} — {open}/{min} petugas",
-    "rekap.desk.off": "⚪ {name} — di luar jam tugas",
+    "rekap.desk.empty": "🔴 {name} ({code}) — kosong sejak {since}",
+    "rekap.desk.short": "🟠 {name} ({code}) — {open}/{min} petugas, kurang sejak {since}",
+    "rekap.desk.staffed": "🟢 {name} ({code}) — {open}/{min} petugas",
+    "rekap.desk.off": "⚪ {name} ({code}) — di luar jam tugas",
     "rekap.none": "Belum ada posko di wilayah ini.",
     "rekap.drill": "🔎 {name}",
     "rekap.up": "⬆ {name}",
@@ -40,14 +40,14 @@ EN: dict[str, str] = {
     "rekap.by.kecamatan": "By district (kecamatan)",
     "rekap.by.kelurahan_desa": "By village (kelurahan/desa)",
     "rekap.unit": (
-        "{icon} <b>{name}</b>: {total} desks — {short} short, {staffed} staffed, "
+        "{icon} <b>{name}</b> ({code}): {total} desks — {short} short, {staffed} staffed, "
         "{off} off duty"
     ),
     "rekap.own": "{name} desk",
-    "rekap.desk.empty": "🔴 {name} — empty since {since}",
-    "rekap.desk.short": "🟠 {name} — {open}/{min} officers, short since {since}",
-    "rekap.desk.staffed": "🟢 {name} — {open}/{min} officers",
-    "rekap.desk.off": "⚪ {name} — off duty",
+    "rekap.desk.empty": "🔴 {name} ({code}) — empty since {since}",
+    "rekap.desk.short": "🟠 {name} ({code}) — {open}/{min} officers, short since {since}",
+    "rekap.desk.staffed": "🟢 {name} ({code}) — {open}/{min} officers",
+    "rekap.desk.off": "⚪ {name} ({code}) — off duty",
     "rekap.none": "There are no desks in this area yet.",
     "rekap.drill": "🔎 {name}",
     "rekap.up": "⬆ {name}",

@@ -5,10 +5,19 @@ from __future__ import annotations
 
 ID: dict[str, str] = {
     "invite.usage": (
-        "Pakai: /undang [kode posko]. Tanpa kode, undangan untuk posko Anda sendiri. "
-        "Kode harus berada dalam wilayah Anda."
+        "Pakai: /undang [nama atau kode posko] [jumlah orang]. Tanpa nama, pilih dari posko "
+        "Anda. Jumlah orang 1–{max}, bawaan 1. Contoh: /undang Kapuk 5"
     ),
-    "invite.choose_role": "Undangan untuk <b>{desk}</b> ({code}). Pilih peran:",
+    "invite.choose_role": "Undangan untuk <b>{desk}</b> ({code}), untuk {uses} orang. Pilih peran:",
+    "invite.choose_desk": "Beberapa posko cocok dengan \"{text}\". Pilih posko:",
+    "invite.choose_desk_own": (
+        "Undangan ke posko mana? Posko lain di wilayah Anda: /undang nama atau kode posko."
+    ),
+    "invite.desk_button": "{desk} ({code})",
+    "invite.not_found": (
+        "Tidak ada posko bernama atau berkode \"{text}\" di wilayah Anda. Lihat nama dan kode "
+        "posko di /rekap."
+    ),
     "invite.created": (
         "Tautan undangan <b>{role}</b> untuk <b>{desk}</b>\n"
         "Berlaku sampai {expires}, untuk {uses} orang:\n{link}"
@@ -40,10 +49,19 @@ ID: dict[str, str] = {
 
 EN: dict[str, str] = {
     "invite.usage": (
-        "Usage: /invite [desk code]. Without a code, the invite is for your own desk. "
-        "The code must be within your area."
+        "Usage: /invite [desk name or code] [number of people]. Without a name, choose among "
+        "your desks. Number of people 1–{max}, 1 by default. Example: /invite Kapuk 5"
     ),
-    "invite.choose_role": "Invite for <b>{desk}</b> ({code}). Choose a role:",
+    "invite.choose_role": "Invite for <b>{desk}</b> ({code}), for {uses} person(s). Choose a role:",
+    "invite.choose_desk": "Several desks match \"{text}\". Choose one:",
+    "invite.choose_desk_own": (
+        "An invite to which desk? Other desks in your area: /invite desk name or code."
+    ),
+    "invite.desk_button": "{desk} ({code})",
+    "invite.not_found": (
+        "No desk named or coded \"{text}\" in your area. See the desks' names and codes in "
+        "/board."
+    ),
     "invite.created": (
         "Invite link for a <b>{role}</b> at <b>{desk}</b>\n"
         "Valid until {expires}, for {uses} person(s):\n{link}"

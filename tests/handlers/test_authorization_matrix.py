@@ -141,9 +141,8 @@ COMMANDS: dict[tuple[str, ...], dict[str, Cell]] = {
         no("private only", PRIVATE)),
     ("undang", "invite"): row(
         no("unknown", UNKNOWN), no("supervisors only", SUPERVISORS),
-        ok(say("invite.choose_role", desk="Gambir", code=GAMBIR)),
-        ok(say("invite.choose_role", desk="Cengkareng", code=KEC)),
-        no("no desk of their own", say("invite.usage")), no("private only", PRIVATE)),
+        ok(say("invite.choose_desk_own")), ok(say("invite.choose_desk_own")),
+        no("no desk of their own", say("invite.usage", max=500)), no("private only", PRIVATE)),
     ("undangan", "invites"): row(
         no("unknown", UNKNOWN), no("supervisors only", SUPERVISORS),
         ok("✉️ <b>Undangan terbuka di Gambir: 0</b>"),
@@ -210,6 +209,11 @@ BUTTONS: dict[str, tuple[str, dict[str, Cell]]] = {
     "checkout confirm": ("co:{shift}:y", row(
         no("not yours", NOT_YOURS), ok("👋 Check-out tercatat pukul", "checked out"),
         no("not yours", NOT_YOURS), no("not yours", NOT_YOURS), no("not yours", NOT_YOURS),
+        no("private only", STALE))),
+    "invite desk": ("ivd:{kel}:1", row(
+        no("out of scope", OUT_KEL), no("out of scope", OUT_KEL), no("out of scope", OUT_KEL),
+        ok(say("invite.choose_role", desk="Cengkareng Barat", code="31.73.01.1001", uses=1)),
+        ok(say("invite.choose_role", desk="Cengkareng Barat", code="31.73.01.1001", uses=1)),
         no("private only", STALE))),
     "invite role": ("inv:{kel}:o:1", row(
         no("out of scope", OUT_KEL), no("out of scope", OUT_KEL), no("out of scope", OUT_KEL),

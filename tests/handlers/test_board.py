@@ -150,7 +150,7 @@ def sent(calls: list[Call]) -> Call:
 def index(lines: list[str], name: str) -> int:
     """The line of a desk or unit (names are matched whole, "Cengkareng" ≠ "Cengkareng Barat")."""
     (found,) = [i for i, line in enumerate(lines)
-                if f" {name} —" in line or f"<b>{name}</b>:" in line]
+                if f" {name} (" in line.split(" — ")[0] or f"<b>{name}</b> (" in line]
     return found
 
 
@@ -173,9 +173,10 @@ async def test_kota_sees_kecamatan_and_drills_down(h: Harness) -> None:
     message = sent(await h.send(u.text(u.user(WALIKOTA), "/board")))
     lines = message.text.splitlines()
     assert "Per kecamatan" in lines[1]
-    units = [line for line in lines if "</b>: " in line and "posko —" in line][1:]
+    units = [line for line in lines if "posko —" in line][1:]
     assert len(units) == 8
-    assert units[0] == ("🔴 <b>Cengkareng</b>: 7 posko — 2 kurang, 2 ada petugas, "
+    # Each unit with its code, so a camat can name it to /undang.
+    assert units[0] == ("🔴 <b>Cengkareng</b> (31.73.01): 7 posko — 2 kurang, 2 ada petugas, "
                         "3 di luar jam")
     drills = [(text, data) for text, data in message.buttons() if text.startswith("🔎")]
     assert sorted(text[2:] for text, _ in drills) == sorted(JAKARTA_BARAT_KECAMATAN)
@@ -184,7 +185,7 @@ async def test_kota_sees_kecamatan_and_drills_down(h: Harness) -> None:
     edit = sent(calls)
     assert edit.method == "editMessageText" and answer(calls).params.get("text") is None
     assert edit.text.splitlines()[0].startswith("📋 <b>Cengkareng</b>: 7 posko")
-    assert "Duri Kosambi — kosong sejak" in edit.text
+    assert "Duri Kosambi (31.73.01.1002) — kosong sejak" in edit.text
     kota = await desk(h.db, KOTA)
     assert ("⬆ Kota Administrasi Jakarta Barat", f"rk:{kota.id}:0") in edit.buttons()
 
@@ -242,7 +243,7 @@ async def test_in_english(h: Harness) -> None:
     message = sent(await h.send(u.text(u.user(CAMAT), "/board")))
     assert message.text.startswith("📋 <b>Cengkareng</b>: 7 desks — 🔴 2 short, 🟢 2 staffed, "
                                    "⚪ 3 off duty")
-    assert "Duri Kosambi — empty since" in message.text
+    assert "Duri Kosambi (31.73.01.1002) — empty since" in message.text
 
 
 async def test_officers_and_groups_are_refused(h: Harness) -> None:

@@ -17,6 +17,7 @@ from bot.callbacks import (
     BoardPage,
     CallbackData,
     Checkout,
+    InviteDesk,
     InviteRevoke,
     InviteRole,
     InvitesPage,
@@ -41,7 +42,7 @@ FORGED: list[CallbackData] = [
     Registration(Registration.DECLINE), Registration("abc"), StillHere(1), Language("en"),
     Checkout(1, "y"), ReportStep(1, "cancel"), InviteRole(1, "o", 1), ReportsPage(0),
     BoardPage(0, 0), InvitesPage(0), InviteRevoke(1, "yes"), MembersPage(0),
-    MemberAction(OFFICER, "ry", 0), AlertsPage(0)]
+    MemberAction(OFFICER, "ry", 0), AlertsPage(0), InviteDesk(1, 1)]
 
 
 def test_every_own_chat_kind_is_probed() -> None:

