@@ -38,6 +38,9 @@ def digest_text(digest: Digest, lang: str) -> str:
     scope = digest.scope_name or t(lang, "digest.everything")
     lines = [t(lang, "digest.title", scope=scope, start=fmt_datetime(digest.start, digest.tz),
                end=fmt_datetime(digest.end, digest.tz)), ""]
+    if digest.counted_from is not None:
+        lines.append(t(lang, "digest.counted_from",
+                       time=fmt_datetime(digest.counted_from, digest.tz)))
     total = digest.total
     if total.duty:
         lines.append(t(lang, "digest.desks", desks=fmt_count(lang, digest.desks),

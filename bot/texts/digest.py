@@ -6,6 +6,7 @@ ID: dict[str, str] = {
     "digest.title": "📊 <b>Rekap harian {scope}</b>\n{start} – {end}",
     "digest.desks": "Posko bertugas: <b>{desks}</b>, terisi <b>{share}</b> dari jam tugas",
     "digest.no_duty": "Tidak ada jam tugas dalam 24 jam ini.",
+    "digest.counted_from": "Dihitung sejak {time}, saat posko wilayah ini dimasukkan ke sistem.",
     "digest.empty": "Kosong: {episodes} kali, total {duration}",
     "digest.alerts": "Peringatan baru: {alerts}, ditangani {acked}{median}, "
                      "masih terbuka {open}",
@@ -33,6 +34,7 @@ EN: dict[str, str] = {
     "digest.title": "📊 <b>Daily digest {scope}</b>\n{start} – {end}",
     "digest.desks": "Desks on duty: <b>{desks}</b>, staffed <b>{share}</b> of duty time",
     "digest.no_duty": "No duty hours in these 24 hours.",
+    "digest.counted_from": "Counted from {time}, when this area's desks were added.",
     "digest.empty": "Empty: {episodes} times, {duration} in all",
     "digest.alerts": "New alerts: {alerts}, taken {acked}{median}, still open {open}",
     "digest.median": " (half of them within {time})",
