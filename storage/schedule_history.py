@@ -33,6 +33,9 @@ async def keep(tx: Tx, desk_ids: Iterable[int], now: datetime) -> None:
     """Keep the current schedules of ``desk_ids`` as valid until ``now``; call it in the
     transaction that changes them, before the change. Several changes at the same moment (one
     import touching a desk's hours and rules) keep the schedule from before the first."""
+    ids = sorted(set(desk_ids))
+    if not ids:  # most imports change no schedule
+        return
     stamp = to_db(now)
     await tx.executemany(
         "INSERT INTO schedule_history (desk_id, duty_hours, min_staff, rules, valid_until) "
@@ -40,7 +43,7 @@ async def keep(tx: Tx, desk_ids: Iterable[int], now: datetime) -> None:
         "r.day, r.duty_hours, r.min_staff)) FROM duty_rules r WHERE r.desk_id = d.id), ? "
         "FROM desks d WHERE d.id = ? AND NOT EXISTS (SELECT 1 FROM schedule_history h "
         "WHERE h.desk_id = d.id AND h.valid_until >= ?)",
-        [(stamp, desk_id, stamp) for desk_id in sorted(set(desk_ids))])
+        [(stamp, desk_id, stamp) for desk_id in ids])
 
 
 async def versions_after(db: Database, desk_ids: list[int],
