@@ -24,6 +24,8 @@ def _duration(lang: str, seconds: float) -> str:
     """Empty time as a camat reads it at a glance: ``220 jam 59 menit``, ``1.234 jam 5
     menit`` for a province (never thousands of minutes)."""
     hours, minutes = divmod(round(seconds / 60), 60)
+    if hours and not minutes:
+        return t(lang, "digest.hours", h=fmt_count(lang, hours))
     if hours:
         return t(lang, "unit.hm", h=fmt_count(lang, hours), m=minutes)
     return t(lang, "unit.min", m=minutes)

@@ -8,6 +8,7 @@ ID: dict[str, str] = {
     "digest.no_duty": "Tidak ada jam tugas dalam 24 jam ini.",
     "digest.counted_from": "Dihitung sejak {time}, saat posko wilayah ini dimasukkan ke sistem.",
     "digest.empty": "Kosong: {episodes} kali, total {duration}",
+    "digest.hours": "{h} jam",
     "digest.alerts": "Peringatan baru: {alerts}, ditangani {acked}{median}, "
                      "masih terbuka {open}",
     "digest.median": " (separuhnya dalam {time} atau kurang)",
@@ -28,6 +29,12 @@ ID: dict[str, str] = {
     "digest.chart_categories": "Laporan kejadian per kategori",
     "digest.chart_empty": "Tidak ada data",
     "digest.chart_caption": "Grafik rekap harian {scope}",
+    "digest.usage": "Tulis /rekapharian untuk hari ini, atau /rekapharian 2026-11-20 untuk hari "
+                    "yang sudah lewat.",
+    "digest.future": "Tanggal {day} belum tiba (hari ini {today}): rekapnya belum ada.",
+    "help.digest": "/rekapharian [tanggal] — rekap harian wilayah Anda: hari ini sampai saat "
+                   "ini, atau hari yang sudah lewat",
+    "cmd.rekapharian": "Rekap harian wilayah Anda",
 }
 
 EN: dict[str, str] = {
@@ -36,6 +43,7 @@ EN: dict[str, str] = {
     "digest.no_duty": "No duty hours in these 24 hours.",
     "digest.counted_from": "Counted from {time}, when this area's desks were added.",
     "digest.empty": "Empty: {episodes} times, {duration} in all",
+    "digest.hours": "{h} h",
     "digest.alerts": "New alerts: {alerts}, taken {acked}{median}, still open {open}",
     "digest.median": " (half of them within {time})",
     "digest.incidents": "Incident reports: {n}",
@@ -55,4 +63,8 @@ EN: dict[str, str] = {
     "digest.chart_categories": "Incident reports by category",
     "digest.chart_empty": "No data",
     "digest.chart_caption": "Daily digest chart {scope}",
+    "digest.usage": "Send /digest for today, or /digest 2026-11-20 for a day that has passed.",
+    "digest.future": "{day} has not come yet (today is {today}): there is no digest for it.",
+    "help.digest": "/digest [date] — daily digest of your area: today so far, or a past day",
+    "cmd.rekapharian": "Daily digest of your area",
 }

@@ -151,7 +151,7 @@ def test_text_says_hours_and_plain_words(lang: str) -> None:
     text = digest_text(digest, lang)
     if lang == "id":
         assert "Kosong: 9 kali, total 220 jam 59 menit" in text
-        assert "kosong 24 jam 0 menit" in text
+        assert "kosong 24 jam, terisi 0%" in text
         assert "Laporan kejadian: 3 (Politik uang 2, Kamtib 1)" in text
         assert "Laporan kondusif (aman): 4" in text
         assert "separuhnya dalam 12 menit atau kurang" in text
