@@ -169,6 +169,7 @@ async def test_the_command_menu_in_both_languages(harness: Harness) -> None:
              for c in harness.request.calls if c.method == "setMyCommands"}
     assert menus == {
         None: ["checkin", "checkout", "status", "rekap", "lapor", "laporan", "ekspor",
-               "peringatan", "undang", "langganan", "bahasa", "batal", "bantuan"],
+               "rekapharian", "peringatan", "undang", "langganan", "bahasa", "batal",
+               "bantuan"],
         "en": ["checkin", "checkout", "status", "board", "report", "incidents", "export",
-               "alerts", "invite", "subscribe", "language", "cancel", "help"]}
+               "digest", "alerts", "invite", "subscribe", "language", "cancel", "help"]}
