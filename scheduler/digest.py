@@ -1,18 +1,25 @@
 """The daily digest: what a scope's past duty day looked like, and sending it on time.
 
 A digest covers the 24 hours before its time (``POSKO_DIGEST_TIME``, 20:00 desk-local): a
-night window that began at 20:00 yesterday and the day windows of today. For every desk:
+night window that began at 20:00 yesterday and the day windows of today, but never time that
+has not happened yet (a digest asked for at 13:55 ends at 13:55). For every desk:
 
-1. Its duty spans in the range (daily hours or the day's rule), with the staff they need.
-2. Its shifts overlapping the range, turned into "how many were present" over time.
-3. Within each span: staffed time (present ≥ needed), and short episodes (present < needed;
+1. The part of the range it existed in: from its creation on (a desk imported at 10:00 was
+   not empty at 08:00).
+2. Its duty spans in that part (daily hours or the day's rule), with the staff they need,
+   each stretch judged by the schedule in force then (:mod:`storage.schedule_history`):
+   hours changed today do not rewrite yesterday.
+3. Its shifts overlapping the range, turned into "how many were present" over time.
+4. Within each span: staffed time (present ≥ needed), and short episodes (present < needed;
    each stretch of a minute or more counts once) with their minutes, as
    :mod:`storage.rules.coverage` counts them.
 
 Then per child unit (one level down: a camat's kelurahan, a kota's kecamatan) and for the
-scope: staffed share of duty time, episodes, empty minutes; plus the scope's alerts (how many,
-how many acknowledged, median time to acknowledge), reports by category and status, what is
-still open, and the three desks that were empty longest.
+scope: staffed share of duty time, episodes, empty time; plus the scope's alerts opened in
+the range (how many, how many acknowledged, median time to acknowledge), reports made in the
+range by category and status (all-clear *kondusif* reports counted apart: they are not
+incidents), what of those is still open, what opened earlier is still open, and the three
+desks that were empty longest.
 """
 
 from __future__ import annotations
@@ -26,15 +33,17 @@ from zoneinfo import ZoneInfo
 from storage import digests as digests_store
 from storage.desks import chain
 from storage.digests import DeskRow
+from storage.incidents import ALL_CLEAR
 from storage.models import Desk
 from storage.rules.coverage import Coverage, Spans, Stretches, coverage_seconds, epoch_spans
 from storage.rules.duty import Schedule, spans_between, zone
+from storage.schedule_history import timeline
 from storage.sqlite.engine import Database
 
 
 @dataclass
 class Digest:
-    """One scope's day."""
+    """One scope's day (``end`` is the digest's time, or now for a day still running)."""
 
     scope_name: str
     scope_code: str | None
@@ -45,13 +54,17 @@ class Digest:
     total: Coverage = field(default_factory=Coverage)
     units: list[tuple[str, Coverage]] = field(default_factory=list)
     worst: list[tuple[str, str, Coverage]] = field(default_factory=list)
-    alerts: int = 0
+    alerts: int = 0  # opened in the range
     acked: int = 0
     median_ack: timedelta | None = None
-    by_category: dict[str, int] = field(default_factory=dict)
+    by_category: dict[str, int] = field(default_factory=dict)  # incidents, not calm reports
     by_status: dict[str, int] = field(default_factory=dict)
-    open_alerts: int = 0
+    calm: int = 0  # all-clear (kondusif) reports: not incidents
+    open_alerts: int = 0  # opened in the range, not resolved now
     open_incidents: int = 0
+    earlier_alerts: int = 0  # opened before the range, not resolved now
+    earlier_incidents: int = 0
+    counted_from: datetime | None = None  # every desk of the scope is newer than the range
 
 
 def digest_range(end: datetime) -> tuple[datetime, datetime]:
@@ -68,14 +81,39 @@ def next_digest(after: datetime, at: time, tz: ZoneInfo) -> datetime:
     return candidate
 
 
-async def build_digest(db: Database, scope: Desk | None, end: datetime, tz: ZoneInfo,
-                everything: str = "") -> Digest:
-    """The digest of ``scope`` (None: every desk) for the 24 hours before ``end``."""
+def _desk_spans(desk: DeskRow, start: datetime, end: datetime,
+                cache: dict[tuple[str, int, str], Spans]) -> Spans:
+    """A desk's duty spans within ``[start, end)``, from its creation on and each part by the
+    schedule in force then (steps 1-2 of the module docstring)."""
+    tz = zone(desk.timezone)
+    current = Schedule(desk.duty_hours, desk.min_staff, desk.rules)
+    if desk.kept:  # rescheduled since the range began: each schedule for its own part
+        begin = max(start, desk.created_at) if desk.created_at else start
+        return [span for since, until, schedule in timeline(current, desk.kept, begin, end)
+                for span in epoch_spans(spans_between(schedule, tz, since, until))]
+    if desk.rules:
+        spans = epoch_spans(spans_between(current, tz, start, end))
+    else:  # most desks share a handful of schedules
+        key = (desk.duty_hours, desk.min_staff, desk.timezone)
+        if key not in cache:
+            cache[key] = epoch_spans(spans_between(current, tz, start, end))
+        spans = cache[key]
+    if desk.created_at is not None:  # created during the range: nothing counts before
+        born = desk.created_at.timestamp()
+        spans = [(max(a, born), b, staff) for a, b, staff in spans if b > born]
+    return spans
+
+
+async def build_digest(db: Database, scope: Desk | None, end: datetime, tz: ZoneInfo, *,
+                       now: datetime, everything: str = "") -> Digest:
+    """The digest of ``scope`` (None: every desk) for the 24 hours before ``end``, counted up
+    to ``now`` at the latest."""
     start, end = digest_range(end)
+    end = max(start, min(end, now))  # time that has not happened yet is neither kept nor lost
     scope_path = scope.path if scope else None
     digest = Digest(scope.name if scope else everything, scope.code if scope else None,
                     start, end, tz)
-    desks = await digests_store.desks_in(db, scope_path)
+    desks = await digests_store.desks_in(db, scope_path, start)
     shifts: dict[int, Stretches] = defaultdict(list)
     for desk_id, began, ended in await digests_store.shifts_between(db, scope_path, start, end):
         shifts[desk_id].append((began.timestamp(), (ended or end).timestamp()))
@@ -86,18 +124,15 @@ async def build_digest(db: Database, scope: Desk | None, end: datetime, tz: Zone
     total = [0.0, 0.0, 0.0, 0.0]
     per_desk: list[tuple[DeskRow, Coverage]] = []
     cache: dict[tuple[str, int, str], Spans] = {}
+    born = [desk.created_at for desk in desks if desk.created_at is not None]
+    if desks and len(born) == len(desks):  # a new installation: say why its day is short
+        digest.counted_from = min(born)
     for desk in desks:
-        key = (desk.duty_hours, desk.min_staff, desk.timezone)
-        if desk.rules or key not in cache:  # most desks share a handful of schedules
-            found = epoch_spans(spans_between(
-                Schedule(desk.duty_hours, desk.min_staff, desk.rules), zone(desk.timezone),
-                start, end))
-            if desk.rules:
-                spans = found
-            else:
-                cache[key] = spans = found
-        else:
-            spans = cache[key]
+        if desk.kept or desk.rules or desk.created_at is not None:
+            spans = _desk_spans(desk, start, end, cache)
+        else:  # the common case inline: this loop runs once per desk of the country
+            found = cache.get((desk.duty_hours, desk.min_staff, desk.timezone))
+            spans = _desk_spans(desk, start, end, cache) if found is None else found
         if not spans:
             continue
         cov = coverage_seconds(spans, shifts.get(desk.id, []))
@@ -126,10 +161,14 @@ async def build_digest(db: Database, scope: Desk | None, end: datetime, tz: Zone
     statuses: Counter[str] = Counter()
     for category, status, count in await digests_store.incidents_between(db, scope_path, start,
                                                                           end):
+        if category == ALL_CLEAR:  # "all calm here" is a report, not an incident
+            digest.calm += count
+            continue
         categories[category] += count
         statuses[status] += count
     digest.by_category, digest.by_status = dict(categories), dict(statuses)
-    digest.open_alerts, digest.open_incidents = await digests_store.still_open(db, scope_path)
+    (digest.open_alerts, digest.earlier_alerts, digest.open_incidents,
+     digest.earlier_incidents) = await digests_store.still_open(db, scope_path, start, end)
     return digest
 
 

@@ -12,17 +12,20 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
+from storage import schedule_history
 from storage.desks import Rule, in_scope, rules_for
-from storage.models import from_db, to_db
+from storage.incidents import ALL_CLEAR
+from storage.models import StoredTime, from_db, to_db
 from storage.outbox import Intent, enqueue
 from storage.outbox_kinds import DigestPayload, OutboxKind
 from storage.records import RowRecord
+from storage.schedule_history import Version
 from storage.sqlite.engine import Database
 
 
 @dataclass(frozen=True, slots=True)
 class DeskRow(RowRecord):
-    """A desk of the scope with its schedule."""
+    """A desk of the scope with its schedule, and what changed after the range began."""
 
     id: int
     code: str
@@ -31,20 +34,32 @@ class DeskRow(RowRecord):
     timezone: str
     duty_hours: str
     min_staff: int
+    created_at: StoredTime | None  # None: the desk existed before the range
     rules: tuple[Rule, ...]
+    kept: list[Version]  # former schedules still in force when the range began
 
 
-async def desks_in(db: Database, scope_path: str | None) -> list[DeskRow]:
-    """Every desk of the scope (all desks for None)."""
+async def desks_in(db: Database, scope_path: str | None, since: datetime) -> list[DeskRow]:
+    """Every desk of the scope (all desks for None), with when it was created if that was
+    after ``since``, and its former schedules in force after ``since`` (most desks have
+    neither: only the few that have are read further)."""
     where, params = in_scope(scope_path, "d")
+    stamp = to_db(since)
     rows = await db.scan(
         "SELECT d.id, d.code, d.name, d.path, d.timezone, d.duty_hours, d.min_staff, "
-        "EXISTS (SELECT 1 FROM duty_rules r WHERE r.desk_id = d.id) AS has_rules FROM desks d "
-        f"WHERE 1 = 1{where}", params)
-    read = DeskRow.reader(rows, given=("rules",), other=("has_rules",))
+        "CASE WHEN d.created_at > ? THEN d.created_at END AS created_at, "
+        "EXISTS (SELECT 1 FROM duty_rules r WHERE r.desk_id = d.id) AS has_rules, "
+        "EXISTS (SELECT 1 FROM schedule_history h WHERE h.desk_id = d.id "
+        f"AND h.valid_until > ?) AS has_history FROM desks d WHERE 1 = 1{where}",
+        (stamp, stamp, *params))
+    read = DeskRow.reader(rows, given=("rules", "kept"), other=("has_rules", "has_history"))
     desk_id, has_rules = read.column("id"), read.column("has_rules")
+    has_history = read.column("has_history")
     rules = await rules_for(db, [desk_id(r) for r in rows if has_rules(r)])
-    return [read.build(r, rules=rules.get(desk_id(r), ())) for r in rows]
+    kept = await schedule_history.versions_after(
+        db, [desk_id(r) for r in rows if has_history(r)], since)
+    return [read.build(r, rules=rules.get(desk_id(r), ()), kept=kept.get(desk_id(r), []))
+            for r in rows]
 
 
 async def shifts_between(db: Database, scope_path: str | None, start: datetime,
@@ -80,16 +95,24 @@ async def incidents_between(db: Database, scope_path: str | None, start: datetim
     return [(r[0], r[1], int(r[2])) for r in rows]
 
 
-async def still_open(db: Database, scope_path: str | None) -> tuple[int, int]:
-    """(unresolved alerts, unfinished reports) of the scope right now."""
+async def still_open(db: Database, scope_path: str | None, start: datetime,
+                     end: datetime) -> tuple[int, int, int, int]:
+    """The scope's alerts and reports made before ``end`` and not closed now: (alerts opened
+    in the range, alerts opened before it, reports made in the range, reports made before
+    it), so a digest never counts one without saying which day it came from. All-clear
+    reports are not incidents: never open ones."""
     where, params = in_scope(scope_path, "d")
-    alerts = await db.scanval(
-        "SELECT count(*) FROM alerts a JOIN desks d ON d.id = a.desk_id "
-        f"WHERE a.resolved_at IS NULL{where}", params)
-    incidents = await db.scanval(
-        "SELECT count(*) FROM incidents i JOIN desks d ON d.id = i.desk_id "
-        f"WHERE i.status != 'selesai'{where}", params)
-    return int(alerts), int(incidents)
+    bounds = (to_db(start), to_db(start), to_db(end), *params)
+    alerts = (await db.scan(
+        "SELECT coalesce(sum(a.opened_at >= ?), 0), coalesce(sum(a.opened_at < ?), 0) "
+        "FROM alerts a JOIN desks d ON d.id = a.desk_id "
+        f"WHERE a.resolved_at IS NULL AND a.opened_at < ?{where}", bounds))[0]
+    incidents = (await db.scan(
+        "SELECT coalesce(sum(i.created_at >= ?), 0), coalesce(sum(i.created_at < ?), 0) "
+        "FROM incidents i JOIN desks d ON d.id = i.desk_id "
+        f"WHERE i.status != 'selesai' AND i.category != ? AND i.created_at < ?{where}",
+        (*bounds[:2], ALL_CLEAR, *bounds[2:])))[0]
+    return int(alerts[0]), int(alerts[1]), int(incidents[0]), int(incidents[1])
 
 
 @dataclass(frozen=True, slots=True)

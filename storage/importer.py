@@ -10,6 +10,8 @@ Algorithm of :func:`import_desks`:
 3. Check the hierarchy over the merged set: every parent exists and sits at a higher level.
 4. Recompute each desk's ancestor path, then insert the new desks and update only the desks
    whose stored values differ. A second import of the same file therefore changes nothing.
+   A desk whose duty hours or staff change keeps its former schedule in its history first
+   (:mod:`storage.schedule_history`), so past days are still judged by it.
 """
 
 from __future__ import annotations
@@ -19,9 +21,11 @@ import io
 import math
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from storage import schedule_history
 from storage.models import Level, to_db, utcnow
 from storage.rules.duty import format_duty_hours, parse_duty_hours
 from storage.sqlite.engine import Database
@@ -223,9 +227,12 @@ _COLUMNS = ("name", "level", "parent_id", "path", "latitude", "longitude", "time
             "radius_m", "min_staff", "duty_hours")
 
 
-async def import_desks(db: Database, rows: list[DeskRow], default_timezone: str) -> ImportResult:
-    """Merge validated rows into the store (see the module docstring for the steps)."""
-    now = to_db(utcnow())
+async def import_desks(db: Database, rows: list[DeskRow], default_timezone: str,
+                       now: datetime | None = None) -> ImportResult:
+    """Merge validated rows into the store (see the module docstring for the steps); ``now``
+    (default: the clock) is when the new desks begin and the changed schedules change."""
+    moment = now or utcnow()
+    now_text = to_db(moment)
     result = ImportResult()
     async with db.transaction() as tx:
         cursor = await tx.execute(f"SELECT id, code, {', '.join(_COLUMNS)} FROM desks")
@@ -250,22 +257,25 @@ async def import_desks(db: Database, rows: list[DeskRow], default_timezone: str)
             parent_code[row.code] = row.parent_code
             lines[row.code] = row.line
         _link(merged, parent_code, lines)
-        inserts, updates = [], []
+        inserts, updates, rescheduled = [], [], []
         for code, desk in sorted(merged.items(), key=lambda kv: kv[1]["path"].count("/")):
             values = tuple(desk[c] for c in _COLUMNS)
             old = stored.get(code)
             if old is None:
-                inserts.append((desk["id"], code, *values, now, now))
+                inserts.append((desk["id"], code, *values, now_text, now_text))
                 result.codes.append(code)
             elif tuple(old[c] for c in _COLUMNS) != values:
-                updates.append((*values, now, desk["id"]))
+                updates.append((*values, now_text, desk["id"]))
                 result.codes.append(code)
+                if any(old[c] != desk[c] for c in ("duty_hours", "min_staff")):
+                    rescheduled.append(desk["id"])
         assignments = ", ".join(f"{c} = ?" for c in _COLUMNS)
         await tx.executemany(
             f"INSERT INTO desks (id, code, {', '.join(_COLUMNS)}, created_at, updated_at) "
             f"VALUES ({', '.join('?' * (len(_COLUMNS) + 4))})",
             inserts,
         )
+        await schedule_history.keep(tx, rescheduled, moment)  # past days keep their rules
         await tx.executemany(f"UPDATE desks SET {assignments}, updated_at = ? WHERE id = ?",
                              updates)
     result.inserted, result.updated = len(inserts), len(updates)

@@ -19,13 +19,14 @@ Like the desk import, any bad row stops the whole import with its line number.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from storage import desks as desks_store
+from storage import schedule_history
 from storage.importer import CsvImportError, csv_reader
 from storage.models import Level, to_db, utcnow
 from storage.rules.duty import format_duty_hours, parse_duty_hours
-from storage.sqlite.engine import Database
+from storage.sqlite.engine import Database, Tx
 
 _WEEKDAYS = {name: str(i) for names in (
     ("mon", "tue", "wed", "thu", "fri", "sat", "sun"),
@@ -89,8 +90,13 @@ def parse_schedule_csv(text: str) -> list[RuleRow]:
     return rows
 
 
-async def import_rules(db: Database, rows: list[RuleRow]) -> tuple[int, int]:
-    """Apply rule rows to their subtrees in one transaction; returns (set, deleted) counts."""
+async def import_rules(db: Database, rows: list[RuleRow],
+                       now: datetime | None = None) -> tuple[int, int]:
+    """Apply rule rows to their subtrees in one transaction; returns (set, deleted) counts.
+
+    Every desk whose rules change keeps its former schedule in its history first (as of
+    ``now``, default the clock), so past days are still judged by the rules of that day.
+    """
     targets: list[tuple[RuleRow, list[int]]] = []
     errors: list[tuple[int, str]] = []
     for row in rows:
@@ -107,7 +113,8 @@ async def import_rules(db: Database, rows: list[RuleRow]) -> tuple[int, int]:
         targets.append((row, [r[0] for r in await db.scan(sql, params)]))
     if errors:
         raise CsvImportError(errors)
-    now = to_db(utcnow())
+    moment = now or utcnow()
+    stamp = to_db(moment)
     upserts: list[tuple[int, str, str, int | None, str]] = []
     deletes: list[tuple[int, str]] = []
     for row, desk_ids in targets:
@@ -115,11 +122,26 @@ async def import_rules(db: Database, rows: list[RuleRow]) -> tuple[int, int]:
             if row.duty_hours is None:
                 deletes.append((desk_id, row.day))
             else:
-                upserts.append((desk_id, row.day, row.duty_hours, row.min_staff, now))
+                upserts.append((desk_id, row.day, row.duty_hours, row.min_staff, stamp))
     async with db.transaction() as tx:
+        await schedule_history.keep(tx, await _changed(tx, deletes, upserts), moment)
         await tx.executemany("DELETE FROM duty_rules WHERE desk_id = ? AND day = ?", deletes)
         await tx.executemany(
             "INSERT INTO duty_rules (desk_id, day, duty_hours, min_staff, created_at) "
             "VALUES (?, ?, ?, ?, ?) ON CONFLICT (desk_id, day) DO UPDATE SET "
             "duty_hours = excluded.duty_hours, min_staff = excluded.min_staff", upserts)
     return len(upserts), len(deletes)
+
+
+async def _changed(tx: Tx, deletes: list[tuple[int, str]],
+                   upserts: list[tuple[int, str, str, int | None, str]]) -> set[int]:
+    """The desks whose rules the deletes and then the upserts really change (a re-import of
+    the same file changes none, and keeps no history)."""
+    before = {(r[0], r[1]): (r[2], r[3]) for r in await tx.execute_fetchall(
+        "SELECT desk_id, day, duty_hours, min_staff FROM duty_rules")}
+    after = dict(before)
+    for key in deletes:
+        after.pop(key, None)
+    for desk_id, day, hours, staff, _ in upserts:
+        after[(desk_id, day)] = (hours, staff)
+    return {key[0] for key in before.keys() | after.keys() if before.get(key) != after.get(key)}

@@ -28,11 +28,15 @@ def cmd_digest(args: argparse.Namespace, settings: Settings) -> int:
     async def work(db: Database) -> int:
         desk = await _scope(db, args.scope)
         now = utcnow()
+        today = now.astimezone(desk.tz).date()
         if day is None:  # the last digest time that has passed
             end = next_digest(now - timedelta(days=1), settings.digest_time, desk.tz)
-        else:
+        elif day > today:
+            raise CliError(f"no digest for {day}: that day has not come yet in {desk.code} "
+                           f"(today is {today})")
+        else:  # today's digest counts up to now
             end = datetime.combine(day, settings.digest_time, tzinfo=desk.tz)
-        digest = await build_digest(db, desk, end, desk.tz)
+        digest = await build_digest(db, desk, end, desk.tz, now=now)
         text = digest_text(digest, settings.language)
         print(plain_text(text))
         if args.send:  # before the chart: a file that cannot be written must not stop it

@@ -30,6 +30,7 @@ async def help_command(update: Update, context: Ctx) -> None:
         parts.append(t(caller.lang, "help.alerts"))
         parts.append(t(caller.lang, "help.incidents"))
         parts.append(t(caller.lang, "help.export"))
+        parts.append(t(caller.lang, "help.digest"))
         parts.append(t(caller.lang, "help.rekap"))
         if caller.desk is not None:
             parts.append(t(caller.lang, "help.report"))

@@ -10,6 +10,7 @@ from bot.reports.digest import digest_png, digest_text
 from bot.texts import t
 from scheduler.digest import Digest, build_digest
 from storage import desks as desks_store
+from storage.models import utcnow
 from storage.outbox_kinds import DigestPayload
 from storage.sqlite.engine import Database
 
@@ -35,7 +36,7 @@ class DigestRenderer:
             if len(self._cache) > 64:  # the text and its chart are rendered close together
                 self._cache.clear()
                 self._charts.clear()
-            self._cache[key] = await build_digest(self.db, desk, end, tz)
+            self._cache[key] = await build_digest(self.db, desk, end, tz, now=utcnow())
         return self._cache[key]
 
     async def text(self, payload: DigestPayload, lang: str) -> Rendered | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 
 from bot.files.charts import digest_chart
-from bot.texts import fmt_datetime, fmt_duration, t
+from bot.texts import Markup, fmt_count, fmt_datetime, fmt_duration, t
 from bot.views.limits import TEXT_MAX, fit
 from scheduler.digest import Digest
 
@@ -20,36 +20,59 @@ def _pct(share: float | None) -> str:
     return "—" if share is None else f"{share * 100:.0f}%"
 
 
+def _duration(lang: str, seconds: float) -> str:
+    """Empty time as a camat reads it at a glance: ``220 jam 59 menit``, ``1.234 jam 5
+    menit`` for a province (never thousands of minutes)."""
+    hours, minutes = divmod(round(seconds / 60), 60)
+    if hours and not minutes:
+        return t(lang, "digest.hours", h=fmt_count(lang, hours))
+    if hours:
+        return t(lang, "unit.hm", h=fmt_count(lang, hours), m=minutes)
+    return t(lang, "unit.min", m=minutes)
+
+
 def digest_text(digest: Digest, lang: str) -> str:
-    """The digest as one message, cut to Telegram's limit (scope and desk names are long)."""
+    """The digest as one message, cut to Telegram's limit (scope and desk names are long).
+
+    Every count says what it counts: alerts and reports of the period, then (only if any)
+    what opened before it and is still open, so no two lines can contradict each other.
+    """
     scope = digest.scope_name or t(lang, "digest.everything")
     lines = [t(lang, "digest.title", scope=scope, start=fmt_datetime(digest.start, digest.tz),
                end=fmt_datetime(digest.end, digest.tz)), ""]
+    if digest.counted_from is not None:
+        lines.append(t(lang, "digest.counted_from",
+                       time=fmt_datetime(digest.counted_from, digest.tz)))
     total = digest.total
     if total.duty:
-        lines.append(t(lang, "digest.desks", desks=digest.desks, share=_pct(total.share)))
-        lines.append(t(lang, "digest.empty", episodes=total.episodes,
-                       minutes=round(total.empty / 60)))
+        lines.append(t(lang, "digest.desks", desks=fmt_count(lang, digest.desks),
+                       share=_pct(total.share)))
+        lines.append(t(lang, "digest.empty", episodes=fmt_count(lang, total.episodes),
+                       duration=_duration(lang, total.empty)))
     else:
         lines.append(t(lang, "digest.no_duty"))
     median = (t(lang, "digest.median", time=fmt_duration(lang, digest.median_ack))
               if digest.median_ack is not None else "")
     lines.append(t(lang, "digest.alerts", alerts=digest.alerts, acked=digest.acked,
-                   median=median))
+                   median=Markup(median), open=digest.open_alerts))
+    incidents = t(lang, "digest.incidents", n=sum(digest.by_category.values()))
     ordered = sorted(digest.by_category.items(), key=lambda kv: (-kv[1], kv[0]))
-    categories = ": " + ", ".join(f"{t(lang, f'cat.{c}')} {n}" for c, n in ordered) \
-        if ordered else ""
-    lines.append(t(lang, "digest.incidents", n=sum(digest.by_category.values()),
-                   categories=categories))
+    if ordered:
+        incidents += t(lang, "digest.categories", categories=", ".join(
+            f"{t(lang, f'cat.{c}')} {n}" for c, n in ordered))
+    lines.append(incidents)
     if digest.by_status:
         lines.append(t(lang, "digest.statuses", statuses=", ".join(
             f"{t(lang, f'status.{s}')} {n}" for s, n in sorted(digest.by_status.items()))))
-    lines.append(t(lang, "digest.open", alerts=digest.open_alerts,
-                   incidents=digest.open_incidents))
+    if digest.calm:
+        lines.append(t(lang, "digest.calm", n=digest.calm))
+    if digest.earlier_alerts or digest.earlier_incidents:
+        lines.append(t(lang, "digest.earlier", alerts=digest.earlier_alerts,
+                       incidents=digest.earlier_incidents))
     if digest.worst:
         lines += ["", t(lang, "digest.worst")]
         lines += [t(lang, "digest.worst_line", n=i, desk=name, code=code,
-                    minutes=round(cov.empty / 60), share=_pct(cov.share))
+                    duration=_duration(lang, cov.empty), share=_pct(cov.share))
                   for i, (name, code, cov) in enumerate(digest.worst, start=1)]
     if len(digest.units) > 1:
         lines += ["", t(lang, "digest.units")]
@@ -60,13 +83,19 @@ def digest_text(digest: Digest, lang: str) -> str:
     return fit("\n".join(lines), TEXT_MAX)
 
 
+def chart_title(digest: Digest, lang: str) -> str:
+    """The chart's title: scope and period, as it travels alone when forwarded."""
+    return t(lang, "digest.chart_title", scope=digest.scope_name or t(lang, "digest.everything"),
+             start=fmt_datetime(digest.start, digest.tz),
+             end=fmt_datetime(digest.end, digest.tz))
+
+
 async def digest_png(digest: Digest, lang: str) -> bytes:
     """The chart, drawn in a worker thread (matplotlib is slow and blocking)."""
-    scope = digest.scope_name or t(lang, "digest.everything")
     units = [(name, cov.share or 0.0) for name, cov in digest.units if cov.duty]
     categories = sorted(((t(lang, f"cat.{c}"), n) for c, n in digest.by_category.items()),
                         key=lambda kv: -kv[1])
     return await asyncio.to_thread(
-        digest_chart, t(lang, "digest.chart_title", scope=scope), units, categories,
+        digest_chart, chart_title(digest, lang), units, categories,
         t(lang, "digest.chart_share"), t(lang, "digest.chart_categories"),
         t(lang, "digest.chart_empty"))

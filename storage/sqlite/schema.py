@@ -338,4 +338,18 @@ MIGRATIONS: list[list[str | AddColumn]] = [
         AddColumn("alerts", "first_level", "INTEGER NOT NULL DEFAULT -1"),
         "UPDATE alerts SET first_level = CASE WHEN step = 0 THEN level ELSE 0 END",
     ],
+    # 10: the schedules desks had before each change (storage/schedule_history.py), so a past
+    # day is judged by the duty hours, staff and rules in force that day. `rules` is the
+    # desk's duty_rules then, as a JSON array of [day, duty_hours, min_staff].
+    [
+        """CREATE TABLE schedule_history (
+            id          INTEGER PRIMARY KEY,
+            desk_id     INTEGER NOT NULL REFERENCES desks(id),
+            duty_hours  TEXT NOT NULL,
+            min_staff   INTEGER NOT NULL,
+            rules       TEXT NOT NULL,
+            valid_until TEXT NOT NULL
+        )""",
+        "CREATE INDEX schedule_history_desk ON schedule_history(desk_id, valid_until)",
+    ],
 ]

@@ -135,6 +135,10 @@ COMMANDS: dict[tuple[str, ...], dict[str, Cell]] = {
         ok("Tidak ada shift, peringatan, atau laporan di Gambir (31.71.01)"),
         ok("📊 Ekspor Cengkareng (31.73.01), "), ok("📊 Ekspor seluruh wilayah, "),
         no("private only", PRIVATE)),
+    ("rekapharian", "digest"): row(
+        no("unknown", UNKNOWN), no("supervisors only", SUPERVISORS),
+        ok("📊 <b>Rekap harian Gambir</b>"), ok("📊 <b>Rekap harian Cengkareng</b>"),
+        ok("📊 <b>Rekap harian seluruh wilayah</b>"), no("private only", PRIVATE)),
     ("peringatan", "alerts"): row(
         no("unknown", UNKNOWN), no("supervisors only", SUPERVISORS), ok(say("alerts.none")),
         ok("<b>Peringatan terbuka: 1</b>"), ok("<b>Peringatan terbuka: 1</b>"),
@@ -429,7 +433,7 @@ async def test_authorization_matrix(harness: Harness, world: World, kind: str, a
         data = BUTTONS[action][0].format(**vars(world))
         calls = await harness.send(u.callback(person, data, chat=chat))
     said = "\n".join(texts(calls))
-    sends = [c for c in calls if c.method in ("sendMessage", "sendDocument")]
+    sends = [c for c in calls if c.method in ("sendMessage", "sendDocument", "sendPhoto")]
     # Every message goes to where the action happened, or privately to the one who acted.
     assert all(int(c.params["chat_id"]) in (chat["id"], who) for c in sends), calls
 

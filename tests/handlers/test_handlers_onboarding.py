@@ -169,8 +169,8 @@ async def test_the_command_menu_in_both_languages(harness: Harness) -> None:
              for c in harness.request.calls if c.method == "setMyCommands"}
     assert menus == {
         None: ["checkin", "checkout", "status", "rekap", "lapor", "laporan", "ekspor",
-               "peringatan", "undang", "undangan", "anggota", "langganan", "bahasa", "batal",
-               "bantuan"],
+               "rekapharian", "peringatan", "undang", "undangan", "anggota", "langganan",
+               "bahasa", "batal", "bantuan"],
         "en": ["checkin", "checkout", "status", "board", "report", "incidents", "export",
-               "alerts", "invite", "invites", "members", "subscribe", "language", "cancel",
-               "help"]}
+               "digest", "alerts", "invite", "invites", "members", "subscribe", "language",
+               "cancel", "help"]}

@@ -36,11 +36,15 @@ def at(hour: int, minute: int = 0, day: int = 23, tz: ZoneInfo = WIB) -> datetim
     return datetime(2026, 11, day, hour, minute, tzinfo=tz)
 
 
+NOW = at(12, day=30)  # the days these tests look at are past
+CREATED = at(0, day=1)  # the desks exist since the start of the month
+
+
 @pytest.fixture
 async def db(db_path: Path) -> AsyncIterator[Database]:
     database = await Database.open(db_path)
     async with database.transaction() as tx:  # only the kelurahan has duty
-        await tx.execute("UPDATE desks SET duty_hours = '-'")
+        await tx.execute("UPDATE desks SET duty_hours = '-', created_at = ?", (to_db(CREATED),))
         await tx.execute("UPDATE desks SET duty_hours = '08:00-14:00' WHERE code = ?", (KEL,))
     for uid, code, role in ((LURAH, KEL, Role.SUPERVISOR), (CAMAT, KEC, Role.SUPERVISOR),
                             (OFFICER, KEL, Role.OFFICER), (OFFICER2, KEL, Role.OFFICER)):
@@ -81,23 +85,25 @@ async def test_digest_numbers_of_a_known_day(db: Database, tz: ZoneInfo) -> None
         await tx.execute("UPDATE desks SET timezone = ? WHERE code = ?", (tz.key, KEL))
     await _fixture_day(db, tz)
     scope = await desk(db, KEC)
-    digest = await build_digest(db, scope, at(20, tz=tz), tz)
+    digest = await build_digest(db, scope, at(20, tz=tz), tz, now=NOW)
     assert digest.desks == 1
     assert digest.total.duty == 6 * 3600 and digest.total.staffed == 320 * 60
     assert digest.total.episodes == 2 and digest.total.empty == 40 * 60
     assert digest.alerts == 2 and digest.acked == 2
     assert digest.median_ack == timedelta(minutes=12, seconds=30)
-    assert digest.by_category == {"politik_uang": 2, "kondusif": 1}
-    assert digest.by_status == {"selesai": 1, "baru": 2}
-    assert digest.open_incidents == 2 and digest.open_alerts == 0
+    assert digest.by_category == {"politik_uang": 2} and digest.calm == 1
+    assert digest.by_status == {"selesai": 1, "baru": 1}
+    assert digest.open_incidents == 1 and digest.open_alerts == 0
     assert [(name, code) for name, code, _ in digest.worst] == [("Cengkareng Barat", KEL)]
     assert [name for name, _ in digest.units] == ["Cengkareng Barat"]
     text = digest_text(digest, "id")
     assert "terisi <b>89%</b>" in text and "Kosong: 2 kali, total 40 menit" in text
-    assert "Peringatan: 2, ditangani 2 (median 12 menit)" in text
-    assert "Politik uang 2, Kondusif 1" in text and len(text) < 4096
+    assert ("Peringatan baru: 2, ditangani 2 (separuhnya dalam 12 menit atau kurang), "
+            "masih terbuka 0") in text
+    assert "Laporan kejadian: 2 (Politik uang 2)" in text
+    assert "Laporan kondusif (aman): 1" in text and len(text) < 4096
     # The day before holds nothing of this.
-    before = await build_digest(db, scope, at(20, day=22, tz=tz), tz)
+    before = await build_digest(db, scope, at(20, day=22, tz=tz), tz, now=NOW)
     assert before.total.duty == 6 * 3600 and before.total.staffed == 0 and before.alerts == 0
 
 
@@ -108,7 +114,7 @@ async def test_window_across_midnight(db: Database) -> None:
     await check_out(db, first, at(23, day=22))
     second = await check_in(db, OFFICER2, KEL, at(23, 30, day=22))
     await check_out(db, second, at(8))
-    digest = await build_digest(db, await desk(db, KEC), at(20), WIB)
+    digest = await build_digest(db, await desk(db, KEC), at(20), WIB, now=NOW)
     # The digest at 20:00 covers the night that began at 20:00 yesterday: 12 h of duty.
     assert digest.total.duty == 12 * 3600
     assert digest.total.staffed == 11.5 * 3600 and digest.total.episodes == 1
