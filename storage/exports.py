@@ -66,6 +66,8 @@ class IncidentRow(RowRecord):
     reporter: str | None
     handler: str | None
     created_at: StoredTime
+    description: str
+    closed_at: StoredTime | None
     closing_note: str | None
     tps: str | None
 
@@ -137,7 +139,8 @@ async def incidents(db: Database, scope: Scope, start: datetime, end: datetime
     rows = await db.scan(
         "SELECT i.ref, d.code AS desk_code, d.name AS desk_name, i.category, i.severity, "
         "i.status, r.full_name AS reporter, h.full_name AS handler, i.created_at, "
-        "i.closing_note, i.tps FROM incidents i "
+        "i.description, (SELECT max(at) FROM incident_history x WHERE x.incident_id = i.id "
+        "AND x.status = 'selesai') AS closed_at, i.closing_note, i.tps FROM incidents i "
         "JOIN desks d ON d.id = i.desk_id "
         "LEFT JOIN members r ON r.telegram_id = i.reporter_id "
         f"LEFT JOIN members h ON h.telegram_id = i.handler_id {where} "

@@ -59,7 +59,8 @@ SHIFT_COLUMNS = ("desk_code", "desk_name", "officer", "started", "ended", "durat
 ALERT_COLUMNS = ("desk_code", "desk_name", "short_since", "opened", "reached", "acked_by",
                  "acked_at", "ack_minutes", "resolved", "resolution", "empty_minutes")
 INCIDENT_COLUMNS = ("ref", "desk_code", "desk_name", "category", "severity", "status",
-                    "reporter", "handler", "created", "closing_note", "tps")
+                    "reporter", "handler", "created", "description", "closed", "closing_note",
+                    "tps")
 
 
 def _shift(row: ShiftRow, tz: ZoneInfo, lang: str) -> list[Cell]:
@@ -83,7 +84,8 @@ def _alert(row: AlertRow, tz: ZoneInfo, lang: str) -> list[Cell]:
 def _incident(row: IncidentRow, tz: ZoneInfo, lang: str) -> list[Cell]:
     return [row.ref, row.desk_code, row.desk_name, t(lang, f"cat.{row.category}"),
             t(lang, f"export.sev.{row.severity}"), t(lang, f"export.status.{row.status}"),
-            row.reporter, row.handler, _local(row.created_at, tz), row.closing_note, row.tps]
+            row.reporter, row.handler, _local(row.created_at, tz), row.description,
+            _local(row.closed_at, tz) if row.closed_at else None, row.closing_note, row.tps]
 
 
 def export_sheets(data: ExportData, tz: ZoneInfo, lang: str) -> list[Sheet]:

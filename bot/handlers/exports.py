@@ -16,6 +16,7 @@ from bot.reports.export import (
     export_data,
     file_name,
     fmt_period,
+    named_day,
     period,
     utc_bounds,
 )
@@ -32,13 +33,16 @@ async def export(update: Update, context: Ctx) -> None:
         return
     lang, settings = caller.lang, context.bot_data.settings
     tz = caller.desk.tz if caller.desk is not None and not caller.is_admin else settings.tz
-    args = context.args or []
+    args, today = context.args or [], utcnow().astimezone(tz).date()
+    named = named_day(" ".join(args), today)
+    if named is not None:
+        args = [named.isoformat()]
     if len(args) > 2:
         await reply(update, t(lang, "export.usage"))
         return
     try:
         first, last = period(args[0] if args else None, args[1] if len(args) > 1 else None,
-                             utcnow().astimezone(tz).date())
+                             today)
     except PeriodError as exc:
         await reply(update, t(lang, f"export.{exc.reason}", **exc.values))
         return
@@ -50,8 +54,12 @@ async def export(update: Update, context: Ctx) -> None:
     rows = await exports_store.count(context.bot_data.db, caller.scope_path,
                                      *utc_bounds(first, last, tz))
     if rows > MAX_ROWS:
+        # What helps: fewer days; for one day, the server (which the sekretariat runs).
+        advice = ("export.too_big.server" if caller.is_admin else
+                  "export.too_big.days" if last > first else "export.too_big.ask")
         await reply(update, t(lang, "export.too_big", scope=scope_label, period=span,
-                              rows=fmt_count(lang, rows), max=fmt_count(lang, MAX_ROWS)))
+                              rows=fmt_count(lang, rows), max=fmt_count(lang, MAX_ROWS))
+                    + t(lang, advice))
         return
     data, sheets = await export_data(context.bot_data.db, caller.scope_path, first, last, tz, lang)
     if data.empty:

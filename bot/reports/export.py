@@ -45,6 +45,16 @@ def parse_day(text: str) -> date:
                       value=text[:40])
 
 
+# Days a user may name instead of a date (``/ekspor kemarin``), as days before today.
+NAMED_DAYS = {"hari ini": 0, "today": 0, "kemarin": 1, "yesterday": 1}
+
+
+def named_day(text: str, today: date) -> date | None:
+    """The day ``text`` names (``kemarin``, ``hari ini``, any case), or None."""
+    back = NAMED_DAYS.get(" ".join(text.split()).casefold())
+    return None if back is None else today - timedelta(days=back)
+
+
 def fmt_day(day: date) -> str:
     """A date as users write it: ``20/11/2026``."""
     return f"{day:%d/%m/%Y}"

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 ID: dict[str, str] = {
     "export.usage": (
-        "Pakai: /ekspor [dari] [sampai], mis. <code>/ekspor 2026-11-20 2026-11-25</code> "
-        "(tanpa tanggal: hari ini)."
+        "Pakai: /ekspor [dari] [sampai], mis. <code>/ekspor 2026-11-20 2026-11-25</code>, "
+        "<code>/ekspor kemarin</code> atau <code>/ekspor hari ini</code> (tanpa tanggal: "
+        "hari ini)."
     ),
     "export.bad_date": (
         "Tanggal tidak dikenali: {value}. Tulis seperti 2026-11-20, 20/11/2026 atau 20-11-2026."
@@ -13,9 +14,19 @@ ID: dict[str, str] = {
     "export.order": "Tanggal akhir ({last}) lebih awal dari tanggal awal ({first}).",
     "export.too_long": "Rentang paling lama {max} hari; {first}–{last} adalah {days} hari.",
     "export.too_big": (
-        "{scope} pada {period} berisi {rows} baris, lebih dari {max} yang bisa dikirim lewat "
-        "chat. Persempit rentang tanggal, atau minta sekretariat menjalankan "
+        "Ekspor {scope} untuk {period} berisi {rows} baris, lebih dari {max} yang bisa "
+        "dikirim lewat chat."
+    ),
+    "export.too_big.days": (
+        " Pilih lebih sedikit hari, atau minta sekretariat menjalankan "
         "<code>posko-bot export</code> di server."
+    ),
+    "export.too_big.ask": (
+        " Mintalah sekretariat menjalankan <code>posko-bot export</code> di server."
+    ),
+    "export.too_big.server": (
+        " Jalankan <code>posko-bot export --scope KODE</code> di server, atau pilih wilayah "
+        "yang lebih kecil."
     ),
     "export.empty": "Tidak ada shift, peringatan, atau laporan di {scope} pada {period}.",
     "export.caption": (
@@ -51,14 +62,16 @@ ID: dict[str, str] = {
     "export.col.reporter": "Pelapor",
     "export.col.handler": "Penangan",
     "export.col.created": "Dibuat ({zone})",
+    "export.col.description": "Uraian",
+    "export.col.closed": "Ditutup ({zone})",
     "export.col.closing_note": "Catatan penutup",
     "export.col.tps": "TPS",
     "export.end.open": "masih bertugas",
-    "export.end.manual": "checkout",
+    "export.end.manual": "diakhiri petugas",
     "export.end.presence_timeout": "tidak menjawab cek kehadiran",
     "export.end.duty_end": "jam tugas selesai",
     "export.end.handover": "serah terima",
-    "export.end.admin": "ditutup admin",
+    "export.end.admin": "diakhiri pengawas atau admin",
     "export.resolution.open": "masih terbuka",
     "export.resolution.staffed": "ada petugas lagi",
     "export.resolution.off_duty": "jam tugas selesai",
@@ -77,8 +90,8 @@ ID: dict[str, str] = {
 
 EN: dict[str, str] = {
     "export.usage": (
-        "Use: /export [from] [to], e.g. <code>/export 2026-11-20 2026-11-25</code> "
-        "(no date: today)."
+        "Use: /export [from] [to], e.g. <code>/export 2026-11-20 2026-11-25</code>, "
+        "<code>/export yesterday</code> or <code>/export today</code> (no date: today)."
     ),
     "export.bad_date": (
         "Not a date: {value}. Write it like 2026-11-20, 20/11/2026 or 20-11-2026."
@@ -86,9 +99,19 @@ EN: dict[str, str] = {
     "export.order": "The end date ({last}) is before the start date ({first}).",
     "export.too_long": "At most {max} days; {first}–{last} is {days} days.",
     "export.too_big": (
-        "{scope} over {period} has {rows} rows, more than the {max} a chat export can carry. "
-        "Choose fewer days, or ask the secretariat to run <code>posko-bot export</code> on the "
-        "server."
+        "The export of {scope} for {period} has {rows} rows, more than the {max} a chat can "
+        "carry."
+    ),
+    "export.too_big.days": (
+        " Choose fewer days, or ask the secretariat to run <code>posko-bot export</code> on "
+        "the server."
+    ),
+    "export.too_big.ask": (
+        " Ask the secretariat to run <code>posko-bot export</code> on the server."
+    ),
+    "export.too_big.server": (
+        " Run <code>posko-bot export --scope CODE</code> on the server, or choose a smaller "
+        "area."
     ),
     "export.empty": "No shifts, alerts or reports in {scope} on {period}.",
     "export.caption": (
@@ -124,14 +147,16 @@ EN: dict[str, str] = {
     "export.col.reporter": "Reporter",
     "export.col.handler": "Handler",
     "export.col.created": "Created ({zone})",
+    "export.col.description": "Description",
+    "export.col.closed": "Closed ({zone})",
     "export.col.closing_note": "Closing note",
     "export.col.tps": "TPS",
     "export.end.open": "still on duty",
-    "export.end.manual": "checkout",
+    "export.end.manual": "ended by the officer",
     "export.end.presence_timeout": "no answer to presence check",
     "export.end.duty_end": "duty hours ended",
     "export.end.handover": "handover",
-    "export.end.admin": "closed by an admin",
+    "export.end.admin": "ended by a supervisor or admin",
     "export.resolution.open": "still open",
     "export.resolution.staffed": "staffed again",
     "export.resolution.off_duty": "duty hours ended",

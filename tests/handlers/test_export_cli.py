@@ -57,7 +57,7 @@ def test_cli_writes_xlsx_and_csv(cli_env: Path, capsys: pytest.CaptureFixture[st
             table = list(csv.reader(handle))
         assert table[0] == headers and len(table) == count + 1
     with (cli_env / "csv" / "shifts.csv").open(encoding="utf-8") as handle:
-        assert "2026-11-23 07:55,2026-11-23 10:12,137,checkout" in handle.read()
+        assert "2026-11-23 07:55,2026-11-23 10:12,137,diakhiri petugas" in handle.read()
     assert cli_main(["export", "--scope", "31", "--from", "2026-11-23", "--to", "2026-11-23",
                      "--out", "all.xlsx"]) == 0
     assert [len(rows(load_workbook("all.xlsx"), t)) - 1 for t in SHEETS] == [4, 2, 2]

@@ -79,7 +79,7 @@ async def test_camat_gets_only_the_kecamatan(h: Harness) -> None:
     assert [len(shifts) - 1, len(alerts) - 1, len(incidents) - 1] == [3, 1, 1]
     assert all(r[0].startswith("31.73.01.") for r in shifts[1:] + alerts[1:])
     assert shifts[1] == [KEL, "Cengkareng Barat", f"User {OFFICER}", local(7, 55),
-                         local(10, 12), 137, "checkout", 0]
+                         local(10, 12), 137, "diakhiri petugas", 0]
     assert shifts[2][:7] == [KEL2, "Duri Kosambi", f"User {OFFICER3}", local(9), None, None,
                              "masih bertugas"]
     assert shifts[3][3] == local(11)
@@ -88,7 +88,8 @@ async def test_camat_gets_only_the_kecamatan(h: Harness) -> None:
                          local(11, 1), "ada petugas lagi", 49]
     assert incidents[1] == ["LP-31.73.01.1001-0001", KEL, "Cengkareng Barat", "Politik uang",
                             "tinggi", "selesai", f"User {OFFICER}", f"User {CAMAT}",
-                            local(9, 30), "Sudah diperingatkan Panwascam.", "012"]
+                            local(9, 30), "Pembagian amplop di dekat TPS oleh tim sukses.",
+                            local(11, 20), "Sudah diperingatkan Panwascam.", "012"]
     sheet = book["Kehadiran"]
     assert sheet.freeze_panes == "A2" and sheet["A1"].font.bold
     assert sheet.auto_filter.ref == "A1:H4"
@@ -150,8 +151,17 @@ async def test_an_export_too_big_for_the_chat_is_refused_before_it_is_built(
     monkeypatch.setattr(exports_handler, "export_data", None)  # never reached
     (call,) = await h.send(u.text(u.user(CAMAT), "/ekspor 2026-11-23"))
     assert call.method == "sendMessage"
-    assert ("Cengkareng (31.73.01) pada 23/11/2026 berisi 5 baris, lebih dari 4 yang bisa "
-            "dikirim lewat chat") in call.text and "posko-bot export" in call.text
+    # One day already: narrowing the dates cannot help, the server can.
+    assert call.text == ("Ekspor Cengkareng (31.73.01) untuk 23/11/2026 berisi 5 baris, lebih "
+                         "dari 4 yang bisa dikirim lewat chat. Mintalah sekretariat menjalankan "
+                         "<code>posko-bot export</code> di server.")
+    (call,) = await h.send(u.text(u.user(CAMAT), "/ekspor 2026-11-22 2026-11-23"))
+    assert call.text.endswith("Pilih lebih sedikit hari, atau minta sekretariat menjalankan "
+                              "<code>posko-bot export</code> di server.")
+    (call,) = await h.send(u.text(u.user(ADMIN_ID), "/ekspor 2026-11-23"))
+    assert call.text.startswith("Ekspor seluruh wilayah untuk 23/11/2026")  # a capital E
+    assert "Jalankan <code>posko-bot export --scope KODE</code> di server" in call.text
+    assert "minta sekretariat" not in call.text.lower()  # the admin is the sekretariat
     monkeypatch.setattr(exports_handler, "MAX_ROWS", 5)
     monkeypatch.setattr(exports_handler, "export_data", build)
     document, _, _ = await export_of(h, CAMAT, "/ekspor 2026-11-23")  # 5 rows fit
@@ -181,6 +191,14 @@ def test_workbook_from_plain_rows() -> None:
     assert reports.max_row == 1 and reports.freeze_panes == "A2"
     assert [c.value for c in reports[1]][:3] == ["Report number", "Desk code", "Desk name"]
     incident = IncidentRow("LP-1", "1", "x", "sara_hoaks", "kritis", "baru", None, None, utc,
-                           None, None)
+                           "Hoaks di grup warga", None, None, None)
     sheets = export_sheets(ExportData([], [], [incident]), ZoneInfo("Asia/Jakarta"), "id")
     assert sheets[2].rows[0][3:6] == ["SARA & hoaks", "kritis", "baru"]
+
+
+@pytest.mark.parametrize(("words", "back"), [("kemarin", 1), ("hari ini", 0), ("Kemarin", 1),
+                                             ("yesterday", 1), ("today", 0)])
+async def test_a_day_can_be_named(h: Harness, words: str, back: int) -> None:
+    day = datetime.now(ZoneInfo("Asia/Jakarta")).date() - timedelta(days=back)
+    (call,) = await h.send(u.text(u.user(CAMAT), f"/ekspor {words}"))
+    assert call.text.endswith(f"di Cengkareng (31.73.01) pada {day:%d/%m/%Y}.")

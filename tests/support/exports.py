@@ -36,7 +36,8 @@ ALERT_HEADERS = ["Kode posko", "Nama posko", "Kosong sejak (WIB)", "Peringatan d
                  "Tingkat tertinggi", "Ditangani oleh", "Ditangani pada (WIB)",
                  "Menit sampai ditangani", "Selesai (WIB)", "Penyelesaian", "Menit kosong"]
 INCIDENT_HEADERS = ["Nomor laporan", "Kode posko", "Nama posko", "Kategori", "Tingkat",
-                    "Status", "Pelapor", "Penangan", "Dibuat (WIB)", "Catatan penutup", "TPS"]
+                    "Status", "Pelapor", "Penangan", "Dibuat (WIB)", "Uraian", "Ditutup (WIB)",
+                    "Catatan penutup", "TPS"]
 SHEETS = ["Kehadiran", "Peringatan", "Laporan"]
 
 
