@@ -4,9 +4,13 @@ Telegram allows about 30 messages a second overall and answers more with 429 ("r
 n"). Replies from handlers and outbox messages draw on that same allowance, so one
 :class:`Pacing` counts them all, and :class:`PacedRequests` (PTB's rate-limiter hook, set on
 the application's bot) puts every reply, popup and edit of a pressed message through it.
-PTB's own ``AIORateLimiter`` is not used: it counts a send when it starts rather than when
-Telegram answers, keeps its own per-group bucket beside the sender's per-chat slots, and
-would pace the sender's calls a second time; two counts would disagree.
+PTB's own ``AIORateLimiter`` (the ``rate-limiter`` extra) is not used. It counts a call in
+a leaky bucket when the call starts, not when Telegram answers; it counts every call that
+names a chat (``getChat``, ``sendChatAction`` too) and none that does not (a popup's
+``answerCallbackQuery``); it keeps a second per-group bucket beside the sender's per-chat
+slots; and it retries a 429 only with ``max_retries`` above its default of 0. Beside the
+sender's gate it would pace outbox calls twice, by two counts that disagree; instead of it
+the sender would lose the answer-dated window that keeps bursts within Telegram's count.
 
 :meth:`Pacing.acquire` lets a send (or an edit) go when:
 
