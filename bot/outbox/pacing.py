@@ -9,15 +9,16 @@ a leaky bucket when the call starts, not when Telegram answers; it counts every 
 names a chat (``getChat``, ``sendChatAction`` too) and none that does not (a popup's
 ``answerCallbackQuery``); it keeps a second per-group bucket beside the sender's per-chat
 slots; and it retries a 429 only with ``max_retries`` above its default of 0. Beside the
-sender's gate it would pace outbox calls twice, by two counts that disagree; instead of it
-the sender would lose the answer-dated window that keeps bursts within Telegram's count.
+sender's gate it would be a second count of the same sends that disagrees with the first;
+replacing the gate with it would lose the answer-dated window (step 3 below).
 
 :meth:`Pacing.acquire` lets a send (or an edit) go when:
 
 1. no 429 pause is running (a 429 to anyone pauses every counted send for ``retry_after``);
-2. at least ``1 / per_second`` s passed since the previous send started, so sends leave
-   evenly instead of in bursts of 30: fewer are in flight at any moment, which is what a
-   crash can repeat (the Bot API has no idempotency key);
+2. its slot on an even schedule of one send per ``1 / per_second`` s has come (within
+   ``BURST`` slots: a timer that fires late does not cost the schedule its time), so sends
+   leave evenly instead of in bursts of 30: fewer are in flight at any moment, which is what
+   a crash can repeat (the Bot API has no idempotency key);
 3. fewer than ``n = floor(per_second)`` sends are unanswered or were answered within the
    last ``n / per_second`` s (plus a small margin). A send is dated by its answer: Telegram
    counted it between request and answer, so however long requests take, no ``n + 1`` of
@@ -58,6 +59,10 @@ POLL_S = 1.0
 # backlog rate loses (30 per 1.02 s), so it stays small.
 SLACK_S = 0.02
 MAX_RETRIES = 3  # a reply refused with 429 is tried this many more times
+# Sends a slot may run ahead of the even schedule: absorbs timers that fire late on a busy
+# loop (each one late would otherwise push every later slot back) while keeping a burst to a
+# few sends.
+BURST = 3
 # Methods that put a message in a chat or change one: what Telegram's 30 a second counts.
 COUNTED = ("send", "edit", "copyMessage", "forwardMessage")
 UNCOUNTED = frozenset({"sendChatAction"})
@@ -92,7 +97,7 @@ class Pacing:
         self._spacing = 1.0 / per_second
         self._answered: deque[float] = deque()
         self._unanswered = 0
-        self._last_start = -math.inf
+        self._next_slot = -math.inf  # the even schedule: when the next send is due
         self._freed = asyncio.Event()
         self._lock = asyncio.Lock()  # FIFO: sends pass in the order they came
         self.paused_until = 0.0  # monotonic time a 429 pause ends
@@ -106,13 +111,14 @@ class Pacing:
                 while self._answered and self._answered[0] <= now - self._window_s:
                     self._answered.popleft()
                 over = len(self._answered) + self._unanswered - self._window_n + 1
-                at = max(self.paused_until, self._last_start + self._spacing, now)
+                early = (BURST - 1) * self._spacing
+                at = max(self.paused_until, self._next_slot - early, now)
                 if over > 0:  # wait until enough answered sends leave the window
                     at = max(at, self._answered[over - 1] + self._window_s
                              if over <= len(self._answered) else math.inf)
                 if at <= now:
                     self._unanswered += 1
-                    self._last_start = now
+                    self._next_slot = max(self._next_slot, now) + self._spacing
                     return True
                 with suppress(TimeoutError):  # an answer or a nudge may come sooner
                     await asyncio.wait_for(self._freed.wait(), min(at - now, POLL_S))
