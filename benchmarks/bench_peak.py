@@ -6,14 +6,20 @@ count), and ``posko-bot run`` is started as a subprocess against the stand-in Bo
 on 127.0.0.1. Each officer then sends their location once, spread evenly over the period, and
 the time from the update entering the Bot API to the bot's reply arriving there is measured.
 
+With ``--limit`` the stand-in refuses, with 429 as Telegram does, any message beyond 30 in a
+second overall. The bot keeps its replies within that count (``bot.outbox.pacing``), so an
+input faster than 30 check-ins a second queues and the latency grows with the backlog; the
+benchmark then also reports how many 429s the stand-in returned and the busiest second.
+
 Usage (from the repository root):
-    python -m benchmarks.bench_peak PATH/TO/wilayah.csv [COUNT] [SECONDS]
+    python -m benchmarks.bench_peak PATH/TO/wilayah.csv [COUNT] [SECONDS] [--limit]
 (defaults: 84 000 check-ins over 300 s, i.e. 280 per second).
 """
 
 from __future__ import annotations
 
 import asyncio
+import math
 import sqlite3
 import statistics
 import subprocess
@@ -53,8 +59,9 @@ def prepare(db_file: Path, csv_path: str, env: dict[str, str], count: int) -> li
     return [(uid, lat, lon) for uid, _, lat, lon in officers]
 
 
-async def run(csv_path: str, count: int, seconds: float) -> None:
+async def run(csv_path: str, count: int, seconds: float, limit: bool) -> None:
     async with StubBotAPI() as stub:
+        stub.enforce_overall = limit
         with tempfile.TemporaryDirectory() as tmp:
             workdir = Path(tmp)
             env = bot_env(stub, workdir, POSKO_LOG_LEVEL="WARNING")
@@ -74,31 +81,50 @@ async def run(csv_path: str, count: int, seconds: float) -> None:
                     users[uid].send_location(lat, lon)
                 injected = time.monotonic() - start
                 replies: dict[int, float] = {}
-                deadline, scanned = time.monotonic() + 120, 0
+                others: dict[str, int] = {}  # other answers to a check-in, by first line
+                # At 30 replies a second a backlog takes count / 30 s to answer.
+                deadline = time.monotonic() + 120 + (count / 30 if limit else 0)
+                scanned = 0
                 while len(replies) < count and time.monotonic() < deadline:
                     await asyncio.sleep(0.5)
-                    calls, scanned = stub.calls[scanned:], len(stub.calls)
+                    calls = stub.calls[scanned:]
                     for call in calls:
+                        if call.status == 0:  # still unanswered: look again next time
+                            break
+                        scanned += 1
                         chat = int(call.params.get("chat_id", 0) or 0)
-                        if (call.method == "sendMessage" and chat in sent_at
-                                and chat not in replies
-                                and "Check-in tercatat" in str(call.params.get("text"))):
+                        if (call.method != "sendMessage" or call.status != 200
+                                or chat not in sent_at or chat in replies):
+                            continue
+                        text = str(call.params.get("text"))
+                        if "Check-in tercatat" in text:
                             replies[chat] = call.time
+                        else:  # refused (a location answered too late is too old)
+                            first_line = text.split("\n", 1)[0][:60]
+                            others[first_line] = others.get(first_line, 0) + 1
+                            replies[chat] = math.nan
             finally:
                 await bot.stop()
                 bot.kill()
-            latencies = sorted((replies[u] - sent_at[u]) * 1000 for u in replies)
+            refused, busiest = stub.limit_violations, stub.busiest_second()
+            latencies = sorted((replies[u] - sent_at[u]) * 1000 for u in replies
+                               if not math.isnan(replies[u]))
     rate = count / injected
     q = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else latencies * 99
-    print(f"check-ins sent {count} in {injected:.1f} s ({rate:.0f}/s); accepted replies "
+    print(f"check-ins sent {count} in {injected:.1f} s ({rate:.0f}/s); check-ins recorded "
           f"{len(latencies)}")
     print(f"update -> reply: p50 {q[49]:.0f} ms, p95 {q[94]:.0f} ms, p99 {q[98]:.0f} ms, "
           f"max {latencies[-1]:.0f} ms")
+    for first_line, n in others.items():
+        print(f"other answers: {n} x {first_line!r}")
+    print(f"stand-in: {refused} sends refused with 429 (limit {'on' if limit else 'off'}); "
+          f"busiest second {busiest} sends")
 
 
 if __name__ == "__main__":
-    if len(sys.argv) < 2:
+    args = [a for a in sys.argv[1:] if a != "--limit"]
+    if not args:
         raise SystemExit(__doc__)
-    n = int(sys.argv[2]) if len(sys.argv) > 2 else 84_000
-    period = float(sys.argv[3]) if len(sys.argv) > 3 else 300.0
-    asyncio.run(run(sys.argv[1], n, period))
+    n = int(args[1]) if len(args) > 1 else 84_000
+    period = float(args[2]) if len(args) > 2 else 300.0
+    asyncio.run(run(args[0], n, period, "--limit" in sys.argv[1:]))

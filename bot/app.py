@@ -18,6 +18,7 @@ from telegram.request import BaseRequest, HTTPXRequest
 from bot.config import Settings
 from bot.context import BotData, Ctx
 from bot.handlers import COMMANDS, register
+from bot.outbox.pacing import PacedRequests, Pacing
 from bot.outbox.render import OutboxRenderer
 from bot.outbox.sender import Sender
 from bot.texts import LANGUAGES, t
@@ -47,7 +48,12 @@ def file_url(base_url: str) -> str:
 
 
 def build_application(settings: Settings, request: BaseRequest | None = None) -> PoskoApp:
-    """The bot, ready to ``run_polling`` (or to be driven by tests with a recording request)."""
+    """The bot, ready to ``run_polling`` (or to be driven by tests with a recording request).
+
+    Talking to Telegram, every reply goes through the count of sends per second that the
+    outbox sender uses too (``bot.outbox.pacing``), and is retried after a 429. A recording
+    request answers at once and counts nothing, so it gets no pacing.
+    """
     context_types = ContextTypes(bot_data=BotData)
     builder = (
         ApplicationBuilder()
@@ -65,7 +71,8 @@ def build_application(settings: Settings, request: BaseRequest | None = None) ->
     else:  # getUpdates answers tell Telegram's time (bot.updates.clock)
         builder = builder.get_updates_request(HTTPXRequest(
             connection_pool_size=1,
-            httpx_kwargs={"event_hooks": {"response": [clock.on_response]}}))
+            httpx_kwargs={"event_hooks": {"response": [clock.on_response]}}),
+        ).rate_limiter(PacedRequests(Pacing()))
     app: PoskoApp = builder.build()
     app.bot_data.settings = settings
     app.bot_data.clock = clock
@@ -92,7 +99,9 @@ async def post_init(app: PoskoApp) -> None:
         await app.bot.set_my_commands(commands, scope=BotCommandScopeDefault(),
                                       language_code=None if lang == "id" else lang)
     settings = data.settings
-    data.sender = Sender(app.bot, data.db, OutboxRenderer(data.db, settings))
+    limiter = app.bot.rate_limiter
+    data.sender = Sender(app.bot, data.db, OutboxRenderer(data.db, settings),
+                         pacing=limiter.pacing if isinstance(limiter, PacedRequests) else None)
     # A plain task, not app.create_task: it starts before the application does and is
     # stopped by post_shutdown, after the updater and the job queue.
     data.sender_task = asyncio.create_task(data.sender.run(), name="outbox-sender")

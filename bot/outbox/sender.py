@@ -8,16 +8,22 @@ sends them. Each loop of :meth:`Sender.run`:
    private chats (id > 0) get at most one message per ``private_interval`` s, groups (id < 0)
    one per ``group_interval`` s (20/min). At most ``max_in_flight`` rows are in flight.
 2. Starts one task per row. The task renders the row (None: nothing to say any more, the row
-   fails as "obsolete" without a call), then passes the global gate: at most
-   ``global_per_second`` sends or edits in any second, and nothing while a 429 pause lasts.
-   Sends are concurrent, so a backlog runs at the limits rather than at one round trip a time.
-   A send is dated by its answer (Telegram counted it no later), so the limits hold however
-   long requests take.
-3. Telegram accepted the message: the row is marked sent with its message id. An edit whose
-   text did not change ("message is not modified") counts as sent; an edit of a message that is
-   gone or too old fails for good, the recipient stays active.
-4. RetryAfter (429): the row retries after ``retry_after``; that chat and all sending pause
-   that long.
+   fails as "obsolete" without a call), then passes the global gate (``bot.outbox.pacing``,
+   shared with every direct reply of the handlers: one count of sends per second for the
+   whole bot): at most ``global_per_second`` sends or edits in any second, evenly spaced,
+   and nothing while a 429 pause lasts. Sends are concurrent, so a backlog runs at the limits
+   rather than at one round trip a time. A send is dated by its answer (Telegram counted it
+   no later), so the limits hold however long requests take.
+3. Telegram accepted the message: the row is marked sent with its message id at once, before
+   anything else of the task; a mark the store refuses is retried until it lands (the
+   message is not sent again for it). An edit whose text did not change ("message is not
+   modified") counts as sent; an edit of a message that is gone or too old fails for good,
+   the recipient stays active. A crash between Telegram's answer and that commit, or before
+   the answer came, sends the message again: the Bot API has no idempotency key. The even
+   spacing of step 2 keeps that to the few sends of one round trip, instead of a burst of 30
+   answered at once whose marks queue behind each other.
+4. RetryAfter (429): the row retries after ``retry_after``; that chat and all sending (replies
+   too) pause that long.
 5. TimedOut or another NetworkError (5xx, dropped connection): the row retries after 1 s, 2 s,
    4 s … capped at ``max_backoff``, plus up to 10 % jitter. The attempt count lives in the row.
    A timed-out send may have reached Telegram, so delivery is at least once, not exactly once.
@@ -31,7 +37,9 @@ sends them. Each loop of :meth:`Sender.run`:
    that copy from then on (storage.outbox.retarget_message).
 8. Any other BadRequest (unparsable HTML, text too long): the row fails, logged at ERROR.
 9. Anything else (a renderer exception, a row of a kind or payload this version cannot read,
-   a database hiccup): logged, the row retries with back-off. No exception ends the loop.
+   a database hiccup): logged, the row retries with back-off. A write that fails (the file
+   locked by another process, a full disk) is such a hiccup too, except the mark of a row
+   Telegram accepted: that mark is retried, not the send (step 3). No exception ends the loop.
    Every retry counts in the row's ``attempts``; after ``max_attempts`` (about two hours of
    back-off) the row is given up (failed, logged at ERROR), so one row never holds up its
    chat's later messages for ever.
@@ -48,10 +56,8 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-import math
 import random
 import time
-from collections import deque
 from collections.abc import Awaitable, Callable
 from contextlib import suppress
 from dataclasses import replace
@@ -61,6 +67,7 @@ import telegram
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
 
 from bot.outbox.message import Rendered, deliver
+from bot.outbox.pacing import SLACK_S, Pacing, paced, retry_seconds
 from storage import outbox
 from storage.models import utcnow
 from storage.outbox import OutboxRow
@@ -69,51 +76,38 @@ from storage.sqlite.engine import Database
 log = logging.getLogger(__name__)
 
 POLL_S = 1.0
-# A margin on every interval, for the clocks and timers on both sides not agreeing exactly.
-# Sends are dated by their answer, which Telegram's own count precedes by at least half a
-# round trip, so the margin only covers timer jitter; on the 1 s global window it is also
-# what the backlog rate loses (30 per 1.02 s), so it stays small.
-SLACK_S = 0.02
 GONE = ("chat not found", "user is deactivated", "group chat was deactivated",
         "peer_id_invalid", "bot was kicked")
 # Back-off doubles from 1 s up to max_backoff (5 min): 30 attempts take about two hours, long
 # enough to ride out an outage of Telegram, short enough that a row that can never be sent
 # does not hold up its chat's later messages for the rest of the day.
 MAX_ATTEMPTS = 30
+# A mark that failed (step 3) is tried again after 0.1 s, 0.2 s … up to 5 s.
+MARK_RETRY_S, MARK_RETRY_MAX_S = 0.1, 5.0
 EDIT_GONE = ("message to edit not found", "message can't be edited")
 
 
 Render = Callable[[OutboxRow], Awaitable[Rendered | None]]
-
-
-def retry_seconds(exc: RetryAfter) -> float:
-    """How long a 429 asks to wait: a timedelta, or whole seconds unless PTB_TIMEDELTA is set."""
-    value = exc.retry_after
-    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+__all__ = ["Render", "Sender", "retry_seconds"]
 
 
 class Sender:
-    """Drains the outbox within Telegram's flood limits. See the module docstring."""
+    """Drains the outbox within Telegram's flood limits. See the module docstring.
+
+    ``pacing`` is the gate shared with the application's replies; without one the sender
+    keeps its own, at ``global_per_second``.
+    """
 
     def __init__(self, bot: telegram.Bot, db: Database, render: Render, *,
                  global_per_second: float = 30.0, private_interval: float = 1.0,
                  group_interval: float = 3.0, max_backoff: float = 300.0,
-                 max_in_flight: int = 30, max_attempts: int = MAX_ATTEMPTS) -> None:
+                 max_in_flight: int = 30, max_attempts: int = MAX_ATTEMPTS,
+                 pacing: Pacing | None = None) -> None:
         self.bot, self.db, self.render = bot, db, render
         self.max_attempts = max_attempts
         self.private_interval, self.group_interval = private_interval, group_interval
         self.max_backoff, self.max_in_flight = max_backoff, max_in_flight
-        # "At most n sends in any n / rate seconds": with n = 30 that is Telegram's own rule of
-        # 30 per second, allowing a burst of 30 instead of forcing even 33 ms spacing.
-        self._window_n = max(1, math.floor(global_per_second))
-        self._window_s = self._window_n / global_per_second + SLACK_S
-        # Telegram counts a send somewhere between our request and its answer, so a send is
-        # dated by its answer (never too early) and one still unanswered holds its place.
-        self._answered: deque[float] = deque()
-        self._unanswered = 0
-        self._freed = asyncio.Event()
-        self._gate = asyncio.Lock()  # FIFO: tasks pass the global limit in the order they came
-        self._paused_until = 0.0
+        self.pacing = pacing or Pacing(global_per_second)
         self._ready_at: dict[int, float] = {}  # chat -> monotonic time of its next slot
         self._tasks: dict[int, asyncio.Task[None]] = {}  # chat -> its send in flight
         self._wakeup = asyncio.Event()
@@ -134,7 +128,7 @@ class Sender:
         """Stop taking rows, let the sends in flight finish, then return."""
         self._stop.set()
         self._wakeup.set()
-        self._freed.set()
+        self.pacing.nudge()
         await self._idle.wait()
 
     async def drain(self, until_empty: bool = True,
@@ -204,33 +198,10 @@ class Sender:
             pause = min(pause, next_due)
         return pause, next_due
 
-    async def _pass_gate(self) -> bool:
-        """Wait for a global slot and take it; False if stopping meanwhile."""
-        async with self._gate:
-            while True:
-                self._freed.clear()
-                now = time.monotonic()
-                while self._answered and self._answered[0] <= now - self._window_s:
-                    self._answered.popleft()
-                over = len(self._answered) + self._unanswered - self._window_n + 1
-                at = max(self._paused_until, now)
-                if over > 0:  # wait until enough answered sends leave the window
-                    at = max(at, self._answered[over - 1] + self._window_s
-                             if over <= len(self._answered) else math.inf)
-                if at <= now:
-                    self._unanswered += 1
-                    return True
-                with suppress(TimeoutError):  # an answer or stop() may come sooner
-                    await asyncio.wait_for(self._freed.wait(), min(at - now, POLL_S))
-                if self._stop.is_set():
-                    return False
-
     def _answer(self, chat_id: int) -> None:
         """A send was answered (or failed): date it, and space the chat's next one from it."""
         now = time.monotonic()
-        self._unanswered -= 1
-        self._answered.append(now)
-        self._freed.set()
+        self.pacing.release()
         interval = self.private_interval if chat_id > 0 else self.group_interval
         self._ready_at[chat_id] = max(self._ready_at.get(chat_id, 0.0), now + interval + SLACK_S)
 
@@ -254,18 +225,18 @@ class Sender:
             await outbox.mark_failed(db, row.id, "obsolete", utcnow())
             self.settled += 1
             return
-        if not await self._pass_gate():
+        if not await self.pacing.acquire(self._stop):
             return  # stopping: the row stays pending for the next start
         try:
             try:
-                message_id = await deliver(self.bot, row.chat_id, rendered)
+                with paced():
+                    message_id = await deliver(self.bot, row.chat_id, rendered)
             finally:
                 self._answer(row.chat_id)
         except RetryAfter as exc:
             wait = retry_seconds(exc)
             log.warning("outbox row %s: flood control, pausing %.0f s", row.id, wait)
-            until = time.monotonic() + wait
-            self._paused_until = max(self._paused_until, until)
+            until = self.pacing.pause(wait)
             self._ready_at[row.chat_id] = max(self._ready_at.get(row.chat_id, 0.0), until)
             await outbox.retry_later(db, row.id, utcnow() + timedelta(seconds=wait), str(exc))
         except ChatMigrated as exc:
@@ -299,10 +270,11 @@ class Sender:
         if rendered.edit is None:
             self._wakeup.set()  # the row now waits in the new chat: sent there at once
             return
-        if not await self._pass_gate():
+        if not await self.pacing.acquire(self._stop):
             return
         try:
-            message_id = await deliver(self.bot, new_chat_id, replace(rendered, edit=None))
+            with paced():
+                message_id = await deliver(self.bot, new_chat_id, replace(rendered, edit=None))
         finally:
             self._answer(new_chat_id)
         if message_id is not None:
@@ -310,8 +282,31 @@ class Sender:
         await self._mark_sent(row, message_id)
 
     async def _mark_sent(self, row: OutboxRow, message_id: int | None) -> None:
-        if await outbox.mark_sent(self.db, row.id, message_id, utcnow()):
-            self.settled += 1
+        """Step 3's mark. Telegram has the message: a store that cannot write now (locked by
+        another process, a full disk) gets the mark again, with back-off, until it takes it
+        or the sender stops; sending again would repeat the message. The chat stays busy
+        meanwhile, so its later messages keep their order."""
+        delay, failed = MARK_RETRY_S, False
+        while True:
+            try:
+                if await outbox.mark_sent(self.db, row.id, message_id, utcnow()):
+                    self.settled += 1
+            except Exception as exc:  # any failing write: the store may come back
+                if not failed:
+                    failed = True
+                    log.warning("outbox row %s was sent but cannot be marked yet (%s); "
+                                "retrying", row.id, exc)
+                if self._stop.is_set():
+                    log.warning("outbox row %s: stopping before its mark was written; it "
+                                "will be sent again", row.id)
+                    return
+                with suppress(TimeoutError):
+                    await asyncio.wait_for(self._stop.wait(), delay)
+                delay = min(delay * 2, self.max_backoff, MARK_RETRY_MAX_S)
+                continue
+            if failed:
+                log.info("outbox row %s marked sent after the store came back", row.id)
+            return
 
     async def _deactivate(self, row: OutboxRow, exc: Exception) -> None:
         log.info("chat %s is gone (%s); deactivating it", row.chat_id, exc)

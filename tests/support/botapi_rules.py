@@ -103,21 +103,34 @@ def split_markup(p: JSON) -> tuple[JSON | None, JSON | None]:
 class FloodLimits:
     """30 messages/s overall, 1/s per private chat, 20/min per group."""
 
+    OVERALL = 30  # messages in any second, all chats together
+
     def __init__(self) -> None:
         self._log: deque[tuple[float, int]] = deque()  # (monotonic time, chat id) of each send
 
-    def wait(self, chat_id: int) -> float:
-        """Seconds before a message to ``chat_id`` keeps within the limits (0: it may go now)."""
+    def wait(self, chat_id: int, *, per_chat: bool = True) -> float:
+        """Seconds before a message to ``chat_id`` keeps within the limits (0: it may go now);
+        without ``per_chat`` only the overall limit counts."""
         now, log = time.monotonic(), self._log
         while log and now - log[0][0] > 60:
             log.popleft()
         window, cap = (1.0, 1) if chat_id > 0 else (60.0, 20)
-        in_chat = [t for t, c in log if c == chat_id and now - t < window]
+        in_chat = [t for t, c in log if c == chat_id and now - t < window] if per_chat else []
         overall = [t for t, _ in log if now - t < 1.0]
         wait = in_chat[-cap] + window - now if len(in_chat) >= cap else 0.0
-        if len(overall) >= 30:
-            wait = max(wait, overall[-30] + 1.0 - now)
+        if len(overall) >= self.OVERALL:
+            wait = max(wait, overall[-self.OVERALL] + 1.0 - now)
         return wait
 
     def sent(self, chat_id: int) -> None:
         self._log.append((time.monotonic(), chat_id))
+
+
+def busiest_second(times: list[float]) -> int:
+    """The most of ``times`` (seconds, any order) that fall within one second."""
+    ordered, most, start = sorted(times), 0, 0
+    for end, at in enumerate(ordered):
+        while ordered[start] <= at - 1.0:
+            start += 1
+        most = max(most, end - start + 1)
+    return most

@@ -3,7 +3,10 @@
 Owns: an aiohttp server on 127.0.0.1 (random port) that routes Bot API calls and file
 downloads to the methods of ``botapi_methods``, the record of every call the bot made
 (``calls``), fault injection (``fail_next``, ``block``, ``migrate``), optional enforcement of
-Telegram's flood limits (``enforce_limits``), and waiting for what the bot sends. Simulated
+Telegram's flood limits (``enforce_limits``: all of them; ``enforce_overall``: only 30 messages
+a second overall, as for replies), a round trip (``latency``: every call but ``getUpdates``
+takes effect at once and is answered that much later, so a bot killed meanwhile has sent a
+message it never heard of, see ``in_flight``), and waiting for what the bot sends. Simulated
 users and groups (``user``, ``group``) produce the updates. It holds no bot logic.
 
 The end-to-end tests run the real ``posko-bot`` against it in a subprocess
@@ -45,7 +48,7 @@ from aiohttp import web
 
 from tests.support.botapi_faults import Fault, Faults
 from tests.support.botapi_methods import SEND_METHODS, BotApiMethods, SentMessage
-from tests.support.botapi_rules import DROP, ApiError, FloodLimits, too_many
+from tests.support.botapi_rules import DROP, ApiError, FloodLimits, busiest_second, too_many
 from tests.support.botapi_users import SimChat, SimUser
 from tests.support.telegram import JSON, Call
 
@@ -90,7 +93,9 @@ class StubBotAPI(BotApiMethods):
         self.token = token
         self.calls: list[Call] = []
         self.enforce_limits = False
-        self.limit_violations = 0
+        self.enforce_overall = False
+        self.limit_violations = 0  # sends refused with 429 for a flood limit
+        self.latency = 0.0  # seconds between a call taking effect and its answer
         self._faults = Faults()
         self._flood = FloodLimits()
         self._runner: web.AppRunner | None = None
@@ -173,6 +178,15 @@ class StubBotAPI(BotApiMethods):
                 raise AssertionError(f"no {method} call in {timeout}s; calls: {seen}")
             await asyncio.sleep(0.02)
 
+    def in_flight(self) -> list[Call]:
+        """Sends that took effect but whose answer is still on its way (see ``latency``)."""
+        return [c for c in self.calls if c.method in SEND_METHODS and c.status == 0]
+
+    def busiest_second(self) -> int:
+        """The most sends the server accepted within any one second."""
+        return busiest_second([c.time for c in self.calls
+                               if c.method in SEND_METHODS and c.status == 200])
+
     def fail_next(self, method: str | None, kind: str, count: int = 1, retry_after: int = 1,
                   chat_id: int | None = None) -> None:
         """Fail the next ``count`` calls of ``method`` (None: any but getUpdates) as ``kind``
@@ -192,9 +206,11 @@ class StubBotAPI(BotApiMethods):
                 if request.transport is not None:
                     request.transport.close()
                 return web.Response(status=500)  # never reaches the client
-            call.status = exc.code
+            call.status, call.answered_at = exc.code, time.time()
             return web.json_response(exc.body(), status=exc.code)
-        call.status = 200
+        if self.latency and call.method != "getUpdates":
+            await asyncio.sleep(self.latency)
+        call.status, call.answered_at = 200, time.time()
         return web.json_response({"ok": True, "result": result})
 
     async def _download(self, request: web.Request) -> web.Response:
@@ -213,7 +229,7 @@ class StubBotAPI(BotApiMethods):
         if "chat_id" in call.params:
             self.check_chat(chat_id)
         send_chat = chat_id if call.method in SEND_METHODS else None
-        if send_chat is not None and self.enforce_limits:
+        if send_chat is not None and (self.enforce_limits or self.enforce_overall):
             self._check_limits(send_chat)
         try:
             result = handler(call.params)
@@ -225,6 +241,6 @@ class StubBotAPI(BotApiMethods):
         return result
 
     def _check_limits(self, chat_id: int) -> None:
-        if (wait := self._flood.wait(chat_id)) > 0:
+        if (wait := self._flood.wait(chat_id, per_chat=self.enforce_limits)) > 0:
             self.limit_violations += 1
             raise too_many(max(1, math.ceil(wait)))

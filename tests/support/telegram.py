@@ -73,6 +73,7 @@ class Call:
     params: JSON
     time: float = field(default_factory=time.time)
     status: int = 0  # HTTP status answered (stand-in server only); 0 while pending or dropped
+    answered_at: float = 0.0  # time.time() of the answer (stand-in server only)
 
     @property
     def text(self) -> str:
