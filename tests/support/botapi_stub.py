@@ -3,7 +3,8 @@
 Owns: an aiohttp server on 127.0.0.1 (random port) that routes Bot API calls and file
 downloads to the methods of ``botapi_methods``, the record of every call the bot made
 (``calls``), fault injection (``fail_next``, ``block``, ``migrate``), optional enforcement of
-Telegram's flood limits (``enforce_limits``), and waiting for what the bot sends. Simulated
+Telegram's flood limits (``enforce_limits``), a round trip to Telegram (``latency``: seconds
+every call waits before it is answered), and waiting for what the bot sends. Simulated
 users and groups (``user``, ``group``) produce the updates. It holds no bot logic.
 
 The end-to-end tests run the real ``posko-bot`` against it in a subprocess
@@ -91,6 +92,7 @@ class StubBotAPI(BotApiMethods):
         self.calls: list[Call] = []
         self.enforce_limits = False
         self.limit_violations = 0
+        self.latency = 0.0  # seconds each call takes on the way to Telegram and back
         self._faults = Faults()
         self._flood = FloodLimits()
         self._runner: web.AppRunner | None = None
@@ -185,6 +187,8 @@ class StubBotAPI(BotApiMethods):
         name = request.match_info["method"]
         call = Call(self._canonical.get(name.lower(), name), await _read_params(request))
         self.calls.append(call)
+        if self.latency > 0:
+            await asyncio.sleep(self.latency)
         try:
             result = await self._dispatch(call)
         except ApiError as exc:
