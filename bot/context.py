@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from telegram.ext import CallbackContext, ExtBot
 
@@ -13,6 +13,9 @@ from bot.updates.clock import TelegramClock
 from storage.members import Roster
 from storage.sqlite.engine import Database
 
+if TYPE_CHECKING:
+    from bot.handlers.throttle import Throttle
+
 
 class BotData:
     """Application-wide objects; filled by ``build_application`` and ``post_init``."""
@@ -21,6 +24,7 @@ class BotData:
     db: Database
     roster: Roster  # who a caller is, cached until members or desks change
     clock: TelegramClock  # Telegram's time, and when each update was received
+    throttle: Throttle  # repeated texts and unknown users lately answered
     sender: Sender
     sender_task: asyncio.Task[None]
     username: str = ""

@@ -6,19 +6,18 @@ from __future__ import annotations
 import asyncio
 import itertools
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from bot.app import build_application, post_init, post_shutdown
 from bot.updates import polling
 from storage import meta
 from storage.models import utcnow
 from storage.sqlite.engine import Database
 from tests.support.botapi_stub import StubBotAPI
-from tests.support.settings import make_settings
+from tests.support.polling import running
+from tests.support.settings import ADMIN_ID
 
 USER = 7001
 
@@ -28,23 +27,6 @@ async def stub(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[StubBotAPI]:
     monkeypatch.setattr(polling, "POLL_TIMEOUT", 0.2)  # empty answers come quickly
     async with StubBotAPI() as api:
         yield api
-
-
-@asynccontextmanager
-async def running(stub: StubBotAPI, db_path: Path) -> AsyncIterator[None]:
-    """``posko-bot run``'s polling loop, in this process."""
-    app = build_application(make_settings(db_path, TELEGRAM_BOT_TOKEN=stub.token,
-                                          TELEGRAM_API_BASE_URL=stub.base_url))
-    stop = asyncio.Event()
-    async with app:
-        await post_init(app)
-        loop = asyncio.create_task(polling._poll(app, stop))
-        try:
-            yield
-        finally:
-            stop.set()
-            await loop
-            await post_shutdown(app)
 
 
 async def recorded(db_path: Path, update_id: int, age: timedelta) -> None:
@@ -63,14 +45,14 @@ def numbering_from(stub: StubBotAPI, first: int) -> None:
 async def test_numbering_restarted_while_running_is_still_heard(stub: StubBotAPI,
                                                                 db_path: Path) -> None:
     numbering_from(stub, 1000)
-    user = stub.user(USER, "Budi")
+    admin = stub.user(ADMIN_ID, "Admin")  # answered every time (a stranger: once a minute)
     async with running(stub, db_path):
-        user.send_text("/bantuan")
-        await stub.wait_for_message(USER)
+        admin.send_text("/bantuan")
+        await stub.wait_for_message(ADMIN_ID)
         await asyncio.sleep(0.6)  # the batch confirmed, then a quiet poll or two
         numbering_from(stub, 5)  # a week later: Telegram numbers anew, lower
-        user.send_text("/bantuan")
-        await stub.wait_for_message(USER, after=1)
+        admin.send_text("/help")
+        await stub.wait_for_message(ADMIN_ID, after=1)
     assert stub.pending_updates() == 0
 
 
