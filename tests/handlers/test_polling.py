@@ -215,3 +215,30 @@ async def test_the_loop_stamps_arrivals_and_reads_telegrams_clock(
         await asyncio.sleep(0.3)
     assert observed  # the stand-in's answers carry a Date header, as Telegram's do
     assert len(stamped) == 1 and stamped == forgotten
+
+
+async def test_repeats_of_updates_in_flight_are_neither_handled_nor_stamped_again(
+        stub: StubBotAPI, db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """While a chat's lane is busy, the loop asks again from its oldest unhandled update:
+    Telegram's answer repeats it, and the repeat is ignored."""
+    from bot.updates.clock import TelegramClock
+
+    stamped: list[int] = []
+    real_stamp = TelegramClock.stamp
+
+    def stamp(self: TelegramClock, ids: object, at: object = None) -> None:
+        ids = list(ids)  # type: ignore[call-overload]
+        stamped.extend(ids)
+        real_stamp(self, ids, at)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(TelegramClock, "stamp", stamp)
+    stub.latency = 0.3  # each reply keeps its lane busy for a while
+    numbering_from(stub, 40)
+    admin = stub.user(ADMIN_ID, "Admin")
+    first, second = admin.send_text("/bantuan"), admin.send_text("/help")
+    async with running(stub, db_path):
+        await stub.wait_for_message(ADMIN_ID, after=1)
+    offsets = [call.params.get("offset") for call in stub.calls if call.method == "getUpdates"]
+    assert offsets.count(first) + offsets.count(second) >= 1, offsets  # asked while in flight
+    assert sorted(stamped) == [first, second]
+    assert len(stub.sent(ADMIN_ID)) == 2 and stub.pending_updates() == 0
