@@ -10,14 +10,14 @@ floods the bot (hundreds of messages in a second) holds up nobody but itself:
    an update is dropped: reported as done at once, as if handled, so it is confirmed to
    Telegram with the rest. Once a lane has dropped one, it drops every further update until
    its backlog is handled: otherwise each answer would let a flood refill the lane, and the
-   flood would hold the oldest unconfirmed update, and with it the window of what Telegram
-   lets the loop see (``bot.updates.ledger``), for a round trip per message. A chat's first
+   flood would hold the oldest unconfirmed update, and with it the window of what the loop
+   asks Telegram for (``bot.updates.ledger``), for a round trip per message. A chat's first
    drop in a minute is logged and ``overflow`` is called with it (the bot tells the sender,
    ``bot.handlers.throttle``); the others are silent.
-3. When the loop's window is full (``bot.updates.ledger``: no ``getUpdates`` can bring a new
-   update until the oldest is handled), :meth:`Lanes.shed` drops the waiting updates of every
-   lane that overflowed, keeping the one being handled: a flood then holds the window for one
-   round trip, not one per message it queued.
+3. While the loop waits for room in its window (``bot.updates.ledger``: the next
+   ``getUpdates`` waits until the oldest updates are handled), :meth:`Lanes.shed` drops the
+   waiting updates of every lane that overflowed, keeping the one being handled: a flood then
+   holds the window for one round trip, not one per message it queued.
 4. Every update handled or dropped is reported to ``done``, exactly once, whatever happened
    in its handlers; :meth:`Lanes.join` waits until every lane is empty.
 """

@@ -14,8 +14,10 @@ lanes after it are still doing. The ledger keeps that account:
 4. Every answer repeats the updates still in the ledger, and one asked before the prefix moved
    on repeats some that just left it: both are :meth:`known` and not handled twice. An answer
    holds at most :data:`TELEGRAM_LIMIT` updates from the offset, so the repeats of a full
-   ledger leave no room for new ones: :attr:`Ledger.full` tells the loop to wait for the
-   prefix to move first.
+   ledger would leave no room for new ones, and each repeat is parsed again: the loop asks
+   only while the ledger is :attr:`Ledger.roomy` (at most :data:`IN_FLIGHT` unconfirmed, so
+   an answer holds at least as many new updates as repeats), else it waits for the prefix to
+   move first.
 
 It knows no Telegram objects, only update ids; ids are compared for equality only, never for
 order, because a restarted numbering may be lower.
@@ -27,7 +29,7 @@ import asyncio
 from collections import deque
 
 TELEGRAM_LIMIT = 100  # the most updates one getUpdates answer holds
-IN_FLIGHT = 90  # fetch while fewer are unconfirmed, so each answer has room for 10 new ones
+IN_FLIGHT = TELEGRAM_LIMIT // 2  # ask again only with at most this many unconfirmed
 
 
 class Ledger:
@@ -49,9 +51,9 @@ class Ledger:
         return len(self._order)
 
     @property
-    def full(self) -> bool:
-        """Step 4: too many unconfirmed for an answer to have room for new updates."""
-        return len(self._order) >= self._in_flight
+    def roomy(self) -> bool:
+        """Step 4: few enough unconfirmed for an answer to bring mostly new updates."""
+        return len(self._order) <= self._in_flight
 
     def known(self, update_id: int) -> bool:
         """Step 4: an update already being handled, handled, or just confirmed."""

@@ -17,11 +17,13 @@ before it are handled; yet a chat that is slow or floods the bot holds up nobody
    (``bot.updates.lanes``): a chat's updates in order, the chats at the same time, and no
    chat with more than a bounded backlog; a flood beyond it is dropped (and confirmed).
 3. The next ``getUpdates`` goes out at once, not after the lanes are done. Two things hold it
-   back: an answer holds at most 100 updates from the offset, so with 90 unconfirmed it waits
-   until the oldest is handled (more could bring nothing new), and meanwhile sheds the waiting
-   updates of the chats that flood (``Lanes.shed``); and an answer that brought
-   nothing new (Telegram answers at once while any update is unconfirmed, instead of holding
-   the request open) is followed by a pause of :data:`RECHECK`, or less if the prefix moves.
+   back. Every answer repeats the unconfirmed updates (parsing them again costs) and holds at
+   most 100 from the offset, so with more than half of that unconfirmed the loop waits until
+   the oldest are handled, shedding meanwhile the waiting updates of the chats that flood
+   (``Lanes.shed``). And an answer that brought nothing new (Telegram answers at once while
+   any update is unconfirmed, instead of holding the request open) is followed by a pause of
+   :data:`RECHECK`, cut short when every update is handled: then the request is held open
+   until a new one arrives.
 4. Before each ``getUpdates``, the end of the handled prefix is recorded in the database,
    with the time; the record commits while the request is under way (its disk flush overlaps
    the round trip). The next record, and leaving, wait for it first.
@@ -47,6 +49,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from telegram import Update
@@ -139,16 +142,16 @@ async def _poll(app: PoskoApp, stop: asyncio.Event) -> None:
     stopping = asyncio.create_task(stop.wait())
     try:
         while not stop.is_set():
-            if ledger.full:  # step 3
+            if recheck:  # step 3: Telegram had nothing new a moment ago
+                await _until(lambda: not ledger, ledger.advanced, stopping, RECHECK)
+            if not ledger.roomy:  # step 3
                 lanes.shed()
-            if ledger.full or recheck:
-                await _wait(ledger.advanced, stopping, None if ledger.full else RECHECK)
-                if stop.is_set():
-                    break
+                await _until(lambda: ledger.roomy, ledger.advanced, stopping)
+            if stop.is_set():
+                break
             if ledger.last is not None and ledger.last != recorded:  # step 4
                 recorded = ledger.last
                 await recorder.record(recorded)
-            ledger.advanced.clear()
             fetch = asyncio.create_task(app.bot.get_updates(
                 offset=ledger.offset(), timeout=POLL_TIMEOUT, allowed_updates=Update.ALL_TYPES))
             await asyncio.wait({fetch, stopping}, return_when=asyncio.FIRST_COMPLETED)
@@ -205,15 +208,22 @@ async def handle_batch(app: PoskoApp, updates: list[Update]) -> None:
     await lanes.join()
 
 
-async def _wait(event: asyncio.Event, stopping: asyncio.Task[bool],
-                seconds: float | None) -> None:
-    """Until ``event`` is set, the loop is stopped, or ``seconds`` have passed."""
-    waiting = asyncio.ensure_future(event.wait())
-    try:
-        await asyncio.wait({waiting, stopping}, timeout=seconds,
-                           return_when=asyncio.FIRST_COMPLETED)
-    finally:
-        waiting.cancel()
+async def _until(done: Callable[[], bool], event: asyncio.Event, stopping: asyncio.Task[bool],
+                 seconds: float | None = None) -> None:
+    """Until ``done()`` (checked whenever ``event`` is set), the loop stops, or ``seconds``."""
+    clock = asyncio.get_running_loop().time
+    deadline = None if seconds is None else clock() + seconds
+    while not done() and not stopping.done():
+        remaining = None if deadline is None else deadline - clock()
+        if remaining is not None and remaining <= 0:
+            return
+        event.clear()
+        waiting = asyncio.ensure_future(event.wait())
+        try:
+            await asyncio.wait({waiting, stopping}, timeout=remaining,
+                               return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            waiting.cancel()
 
 
 async def _sleep(stop: asyncio.Event, seconds: float) -> None:
