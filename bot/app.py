@@ -18,6 +18,7 @@ from telegram.request import BaseRequest, HTTPXRequest
 from bot.config import Settings
 from bot.context import BotData, Ctx
 from bot.handlers import COMMANDS, register
+from bot.handlers.throttle import Throttle
 from bot.outbox.pacing import PacedRequests, Pacing
 from bot.outbox.render import OutboxRenderer
 from bot.outbox.sender import Sender
@@ -76,6 +77,7 @@ def build_application(settings: Settings, request: BaseRequest | None = None) ->
     app: PoskoApp = builder.build()
     app.bot_data.settings = settings
     app.bot_data.clock = clock
+    app.bot_data.throttle = Throttle()
     register(app)
     return app
 

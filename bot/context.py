@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from telegram.ext import CallbackContext, ExtBot
 
@@ -14,6 +14,9 @@ from storage.members import Roster
 from storage.sqlite.engine import Database
 from storage.sqlite.faults import StoreHealth
 
+if TYPE_CHECKING:
+    from bot.handlers.throttle import Throttle
+
 
 class BotData:
     """Application-wide objects; filled by ``build_application`` and ``post_init``."""
@@ -23,6 +26,7 @@ class BotData:
     store_health: StoreHealth  # the store's outage, if one is under way (the store's own)
     roster: Roster  # who a caller is, cached until members or desks change
     clock: TelegramClock  # Telegram's time, and when each update was received
+    throttle: Throttle  # repeated texts and unknown users lately answered
     sender: Sender
     sender_task: asyncio.Task[None]
     username: str = ""

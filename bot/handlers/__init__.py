@@ -1,10 +1,12 @@
 """The one ordered registry of handlers: every command and button, who may use it, and where
 its callback lives.
 
-Order matters: PTB runs the first matching handler of a group. Commands come first and react
-to new messages only (PTB would also fire them on *edited* messages); then locations; then
-buttons by their kind (``bot.callbacks``), with a catch-all for stale buttons; then a fallback
-for anything else said in a private chat. Groups get silence unless a command is addressed.
+Order matters: PTB runs the first matching handler of a group. A guard against floods runs
+before all of them (repeated texts; unknown users answered at most once a minute). Commands
+come first and react to new messages only (PTB would also fire them on *edited* messages);
+then locations; then buttons by their kind (``bot.callbacks``), with a catch-all for stale
+buttons; then a fallback for anything else said in a private chat. Groups get silence unless
+a command is addressed.
 
 ``Who`` is what each callback checks before it acts (``bot.handlers.access`` is the one place
 that knows a caller's role and scope); the tables below are the place to read it, and
@@ -17,11 +19,13 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from telegram import Update
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
     CommandHandler,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
@@ -43,6 +47,7 @@ from bot.handlers import (
     report,
     status,
     subscriptions,
+    throttle,
 )
 from bot.handlers.common import Callback
 
@@ -136,6 +141,9 @@ BUTTONS = [
 
 def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """Add every handler to ``app`` in the documented order."""
+    # -3. First of all: a repeated text, or an unknown user's message within the minute of
+    #     the last answer, stops here (``bot.handlers.throttle``).
+    app.add_handler(TypeHandler(Update, throttle.guard), group=-3)
     # 0. Before everything: a private message that is a supervisor's closing note (group -2)
     #    or answers a /lapor step (group -1) is consumed there; anything else passes on to
     #    the handlers below.

@@ -13,8 +13,10 @@ import logging
 
 from telegram import Update
 from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
+from telegram.ext import ApplicationHandlerStop
 
 from bot.context import Ctx
+from bot.handlers import throttle
 from bot.handlers.access import known
 from bot.handlers.common import is_private, popup, reply
 from bot.texts import t
@@ -25,7 +27,19 @@ log = logging.getLogger(__name__)
 
 async def on_error(update: object, context: Ctx) -> None:
     """Log an exception raised while handling an update and apologise in private chats; a
-    storage fault is answered as temporary instead."""
+    storage fault is answered as temporary instead. Nothing else handles that update then."""
+    if isinstance(update, Update):
+        # The user is told to try again: the same text at once is a retry, not a repeat.
+        context.bot_data.throttle.failed(throttle.sender(update))
+        await _answer(update, context)
+        # The handler groups after the failed one would answer it too ("tidak mengerti"
+        # after the apology) or act on a half-handled update: stop here.
+        raise ApplicationHandlerStop
+    await _answer(update, context)
+
+
+async def _answer(update: object, context: Ctx) -> None:
+    """Log the error and tell the user what they need to know (the module docstring)."""
     error = context.error
     update_id = update.update_id if isinstance(update, Update) else None
     if isinstance(error, NetworkError) and not isinstance(error, BadRequest):

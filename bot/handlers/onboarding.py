@@ -6,6 +6,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.callbacks import Registration
 from bot.context import Ctx
+from bot.handlers import throttle
 from bot.handlers.access import identify
 from bot.handlers.common import edit_or_ignore, is_private, pressed, reply
 from bot.texts import t
@@ -32,7 +33,8 @@ async def start(update: Update, context: Ctx) -> None:
         return
     found = await invites_store.lookup(context.bot_data.db, token, utcnow())
     if found.state is not InviteState.VALID or found.invite is None or found.desk is None:
-        await reply(update, t(caller.lang, f"invite.{found.state}"))
+        if not throttle.quiet(context):  # an unknown user answered within the minute
+            await reply(update, t(caller.lang, f"invite.{found.state}"))
         return
     keyboard = InlineKeyboardMarkup([[
         InlineKeyboardButton(t(caller.lang, "invite.confirm_yes"),

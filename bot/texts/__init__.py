@@ -29,13 +29,14 @@ from bot.texts import (
     report,
     status,
     subscriptions,
+    throttle,
 )
 
 # Every module of the package, each with ``ID`` and ``EN``: one left out here holds texts that
 # ``t`` never finds.
 FEATURES: tuple[ModuleType, ...] = (
     common, onboarding, invites, checkin, presence, status, general, alerts, board, report,
-    incidents, digest, exports, subscriptions, members,
+    incidents, digest, exports, subscriptions, members, throttle,
 )
 
 

@@ -2,28 +2,44 @@
 
 python-telegram-bot's own updater confirms a batch (by asking for the next offset) as soon as
 it has queued it, before any handler ran: a crash then loses every update still in the
-queue. Here the loop is:
+queue. Here an update is confirmed, and recorded as handled, only once it and every update
+before it are handled; yet a chat that is slow or floods the bot holds up nobody else:
 
-1. ``getUpdates`` for every unconfirmed update (Telegram keeps them for 24 hours, also over
-   downtime: nothing is dropped). Right after a batch, ask from its last id + 1, which
-   confirms it; after an empty answer, ask without an offset again. Update ids rise one by
-   one, except after a week without updates, when Telegram starts them anew at random: an
-   offset kept from before would confirm (drop) the new ones unseen.
-2. In the first answer after a start, skip updates at or below the last id recorded as
-   handled (a batch handled just before a crash, whose confirmation never reached Telegram)
-   if that record is under 24 hours old: an older one can have no redelivery left, and its id
-   may be from before such a restart of the numbering.
-3. Handle the batch to completion (``Application.process_update``): each chat's updates in
-   order, different chats at the same time (while one waits for Telegram to accept a reply,
-   another is handled), so a shift change of thousands of officers is not one queue. Each
-   update carries its time of arrival meanwhile (``bot.updates.clock``), against which a
-   location's age is measured.
-4. Record the batch's last id and the time in the database, and ask for the next batch
-   (which confirms it) while that record commits: its disk flush overlaps the round trip to
-   Telegram. The next record, and leaving, wait for it first.
+1. Fetch continuously: ``getUpdates`` from the lowest update not yet handled (the ledger,
+   ``bot.updates.ledger``), which confirms every update before it. Telegram keeps unconfirmed
+   updates for 24 hours, also over downtime: nothing is dropped. The answer repeats the
+   updates still being handled; only the new ones go on. Update ids rise one by one, except
+   after a week without updates, when Telegram starts them anew at random: after an empty
+   answer the loop asks without an offset, since an offset kept from before would confirm
+   (drop) the new ones unseen.
+2. Each new update is stamped with its time of arrival (``bot.updates.clock``: a location's
+   age counts to its receipt, not to when its lane got to it) and goes to its chat's lane
+   (``bot.updates.lanes``): a chat's updates in order, the chats at the same time, and no
+   chat with more than a bounded backlog; a flood beyond it is dropped (and confirmed).
+3. The next ``getUpdates`` goes out at once, not after the lanes are done. Two things hold it
+   back. Every answer repeats the unconfirmed updates (parsing them again costs) and holds at
+   most 100 from the offset, so with more than half of that unconfirmed the loop waits until
+   the oldest are handled, shedding meanwhile the waiting updates of the chats that flood
+   (``Lanes.shed``). And an answer that brought nothing new (Telegram answers at once while
+   any update is unconfirmed, instead of holding the request open) is followed by a pause of
+   :data:`RECHECK`, cut short when every update is handled: then the request is held open
+   until a new one arrives.
+4. Before each ``getUpdates``, the end of the handled prefix is recorded in the database,
+   with the time; the record commits while the request is under way (its disk flush overlaps
+   the round trip). The next record, and leaving, wait for it first.
+5. At a start, updates at or below the id recorded as handled are skipped (handled just before
+   a crash, their confirmation never reached Telegram) until the first empty answer, if that
+   record is under 24 hours old: an older one can have no redelivery left, and its id may be
+   from before a restart of the numbering.
+6. On leaving, no new update is taken; the lanes finish what they hold, the prefix is recorded
+   and confirmed.
 
-An update handled but not yet recorded when the process dies is handled again after the
-restart unless its confirmation reached Telegram; the handlers are idempotent for that (a
+Unknown users, and the same text sent twice in a row, are kept short where the handlers decide
+who is asking (``bot.handlers.throttle``), so that holds for webhooks too.
+
+An update handled but not recorded as part of the prefix when the process dies is handled
+again after the restart unless its confirmation reached Telegram (also one handled while an
+older one in another chat was still in its lane); the handlers are idempotent for that (a
 check-in, check-out, report or acknowledgement finds what the first delivery did).
 
 A failing store (a full disk, a lock held by another process) never stops the loop: the
@@ -37,13 +53,17 @@ import asyncio
 import contextlib
 import logging
 import signal
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from telegram import Update
 from telegram.error import InvalidToken, NetworkError, RetryAfter
 
 from bot.app import PoskoApp, post_init, post_shutdown
+from bot.handlers import throttle
 from bot.outbox.sender import retry_seconds
+from bot.updates.lanes import Lanes
+from bot.updates.ledger import Ledger
 from storage import meta
 from storage.models import from_db, to_db, utcnow
 from storage.sqlite.engine import Database
@@ -53,6 +73,7 @@ log = logging.getLogger(__name__)
 POLL_TIMEOUT = 25  # seconds Telegram holds a getUpdates open when there is nothing new
 MAX_BACKOFF = 30.0
 RECORD_RETRY = 0.5  # first wait before recording again on a failing store
+RECHECK = 0.25  # seconds before asking again after an answer with nothing new
 KEEPS = timedelta(hours=24)  # how long Telegram keeps an unconfirmed update
 _KEY, _AT = "last_update_id", "last_update_at"
 
@@ -191,15 +212,34 @@ async def run(app: PoskoApp) -> None:
 async def _poll(app: PoskoApp, stop: asyncio.Event) -> None:
     db: Database = app.bot_data.db
     clock = app.bot_data.clock  # when each update arrived (bot.updates.clock)
-    handled = await last_handled(db, utcnow())  # what the first answer may redeliver
-    offset: int | None = None
-    backoff = 1.0
-    recorder = Recorder(db)
+    handled = await last_handled(db, utcnow())  # what the first answers may redeliver
+    ledger, recorder = Ledger(), Recorder(db)
+    recorded: int | None = None
+
+    def done(update: Update) -> None:
+        clock.forget([update.update_id])
+        ledger.finish(update.update_id)
+
+    async def overflow(update: Update) -> None:
+        await throttle.tell_dropped(app, update)
+
+    lanes = Lanes(app.process_update, done, overflow)
+    backoff, recheck = 1.0, False
     stopping = asyncio.create_task(stop.wait())
     try:
         while not stop.is_set():
+            if recheck:  # step 3: Telegram had nothing new a moment ago
+                await _until(lambda: not ledger, ledger.advanced, stopping, RECHECK)
+            if not ledger.roomy:  # step 3
+                lanes.shed()
+                await _until(lambda: ledger.roomy, ledger.advanced, stopping)
+            if stop.is_set():
+                break
+            if ledger.last is not None and ledger.last != recorded:  # step 4
+                recorded = ledger.last
+                await recorder.record(recorded)
             fetch = asyncio.create_task(app.bot.get_updates(
-                offset=offset, timeout=POLL_TIMEOUT, allowed_updates=Update.ALL_TYPES))
+                offset=ledger.offset(), timeout=POLL_TIMEOUT, allowed_updates=Update.ALL_TYPES))
             await asyncio.wait({fetch, stopping}, return_when=asyncio.FIRST_COMPLETED)
             if stop.is_set():
                 fetch.cancel()
@@ -219,39 +259,57 @@ async def _poll(app: PoskoApp, stop: asyncio.Event) -> None:
                 backoff = min(backoff * 2, MAX_BACKOFF)
                 continue
             backoff = 1.0
-            batch = [u for u in updates if u.update_id > handled]
-            # A location's age counts to its receipt, not to when its lane got to it.
-            clock.stamp(u.update_id for u in batch)
-            try:
-                await handle_batch(app, batch)
-            finally:
-                clock.forget(u.update_id for u in batch)
-            handled = 0  # the next answers hold only what this one did not
-            offset = updates[-1].update_id + 1 if updates else None
-            if updates:
-                await recorder.record(updates[-1].update_id)
+            new = [u for u in updates if not ledger.known(u.update_id)]
+            recheck = bool(updates) and not new
+            if not updates:
+                ledger.idle()  # step 1: everything handled is confirmed
+                handled = 0  # step 5
+            clock.stamp(u.update_id for u in new if u.update_id > handled)
+            for update in new:  # step 2
+                ledger.add(update.update_id)
+                if update.update_id <= handled:
+                    ledger.finish(update.update_id)
+                else:
+                    lanes.submit(update)
+        await lanes.join()  # step 6
+        if ledger.last is not None and ledger.last != recorded:
+            await recorder.record(ledger.last)
         await recorder.settle()
-        if offset is not None:  # confirm the last batch before leaving
+        offset = ledger.offset()
+        if offset is not None:  # confirm what was handled before leaving
             with contextlib.suppress(NetworkError):
                 await app.bot.get_updates(offset=offset, timeout=0)
     finally:
         stopping.cancel()
+        await lanes.join()
         await recorder.settle()  # a record under way lands before the store closes
 
 
 async def handle_batch(app: PoskoApp, updates: list[Update]) -> None:
-    """Handle a batch: one lane per chat (its updates in order), the lanes concurrently."""
-    lanes: dict[int, list[Update]] = {}
+    """Handle ``updates`` in lanes as the loop does and wait for all (the throughput benchmark's
+    step, which feeds batches without a ``getUpdates``)."""
+    lanes = Lanes(app.process_update)
     for update in updates:
-        chat, user = update.effective_chat, update.effective_user
-        key = chat.id if chat else user.id if user else -update.update_id
-        lanes.setdefault(key, []).append(update)
+        lanes.submit(update)
+    await lanes.join()
 
-    async def lane(queue: list[Update]) -> None:
-        for update in queue:
-            await app.process_update(update)
 
-    await asyncio.gather(*(lane(queue) for queue in lanes.values()))
+async def _until(done: Callable[[], bool], event: asyncio.Event, stopping: asyncio.Task[bool],
+                 seconds: float | None = None) -> None:
+    """Until ``done()`` (checked whenever ``event`` is set), the loop stops, or ``seconds``."""
+    clock = asyncio.get_running_loop().time
+    deadline = None if seconds is None else clock() + seconds
+    while not done() and not stopping.done():
+        remaining = None if deadline is None else deadline - clock()
+        if remaining is not None and remaining <= 0:
+            return
+        event.clear()
+        waiting = asyncio.ensure_future(event.wait())
+        try:
+            await asyncio.wait({waiting, stopping}, timeout=remaining,
+                               return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            waiting.cancel()
 
 
 async def _sleep(stop: asyncio.Event, seconds: float) -> None:

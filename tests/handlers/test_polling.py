@@ -6,19 +6,18 @@ from __future__ import annotations
 import asyncio
 import itertools
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from bot.app import build_application, post_init, post_shutdown
 from bot.updates import polling
 from storage import meta
 from storage.models import utcnow
 from storage.sqlite.engine import Database
 from tests.support.botapi_stub import StubBotAPI
-from tests.support.settings import make_settings
+from tests.support.polling import running
+from tests.support.settings import ADMIN_ID
 
 USER = 7001
 
@@ -28,23 +27,6 @@ async def stub(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[StubBotAPI]:
     monkeypatch.setattr(polling, "POLL_TIMEOUT", 0.2)  # empty answers come quickly
     async with StubBotAPI() as api:
         yield api
-
-
-@asynccontextmanager
-async def running(stub: StubBotAPI, db_path: Path) -> AsyncIterator[None]:
-    """``posko-bot run``'s polling loop, in this process."""
-    app = build_application(make_settings(db_path, TELEGRAM_BOT_TOKEN=stub.token,
-                                          TELEGRAM_API_BASE_URL=stub.base_url))
-    stop = asyncio.Event()
-    async with app:
-        await post_init(app)
-        loop = asyncio.create_task(polling._poll(app, stop))
-        try:
-            yield
-        finally:
-            stop.set()
-            await loop
-            await post_shutdown(app)
 
 
 async def recorded(db_path: Path, update_id: int, age: timedelta) -> None:
@@ -63,14 +45,14 @@ def numbering_from(stub: StubBotAPI, first: int) -> None:
 async def test_numbering_restarted_while_running_is_still_heard(stub: StubBotAPI,
                                                                 db_path: Path) -> None:
     numbering_from(stub, 1000)
-    user = stub.user(USER, "Budi")
+    admin = stub.user(ADMIN_ID, "Admin")  # answered every time (a stranger: once a minute)
     async with running(stub, db_path):
-        user.send_text("/bantuan")
-        await stub.wait_for_message(USER)
+        admin.send_text("/bantuan")
+        await stub.wait_for_message(ADMIN_ID)
         await asyncio.sleep(0.6)  # the batch confirmed, then a quiet poll or two
         numbering_from(stub, 5)  # a week later: Telegram numbers anew, lower
-        user.send_text("/bantuan")
-        await stub.wait_for_message(USER, after=1)
+        admin.send_text("/help")
+        await stub.wait_for_message(ADMIN_ID, after=1)
     assert stub.pending_updates() == 0
 
 
@@ -233,3 +215,30 @@ async def test_the_loop_stamps_arrivals_and_reads_telegrams_clock(
         await asyncio.sleep(0.3)
     assert observed  # the stand-in's answers carry a Date header, as Telegram's do
     assert len(stamped) == 1 and stamped == forgotten
+
+
+async def test_repeats_of_updates_in_flight_are_neither_handled_nor_stamped_again(
+        stub: StubBotAPI, db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """While a chat's lane is busy, the loop asks again from its oldest unhandled update:
+    Telegram's answer repeats it, and the repeat is ignored."""
+    from bot.updates.clock import TelegramClock
+
+    stamped: list[int] = []
+    real_stamp = TelegramClock.stamp
+
+    def stamp(self: TelegramClock, ids: object, at: object = None) -> None:
+        ids = list(ids)  # type: ignore[call-overload]
+        stamped.extend(ids)
+        real_stamp(self, ids, at)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(TelegramClock, "stamp", stamp)
+    stub.latency = 0.3  # each reply keeps its lane busy for a while
+    numbering_from(stub, 40)
+    admin = stub.user(ADMIN_ID, "Admin")
+    first, second = admin.send_text("/bantuan"), admin.send_text("/help")
+    async with running(stub, db_path):
+        await stub.wait_for_message(ADMIN_ID, after=1)
+    offsets = [call.params.get("offset") for call in stub.calls if call.method == "getUpdates"]
+    assert offsets.count(first) + offsets.count(second) >= 1, offsets  # asked while in flight
+    assert sorted(stamped) == [first, second]
+    assert len(stub.sent(ADMIN_ID)) == 2 and stub.pending_updates() == 0

@@ -269,6 +269,11 @@ async def test_a_full_disk_is_temporary_and_space_returning_lets_the_report_go_o
         await until(caught_up)
         assert app.bot_data.store_health.ok
         assert await db.fetchval("PRAGMA integrity_check") == "ok"
+    # The failed text got the apology alone (no "not understood" from a later handler group),
+    # and the same text sent again at once was a retry, not a repeat to drop.
+    texts = [m.text or "" for m in stub.sent(OFFICER)]
+    assert sum(TEMPORARY_ID in text for text in texts) == 1
+    assert not any("tidak mengerti" in text for text in texts), texts
     failing, back = outage_lines(caplog)
     assert len(failing) == 1 and "disk is full" in failing[0]
     assert len(back) == 1

@@ -6,7 +6,8 @@ downloads to the methods of ``botapi_methods``, the record of every call the bot
 Telegram's flood limits (``enforce_limits``: all of them; ``enforce_overall``: only 30 messages
 a second overall, as for replies), a round trip (``latency``: every call but ``getUpdates``
 takes effect at once and is answered that much later, so a bot killed meanwhile has sent a
-message it never heard of, see ``in_flight``), and waiting for what the bot sends. Simulated
+message it never heard of, see ``in_flight``; ``getUpdates`` waits that long before it looks
+for updates), and waiting for what the bot sends. Simulated
 users and groups (``user``, ``group``) produce the updates. It holds no bot logic.
 
 The end-to-end tests run the real ``posko-bot`` against it in a subprocess
@@ -199,6 +200,8 @@ class StubBotAPI(BotApiMethods):
         name = request.match_info["method"]
         call = Call(self._canonical.get(name.lower(), name), await _read_params(request))
         self.calls.append(call)
+        if self.latency and call.method == "getUpdates":
+            await asyncio.sleep(self.latency)
         try:
             result = await self._dispatch(call)
         except ApiError as exc:

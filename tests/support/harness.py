@@ -13,6 +13,7 @@ from typing import Any
 from telegram import Update
 
 from bot.app import PoskoApp, build_application, post_init
+from bot.handlers.throttle import Throttle
 from storage import desks as desks_store
 from storage import invites as invites_store
 from storage.models import Desk, Role, utcnow
@@ -24,17 +25,26 @@ from tests.support.telegram import Call
 
 @dataclass
 class Harness:
-    """The real Application with a recording request, and helpers to drive it."""
+    """The real Application with a recording request, and helpers to drive it.
+
+    ``pace``: the seconds that pass, for the flood guard (``bot.handlers.throttle``), before
+    each update ``send`` feeds: by default more than its longest window, as if a person took
+    each step, so a test may send the same text twice or a stranger write again. A test of
+    the guard sets it to 0 (a flood) or moves ``elapsed`` itself.
+    """
 
     app: PoskoApp
     request: RecordingRequest
     errors: list[BaseException] = field(default_factory=list)
+    pace: float = 61.0
+    elapsed: float = 0.0
 
     @classmethod
     def build(cls, db_path: Path) -> Harness:
         """The bot on ``db_path`` (not yet initialised), collecting what its handlers raise."""
         request = RecordingRequest()
         h = cls(build_application(make_settings(db_path), request=request), request)
+        h.app.bot_data.throttle = Throttle(clock=lambda: h.elapsed)
 
         async def record(update: object, context: Any) -> None:
             h.errors.append(context.error)
@@ -70,6 +80,7 @@ class Harness:
     async def send(self, data: dict[str, Any]) -> list[Call]:
         """Process one update; return the Bot API calls it caused."""
         before = len(self.request.calls)
+        self.elapsed += self.pace
         await self.app.process_update(Update.de_json(data, self.app.bot))
         return self.request.calls[before:]
 
