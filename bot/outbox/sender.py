@@ -115,6 +115,7 @@ class Sender:
         self._idle = asyncio.Event()
         self._idle.set()
         self.settled = 0  # rows sent or failed by this sender
+        self.given_up = 0  # rows failed after max_attempts since the start: a metric to watch
 
     def wake(self) -> None:
         """New rows were written: look now instead of at the next poll."""
@@ -319,6 +320,7 @@ class Sender:
             await outbox.mark_failed(self.db, row.id, f"given up after {row.attempts + 1} "
                                      f"attempts: {error}", utcnow())
             self.settled += 1
+            self.given_up += 1
             return
         delay = self._backoff(row.attempts)
         await outbox.retry_later(self.db, row.id, utcnow() + timedelta(seconds=delay), error)

@@ -57,6 +57,7 @@ async def test_a_row_that_always_fails_is_given_up_and_the_chat_moves_on(
     given_up = await row(db, broken)
     assert given_up["failed_at"] is not None and given_up["attempts"] == 3
     assert given_up["error"].startswith("given up after 3 attempts")
+    assert sender.given_up == 1  # counted where a metrics page can read it
     assert any("given up after 3 attempts" in r.getMessage() for r in caplog.records)
     assert (await row(db, after))["sent_at"] is not None
     assert texts(stub, 7100) == ["berikutnya"]
