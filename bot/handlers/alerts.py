@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardMarkup, Update
 
 from bot.callbacks import AlertAck, AlertsPage, DeskView
 from bot.context import Ctx
 from bot.handlers.access import Caller
 from bot.handlers.common import (
-    edit_or_ignore,
     popup,
     pressed,
     private_supervisor,
     reply,
+    turn_to,
 )
 from bot.texts import Markup, fmt_time, fmt_until, t
 from bot.views.alerts import PAGE, alert_list, mention
+from bot.views.pages import page_row
 from storage import alerts as alerts_store
 from storage import desks as desks_store
 from storage import members as members_store
@@ -130,24 +131,11 @@ async def _page(context: Ctx, caller: Caller, number: int
         return t(caller.lang, "alerts.none"), None
     listed = await alert_list(db, alerts, caller.lang, utcnow())
     rows = list(listed.keyboard.inline_keyboard) if listed.keyboard else []
-    nav = []
-    if number > 0:
-        nav.append(InlineKeyboardButton("‹", callback_data=AlertsPage(number - 1).pack()))
-    if number + 1 < pages:
-        nav.append(InlineKeyboardButton("›", callback_data=AlertsPage(number + 1).pack()))
+    nav = page_row(AlertsPage, number, pages)
     header = t(caller.lang, "alerts.header", n=total, page=number + 1, pages=pages)
     return listed.text(header), InlineKeyboardMarkup([*rows, nav] if nav else rows)
 
 
 async def turn_page(update: Update, context: Ctx) -> None:
-    """‹ / › under ``/peringatan`` (private only: the registry sees to that)."""
-    press = await pressed(update, context, AlertsPage)
-    if press is None:
-        return
-    query, button, caller = press
-    if button is None or not caller.is_supervisor:
-        await popup(query, t(caller.lang, "button.stale"))
-        return
-    await query.answer()
-    text, markup = await _page(context, caller, button.page)
-    await edit_or_ignore(query, text, reply_markup=markup)
+    """‹ / › under ``/peringatan``."""
+    await turn_to(update, context, AlertsPage, _page)

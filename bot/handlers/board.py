@@ -25,6 +25,7 @@ from bot.handlers.common import (
     reply,
 )
 from bot.texts import Markup, fmt_count, fmt_time, t
+from bot.views.pages import page_row
 from storage import board as board_store
 from storage import desks as desks_store
 from storage.board import Board, Counts, DeskLine, State
@@ -85,14 +86,8 @@ def render(board: Board, lang: str, now: datetime, tz: ZoneInfo,
                                   callback_data=BoardPage(unit.desk_id, 0).pack())
              for unit in board.units]
     rows = [drill[i:i + 2] for i in range(0, len(drill), 2)]
-    nav = []
-    if board.page > 0:
-        nav.append(InlineKeyboardButton("‹", callback_data=BoardPage(here, board.page - 1).pack()))
-    nav.append(InlineKeyboardButton(t(lang, "rekap.refresh"),
-                                    callback_data=BoardPage(here, board.page).pack()))
-    if board.page + 1 < board.pages:
-        nav.append(InlineKeyboardButton("›", callback_data=BoardPage(here, board.page + 1).pack()))
-    rows.append(nav)
+    rows.append(page_row(lambda page: BoardPage(here, page), board.page, board.pages,
+                         t(lang, "rekap.refresh")))
     if up is not None:
         rows.append([InlineKeyboardButton(t(lang, "rekap.up", name=Markup(up[1])),
                                           callback_data=BoardPage(up[0], 0).pack())])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
-from telegram import CallbackQuery, Message, Update
+from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest
 
@@ -86,6 +86,31 @@ async def edit_or_ignore(query: CallbackQuery, text: str, **kwargs: Any) -> None
     except BadRequest as exc:
         if "not modified" not in str(exc).lower():
             raise
+
+
+# One page of a supervisor's list for the caller: its text and buttons.
+PageOf = Callable[[Ctx, Caller, int], Coroutine[Any, Any, tuple[str, InlineKeyboardMarkup | None]]]
+
+
+async def turn_to(update: Update, context: Ctx, kind: type[CallbackData],
+                  page_of: PageOf) -> None:
+    """‹ 🔄 › under a supervisor's paged list (``kind`` has one field, ``page``): the message
+    shows that page again, read anew for the presser, who must still be a supervisor. Such
+    lists live in private chats only, and the registry refuses presses anywhere else."""
+    press = await pressed(update, context, kind)
+    if press is None:
+        return
+    query, button, caller = press
+    number = getattr(button, "page", None)
+    if not isinstance(number, int) or caller.role is None:
+        await popup(query, t(caller.lang, "button.stale"))
+        return
+    if not caller.is_supervisor:
+        await popup(query, t(caller.lang, "supervisors_only"), show_alert=True)
+        return
+    await query.answer()
+    text, markup = await page_of(context, caller, number)
+    await edit_or_ignore(query, text, reply_markup=markup)
 
 
 async def stale_button(update: Update, context: Ctx) -> None:

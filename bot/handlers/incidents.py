@@ -12,11 +12,11 @@ from bot.callbacks import ReportFinish, ReportsPage, ReportTake
 from bot.context import Ctx
 from bot.handlers.access import Caller, identify
 from bot.handlers.common import (
-    edit_or_ignore,
     popup,
     pressed,
     private_supervisor,
     reply,
+    turn_to,
 )
 from bot.texts import Markup, fmt_time, t
 from bot.views.incidents import (
@@ -26,6 +26,7 @@ from bot.views.incidents import (
     status_line,
 )
 from bot.views.limits import TEXT_MAX, fit
+from bot.views.pages import page_row
 from storage import desks as desks_store
 from storage import incidents as incidents_store
 from storage import members as members_store
@@ -189,29 +190,13 @@ async def page(context: Ctx, caller: Caller, number: int
                        desk=desk.name, time=fmt_time(incident.created_at, desk.tz, now),
                        status=Markup(status)))
         rows.extend(follow_up_buttons(incident, caller.lang, with_ref=True))
-    nav = []
-    if number > 0:
-        nav.append(InlineKeyboardButton("‹", callback_data=ReportsPage(number - 1).pack()))
-    if number + 1 < pages:
-        nav.append(InlineKeyboardButton("›", callback_data=ReportsPage(number + 1).pack()))
+    nav = page_row(ReportsPage, number, pages)
     return fit("\n".join(lines), TEXT_MAX), InlineKeyboardMarkup([*rows, nav] if nav else rows)
 
 
 async def turn_page(update: Update, context: Ctx) -> None:
     """‹ / › under the open-reports list."""
-    press = await pressed(update, context, ReportsPage)
-    if press is None:
-        return
-    query, button, caller = press
-    number = button.page if button else None
-    # The list is a scope's reports: its pages turn only where /laporan runs, in private (the
-    # registry refuses a press anywhere else).
-    if number is None or not caller.is_supervisor:
-        await popup(query, t(caller.lang, "button.stale"))
-        return
-    await query.answer()
-    text, markup = await page(context, caller, number)
-    await edit_or_ignore(query, text, reply_markup=markup)
+    await turn_to(update, context, ReportsPage, page)
 
 
 async def _one(update: Update, context: Ctx, caller: Caller, ref: str) -> None:

@@ -16,10 +16,12 @@ from bot.handlers.common import (
     pressed,
     private_supervisor,
     reply,
+    turn_to,
 )
 from bot.handlers.rank import may_revoke
 from bot.texts import fmt_datetime, t
 from bot.views.invites import invite_link
+from bot.views.pages import page_row
 from storage import desks as desks_store
 from storage import invites as invites_store
 from storage.invites import OpenInvite, RevokeOutcome
@@ -165,13 +167,7 @@ async def _open_page(context: Ctx, caller: Caller, page: int
                                                                           "ask").pack()))
     lines.append(t(lang, "invites.hint") if revoke else "" if found else t(lang, "invites.none"))
     rows = [revoke[i:i + 5] for i in range(0, len(revoke), 5)]
-    nav = [InlineKeyboardButton("‹", callback_data=InvitesPage(page - 1).pack())] \
-        if page > 0 else []
-    nav.append(InlineKeyboardButton(t(lang, "rekap.refresh"),
-                                    callback_data=InvitesPage(page).pack()))
-    if page + 1 < pages:
-        nav.append(InlineKeyboardButton("›", callback_data=InvitesPage(page + 1).pack()))
-    rows.append(nav)
+    rows.append(page_row(InvitesPage, page, pages, t(lang, "rekap.refresh")))
     return "\n".join(lines).rstrip(), InlineKeyboardMarkup(rows)
 
 
@@ -186,19 +182,7 @@ async def open_invites(update: Update, context: Ctx) -> None:
 
 async def invites_page(update: Update, context: Ctx) -> None:
     """‹ 🔄 › under the open invites, and back from a revocation: that page, scope re-read."""
-    press = await pressed(update, context, InvitesPage)
-    if press is None:
-        return
-    query, button, caller = press
-    if button is None or caller.role is None:  # private only: the registry sees to that
-        await popup(query, t(caller.lang, "button.stale"))
-        return
-    if not caller.is_supervisor:
-        await popup(query, t(caller.lang, "supervisors_only"), show_alert=True)
-        return
-    await query.answer()
-    text, markup = await _open_page(context, caller, button.page)
-    await edit_or_ignore(query, text, reply_markup=markup)
+    await turn_to(update, context, InvitesPage, _open_page)
 
 
 async def revoke(update: Update, context: Ctx) -> None:

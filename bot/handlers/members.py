@@ -18,9 +18,10 @@ from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, 
 from bot.callbacks import MemberAction, MemberActionKey, MembersPage
 from bot.context import Ctx
 from bot.handlers.access import Caller
-from bot.handlers.common import edit_or_ignore, popup, pressed, private_supervisor, reply
+from bot.handlers.common import edit_or_ignore, popup, pressed, private_supervisor, reply, turn_to
 from bot.handlers.rank import member_refusal
 from bot.texts import Markup, t
+from bot.views.pages import page_row
 from storage import desks as desks_store
 from storage import membership
 from storage.membership import Change, MemberLine
@@ -61,13 +62,7 @@ async def _list(context: Ctx, caller: Caller, page: int) -> tuple[str, InlineKey
                              line.telegram_id, "v", page))
     text.append(t(lang, "members.hint") if lines else t(lang, "members.none"))
     rows: Keyboard = [picks[i:i + 2] for i in range(0, len(picks), 2)]
-    nav = [InlineKeyboardButton("‹", callback_data=MembersPage(page - 1).pack())] \
-        if page > 0 else []
-    nav.append(InlineKeyboardButton(t(lang, "members.refresh"),
-                                    callback_data=MembersPage(page).pack()))
-    if page + 1 < pages:
-        nav.append(InlineKeyboardButton("›", callback_data=MembersPage(page + 1).pack()))
-    rows.append(nav)
+    rows.append(page_row(MembersPage, page, pages, t(lang, "members.refresh")))
     return "\n".join(text), InlineKeyboardMarkup(rows)
 
 
@@ -82,19 +77,7 @@ async def members(update: Update, context: Ctx) -> None:
 
 async def turn_page(update: Update, context: Ctx) -> None:
     """‹ 🔄 › under the member list, and back from a member: that page, scope re-read."""
-    press = await pressed(update, context, MembersPage)
-    if press is None:
-        return
-    query, button, caller = press
-    if button is None or caller.role is None:  # private only: the registry sees to that
-        await popup(query, t(caller.lang, "button.stale"))
-        return
-    if not caller.is_supervisor:
-        await popup(query, t(caller.lang, "supervisors_only"), show_alert=True)
-        return
-    await query.answer()
-    text, markup = await _list(context, caller, button.page)
-    await edit_or_ignore(query, text, reply_markup=markup)
+    await turn_to(update, context, MembersPage, _list)
 
 
 def _card(lang: str, line: MemberLine) -> tuple[str, InlineKeyboardMarkup]:

@@ -199,11 +199,11 @@ BUTTONS: dict[str, tuple[str, dict[str, Cell]]] = {
         ok(say("incident.note_in_private"), "note owed"),
         ok(say("incident.note_in_private"), "note owed"))),
     "incidents page": ("incp:0", row(
-        no("stale", STALE), no("stale", STALE), ok(say("incidents.none")),
+        no("stale", STALE), no("supervisors only", SUPERVISORS), ok(say("incidents.none")),
         ok("<b>Laporan terbuka: 1</b>"), ok("<b>Laporan terbuka: 1</b>"),
         no("private only", STALE))),
     "alerts page": ("alp:0", row(
-        no("stale", STALE), no("stale", STALE), ok(say("alerts.none")),
+        no("stale", STALE), no("supervisors only", SUPERVISORS), ok(say("alerts.none")),
         ok("<b>Peringatan terbuka: 1</b>"), ok("<b>Peringatan terbuka: 1</b>"),
         no("private only", STALE))),
     "board page": ("rk:{kec}:0", row(

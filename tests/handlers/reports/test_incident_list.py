@@ -67,7 +67,7 @@ async def test_laporan_orders_pages_and_follows_scope(h: Harness) -> None:
     assert not [d for _, d in lurah.buttons() if d.startswith("incp:")]
     # Officers cannot page.
     calls = await press(h, OFFICER, "incp:1")
-    assert answer(calls).text == "Tombol ini sudah tidak berlaku."
+    assert answer(calls).text == "Perintah ini untuk pengawas dan admin."
     assert [c for c in calls if c.method == "editMessageText"] == []
 
     # A button from the list works like the one in the routed message.
