@@ -5,7 +5,15 @@ the invite and re-checks the presser; an invite that closed meanwhile is answere
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Update
+from typing import TypeVar
+
+from telegram import (
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+    Update,
+)
 
 from bot.callbacks import InviteDesk, InviteRevoke, InviteRole, InvitesPage, RoleKey
 from bot.context import Ctx
@@ -85,19 +93,33 @@ def _role_choice(lang: str, desk: Desk, uses: int) -> tuple[str, InlineKeyboardM
     return t(lang, "invite.choose_role", desk=desk.name, code=desk.code, uses=uses), keyboard
 
 
-async def invite_desk_chosen(update: Update, context: Ctx) -> None:
-    """A desk tapped under ``/undang``: ask for the role (scope checked again)."""
-    press = await pressed(update, context, InviteDesk)
+DeskButton = TypeVar("DeskButton", InviteDesk, InviteRole)
+
+
+async def _desk_pressed(update: Update, context: Ctx, kind: type[DeskButton]
+                        ) -> tuple[CallbackQuery, DeskButton, Caller, Desk] | None:
+    """A press of an /undang button naming a desk: that desk, if it exists and is in the
+    presser's scope (re-checked at every press); otherwise the presser is told and None."""
+    press = await pressed(update, context, kind)
     if press is None:
-        return
+        return None
     query, button, caller = press
     desk = await desks_store.get(context.bot_data.db, button.desk_id) if button else None
     if button is None or desk is None:
         await popup(query, t(caller.lang, "button.stale"))
-        return
+        return None
     if not caller.can_oversee(desk):
         await popup(query, t(caller.lang, "out_of_scope", code=desk.code), show_alert=True)
+        return None
+    return query, button, caller, desk
+
+
+async def invite_desk_chosen(update: Update, context: Ctx) -> None:
+    """A desk tapped under ``/undang``: ask for the role (scope checked again)."""
+    found = await _desk_pressed(update, context, InviteDesk)
+    if found is None:
         return
+    query, button, caller, desk = found
     await query.answer()
     text, markup = _role_choice(caller.lang, desk, max(1, min(button.uses, MAX_USES)))
     await edit_or_ignore(query, text, reply_markup=markup)
@@ -105,19 +127,12 @@ async def invite_desk_chosen(update: Update, context: Ctx) -> None:
 
 async def invite_role_chosen(update: Update, context: Ctx) -> None:
     """Create the invite for the tapped role (scope checked again) and show its link."""
-    press = await pressed(update, context, InviteRole)
-    if press is None:
-        return
-    query, button, caller = press
-    desk = await desks_store.get(context.bot_data.db, button.desk_id) if button else None
     # The link is shown where the button is: only in private, where /undang offers it (the
     # registry refuses a press anywhere else).
-    if button is None or desk is None:
-        await popup(query, t(caller.lang, "button.stale"))
+    found = await _desk_pressed(update, context, InviteRole)
+    if found is None:
         return
-    if not caller.can_oversee(desk):
-        await popup(query, t(caller.lang, "out_of_scope", code=desk.code), show_alert=True)
-        return
+    query, button, caller, desk = found
     settings, now = context.bot_data.settings, utcnow()
     role = _ROLES[button.role]
     count = max(1, min(button.uses, MAX_USES))
