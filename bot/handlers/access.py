@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from telegram import Update
 
 from bot.context import Ctx
+from bot.texts import LANGUAGES
 from storage import desks as desks_store
 from storage import members as members_store
 from storage.models import Desk, Member, Role
@@ -65,6 +66,14 @@ class Caller:
 _CALLER = "posko_caller"  # where an update's context keeps its caller
 
 
+def menu_language(language_code: str | None, default: str) -> str:
+    """The language of the command menu Telegram shows a user whose app is set to
+    ``language_code`` (``en-GB``: the English menu); replies start in it too, until the user
+    picks one with /bahasa. The default menu is in ``default``."""
+    code = (language_code or "").split("-")[0].lower()
+    return code if code in LANGUAGES else default
+
+
 def known(context: Ctx) -> Caller | None:
     """The caller :func:`identify` found for this update, if it got that far (no lookup)."""
     caller = vars(context).get(_CALLER)
@@ -98,7 +107,8 @@ async def identify(update: Update, context: Ctx) -> Caller | None:
         # bot in private again means they unblocked it: alerts and digests resume.
         await members_store.reactivate(data.db, user.id)
         member = member.model_copy(update={"active": True})
-    lang = (member.language if member and member.language else None) or data.settings.language
+    lang = (member.language if member and member.language else None) or menu_language(
+        user.language_code, data.settings.language)
     caller = Caller(user.id, user.full_name, lang, member, desk, is_admin)
     vars(context)[_CALLER] = caller
     return caller

@@ -46,7 +46,7 @@ async def private_member(update: Update, context: Ctx) -> Caller | None:
         await reply(update, t(caller.lang, "private_only"))
         return None
     if caller.role is None:
-        await reply(update, t(caller.lang, "unknown_user"))
+        await reply(update, t(caller.lang, "unknown_user", id=caller.user_id))
         return None
     return caller
 
@@ -149,4 +149,5 @@ async def fallback(update: Update, context: Ctx) -> None:
     caller = await identify(update, context)
     if caller is None:
         return
-    await reply(update, t(caller.lang, "fallback" if caller.role else "unknown_user"))
+    await reply(update, t(caller.lang, "fallback" if caller.role else "unknown_user",
+                          id=caller.user_id))

@@ -29,7 +29,7 @@ async def start(update: Update, context: Ctx) -> None:
                                   role=t(caller.lang, f"role.{caller.role}"),
                                   desk=caller.desk.name))
         else:
-            await reply(update, t(caller.lang, "unknown_user"))
+            await reply(update, t(caller.lang, "unknown_user", id=caller.user_id))
         return
     found = await invites_store.lookup(context.bot_data.db, token, utcnow())
     if found.state is not InviteState.VALID or found.invite is None or found.desk is None:

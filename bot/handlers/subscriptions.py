@@ -31,7 +31,7 @@ async def subscribe(update: Update, context: Ctx) -> None:
         return
     if chat.type not in (ChatType.GROUP, ChatType.SUPERGROUP):  # strangers: how to register
         await reply(update, t(caller.lang, "subscribe.groups_only" if caller.role is not None
-                              else "unknown_user"))
+                              else "unknown_user", id=caller.user_id))
         return
     if not caller.is_supervisor:
         await reply(update, t(caller.lang, "supervisors_only"))

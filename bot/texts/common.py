@@ -10,7 +10,7 @@ ID: dict[str, str] = {
     "role.admin": "Admin",
     "unknown_user": (
         "Maaf, Anda belum terdaftar. Mintalah tautan undangan kepada sekretariat posko "
-        "atau pengawas Anda, lalu buka tautan itu."
+        "atau pengawas Anda, lalu buka tautan itu. ID Telegram Anda: <code>{id}</code>"
     ),
     "private_only": "Perintah ini hanya bisa dipakai di chat pribadi dengan bot.",
     "officers_only": "Perintah ini untuk petugas posko.",
@@ -38,7 +38,7 @@ EN: dict[str, str] = {
     "role.admin": "Admin",
     "unknown_user": (
         "Sorry, you are not registered. Ask the posko secretariat or your supervisor for an "
-        "invite link, then open it."
+        "invite link, then open it. Your Telegram ID: <code>{id}</code>"
     ),
     "private_only": "This command only works in a private chat with the bot.",
     "officers_only": "This command is for desk officers.",

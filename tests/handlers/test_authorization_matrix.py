@@ -58,7 +58,7 @@ def say(key: str, **values: Any) -> str:
     return t("id", key, **values)
 
 
-UNKNOWN = say("unknown_user")
+UNKNOWN = say("unknown_user", id=STRANGER)
 PRIVATE = say("private_only")
 SUPERVISORS = say("supervisors_only")
 OFFICERS = say("officers_only")

@@ -6,6 +6,8 @@ import json
 from datetime import timedelta
 from typing import Any
 
+import pytest
+
 from storage import invites as invites_store
 from storage import members as members_store
 from storage.models import Role, utcnow
@@ -174,3 +176,22 @@ async def test_the_command_menu_in_both_languages(harness: Harness) -> None:
         "en": ["checkin", "checkout", "status", "board", "report", "incidents", "export",
                "digest", "alerts", "invite", "invites", "members", "subscribe", "language",
                "cancel", "help"]}
+
+
+async def test_a_stranger_learns_their_telegram_id_for_the_admin_list(harness: Harness) -> None:
+    (call,) = await harness.send(u.text(u.user(4242), "/start"))
+    assert "belum terdaftar" in call.text and "ID Telegram Anda: <code>4242</code>" in call.text
+
+
+@pytest.mark.parametrize(("code", "says"), [("en", "not registered"), ("en-GB", "not registered"),
+                                            ("id", "belum terdaftar"), ("jv", "belum terdaftar")])
+async def test_replies_start_in_the_language_of_the_command_menu(harness: Harness, code: str,
+                                                                 says: str) -> None:
+    # Telegram shows the English menu (/board, /alerts) to an app set to English: the replies
+    # follow it until /bahasa picks a language.
+    (call,) = await harness.send(u.text(u.user(4243, language_code=code), "/start"))
+    assert says in call.text
+    await harness.member(4244, "31.73.01.1001", Role.OFFICER)
+    (call,) = await harness.send(u.text(u.user(4244, language_code=code), "/status"))
+    english = code.startswith("en")
+    assert ("You are not on duty" if english else "tidak sedang bertugas") in call.text, call.text

@@ -122,7 +122,7 @@ async def test_removing_an_officer_on_duty_asks_first_and_tells_her(harness: Har
     assert "Tugas Anda di <b>Cengkareng Barat</b> diakhiri pukul" in notice[0]
     # She is unknown from now on, and the same press again is stale, not a second removal.
     (unknown,) = await harness.send(u.text(u.user(OFFICER), "/status"))
-    assert unknown.text == say("unknown_user")
+    assert unknown.text == say("unknown_user", id=OFFICER)
     again = await harness.send(press(CAMAT, OFFICER, "ry"))
     assert answer(again).text == say("members.gone") and sends(again) == []
     assert await told(harness, OFFICER) == []
