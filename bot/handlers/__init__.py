@@ -47,6 +47,7 @@ from bot.handlers import (
     report,
     status,
     subscriptions,
+    suggest,
     throttle,
 )
 from bot.handlers.common import Callback
@@ -165,6 +166,6 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         app.add_handler(CallbackQueryHandler(callback, pattern=button.kind.pattern()))
     app.add_handler(CallbackQueryHandler(common.stale_button))
     # 4. Anything else new in a private chat (text, stickers, photos, unknown commands).
-    app.add_handler(MessageHandler(NEW & PRIVATE, common.fallback))
+    app.add_handler(MessageHandler(NEW & PRIVATE, suggest.fallback))
     # Errors: logged without the token; the user gets an apology in private chats.
     app.add_error_handler(errors.on_error)

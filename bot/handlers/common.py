@@ -142,12 +142,3 @@ def own_chat_only(callback: Callback) -> Callback:
 
     guarded.__doc__ = callback.__doc__
     return guarded
-
-
-async def fallback(update: Update, context: Ctx) -> None:
-    """Anything unexpected in a private chat: one line pointing at /bantuan."""
-    caller = await identify(update, context)
-    if caller is None:
-        return
-    await reply(update, t(caller.lang, "fallback" if caller.role else "unknown_user",
-                          id=caller.user_id))

@@ -20,6 +20,15 @@ ID: dict[str, str] = {
     "button.stale": "Tombol ini sudah tidak berlaku.",
     "button.not_yours": "Tombol ini bukan untuk Anda.",
     "fallback": "Maaf, saya tidak mengerti pesan itu. Ketik /bantuan untuk daftar perintah.",
+    "fallback.did_you_mean": "Maksud Anda /{command}? Ketik /bantuan untuk daftar perintah.",
+    "fallback.checkin": (
+        "Untuk mencatat kehadiran di posko, ketik /checkin lalu kirim lokasi Anda dengan "
+        "tombol 📍."
+    ),
+    "fallback.media": (
+        "Untuk melaporkan kejadian dengan foto atau video, ketik /lapor; fotonya dikirim saat "
+        "diminta."
+    ),
     "error": "Maaf, terjadi kesalahan. Silakan coba lagi sebentar lagi.",
     "store_unavailable": (
         "Maaf, penyimpanan data bot sedang terganggu untuk sementara, jadi permintaan Anda "
@@ -48,6 +57,15 @@ EN: dict[str, str] = {
     "button.stale": "This button is no longer valid.",
     "button.not_yours": "This button is not for you.",
     "fallback": "Sorry, I did not understand that. Type /help for the list of commands.",
+    "fallback.did_you_mean": "Did you mean /{command}? Type /help for the list of commands.",
+    "fallback.checkin": (
+        "To record that you are at the desk, type /checkin and send your location with the "
+        "📍 button."
+    ),
+    "fallback.media": (
+        "To report an incident with a photo or video, type /lapor (/report); send the photo "
+        "when it asks for one."
+    ),
     "error": "Sorry, something went wrong. Please try again in a moment.",
     "store_unavailable": (
         "Sorry, the bot cannot save data for a moment, so your request was not saved. "
