@@ -25,13 +25,8 @@ from storage import shifts as shifts_store
 from storage.alerts import AckOutcome
 from storage.desks import schedule_of
 from storage.membership import MemberLine
-from storage.models import Desk, Role, utcnow
+from storage.models import Role, utcnow
 from storage.rules.duty import desk_state
-
-
-async def _desk_in_scope(caller: Caller, context: Ctx, desk_id: int | None) -> Desk | None:
-    desk = await desks_store.get(context.bot_data.db, desk_id) if desk_id else None
-    return desk if desk is not None and caller.can_oversee(desk) else None
 
 
 async def acknowledge(update: Update, context: Ctx) -> None:
@@ -68,9 +63,13 @@ async def desk_view(update: Update, context: Ctx) -> None:
     if press is None:
         return
     query, button, caller = press
-    desk = await _desk_in_scope(caller, context, button.desk_id if button else None)
+    desk = await desks_store.get(context.bot_data.db, button.desk_id) if button else None
     if desk is None:
         await popup(query, t(caller.lang, "button.stale"))
+        return
+    if not caller.can_oversee(desk):  # say why: an officer under a group's alert, say
+        await popup(query, t(caller.lang, "button.for_supervisors") if not caller.is_supervisor
+                    else t(caller.lang, "out_of_scope", code=desk.code), show_alert=True)
         return
     await query.answer()
     db, now, lang = context.bot_data.db, utcnow(), caller.lang

@@ -12,6 +12,7 @@ from bot.callbacks import ReportFinish, ReportsPage, ReportTake
 from bot.context import Ctx
 from bot.handlers.access import Caller, identify
 from bot.handlers.common import (
+    is_private,
     popup,
     pressed,
     private_supervisor,
@@ -119,7 +120,12 @@ async def finish(update: Update, context: Ctx) -> None:
         await incidents_store.drop_note(context.bot_data.db, caller.user_id)
         await popup(query, t(caller.lang, "incident.open_private_chat"), show_alert=True)
         return
-    await popup(query, t(caller.lang, "incident.note_in_private"))
+    # Pressed in a group, the question went to the private chat: say where. Pressed in the
+    # private chat, the question is right below: nothing to add.
+    if is_private(update):
+        await query.answer()
+    else:
+        await popup(query, t(caller.lang, "incident.note_in_private"))
 
 
 async def closing_note(update: Update, context: Ctx) -> None:

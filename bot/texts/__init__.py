@@ -133,8 +133,10 @@ def fmt_distance(lang: str, metres: float) -> str:
 
 
 def fmt_duration(lang: str, span: timedelta) -> str:
-    """``2 jam 5 menit`` / ``45 menit``."""
+    """``2 jam 5 menit`` / ``45 menit`` / ``kurang dari 1 menit`` (not "0 menit")."""
     minutes = max(0, int(span.total_seconds() // 60))
+    if minutes == 0:
+        return t(lang, "unit.under_min")
     hours, minutes = divmod(minutes, 60)
     if hours:
         return t(lang, "unit.hm", h=hours, m=minutes)

@@ -22,7 +22,10 @@ ID: dict[str, str] = {
     "loc.forwarded": (
         "Lokasi yang diteruskan tidak diterima. Kirim lokasi Anda sendiri dengan tombol 📍."
     ),
-    "loc.venue": "Tempat (venue) tidak diterima. Kirim lokasi Anda saat ini dengan tombol 📍.",
+    "loc.venue": (
+        "Tempat yang dipilih dari daftar tidak diterima. Kirim lokasi Anda saat ini dengan "
+        "tombol 📍."
+    ),
     "loc.not_live": (
         "❌ Check-in ditolak: posko ini hanya menerima lokasi langsung (live), karena lokasi "
         "sekali kirim bisa dipilih dari peta. Tekan 📎, pilih <b>Lokasi</b>, lalu bagikan "

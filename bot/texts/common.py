@@ -19,6 +19,7 @@ ID: dict[str, str] = {
     "out_of_scope": "Posko {code} tidak berada dalam wilayah Anda.",
     "button.stale": "Tombol ini sudah tidak berlaku.",
     "button.not_yours": "Tombol ini bukan untuk Anda.",
+    "button.for_supervisors": "Tombol ini untuk pengawas dan admin.",
     "fallback": "Maaf, saya tidak mengerti pesan itu. Ketik /bantuan untuk daftar perintah.",
     "fallback.did_you_mean": "Maksud Anda /{command}? Ketik /bantuan untuk daftar perintah.",
     "fallback.checkin": (
@@ -39,6 +40,7 @@ ID: dict[str, str] = {
     "unit.sec": "{n} detik",
     "unit.hm": "{h} jam {m} menit",
     "unit.min": "{m} menit",
+    "unit.under_min": "kurang dari 1 menit",
 }
 
 EN: dict[str, str] = {
@@ -56,6 +58,7 @@ EN: dict[str, str] = {
     "out_of_scope": "Desk {code} is not within your area.",
     "button.stale": "This button is no longer valid.",
     "button.not_yours": "This button is not for you.",
+    "button.for_supervisors": "This button is for supervisors and admins.",
     "fallback": "Sorry, I did not understand that. Type /help for the list of commands.",
     "fallback.did_you_mean": "Did you mean /{command}? Type /help for the list of commands.",
     "fallback.checkin": (
@@ -76,4 +79,5 @@ EN: dict[str, str] = {
     "unit.sec": "{n} seconds",
     "unit.hm": "{h} h {m} min",
     "unit.min": "{m} min",
+    "unit.under_min": "under a minute",
 }

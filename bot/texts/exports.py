@@ -28,10 +28,12 @@ ID: dict[str, str] = {
         " Jalankan <code>posko-bot export --scope KODE</code> di server, atau pilih wilayah "
         "yang lebih kecil."
     ),
-    "export.empty": "Tidak ada shift, peringatan, atau laporan di {scope} pada {period}.",
+    "export.empty": (
+        "Tidak ada catatan kehadiran, peringatan, atau laporan di {scope} pada {period}."
+    ),
     "export.caption": (
-        "📊 Ekspor {scope}, {period}: {shifts} shift, {alerts} peringatan, {incidents} laporan "
-        "(waktu {zone})."
+        "📊 Ekspor {scope}, {period}: {shifts} catatan kehadiran, {alerts} peringatan, "
+        "{incidents} laporan (waktu {zone})."
     ),
     "export.all": "seluruh wilayah",
     "export.file_all": "semua",

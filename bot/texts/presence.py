@@ -6,16 +6,16 @@ from __future__ import annotations
 ID: dict[str, str] = {
     "presence.ask": (
         "❓ Masih bertugas di posko <b>{desk}</b>? Tekan tombol di bawah dalam {timeout}; "
-        "tanpa jawaban, shift Anda ditutup."
+        "tanpa jawaban, tugas Anda dianggap selesai."
     ),
     "presence.button": "✅ Masih bertugas",
     "presence.thanks": "Terima kasih, kehadiran Anda tercatat.",
     "presence.stale": "Pertanyaan ini sudah tidak berlaku.",
     "shift_closed.presence_timeout": (
-        "⏹ Shift Anda di <b>{desk}</b> ditutup pukul {time} karena tidak ada jawaban. "
+        "⏹ Tugas Anda di <b>{desk}</b> diakhiri pukul {time} karena tidak ada jawaban. "
         "Ketik /checkin bila masih bertugas."
     ),
-    "shift_closed.duty_end": "⏹ Jam tugas <b>{desk}</b> selesai; shift Anda ditutup pukul {time}.",
+    "shift_closed.duty_end": "⏹ Jam tugas <b>{desk}</b> selesai; tugas Anda diakhiri pukul {time}.",
 }
 
 EN: dict[str, str] = {

@@ -132,7 +132,7 @@ COMMANDS: dict[tuple[str, ...], dict[str, Cell]] = {
         ok("<b>Laporan terbuka: 1</b>"), no("private only", PRIVATE)),
     ("ekspor", "export"): row(
         no("unknown", UNKNOWN), no("supervisors only", SUPERVISORS),
-        ok("Tidak ada shift, peringatan, atau laporan di Gambir (31.71.01)"),
+        ok("Tidak ada catatan kehadiran, peringatan, atau laporan di Gambir (31.71.01)"),
         ok("📊 Ekspor Cengkareng (31.73.01), "), ok("📊 Ekspor seluruh wilayah, "),
         no("private only", PRIVATE)),
     ("rekapharian", "digest"): row(
@@ -180,7 +180,8 @@ BUTTONS: dict[str, tuple[str, dict[str, Cell]]] = {
         ok(say("ack.done", desk="Cengkareng Barat"), "acked"),
         ok(say("ack.done", desk="Cengkareng Barat"), "acked"))),
     "desk view": ("desk:{kel}", row(
-        no("stale", STALE), no("stale", STALE), no("stale", STALE),
+        no("supervisors only", say("button.for_supervisors")),
+        no("supervisors only", say("button.for_supervisors")), no("out of scope", OUT_KEL),
         ok(say("desk.title", desk="Cengkareng Barat", code=KEL)),
         ok(say("desk.title", desk="Cengkareng Barat", code=KEL)),
         ok(say("desk.title", desk="Cengkareng Barat", code=KEL)))),
@@ -195,8 +196,8 @@ BUTTONS: dict[str, tuple[str, dict[str, Cell]]] = {
         ok(say("incident.taken", ref=REF), "taken"))),
     "incident finish": ("inc:f:{incident}", row(
         no("supervisors only", SUPERVISORS), no("supervisors only", SUPERVISORS),
-        no("out of scope", OUT_KEL), ok(say("incident.note_in_private"), "note owed"),
-        ok(say("incident.note_in_private"), "note owed"),
+        no("out of scope", OUT_KEL), ok(say("incident.note_ask", ref=REF), "note owed"),
+        ok(say("incident.note_ask", ref=REF), "note owed"),
         ok(say("incident.note_in_private"), "note owed"))),
     "incidents page": ("incp:0", row(
         no("stale", STALE), no("supervisors only", SUPERVISORS), ok(say("incidents.none")),

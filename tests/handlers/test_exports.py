@@ -71,7 +71,8 @@ async def test_camat_gets_only_the_kecamatan(h: Harness) -> None:
     document, name, book = await export_of(h, CAMAT, "/ekspor 2026-11-23")
     assert name == "posko-31.73.01-2026-11-23-2026-11-23.xlsx"
     assert "Cengkareng (31.73.01)" in document.text and "23/11/2026" in document.text
-    assert "3 shift, 1 peringatan, 1 laporan" in document.text and "WIB" in document.text
+    assert "3 catatan kehadiran, 1 peringatan, 1 laporan" in document.text
+    assert "WIB" in document.text
     assert book.sheetnames == SHEETS
     shifts, alerts, incidents = (rows(book, title) for title in SHEETS)
     assert shifts[0] == SHIFT_HEADERS and alerts[0] == ALERT_HEADERS
@@ -124,7 +125,7 @@ async def test_refusals_and_clear_messages(h: Harness) -> None:
         "/ekspor besok": "Tanggal tidak dikenali: besok.",
         "/ekspor 2026-11-25 2026-11-20": "Tanggal akhir (20/11/2026) lebih awal dari tanggal "
                                          "awal (25/11/2026).",
-        "/ekspor 2026-11-10": "Tidak ada shift, peringatan, atau laporan di Cengkareng "
+        "/ekspor 2026-11-10": "Tidak ada catatan kehadiran, peringatan, atau laporan di Cengkareng "
                               "(31.73.01) pada 10/11/2026.",
         "/ekspor 1 2 3": "Pakai: /ekspor [dari] [sampai]",
     }
@@ -165,7 +166,7 @@ async def test_an_export_too_big_for_the_chat_is_refused_before_it_is_built(
     monkeypatch.setattr(exports_handler, "MAX_ROWS", 5)
     monkeypatch.setattr(exports_handler, "export_data", build)
     document, _, _ = await export_of(h, CAMAT, "/ekspor 2026-11-23")  # 5 rows fit
-    assert "3 shift, 1 peringatan, 1 laporan" in document.text
+    assert "3 catatan kehadiran, 1 peringatan, 1 laporan" in document.text
 
 
 def test_workbook_from_plain_rows() -> None:

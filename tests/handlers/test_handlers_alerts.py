@@ -199,10 +199,14 @@ async def test_desk_view_refused_outside_scope(h: Harness) -> None:
     desk = await desks_store.by_code(h.db, KEL)
     assert desk is not None
     await check_in(h.db, OFFICER, KEL, utcnow())
-    for who, data in ((STRANGER, f"desk:{desk.id}"), (OFFICER, f"desk:{desk.id}"),
-                      (LURAH, "desk:999999"), (LURAH, "desk:x")):
-        calls = await h.send(u.callback(u.user(who), data))
-        assert answer(calls).text, (who, data)
+    for who, data, says in (
+            (STRANGER, f"desk:{desk.id}", f"Posko {KEL} tidak berada dalam wilayah Anda."),
+            # An officer pressing 👁 under a group's alert is told why, not "stale".
+            (OFFICER, f"desk:{desk.id}", "Tombol ini untuk pengawas dan admin."),
+            (LURAH, "desk:999999", "Tombol ini sudah tidak berlaku."),
+            (LURAH, "desk:x", "Tombol ini sudah tidak berlaku.")):
+        calls = await h.send(u.callback(u.user(who), data, chat=u.group_chat()))
+        assert answer(calls).text == says, (who, data)
         assert sends(calls) == [], (who, data)
 
 

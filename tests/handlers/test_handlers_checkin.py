@@ -63,7 +63,7 @@ async def test_rejected_locations_say_why(harness: Harness) -> None:
     (call,) = await harness.send(u.location(officer, *_near(desk), forwarded=True))
     assert "diteruskan" in call.text
     (call,) = await harness.send(u.location(officer, *_near(desk), venue=True))
-    assert "venue" in call.text
+    assert "dipilih dari daftar tidak diterima" in call.text
     (call,) = await harness.send(u.location(officer, *_near(desk), age_s=300))
     assert "terlalu lama" in call.text and "60 detik" in call.text
     (call,) = await harness.send(u.location(officer, *_near(desk), accuracy=1500))

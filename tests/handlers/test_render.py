@@ -267,7 +267,7 @@ async def test_presence_check_and_shift_closed(db: Database, renderer: OutboxRen
     (closed,) = await rows(db, OutboxKind.SHIFT_CLOSED)
     rendered = await renderer(closed)
     assert rendered is not None
-    assert rendered.text == ("⏹ Shift Anda di <b>Cengkareng Barat</b> ditutup pukul 11:30 WIB "
+    assert rendered.text == ("⏹ Tugas Anda di <b>Cengkareng Barat</b> diakhiri pukul 11:30 WIB "
                              "karena tidak ada jawaban. Ketik /checkin bila masih bertugas.")
 
 
@@ -294,7 +294,7 @@ async def test_shift_closed_at_duty_end(db: Database, renderer: OutboxRenderer) 
     (closed,) = await rows(db, OutboxKind.SHIFT_CLOSED)
     rendered = await renderer(closed)
     assert rendered is not None
-    assert rendered.text == ("⏹ Jam tugas <b>Cengkareng Barat</b> selesai; shift Anda ditutup "
+    assert rendered.text == ("⏹ Jam tugas <b>Cengkareng Barat</b> selesai; tugas Anda diakhiri "
                              "pukul 14:00 WIB.")
 
 

@@ -24,3 +24,14 @@ def test_a_time_on_another_local_day_gets_its_date() -> None:
     # Single-digit days and months keep their zeros.
     assert fmt_time(datetime(2026, 3, 4, 1, 2, tzinfo=UTC), MAKASSAR,
                     datetime(2026, 3, 5, 1, 2, tzinfo=UTC)) == "04/03 09:02 WITA"
+
+
+def test_a_duration_under_a_minute_is_not_zero_minutes() -> None:
+    from datetime import timedelta
+
+    from bot.texts import fmt_duration
+
+    assert fmt_duration("id", timedelta(seconds=20)) == "kurang dari 1 menit"
+    assert fmt_duration("en", timedelta(0)) == "under a minute"
+    assert fmt_duration("id", timedelta(minutes=1)) == "1 menit"
+    assert fmt_duration("id", timedelta(hours=2, minutes=5)) == "2 jam 5 menit"
