@@ -153,7 +153,8 @@ async def _cancel(update: Update, context: Ctx, caller: Caller) -> None:
 
 async def _skip_location(update: Update, context: Ctx, caller: Caller, draft: Draft) -> None:
     """No location: the 📍 keyboard goes with a new message, then the attachments question."""
-    await reply(update, "📍 —", reply_markup=ReplyKeyboardRemove())
+    await reply(update, t(caller.lang, "lapor.location_skipped"),
+                reply_markup=ReplyKeyboardRemove())
     await _next(update, context, caller, draft, Step.MEDIA)
 
 
@@ -230,7 +231,7 @@ async def route_input(update: Update, context: Ctx) -> None:
         elif place is None or not (-90 <= place.latitude <= 90 and -180 <= place.longitude <= 180):
             await reply(update, t(lang, "lapor.location_only"))
         else:
-            await reply(update, "📍 ✓", reply_markup=ReplyKeyboardRemove())
+            await reply(update, t(lang, "lapor.location_saved"), reply_markup=ReplyKeyboardRemove())
             await _next(update, context, caller, draft, Step.MEDIA,
                         latitude=place.latitude,
                         longitude=place.longitude)

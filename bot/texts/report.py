@@ -49,6 +49,8 @@ ID: dict[str, str] = {
     "lapor.location": "Kirim lokasi kejadian dengan tombol 📍 di bawah, atau tekan Lewati.",
     "lapor.location_button": "📍 Kirim lokasi kejadian",
     "lapor.location_only": "Kirim lokasi dengan tombol 📍, atau tekan Lewati.",
+    "lapor.location_saved": "📍 Lokasi kejadian tercatat.",
+    "lapor.location_skipped": "📍 Laporan tanpa lokasi kejadian.",
     "lapor.media": (
         "Kirim foto, video atau dokumen sebagai bukti (maksimal {max}), lalu tekan Selesai. "
         "Tidak ada? Tekan Lewati."
@@ -126,6 +128,8 @@ EN: dict[str, str] = {
     "lapor.location": "Send the incident's location with the 📍 button below, or tap Skip.",
     "lapor.location_button": "📍 Send incident location",
     "lapor.location_only": "Send a location with the 📍 button, or tap Skip.",
+    "lapor.location_saved": "📍 Incident location saved.",
+    "lapor.location_skipped": "📍 Report without a location.",
     "lapor.media": (
         "Send photos, videos or documents as evidence (at most {max}), then tap Done. None? "
         "Tap Skip."

@@ -108,7 +108,8 @@ async def test_ubah_restarts_at_category_with_a_clean_draft(h: Harness) -> None:
     await press(h, OFFICER, f"lp:{draft_id}:cat:logistik")
     await press(h, OFFICER, f"lp:{draft_id}:sev:info")
     await say(h, OFFICER, "Kotak suara TPS 7 datang terlambat dua jam.")
-    await say(h, OFFICER, "Lewati")
+    skipped = await say(h, OFFICER, "Lewati")
+    assert skipped[0].text == "📍 Laporan tanpa lokasi kejadian."  # words, not "📍 —"
     for _ in range(2):
         await press(h, OFFICER, f"lp:{draft_id}:skip")
     await press(h, OFFICER, f"lp:{draft_id}:send")
@@ -155,7 +156,8 @@ async def test_draft_survives_a_restart(db_path: Path) -> None:
     async with running(db_path) as second:  # a new process on the same file
         calls = await say(second, OFFICER, DESCRIPTION)
         assert "lokasi kejadian" in calls[0].text
-        await second.send(u.location(u.user(OFFICER), -6.1387, 106.7238))
+        saved = await second.send(u.location(u.user(OFFICER), -6.1387, 106.7238))
+        assert saved[0].text == "📍 Lokasi kejadian tercatat."  # words, not "📍 ✓"
         (got,) = await second.send(u.message(u.user(OFFICER), photo=photo("f1")))
         assert "(1/5)" in got.text
     async with running(db_path) as third:
