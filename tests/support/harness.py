@@ -49,7 +49,13 @@ class Harness:
         async def record(update: object, context: Any) -> None:
             h.errors.append(context.error)
 
+        # Recorded before the bot's own error handler runs: that one ends the update's
+        # handling (ApplicationHandlerStop), after which no later error handler is called.
+        own = dict(h.app.error_handlers)
+        h.app.error_handlers.clear()
         h.app.add_error_handler(record)
+        for callback, block in own.items():
+            h.app.add_error_handler(callback, block=block)
         return h
 
     @classmethod
