@@ -16,6 +16,7 @@ from bot.handlers.common import (
 )
 from bot.texts import Markup, fmt_time, fmt_until, t
 from bot.views.alerts import PAGE, alert_list, mention
+from bot.views.limits import TEXT_MAX, fit
 from bot.views.pages import page_row
 from storage import alerts as alerts_store
 from storage import desks as desks_store
@@ -99,7 +100,8 @@ async def desk_view(update: Update, context: Ctx) -> None:
         lines.append(t(lang, "desk.no_officers", code=desk.code))
     chat = update.effective_chat
     if chat is not None:
-        await context.bot.send_message(chat.id, "\n".join(lines))
+        # A desk may list many people: the view stays within what Telegram takes.
+        await context.bot.send_message(chat.id, fit("\n".join(lines), TEXT_MAX))
 
 
 def _people(members: list[MemberLine]) -> Markup:

@@ -101,3 +101,15 @@ async def test_desk_view_names_whom_to_call(harness: Harness) -> None:
 ])
 def test_the_end_of_a_window_reads_as_its_day(end: datetime, now: datetime, shown: str) -> None:
     assert fmt_until(end, WIB, now) == shown
+
+
+async def test_a_desk_with_very_many_people_still_fits_one_message(harness: Harness) -> None:
+    h = harness
+    await h.stop_sender()
+    desk = await desks_store.by_code(h.db, KEL)
+    assert desk is not None
+    await h.member(CAMAT, KEC, Role.SUPERVISOR)
+    for n in range(150):  # long names, each a mention: far more than 4,096 units in all
+        await h.member(800_000 + n, KEL, Role.OFFICER, name="Petugas 🗳️ " + "Wijayakusuma " * 4)
+    (view,) = sends(await h.send(u.callback(u.user(CAMAT), f"desk:{desk.id}")))
+    assert view.text.rstrip().endswith("…")  # cut, and Telegram took it (the request checks)
