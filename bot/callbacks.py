@@ -19,7 +19,12 @@ from dataclasses import MISSING, dataclass, fields
 from typing import Any, ClassVar, Literal, Self, get_args, get_origin, get_type_hints
 
 MAX_BYTES = 64  # Telegram's limit for callback data
-ReportAction = Literal["cat", "sev", "done", "skip", "edit", "send", "cancel"]
+# What a /lapor button does: cat, sev answer those questions; done, skip end an optional step;
+# help shows (value "1") or hides the category hints; edit opens the summary's "change what"
+# list, fix reopens one answer (value: a field of FIXABLE), back returns to the summary; send,
+# cancel.
+ReportAction = Literal["cat", "sev", "done", "skip", "help", "edit", "fix", "back", "send",
+                       "cancel"]
 RoleKey = Literal["o", "s"]  # officer, supervisor: one letter keeps invite buttons short
 # What a member's button does: v show, mv choose a desk (page), to move to a desk, ty move
 # confirmed, rm ask to remove, ry remove confirmed, dm make an officer, pm make a supervisor,

@@ -13,7 +13,7 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 from storage.models import to_db
-from storage.records import Convert, RowRecord
+from storage.records import Convert, Flag, RowRecord
 from storage.sqlite.engine import Database
 
 MAX_MEDIA = 5  # attachments per report
@@ -50,6 +50,7 @@ class Draft(RowRecord):
     longitude: float | None
     media: Annotated[list[tuple[str, str]], Convert(_media)] = field(default_factory=list)
     tps: str | None = None
+    revising: Flag = False  # changing one answer: the next answer leads back to the summary
 
 
 _DRAFT_COLUMNS = ", ".join(Draft.columns())
@@ -87,7 +88,8 @@ async def start_draft(db: Database, member_id: int, desk_id: int, now: datetime,
     return draft
 
 
-_FIELDS = ("category", "severity", "description", "latitude", "longitude", "media", "tps")
+_FIELDS = ("category", "severity", "description", "latitude", "longitude", "media", "tps",
+           "revising")
 
 
 async def update_draft(db: Database, draft_id: int, member_id: int, step: Step,

@@ -5,6 +5,11 @@ category → severity → description → location (or skip) → attachments (or
 survives a restart; ``/batal`` deletes it; *Kirim* on the same draft twice makes one report.
 Buttons carry the draft id, so a button of an older draft is recognised as stale.
 
+*Ubah* lists the answers; the one chosen is asked again (its old answer dropped) and the draft
+is marked ``revising``, so the next answer leads back to the summary, through only the
+questions that answer left open (a category changed from *Kondusif* still needs a severity and
+a description). The other answers, a typed description above all, are kept.
+
 A button answered turns its own message into the next question (one edit, where removing the
 buttons and sending a new question would take two calls), so the chat keeps one live question
 with buttons. The location step is the exception: its 📍 button can only live under the input
@@ -31,9 +36,17 @@ from telegram.ext import ApplicationHandlerStop
 from bot.callbacks import ReportAction, ReportStep
 from bot.context import Ctx
 from bot.handlers.access import Caller, identify
-from bot.handlers.common import popup, pressed, private_member, reply
+from bot.handlers.common import edit_or_ignore, popup, pressed, private_member, reply
 from bot.texts import t
-from bot.views.report import MAX_TEXT, MIN_TEXT, draft_button, prompt
+from bot.views.report import (
+    FIXABLE,
+    MAX_TEXT,
+    MIN_TEXT,
+    draft_button,
+    fix_menu,
+    fixable,
+    prompt,
+)
 from storage import desks as desks_store
 from storage import drafts as drafts_store
 from storage import incidents as incidents_store
@@ -45,9 +58,16 @@ _TPS = re.compile(r"^\s*(?:tps\s*)?(\d{1,3})\s*$", re.IGNORECASE)
 # A button counts only on the steps that ask it, with one of its values.
 _STEPS_OF: dict[ReportAction, tuple[Step, ...]] = {
     "cat": (Step.CATEGORY,), "sev": (Step.SEVERITY,), "done": (Step.MEDIA,),
-    "skip": (Step.LOCATION, Step.MEDIA, Step.TPS), "edit": (Step.CONFIRM,), "send": (),
+    "skip": (Step.LOCATION, Step.MEDIA, Step.TPS), "help": (Step.CATEGORY,),
+    "edit": (Step.CONFIRM,), "fix": (Step.CONFIRM,), "back": (Step.CONFIRM,), "send": (),
     "cancel": tuple(Step)}
-_VALUES = {"cat": CATEGORIES, "sev": SEVERITIES}
+_VALUES = {"cat": CATEGORIES, "sev": SEVERITIES, "help": ("0", "1"), "fix": tuple(FIXABLE)}
+# What reopening a question drops: its answer is asked anew. The category keeps the old one
+# until the new arrives, which tells whether severity and description must be asked too.
+_DROPPED: dict[Step, dict[str, object]] = {
+    Step.CATEGORY: {}, Step.SEVERITY: {"severity": None}, Step.DESCRIPTION: {"description": None},
+    Step.LOCATION: {"latitude": None, "longitude": None}, Step.MEDIA: {"media": []},
+    Step.TPS: {"tps": None}}
 _AFTER = {Step.MEDIA: Step.TPS, Step.TPS: Step.CONFIRM}  # the step a skip or done leads to
 
 
@@ -58,12 +78,12 @@ async def _drop_buttons(query: CallbackQuery) -> None:
 
 
 async def _ask(update: Update, context: Ctx, caller: Caller, draft: Draft,
-               query: CallbackQuery | None = None) -> None:
+               query: CallbackQuery | None = None, *, hints: bool = False) -> None:
     """Ask the current step's question: in the pressed button's message when there is one,
     else as a new message (with the location button on the location step)."""
     desk = (caller.desk if caller.desk is not None and caller.desk.id == draft.desk_id
             else await desks_store.get(context.bot_data.db, draft.desk_id))
-    text, markup = prompt(draft, caller.lang, desk.name if desk else "?")
+    text, markup = prompt(draft, caller.lang, desk.name if desk else "?", hints=hints)
     chat = update.effective_chat
     if chat is None:
         return
@@ -72,8 +92,9 @@ async def _ask(update: Update, context: Ctx, caller: Caller, draft: Draft,
             try:
                 await query.edit_message_text(text, reply_markup=markup)
                 return
-            except BadRequest:  # deleted, or too old to edit: ask anew below
-                pass
+            except BadRequest as exc:  # deleted, or too old to edit: ask anew below
+                if "not modified" in str(exc).lower():  # a double tap: already shown
+                    return
         await _drop_buttons(query)
     await context.bot.send_message(chat.id, text, reply_markup=markup)
 
@@ -93,7 +114,16 @@ async def lapor(update: Update, context: Ctx) -> None:
 
 async def _next(update: Update, context: Ctx, caller: Caller, draft: Draft, step: Step,
                 query: CallbackQuery | None = None, **values: object) -> None:
-    """Move the draft to ``step`` and ask its question (in the pressed message, if any)."""
+    """Move the draft to ``step`` and ask its question (in the pressed message, if any).
+
+    A draft being revised goes instead to the first required answer still missing, or back
+    to the summary.
+    """
+    if draft.revising and step is not Step.CONFIRM:
+        answers = {key: values.get(key, getattr(draft, key))
+                   for key in ("category", "severity", "description")}
+        step = next((Step(key) for key, value in answers.items() if value is None),
+                    Step.CONFIRM)
     moved = await drafts_store.update_draft(context.bot_data.db, draft.id, caller.user_id,
                                                step, utcnow(), **values)
     if moved is not None:
@@ -119,7 +149,8 @@ async def button(update: Update, context: Ctx) -> None:
         await _submit(update, context, caller, button.draft_id)
         return
     if (draft is None or draft.id != button.draft_id or draft.step not in _STEPS_OF[action]
-            or value not in _VALUES.get(action, ("",))):
+            or value not in _VALUES.get(action, ("",))
+            or (action == "fix" and value not in fixable(draft))):
         await popup(query, t(caller.lang, "lapor.stale"))
         return
     await query.answer()
@@ -130,8 +161,13 @@ async def button(update: Update, context: Ctx) -> None:
         if value == ALL_CLEAR:  # a zero report: straight to the summary
             await _next(update, context, caller, draft, Step.CONFIRM, query, category=value,
                         severity="info", description=t(caller.lang, "lapor.all_clear"))
+        elif draft.category == ALL_CLEAR:  # no longer all clear: what it set is asked
+            await _next(update, context, caller, draft, Step.SEVERITY, query, category=value,
+                        severity=None, description=None)
         else:
             await _next(update, context, caller, draft, Step.SEVERITY, query, category=value)
+    elif action == "help":
+        await _ask(update, context, caller, draft, query, hints=value == "1")
     elif action == "sev":
         await _next(update, context, caller, draft, Step.DESCRIPTION, query, severity=value)
     elif draft.step is Step.LOCATION:  # skip: a *Lewati* under the "⤵️" of an older version
@@ -140,9 +176,17 @@ async def button(update: Update, context: Ctx) -> None:
     elif action in ("skip", "done"):
         await _next(update, context, caller, draft, _AFTER[draft.step], query)
     elif action == "edit":
-        await _next(update, context, caller, draft, Step.CATEGORY, query, category=None,
-                    severity=None, description=None, latitude=None, longitude=None, media=[],
-                    tps=None)
+        text, markup = fix_menu(draft, caller.lang)
+        await edit_or_ignore(query, text, reply_markup=markup)
+    elif action == "back":
+        await _ask(update, context, caller, draft, query)
+    elif action == "fix":
+        step = FIXABLE[value]
+        reopened = await drafts_store.update_draft(context.bot_data.db, draft.id,
+                                                   caller.user_id, step, utcnow(),
+                                                   revising=True, **_DROPPED[step])
+        if reopened is not None:
+            await _ask(update, context, caller, reopened, query)
 
 
 async def _cancel(update: Update, context: Ctx, caller: Caller) -> None:

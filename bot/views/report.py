@@ -1,5 +1,8 @@
-"""How a ``/lapor`` draft asks its questions: the text and buttons of each step, and the
-summary before *Kirim*."""
+"""How a ``/lapor`` draft asks its questions: the text and buttons of each step, the summary
+before *Kirim*, and the list of answers *Ubah* can reopen.
+
+The category question is one line with its buttons; what each category covers is one tap away
+(❓), because thirteen explanations at once fill a phone's screen before the buttons show."""
 
 from __future__ import annotations
 
@@ -15,9 +18,21 @@ from telegram import (
 from bot.callbacks import ReportAction, ReportStep
 from bot.texts import Markup, t
 from storage.drafts import MAX_MEDIA, Draft, Step
-from storage.incidents import CATEGORIES, SEVERITIES
+from storage.incidents import ALL_CLEAR, CATEGORIES, SEVERITIES
 
 MIN_TEXT, MAX_TEXT = 10, 1500  # characters of a description
+# The answers *Ubah* can reopen, in the summary's order: button value -> its question.
+FIXABLE: dict[str, Step] = {"cat": Step.CATEGORY, "sev": Step.SEVERITY,
+                            "desc": Step.DESCRIPTION, "loc": Step.LOCATION, "media": Step.MEDIA,
+                            "tps": Step.TPS}
+
+
+def fixable(draft: Draft) -> tuple[str, ...]:
+    """The answers of ``draft`` that can be changed (an all-clear report's severity and
+    description are set by its category)."""
+    if draft.category == ALL_CLEAR:
+        return tuple(key for key in FIXABLE if key not in ("sev", "desc"))
+    return tuple(FIXABLE)
 
 
 def draft_button(lang: str, draft: Draft, key: str, action: ReportAction
@@ -34,9 +49,10 @@ def _hints(lang: str) -> Markup:
                               hint=t(lang, f"cat.{c}.hint")) for c in CATEGORIES))
 
 
-def prompt(draft: Draft, lang: str, desk_name: str
+def prompt(draft: Draft, lang: str, desk_name: str, *, hints: bool = False
            ) -> tuple[str, InlineKeyboardMarkup | ReplyKeyboardMarkup]:
-    """The question of the draft's current step, with its buttons."""
+    """The question of the draft's current step, with its buttons (``hints``: the category
+    question with what each category covers)."""
     if draft.step is Step.LOCATION:
         return t(lang, "lapor.location"), ReplyKeyboardMarkup(
             [[KeyboardButton(t(lang, "lapor.location_button"), request_location=True)],
@@ -48,8 +64,12 @@ def prompt(draft: Draft, lang: str, desk_name: str
                                         callback_data=ReportStep(draft.id, "cat", c).pack())
                    for c in CATEGORIES]
         rows = [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
-        return (t(lang, "lapor.category", desk=desk_name, hints=_hints(lang)),
-                InlineKeyboardMarkup([*rows, cancel]))
+        toggle = InlineKeyboardButton(
+            t(lang, "lapor.hints_hide" if hints else "lapor.hints_show"),
+            callback_data=ReportStep(draft.id, "help", "0" if hints else "1").pack())
+        text = (t(lang, "lapor.category_hints", desk=desk_name, hints=_hints(lang)) if hints
+                else t(lang, "lapor.category", desk=desk_name))
+        return text, InlineKeyboardMarkup([*rows, [toggle, *cancel]])
     if draft.step is Step.SEVERITY:
         row = [InlineKeyboardButton(t(lang, f"sev.{s}"),
                                     callback_data=ReportStep(draft.id, "sev", s).pack())
@@ -74,3 +94,14 @@ def prompt(draft: Draft, lang: str, desk_name: str
              media=len(draft.media) or none, tps=draft.tps or none)
     return text, InlineKeyboardMarkup([[draft_button(lang, draft, "lapor.send", "send"),
                                         draft_button(lang, draft, "lapor.edit", "edit")], cancel])
+
+
+def fix_menu(draft: Draft, lang: str) -> tuple[str, InlineKeyboardMarkup]:
+    """*Ubah*: which answer to change, with a way back to the summary."""
+    buttons = [InlineKeyboardButton(t(lang, f"lapor.fix.{key}"),
+                                    callback_data=ReportStep(draft.id, "fix", key).pack())
+               for key in fixable(draft)]
+    rows = [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
+    back = draft_button(lang, draft, "lapor.back", "back")
+    return t(lang, "lapor.fix_ask"), InlineKeyboardMarkup(
+        [*rows, [back], [draft_button(lang, draft, "lapor.cancel", "cancel")]])

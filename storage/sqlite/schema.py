@@ -352,4 +352,7 @@ MIGRATIONS: list[list[str | AddColumn]] = [
         )""",
         "CREATE INDEX schedule_history_desk ON schedule_history(desk_id, valid_until)",
     ],
+    # 11: a draft whose reporter is changing one answer from the summary goes back to the
+    # summary once that answer is given, instead of on through the remaining questions.
+    [AddColumn("incident_drafts", "revising", "INTEGER NOT NULL DEFAULT 0")],
 ]

@@ -91,34 +91,6 @@ async def test_other_commands_still_work_mid_flow(h: Harness) -> None:
 
 # --- Ubah and Kirim -----------------------------------------------------------------------
 
-async def test_ubah_restarts_at_category_with_a_clean_draft(h: Harness) -> None:
-    draft_id = await walk(h, OFFICER, Step.MEDIA)
-    await h.send(u.message(u.user(OFFICER), photo=photo("f1")))
-    await press(h, OFFICER, f"lp:{draft_id}:done")
-    await say(h, OFFICER, "7")
-    (ask,) = sends(await press(h, OFFICER, f"lp:{draft_id}:edit"))
-    assert "Pilih kategori" in ask.text
-    draft = await current(h, OFFICER)
-    assert (draft.id, draft.step) == (draft_id, Step.CATEGORY)
-    assert (draft.category, draft.severity, draft.description, draft.tps, draft.media) == \
-        (None, None, None, None, [])
-    # The summary's Kirim does nothing until the draft is confirmed again.
-    assert STALE in said(await press(h, OFFICER, f"lp:{draft_id}:send"))
-    assert await h.db.fetchval("SELECT count(*) FROM incidents") == 0
-    await press(h, OFFICER, f"lp:{draft_id}:cat:logistik")
-    await press(h, OFFICER, f"lp:{draft_id}:sev:info")
-    await say(h, OFFICER, "Kotak suara TPS 7 datang terlambat dua jam.")
-    skipped = await say(h, OFFICER, "Lewati")
-    assert skipped[0].text == "📍 Laporan tanpa lokasi kejadian."  # words, not "📍 —"
-    for _ in range(2):
-        await press(h, OFFICER, f"lp:{draft_id}:skip")
-    await press(h, OFFICER, f"lp:{draft_id}:send")
-    incident = await incidents_store.by_ref(h.db, f"LP-{KEL}-0001")
-    assert incident is not None
-    assert (incident.category, incident.severity, incident.tps) == ("logistik", "info", None)
-    assert await incidents_store.media_of(h.db, incident.id) == []
-
-
 async def test_double_kirim_and_a_redelivered_update_make_one_report(h: Harness) -> None:
     draft_id = await walk(h, OFFICER, Step.CONFIRM)
     kirim = u.callback(u.user(OFFICER), f"lp:{draft_id}:send")
