@@ -71,6 +71,9 @@ def _items(value: Any) -> list[Any]:
 Duration = Annotated[timedelta, NoDecode]
 
 
+# A bot token is "<bot id>:<secret>"; only the shape is checked here, Telegram says the rest.
+TOKEN_SHAPE = re.compile(r"\d+:[\w-]+")
+
 class Settings(BaseSettings):
     """Every tunable of the bot; ``.env.example`` documents each key."""
 
@@ -215,7 +218,7 @@ class Settings(BaseSettings):
         """Raise unless a plausible bot token is configured (needed only to run the bot)."""
         if not self.telegram_bot_token:
             raise ConfigError("TELEGRAM_BOT_TOKEN is not set (put it in .env, see .env.example)")
-        if not re.fullmatch(r"\d+:[\w-]+", self.telegram_bot_token):
+        if not TOKEN_SHAPE.fullmatch(self.telegram_bot_token):
             raise ConfigError("TELEGRAM_BOT_TOKEN does not look like a bot token (123456:ABC...)")
 
 

@@ -2,8 +2,8 @@
 
 Every failure a user can cause ends with one line on stderr and a non-zero exit code, never a
 traceback: 2 for a usage or configuration problem, 1 for a failed operation. Each command
-lives in the module of its feature (``run``, ``admin``, ``members``, ``reports``); this one
-parses the command line and turns failures into that one line.
+lives in the module of its feature (``setup``, ``run``, ``admin``, ``members``,
+``reports``); this one parses the command line and turns failures into that one line.
 """
 
 from __future__ import annotations
@@ -26,6 +26,8 @@ from bot.cli.members import add_parsers as add_member_parsers
 from bot.cli.members import cmd_invites, cmd_members
 from bot.cli.reports import cmd_digest, cmd_export
 from bot.cli.run import cmd_run
+from bot.cli.setup import add_parser as add_setup_parser
+from bot.cli.setup import cmd_setup
 from bot.config import ConfigError, Settings, load_settings, unknown_keys
 from storage.sqlite.engine import StorageError
 
@@ -33,6 +35,7 @@ from storage.sqlite.engine import StorageError
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="posko-bot", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    add_setup_parser(sub)
     sub.add_parser("run", help="run the bot (long polling, or a webhook with "
                    "POSKO_WEBHOOK_URL)")
     imp = sub.add_parser("import-desks", help="create or update desks from a CSV or .xlsx file")
@@ -98,6 +101,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
+    "setup": cmd_setup,
     "run": cmd_run,
     "import-desks": cmd_import_desks,
     "import-schedule": cmd_import_schedule,

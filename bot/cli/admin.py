@@ -124,14 +124,9 @@ async def _bot_username(settings: Settings) -> str | None:
     """Ask Telegram for the bot's username when the bot has never run; None if impossible."""
     if not settings.telegram_bot_token:
         return None
-    from telegram import Bot
-    from telegram.error import TelegramError
-
     try:
-        async with Bot(settings.telegram_bot_token,
-                       base_url=settings.telegram_api_base_url) as bot:
-            return bot.username
-    except TelegramError:
+        return await token_owner(settings.telegram_bot_token, settings)
+    except CliError:
         return None
 
 
@@ -161,21 +156,20 @@ def cmd_check_config(args: argparse.Namespace, settings: Settings) -> int:
         if args.offline:
             print(f"configuration OK (token not checked with Telegram); {where}")
             return 0
-        name = await _token_owner(settings)
+        name = await token_owner(settings.telegram_bot_token, settings)
         print(f"configuration OK: Telegram accepts the token of @{name}; {where}")
         return 0
 
     return with_db(settings, work)
 
 
-async def _token_owner(settings: Settings) -> str:
-    """The username Telegram gives the token (``getMe``); CliError saying why if none."""
+async def token_owner(token: str, settings: Settings) -> str:
+    """The username Telegram gives ``token`` (``getMe``); CliError saying why if none."""
     from telegram import Bot
     from telegram.error import InvalidToken, TelegramError
 
     try:
-        async with Bot(settings.telegram_bot_token,
-                       base_url=settings.telegram_api_base_url) as bot:
+        async with Bot(token, base_url=settings.telegram_api_base_url) as bot:
             return bot.username
     except InvalidToken:
         raise CliError("Telegram refuses TELEGRAM_BOT_TOKEN (mistyped or revoked): copy it "

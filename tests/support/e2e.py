@@ -32,11 +32,13 @@ def bot_env(stub: StubBotAPI, workdir: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-async def cli(env: dict[str, str], workdir: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """Run ``python -m bot ARGS`` to completion (off the event loop, so the stub keeps serving)."""
+async def cli(env: dict[str, str], workdir: Path, *args: str, stdin: str = ""
+              ) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m bot ARGS`` to completion (off the event loop, so the stub keeps serving),
+    with ``stdin`` as what is typed (a pipe: never a terminal that could wait for input)."""
     return await asyncio.to_thread(
         subprocess.run, [sys.executable, "-m", "bot", *args], env=env, cwd=workdir,
-        capture_output=True, text=True, timeout=120)
+        capture_output=True, text=True, timeout=120, input=stdin)
 
 
 async def register(stub: StubBotAPI, env: dict[str, str], workdir: Path, user: SimUser,
