@@ -11,7 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from bot.cli.common import FAILURE, USAGE_ERROR, CliError, with_db
+from bot.cli.common import FAILURE, USAGE_ERROR, CliError, TokenRefused, with_db
 from bot.config import Settings, parse_duration
 from storage.sqlite.engine import Database
 
@@ -156,7 +156,12 @@ def cmd_check_config(args: argparse.Namespace, settings: Settings) -> int:
         if args.offline:
             print(f"configuration OK (token not checked with Telegram); {where}")
             return 0
-        name = await token_owner(settings.telegram_bot_token, settings)
+        try:
+            name = await token_owner(settings.telegram_bot_token, settings)
+        except TokenRefused:
+            raise
+        except CliError as exc:  # Telegram out of reach: the rest can still be checked
+            raise CliError(f"{exc}, or use --offline") from None
         print(f"configuration OK: Telegram accepts the token of @{name}; {where}")
         return 0
 
@@ -172,8 +177,8 @@ async def token_owner(token: str, settings: Settings) -> str:
         async with Bot(token, base_url=settings.telegram_api_base_url) as bot:
             return bot.username
     except InvalidToken:
-        raise CliError("Telegram refuses TELEGRAM_BOT_TOKEN (mistyped or revoked): copy it "
-                       "again from @BotFather") from None
+        raise TokenRefused("Telegram refuses TELEGRAM_BOT_TOKEN (mistyped or revoked): copy "
+                           "it again from @BotFather") from None
     except TelegramError as exc:  # NetworkError, TimedOut, an unexpected answer
         raise CliError(f"could not ask Telegram about the token ({exc}); check the network "
-                       f"and TELEGRAM_API_BASE_URL, or use --offline") from None
+                       f"and TELEGRAM_API_BASE_URL") from None

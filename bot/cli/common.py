@@ -20,6 +20,10 @@ class CliError(Exception):
         self.code = code
 
 
+class TokenRefused(CliError):
+    """Telegram refuses the token, or it is not shaped like one: another may be tried."""
+
+
 def with_db(settings: Settings, work: Callable[[Database], Coroutine[Any, Any, int]], *,
             writes: bool = True) -> int:
     """Run ``work`` on the opened store and close it, whatever happens.

@@ -25,7 +25,7 @@ import sys
 from pathlib import Path
 
 from bot.cli.admin import token_owner
-from bot.cli.common import USAGE_ERROR, CliError
+from bot.cli.common import USAGE_ERROR, CliError, TokenRefused
 from bot.config import TOKEN_SHAPE, Settings
 
 ENV, TEMPLATE = Path(".env"), Path(".env.example")
@@ -42,11 +42,18 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
                      help="make this Telegram user id an admin (repeatable)")
 
 
-def _ask(prompt: str) -> str | None:
-    """A line typed by the user, or None when nobody can answer (no terminal, end of input)."""
+def _ask(prompt: str, after: str | None = None) -> str | None:
+    """A line typed by the user, or None when nobody can answer (no terminal, end of input).
+
+    ``after``: why the last answer was refused, said only when there is a new one to try.
+    """
     if not sys.stdin.isatty():
-        line = sys.stdin.readline()  # a pipe may still hold the answer
+        line = sys.stdin.readline()  # a pipe may still hold an answer
+        if line and after:
+            print(after, file=sys.stderr)
         return (line.strip() or None) if line else None
+    if after:
+        print(after, file=sys.stderr)
     try:
         return input(prompt).strip() or None
     except EOFError:
@@ -57,25 +64,30 @@ def _checked(token: str, settings: Settings) -> str:
     """The bot's @name for a token of the right shape that Telegram accepts; CliError if not."""
     token = token.strip()
     if not TOKEN_SHAPE.fullmatch(token):
-        raise CliError("that is not a bot token: it looks like 123456789:AAH… (digits, a colon, "
-                       "then letters); copy it whole from @BotFather", code=USAGE_ERROR)
+        raise TokenRefused("that is not a bot token: it looks like 123456789:AAH… (digits, a "
+                           "colon, then letters); copy it whole from @BotFather",
+                           code=USAGE_ERROR)
     return asyncio.run(token_owner(token, settings))
 
 
 def _token(args: argparse.Namespace, settings: Settings) -> tuple[str, str]:
-    """Step 2: a working token and the bot's @name."""
+    """Step 2: a working token and the bot's @name.
+
+    Only a refused token is asked again: when Telegram cannot be reached, another token would
+    not help.
+    """
     token = args.token or settings.telegram_bot_token or _ask(_PROMPT)
-    for attempt in range(TRIES):
-        if token is None:
-            raise CliError("no token: run `posko-bot setup` in a terminal and paste it, or "
-                           "`posko-bot setup --token 123456789:AAH…`", code=USAGE_ERROR)
+    if token is None:
+        raise CliError("no token: run `posko-bot setup` in a terminal and paste it, or "
+                       "`posko-bot setup --token 123456789:AAH…`", code=USAGE_ERROR)
+    for attempt in range(1, TRIES + 1):
         try:
             return token.strip(), _checked(token, settings)
-        except CliError as exc:
-            if attempt == TRIES - 1:
+        except TokenRefused as exc:
+            again = _ask(_PROMPT, after=f"posko-bot: {exc}") if attempt < TRIES else None
+            if again is None:
                 raise
-            print(f"posko-bot: {exc}", file=sys.stderr)
-            token = _ask(_PROMPT)
+            token = again
     raise AssertionError("the last try returns or raises")
 
 

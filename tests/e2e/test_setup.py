@@ -61,6 +61,16 @@ async def test_without_anyone_to_ask_it_stops_with_one_line(stub: StubBotAPI,
     assert done.stderr.strip().splitlines()[-1].startswith(
         "posko-bot: Telegram refuses TELEGRAM_BOT_TOKEN")
     assert not (tmp_path / ".env").exists()  # a refused token is never saved
+    # Telegram out of reach: said once, and no other token asked for (it would not help).
+    offline = newcomer(stub, tmp_path) | {"TELEGRAM_API_BASE_URL": "http://127.0.0.1:9/bot"}
+    done = await cli(offline, tmp_path, "setup", stdin=f"{stub.token}\n{stub.token}\n")
+    assert done.returncode == 1
+    (line,) = done.stderr.strip().splitlines()
+    assert line.startswith("posko-bot: could not ask Telegram about the token")
+    assert not (tmp_path / ".env").exists()
+    offline["TELEGRAM_BOT_TOKEN"] = stub.token  # check-config can skip the question
+    done = await cli(offline, tmp_path, "check-config")
+    assert done.returncode == 1 and done.stderr.strip().endswith(", or use --offline")
 
 
 async def test_admins_are_added_and_the_bot_reads_them(stub: StubBotAPI,
