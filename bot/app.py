@@ -8,17 +8,23 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from typing import Any, TypeAlias
 
-from telegram import BotCommand, BotCommandScopeDefault
+from telegram import Bot, BotCommand, BotCommandScopeDefault
 from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults, ExtBot
-from telegram.request import BaseRequest, HTTPXRequest
+from telegram.request import BaseRequest
 
 from bot.config import Settings
 from bot.context import BotData, Ctx
 from bot.handlers import COMMANDS, register
 from bot.handlers.throttle import Throttle
+from bot.ops import server as status_server
+from bot.ops.application import MeteredApplication
+from bot.ops.heartbeat import Heartbeat
+from bot.ops.metrics import MeteredRequest, Metrics
+from bot.ops.readiness import Liveness, readiness
 from bot.outbox.pacing import PacedRequests, Pacing
 from bot.outbox.render import OutboxRenderer
 from bot.outbox.sender import Sender
@@ -26,7 +32,7 @@ from bot.texts import LANGUAGES, t
 from bot.updates.clock import TelegramClock
 from scheduler.jobs import JobSpec, job_specs
 from scheduler.presence import PresenceConfig
-from scheduler.sweep import SweepConfig
+from scheduler.sweep import SweepConfig, SweepReport
 from storage import meta
 from storage.members import Roster
 from storage.models import utcnow
@@ -52,12 +58,15 @@ def build_application(settings: Settings, request: BaseRequest | None = None) ->
     """The bot, ready to ``run_polling`` (or to be driven by tests with a recording request).
 
     Talking to Telegram, every reply goes through the count of sends per second that the
-    outbox sender uses too (``bot.outbox.pacing``), and is retried after a 429. A recording
-    request answers at once and counts nothing, so it gets no pacing.
+    outbox sender uses too (``bot.outbox.pacing``), and is retried after a 429, and every
+    call is counted in the metrics (``bot.ops``). A recording request answers at once and
+    counts nothing, so it gets no pacing and no call metrics.
     """
     context_types = ContextTypes(bot_data=BotData)
+    metrics = Metrics()
     builder = (
         ApplicationBuilder()
+        .application_class(MeteredApplication)
         .token(settings.telegram_bot_token)
         .base_url(settings.telegram_api_base_url)
         .base_file_url(file_url(settings.telegram_api_base_url))
@@ -70,14 +79,17 @@ def build_application(settings: Settings, request: BaseRequest | None = None) ->
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     else:  # getUpdates answers tell Telegram's time (bot.updates.clock)
-        builder = builder.get_updates_request(HTTPXRequest(
-            connection_pool_size=1,
+        builder = builder.request(MeteredRequest(metrics, connection_pool_size=256)
+        ).get_updates_request(MeteredRequest(
+            metrics, connection_pool_size=1,
             httpx_kwargs={"event_hooks": {"response": [clock.on_response]}}),
         ).rate_limiter(PacedRequests(Pacing()))
     app: PoskoApp = builder.build()
     app.bot_data.settings = settings
     app.bot_data.clock = clock
     app.bot_data.throttle = Throttle()
+    app.bot_data.metrics = metrics
+    app.bot_data.liveness = Liveness()
     register(app)
     return app
 
@@ -119,19 +131,32 @@ async def post_init(app: PoskoApp) -> None:
             admin_ids=settings.admin_ids,
         ):
             _schedule(app, spec)
+    if settings.heartbeat_url:
+        data.heartbeat = Heartbeat(settings.heartbeat_url)
+    data.status_server = await status_server.start(app)
     log.info("posko bot @%s ready (database %s)", data.username, data.db.path)
 
 
 def _schedule(app: PoskoApp, spec: JobSpec) -> None:
     async def run(context: Ctx) -> None:
         data = context.bot_data
+        started = time.perf_counter()
         try:
-            await spec.run(data.db, utcnow())
+            outcome = await spec.run(data.db, utcnow())
         except Exception as exc:
+            data.metrics.job_runs.labels(spec.name, "failed").inc()
             # A failing store is logged once per outage, not as a traceback every tick; the
             # job keeps no state, so its next run catches up on what this one could not do.
             if not data.store_health.failed(exc):
                 raise
+        else:
+            data.metrics.job_runs.labels(spec.name, "ok").inc()
+            data.metrics.job_seconds.labels(spec.name).observe(time.perf_counter() - started)
+            data.liveness.job_done(spec.name)
+            if isinstance(outcome, SweepReport):
+                data.metrics.desks_examined.set(outcome.examined)
+            if spec.name == "sweep" and data.heartbeat is not None:
+                data.heartbeat.beat(lambda: _ready(data, context.bot))
         data.sender.wake()  # whatever the job queued goes out now
 
     assert app.job_queue is not None
@@ -139,8 +164,19 @@ def _schedule(app: PoskoApp, spec: JobSpec) -> None:
                                 job_kwargs={"misfire_grace_time": None, "coalesce": True})
 
 
+async def _ready(data: BotData, bot: Bot) -> bool:
+    return (await readiness(data, bot)).ready
+
+
 async def post_shutdown(app: PoskoApp) -> None:
-    """Let the sender finish what is in flight, then close the store."""
+    """Stop the status endpoints and the heartbeat, let the sender finish what is in flight,
+    then close the store."""
+    runner = getattr(app.bot_data, "status_server", None)
+    if runner is not None:
+        await runner.cleanup()
+    heartbeat = getattr(app.bot_data, "heartbeat", None)
+    if heartbeat is not None:
+        await heartbeat.close()
     sender = getattr(app.bot_data, "sender", None)
     if sender is not None:
         await sender.stop()

@@ -115,6 +115,10 @@ class Settings(BaseSettings):
     webhook_secret: str = Field("", alias="POSKO_WEBHOOK_SECRET", validate_default=True)
     webhook_listen: str = Field("127.0.0.1", alias="POSKO_WEBHOOK_LISTEN")
     webhook_port: int = Field(8443, ge=1, le=65535, alias="POSKO_WEBHOOK_PORT")
+    # The operators' endpoints (/healthz, /readyz, /metrics: bot.ops); port 0 turns them off.
+    status_listen: str = Field("127.0.0.1", alias="POSKO_STATUS_LISTEN")
+    status_port: int = Field(9180, ge=0, le=65535, alias="POSKO_STATUS_PORT")
+    heartbeat_url: str = Field("", alias="POSKO_HEARTBEAT_URL")
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -196,12 +200,21 @@ class Settings(BaseSettings):
                              "rule for secret_token)")
         return value
 
-    @field_validator("webhook_listen")
+    @field_validator("webhook_listen", "status_listen")
     @classmethod
     def _webhook_listen(cls, value: str) -> str:
         value = value.strip()
         if not value or re.search(r"\s", value):
             raise ValueError("must be an address to listen on, like 127.0.0.1 or 0.0.0.0")
+        return value
+
+    @field_validator("heartbeat_url")
+    @classmethod
+    def _heartbeat_url(cls, value: str) -> str:
+        value = value.strip().rstrip("/")
+        if value and urlsplit(value).scheme not in ("http", "https"):
+            raise ValueError("must be an http:// or https:// URL, like "
+                             "https://hc-ping.com/your-check-uuid")
         return value
 
     @property

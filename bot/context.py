@@ -15,7 +15,12 @@ from storage.sqlite.engine import Database
 from storage.sqlite.faults import StoreHealth
 
 if TYPE_CHECKING:
+    from aiohttp import web
+
     from bot.handlers.throttle import Throttle
+    from bot.ops.heartbeat import Heartbeat
+    from bot.ops.metrics import Metrics
+    from bot.ops.readiness import Liveness
 
 
 class BotData:
@@ -29,6 +34,10 @@ class BotData:
     throttle: Throttle  # repeated texts and unknown users lately answered
     sender: Sender
     sender_task: asyncio.Task[None]
+    metrics: Metrics  # what /metrics shows (bot.ops)
+    liveness: Liveness  # when polling and the jobs last worked, for /readyz
+    heartbeat: Heartbeat | None = None  # pings POSKO_HEARTBEAT_URL after each sweep
+    status_server: web.AppRunner | None = None  # /healthz, /readyz, /metrics
     username: str = ""
 
 

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from scheduler.digest import send_due
 from scheduler.presence import PresenceConfig, check_presence
 from scheduler.retention import purge_coordinates
-from scheduler.sweep import SweepConfig, sweep
+from scheduler.sweep import SweepConfig, SweepReport, sweep
 from storage.sqlite.engine import Database
 
 log = logging.getLogger(__name__)
@@ -38,7 +38,7 @@ class JobSpec:
 
 
 async def watch(db: Database, now: datetime, *, presence: PresenceConfig,
-                desks: SweepConfig) -> None:
+                desks: SweepConfig) -> SweepReport:
     """Presence first (it may close shifts), then the empty-desk sweep that sees the result."""
     asked = await check_presence(db, now, presence)
     report = await sweep(db, now, desks)
@@ -47,6 +47,7 @@ async def watch(db: Database, now: datetime, *, presence: PresenceConfig,
                  "%d alerts opened, %d escalated, %d resolved, %d messages", asked.asked,
                  asked.timed_out, asked.duty_ended, report.examined, report.opened,
                  report.escalated, report.resolved, report.messages)
+    return report
 
 
 async def digests(db: Database, now: datetime, *, at: time, default_tz: ZoneInfo,

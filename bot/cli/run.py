@@ -21,6 +21,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 
     from bot.app import build_application
     from bot.logs import RedactToken, setup_logging
+    from bot.ops.server import ListenError
     from bot.updates import polling
 
     settings.require_token()
@@ -37,6 +38,8 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
             # Never drop pending updates: reports sent while the bot was down must be handled;
             # and confirm each update only once it was handled (see bot/updates/polling.py).
             asyncio.run(polling.run(app))
+    except ListenError as exc:
+        raise CliError(str(exc)) from None
     except InvalidToken:
         raise CliError("Telegram rejected TELEGRAM_BOT_TOKEN (check it with @BotFather)",
                        USAGE_ERROR) from None

@@ -259,6 +259,7 @@ async def _poll(app: PoskoApp, stop: asyncio.Event) -> None:
                 backoff = min(backoff * 2, MAX_BACKOFF)
                 continue
             backoff = 1.0
+            app.bot_data.liveness.fetched()  # for /readyz
             new = [u for u in updates if not ledger.known(u.update_id)]
             recheck = bool(updates) and not new
             if not updates:

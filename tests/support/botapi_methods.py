@@ -68,11 +68,12 @@ class BotApiMethods:
         self._migrated: dict[int, int] = {}
         self._commands: dict[str, Any] = {}
         self._new_update, self._stopping = asyncio.Event(), asyncio.Event()
+        self.webhook_url = ""  # what setWebhook set, as getWebhookInfo tells it
         self._methods: dict[str, Callable[[JSON], Any]] = {
             "getMe": lambda p: ME,
             "getUpdates": self._get_updates, "deleteWebhook": self._delete_webhook,
-            "setWebhook": _ok, "getWebhookInfo": lambda p: {
-                "url": "", "has_custom_certificate": False,
+            "setWebhook": self._set_webhook, "getWebhookInfo": lambda p: {
+                "url": self.webhook_url, "has_custom_certificate": False,
                 "pending_update_count": len(self.updates)},
             "setMyCommands": lambda p: self._my_commands("set", p),
             "getMyCommands": lambda p: self._my_commands("get", p),
@@ -160,9 +161,14 @@ class BotApiMethods:
                 await asyncio.wait_for(self._new_update.wait(), remaining)
         return copy.deepcopy(self.updates[:limit])
 
+    def _set_webhook(self, p: JSON) -> bool:
+        self.webhook_url = str(p.get("url", ""))
+        return True
+
     def _delete_webhook(self, p: JSON) -> bool:
         if p.get("drop_pending_updates"):
             self.updates.clear()
+        self.webhook_url = ""
         return True
 
     def _my_commands(self, action: str, p: JSON) -> Any:

@@ -27,6 +27,7 @@ def bot_env(stub: StubBotAPI, workdir: Path, **extra: str) -> dict[str, str]:
         "PTB_TIMEDELTA": "1",
         "PYTHONPATH": str(ROOT),
         "POSKO_LOG_LEVEL": "INFO",
+        "POSKO_STATUS_PORT": "0",  # status endpoints only where a test asks for them
     })
     env.update(extra)
     return env

@@ -183,6 +183,10 @@ def test_unrelated_variables_with_our_field_names_are_ignored(
         ("POSKO_DIGEST_TIME", "25:00"),
         ("POSKO_LOG_LEVEL", "chatty"),
         ("TELEGRAM_API_BASE_URL", "api.telegram.org"),
+        ("POSKO_HEARTBEAT_URL", "hc-ping.com/3f2a-uuid"),
+        ("POSKO_HEARTBEAT_URL", "ftp://hc-ping.com/3f2a-uuid"),
+        ("POSKO_STATUS_PORT", "70000"),
+        ("POSKO_STATUS_LISTEN", " "),
     ],
 )
 def test_bad_value_names_the_key(monkeypatch: pytest.MonkeyPatch, key: str, value: str) -> None:
