@@ -99,6 +99,7 @@ async def test_health_readiness_metrics_and_heartbeat(stub: StubBotAPI, tmp_path
                 with JAKARTA_CSV.open(encoding="utf-8") as rows:
                     row = next(r for r in csv.DictReader(rows) if r["code"] == LURAH)
                 seen = len(stub.sent(4242))
+                stub.fail_next("sendMessage", "429")  # the reply is paced and sent again
                 budi.send_location(float(row["latitude"]), float(row["longitude"]))
                 await stub.wait_for_message(4242, contains="Check-in", after=seen, timeout=20)
                 deadline = time.monotonic() + 30  # two sweeps, each followed by a ping
@@ -119,6 +120,9 @@ async def test_health_readiness_metrics_and_heartbeat(stub: StubBotAPI, tmp_path
         sent = {"method": "sendMessage", "result": "ok"}
         assert sample(after, "posko_bot_api_calls_total", **sent) > \
             sample(before, "posko_bot_api_calls_total", **sent)
+        throttled = {"method": "sendMessage", "result": "429"}
+        assert sample(after, "posko_bot_api_calls_total", **throttled) == \
+            sample(before, "posko_bot_api_calls_total", **throttled) + 1
         assert sample(after, "posko_bot_api_calls_total", method="getUpdates", result="ok") > 0
         assert sample(after, "posko_open_shifts") == 1 and sample(before, "posko_open_shifts") == 0
         assert sample(after, "posko_job_runs_total", job="sweep", result="ok") >= 2
