@@ -30,6 +30,7 @@ from bot.outbox.render import OutboxRenderer
 from bot.outbox.sender import Sender
 from bot.texts import LANGUAGES, t
 from bot.updates.clock import TelegramClock
+from bot.views import pledge
 from scheduler.jobs import JobSpec, job_specs
 from scheduler.presence import PresenceConfig
 from scheduler.sweep import SweepConfig, SweepReport
@@ -90,6 +91,7 @@ def build_application(settings: Settings, request: BaseRequest | None = None) ->
     app.bot_data.throttle = Throttle()
     app.bot_data.metrics = metrics
     app.bot_data.liveness = Liveness()
+    app.bot_data.pledge = pledge.load(settings)
     register(app)
     return app
 

@@ -145,6 +145,15 @@ class StillHere(CallbackData):
 
 
 @dataclass(frozen=True, slots=True)
+class PledgeAgree(CallbackData):
+    """*Saya setuju* under the neutrality pledge; ``version`` names the text it was shown
+    with, so a press under a text changed since confirms nothing."""
+
+    PREFIX = "pk"
+    version: str
+
+
+@dataclass(frozen=True, slots=True)
 class ReportStep(CallbackData):
     """A button of a ``/lapor`` draft: its action, with a value for category and severity."""
 
@@ -272,4 +281,4 @@ class MemberAction(CallbackData):
 KINDS: tuple[type[CallbackData], ...] = (
     Registration, Language, Checkout, StillHere, ReportStep, InviteRole, AlertAck, DeskView,
     ReportTake, ReportFinish, ReportsPage, BoardPage, AlertsPage, InvitesPage, InviteRevoke,
-    MembersPage, MemberAction, InviteDesk)
+    MembersPage, MemberAction, InviteDesk, PledgeAgree)

@@ -71,6 +71,7 @@ def _items(value: Any) -> list[Any]:
 Duration = Annotated[timedelta, NoDecode]
 
 
+PLEDGE_MAX = 3500  # characters of the pledge text (a message holds 4,096 with the heading)
 # A bot token is "<bot id>:<secret>"; only the shape is checked here, Telegram says the rest.
 TOKEN_SHAPE = re.compile(r"\d+:[\w-]+")
 
@@ -119,6 +120,10 @@ class Settings(BaseSettings):
     status_listen: str = Field("127.0.0.1", alias="POSKO_STATUS_LISTEN")
     status_port: int = Field(9180, ge=0, le=65535, alias="POSKO_STATUS_PORT")
     heartbeat_url: str = Field("", alias="POSKO_HEARTBEAT_URL")
+    # The neutrality pledge officers and supervisors must confirm (bot.views.pledge): a UTF-8
+    # text file in Indonesian, and optionally one in English; empty means no pledge.
+    pledge_file: str = Field("", alias="POSKO_PLEDGE_FILE")
+    pledge_file_en: str = Field("", alias="POSKO_PLEDGE_FILE_EN")
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -206,6 +211,31 @@ class Settings(BaseSettings):
         value = value.strip()
         if not value or re.search(r"\s", value):
             raise ValueError("must be an address to listen on, like 127.0.0.1 or 0.0.0.0")
+        return value
+
+    @field_validator("pledge_file", "pledge_file_en")
+    @classmethod
+    def _pledge_file(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            return value
+        try:
+            text = Path(value).read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ValueError(f"cannot read {value}: {getattr(exc, 'strerror', None) or exc}"
+                             ) from None
+        if not text:
+            raise ValueError(f"{value} is empty")
+        if len(text) > PLEDGE_MAX:
+            raise ValueError(f"{value} has {len(text)} characters; at most {PLEDGE_MAX}, so "
+                             "that it fits one Telegram message with its heading")
+        return value
+
+    @field_validator("pledge_file_en")
+    @classmethod
+    def _pledge_in_indonesian_first(cls, value: str, info: ValidationInfo) -> str:
+        if value and not info.data.get("pledge_file"):
+            raise ValueError("an English pledge needs the Indonesian one in POSKO_PLEDGE_FILE")
         return value
 
     @field_validator("heartbeat_url")

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from bot.ops.heartbeat import Heartbeat
     from bot.ops.metrics import Metrics
     from bot.ops.readiness import Liveness
+    from bot.views.pledge import Pledge
 
 
 class BotData:
@@ -38,6 +39,7 @@ class BotData:
     liveness: Liveness  # when polling and the jobs last worked, for /readyz
     heartbeat: Heartbeat | None = None  # pings POSKO_HEARTBEAT_URL after each sweep
     status_server: web.AppRunner | None = None  # /healthz, /readyz, /metrics
+    pledge: Pledge | None = None  # the neutrality pledge members confirm, if one is set
     username: str = ""
 
 

@@ -59,6 +59,7 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     """Write a scope's shifts, alerts and incidents as XLSX, and as CSV files with --csv."""
     from bot.files.xlsx import workbook_bytes, write_csv
     from bot.reports.export import PeriodError, export_data, file_name, period
+    from bot.views.pledge import load as load_pledge
     from storage.models import utcnow
 
     for value in (args.date_from, args.date_to):
@@ -72,7 +73,9 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
                                  utcnow().astimezone(desk.tz).date(), max_days=None)
         except PeriodError as exc:
             raise CliError(str(exc), USAGE_ERROR) from None
-        data, sheets = await export_data(db, desk.path, first, last, desk.tz, settings.language)
+        pledge = load_pledge(settings)
+        data, sheets = await export_data(db, desk.path, first, last, desk.tz, settings.language,
+                                         pledge.version if pledge else None)
         if data.empty:
             raise CliError(f"nothing to export: no shifts, alerts or incidents in {desk.code} "
                            f"from {first} to {last}")
@@ -83,7 +86,8 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
                   f"{len(data.incidents)} incidents ({desk.code} {desk.name}, {first} to {last})")
             if args.csv:
                 args.csv.mkdir(parents=True, exist_ok=True)
-                for name, sheet in zip(("shifts", "alerts", "incidents"), sheets, strict=True):
+                names = ("shifts", "alerts", "incidents", "pledges")[:len(sheets)]
+                for name, sheet in zip(names, sheets, strict=True):
                     write_csv(sheet, args.csv / f"{name}.csv")
                     print(f"wrote {args.csv / f'{name}.csv'}: {len(sheet.rows)} rows")
         except OSError as exc:

@@ -23,6 +23,7 @@ from openpyxl.styles import Font
 
 from bot.texts import t, zone_name
 from storage.exports import AlertRow, ExportData, IncidentRow, ShiftRow
+from storage.pledges import PledgeRow
 
 Cell = str | int | float | datetime | None
 
@@ -99,6 +100,16 @@ def export_sheets(data: ExportData, tz: ZoneInfo, lang: str) -> list[Sheet]:
         Sheet(t(lang, "export.sheet.incidents"), _headers(lang, zone, INCIDENT_COLUMNS),
               [_incident(row, tz, lang) for row in data.incidents]),
     ]
+
+
+PLEDGE_COLUMNS = ("desk_code", "desk_name", "member", "role", "pledged")
+
+
+def pledge_sheet(rows: Sequence[PledgeRow], tz: ZoneInfo, lang: str) -> Sheet:
+    """Who of a scope confirmed the neutrality pledge, and when (empty: not yet)."""
+    return Sheet(t(lang, "export.sheet.pledges"), _headers(lang, zone_name(tz), PLEDGE_COLUMNS),
+                 [[row.desk_code, row.desk_name, row.member, t(lang, f"role.{row.role}"),
+                   _local(row.confirmed_at, tz)] for row in rows])
 
 
 def _text(value: Cell) -> str:

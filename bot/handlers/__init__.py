@@ -43,6 +43,7 @@ from bot.handlers import (
     invites,
     members,
     onboarding,
+    pledge,
     presence,
     report,
     status,
@@ -120,6 +121,7 @@ ANY_CHAT = False  # also under messages in subscribed groups
 
 BUTTONS = [
     Button(cb.Registration, onboarding.confirm, Who.INVITED, OWN_CHAT),
+    Button(cb.PledgeAgree, pledge.agree, Who.MEMBER, OWN_CHAT),
     Button(cb.Checkout, checkin.checkout_confirmed, Who.OWNER, OWN_CHAT),
     Button(cb.Language, general.language_chosen, Who.MEMBER, OWN_CHAT),
     Button(cb.InviteDesk, invites.invite_desk_chosen, Who.IN_SCOPE, OWN_CHAT),

@@ -16,6 +16,7 @@ from telegram import (
 
 from bot.callbacks import Checkout
 from bot.context import Ctx
+from bot.handlers import pledge
 from bot.handlers.access import Caller, identify
 from bot.handlers.common import edit_or_ignore, popup, pressed, private_member, reply
 from bot.texts import fmt_distance, fmt_duration, fmt_seconds, fmt_time, t
@@ -59,6 +60,8 @@ async def _officer(update: Update, context: Ctx) -> tuple[Caller, Desk] | None:
         return None
     if caller.desk is None:
         await reply(update, t(caller.lang, "checkin.no_desk"))
+        return None
+    if await pledge.missing(update, context, caller):  # no duty before the pledge
         return None
     return caller, caller.desk
 

@@ -61,7 +61,9 @@ async def export(update: Update, context: Ctx) -> None:
                               rows=fmt_count(lang, rows), max=fmt_count(lang, MAX_ROWS))
                     + t(lang, advice))
         return
-    data, sheets = await export_data(context.bot_data.db, caller.scope_path, first, last, tz, lang)
+    pledge = context.bot_data.pledge
+    data, sheets = await export_data(context.bot_data.db, caller.scope_path, first, last, tz, lang,
+                                     pledge.version if pledge else None)
     if data.empty:
         await reply(update, t(lang, "export.empty", scope=scope_label, period=span))
         return

@@ -6,7 +6,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.callbacks import Registration
 from bot.context import Ctx
-from bot.handlers import throttle
+from bot.handlers import pledge, throttle
 from bot.handlers.access import identify
 from bot.handlers.common import edit_or_ignore, is_private, pressed, reply
 from bot.texts import t
@@ -75,3 +75,5 @@ async def confirm(update: Update, context: Ctx) -> None:
         text = t(caller.lang, key, role=t(caller.lang, f"role.{found.invite.role}"),
                  desk=found.desk.name)
     await edit_or_ignore(query, text)
+    if redeemed.outcome is RedeemOutcome.REGISTERED:  # the pledge comes with the first day
+        await pledge.offer(update, context, await identify(update, context) or caller)

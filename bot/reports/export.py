@@ -9,8 +9,9 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.files.xlsx import Sheet, export_sheets
+from bot.files.xlsx import Sheet, export_sheets, pledge_sheet
 from storage import exports as exports_store
+from storage import pledges as pledges_store
 from storage.exports import ExportData
 from storage.sqlite.engine import Database
 
@@ -98,7 +99,13 @@ def file_name(code: str, first: date, last: date) -> str:
 
 
 async def export_data(db: Database, scope_path: str | None, first: date, last: date, tz: ZoneInfo,
-                lang: str) -> tuple[ExportData, list[Sheet]]:
-    """The rows of a scope (None: everything) over the local dates, and their sheets."""
+                lang: str, pledge_version: str | None = None
+                ) -> tuple[ExportData, list[Sheet]]:
+    """The rows of a scope (None: everything) over the local dates, and their sheets; with
+    ``pledge_version``, a last sheet of who confirmed that pledge and when."""
     data = await exports_store.collect(db, scope_path, *utc_bounds(first, last, tz))
-    return data, export_sheets(data, tz, lang)
+    sheets = export_sheets(data, tz, lang)
+    if pledge_version is not None:
+        sheets.append(pledge_sheet(await pledges_store.of_scope(db, scope_path, pledge_version),
+                                   tz, lang))
+    return data, sheets

@@ -25,6 +25,7 @@ from bot.texts import (
     invites,
     members,
     onboarding,
+    pledge,
     presence,
     report,
     status,
@@ -36,7 +37,7 @@ from bot.texts import (
 # ``t`` never finds.
 FEATURES: tuple[ModuleType, ...] = (
     common, onboarding, invites, checkin, presence, status, general, alerts, board, report,
-    incidents, digest, exports, subscriptions, members, throttle,
+    incidents, digest, exports, subscriptions, members, throttle, pledge,
 )
 
 

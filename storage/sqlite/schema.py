@@ -355,4 +355,14 @@ MIGRATIONS: list[list[str | AddColumn]] = [
     # 11: a draft whose reporter is changing one answer from the summary goes back to the
     # summary once that answer is given, instead of on through the remaining questions.
     [AddColumn("incident_drafts", "revising", "INTEGER NOT NULL DEFAULT 0")],
+    # 12: confirmations of the neutrality pledge (storage/pledges.py), one per member and
+    # version of the text, so a changed text is asked again and the earlier ones stay on record.
+    [
+        """CREATE TABLE pledges (
+            member_id    INTEGER NOT NULL REFERENCES members(telegram_id),
+            version      TEXT NOT NULL,
+            confirmed_at TEXT NOT NULL,
+            PRIMARY KEY (member_id, version)
+        )""",
+    ],
 ]

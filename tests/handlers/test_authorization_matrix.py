@@ -251,6 +251,12 @@ BUTTONS: dict[str, tuple[str, dict[str, Cell]]] = {
         ok(say("members.removed", name=NAME, desk="Cengkareng Barat"), "removed"),
         ok(say("members.removed", name=NAME, desk="Cengkareng Barat"), "removed"),
         no("private only", STALE))),
+    # With no pledge set (this world's), its button changes nothing for anyone; who may
+    # confirm one is tests/handlers/test_pledge.py's.
+    "pledge": ("pk:0123456789abcdef", row(
+        no("stale", STALE), no("no pledge", say("pledge.none")),
+        no("no pledge", say("pledge.none")), no("no pledge", say("pledge.none")),
+        no("no pledge", say("pledge.none")), no("private only", STALE))),
     "language": ("lang:en", row(
         no("unknown", STALE), ok(t("en", "language.set"), "english"),
         ok(t("en", "language.set"), "english"), ok(t("en", "language.set"), "english"),

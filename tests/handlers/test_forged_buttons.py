@@ -1,7 +1,7 @@
 """Forged button data under a message where that button was never sent changes nothing.
 
 A button that the bot only ever sends to one member in their private chat (registration,
-"Masih bertugas?", language, check-out, the /lapor draft, /undang, the pages of /rekap,
+"Masih bertugas?", language, the pledge, check-out, the /lapor draft, /undang, the pages of /rekap,
 /laporan, /undangan and /anggota, a member's actions) edits the message it is pressed under.
 Pressed under a routed report in a group, or under another member's message, it must be
 answered as stale and edit nothing.
@@ -24,6 +24,7 @@ from bot.callbacks import (
     Language,
     MemberAction,
     MembersPage,
+    PledgeAgree,
     Registration,
     ReportsPage,
     ReportStep,
@@ -42,7 +43,8 @@ FORGED: list[CallbackData] = [
     Registration(Registration.DECLINE), Registration("abc"), StillHere(1), Language("en"),
     Checkout(1, "y"), ReportStep(1, "cancel"), InviteRole(1, "o", 1), ReportsPage(0),
     BoardPage(0, 0), InvitesPage(0), InviteRevoke(1, "yes"), MembersPage(0),
-    MemberAction(OFFICER, "ry", 0), AlertsPage(0), InviteDesk(1, 1)]
+    MemberAction(OFFICER, "ry", 0), AlertsPage(0), InviteDesk(1, 1),
+    PledgeAgree("0123456789abcdef")]
 
 
 def test_every_own_chat_kind_is_probed() -> None:
