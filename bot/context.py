@@ -10,6 +10,7 @@ from telegram.ext import CallbackContext, ExtBot
 from bot.config import Settings
 from bot.outbox.sender import Sender
 from bot.updates.clock import TelegramClock
+from scheduler.backup import BackupRecord
 from storage.members import Roster
 from storage.sqlite.engine import Database
 from storage.sqlite.faults import StoreHealth
@@ -29,6 +30,8 @@ class BotData:
     throttle: Throttle  # repeated texts and unknown users lately answered
     sender: Sender
     sender_task: asyncio.Task[None]
+    # The scheduled backups' last outcome (for readiness and metrics); None when they are off.
+    backups: BackupRecord | None = None
     username: str = ""
 
 
