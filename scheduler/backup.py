@@ -65,11 +65,14 @@ class BackupRecord:
 
 
 def is_due(config: BackupConfig, record: BackupRecord, now: datetime, db_path: str) -> bool:
-    """Steps 1–2."""
+    """Steps 1–2. The newest backup in the directory counts as the last success until this
+    process takes one (so after a restart the record tells its age at once)."""
     if record.failing and record.last_failure_at is not None \
             and now - record.last_failure_at < min(RETRY, config.every):
         return False
     taken = backups(config.directory, db_path)
+    if taken and record.last_success_at is None:
+        record.last_success_at, record.last_file = taken[-1].taken_at, taken[-1].path
     return not taken or now - taken[-1].taken_at >= config.every
 
 

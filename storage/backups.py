@@ -197,8 +197,12 @@ def rotate(directory: Path, db_path: str | Path, keep: int, made: Path) -> list[
 
     A file that cannot be deleted is logged and left; the next rotation tries again.
     """
-    removed = []
-    every = backups(directory, db_path)
+    removed: list[Path] = []
+    try:
+        every = backups(directory, db_path)
+    except OSError as exc:  # the backup is made; the next rotation tries again
+        log.warning("backup rotation: cannot list %s: %s", directory, _one_line(exc))
+        return removed
     others = [b for b in every if b.path != made]
     room = keep - (len(others) < len(every))  # the one just made takes a place
     for old in others[:max(len(others) - room, 0)]:

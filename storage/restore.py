@@ -9,7 +9,8 @@
    same file system, for an atomic rename). The API reads the backup consistently even if it
    has its own ``-wal`` file; a file that is not SQLite fails here.
 3. Check the copy (``storage.backups.check_copy``): integrity check ``ok``, a schema version
-   this program knows (an older one is brought up to date when the bot next opens it).
+   this program knows (an older one is brought up to date when the bot next opens it). It
+   gets the mode and owner of the database it replaces.
 4. Keep the database being replaced: its ``-wal`` is checkpointed into it where possible, then
    it is renamed to ``<database>.before-restore-<UTC time>``, with a ``-wal`` SQLite could not
    merge (not empty) renamed beside it (SQLite finds it there), and the ``-shm`` (only an index
@@ -22,6 +23,7 @@ A failure before step 4 leaves the database untouched and removes the temporary 
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from contextlib import suppress
 from dataclasses import dataclass
@@ -68,6 +70,17 @@ def _checkpoint(db: Path) -> None:
             conn.close()  # the last connection to a WAL database removes the -wal
 
 
+def _like(copy: Path, db: Path) -> None:
+    """Give the copy the mode and owner of the database it replaces: restored by root, a
+    database the bot's own user could not write would stop the bot at its next start."""
+    if not db.exists():
+        return
+    stat = db.stat()
+    os.chmod(copy, stat.st_mode & 0o7777)
+    with suppress(PermissionError):  # only root may give a file away; then it is ours anyway
+        os.chown(copy, stat.st_uid, stat.st_gid)
+
+
 def _set_aside(db: Path, now: datetime) -> Path | None:
     """Step 4: move the current database out of the way, keeping all of it."""
     if not db.exists():
@@ -105,6 +118,7 @@ def restore(source: Path, db: Path, now: datetime) -> Restored:
             for path in (temporary, temporary.with_name(temporary.name + "-journal")):
                 path.unlink(missing_ok=True)
             raise
+        _like(temporary, db)
         kept = _set_aside(db, now)
         temporary.replace(db)
         fsync_dir(db.parent)

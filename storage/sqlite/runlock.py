@@ -39,12 +39,16 @@ class RunLock:
         """Take the lock without waiting: :class:`InUse` if another process holds it,
         ``OSError`` if the lock file cannot be created (no directory, no permission)."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        writable = True
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except PermissionError:  # made by another user (root restoring): locking needs no write
+            fd, writable = os.open(self.path, os.O_RDONLY), False
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            # Who holds it, for an operator looking at the file; the lock is what counts.
-            os.ftruncate(fd, 0)
-            os.write(fd, f"{os.getpid()}\n".encode())
+            if writable:  # who holds it, for an operator looking; the lock is what counts
+                os.ftruncate(fd, 0)
+                os.write(fd, f"{os.getpid()}\n".encode())
         except BlockingIOError:
             os.close(fd)
             raise InUse(str(self.path)) from None

@@ -46,6 +46,8 @@ async def test_catch_up_on_start_after_a_long_downtime(gambir_db: Database,
     for minutes in (60, 61, 359):
         assert await backup_if_due(gambir_db, T0 + timedelta(minutes=minutes),
                                    config=_config(directory), record=restarted) is None
+    # The record tells the newest backup's age at once, for readiness and the metrics.
+    assert (restarted.last_success_at, restarted.last_file) == (T0, made)
     assert await backup_if_due(gambir_db, T0 + EVERY, config=_config(directory),
                                record=restarted) is not None
     assert len(backups(directory, gambir_db.path)) == 3

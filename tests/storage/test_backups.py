@@ -5,6 +5,7 @@ newer schema, and puts the data back while keeping the database it replaced."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -122,6 +123,7 @@ async def test_restore_puts_the_data_back_and_keeps_the_replaced_database(
     db_file = Path(gambir_db.path)
     await gambir_db.close()
     assert _open_shifts(db_file) == 0
+    os.chmod(db_file, 0o600)  # the operator's choice for a file of personal data
     done = restore(backup, db_file, T0 + timedelta(hours=2))
     assert done.version == SCHEMA_VERSION
     assert _open_shifts(db_file) == 1  # the backup's data is back
@@ -129,6 +131,7 @@ async def test_restore_puts_the_data_back_and_keeps_the_replaced_database(
     assert _open_shifts(done.kept) == 0  # and the replaced database, whole, beside it
     assert not db_file.with_name("posko.db-wal").exists()
     assert not db_file.with_name("posko.db-shm").exists()
+    assert os.stat(db_file).st_mode & 0o777 == 0o600
     reopened = await Database.open(db_file)
     try:
         assert await reopened.fetchval("SELECT count(*) FROM desks") == 5
