@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from pathlib import Path
 from typing import Any, TypeAlias
 
 from telegram import Bot, BotCommand, BotCommandScopeDefault
@@ -31,6 +32,7 @@ from bot.outbox.sender import Sender
 from bot.texts import LANGUAGES, t
 from bot.updates.clock import TelegramClock
 from bot.views import pledge
+from scheduler.backup import BackupConfig, BackupRecord
 from scheduler.jobs import JobSpec, job_specs
 from scheduler.presence import PresenceConfig
 from scheduler.sweep import SweepConfig, SweepReport
@@ -121,6 +123,11 @@ async def post_init(app: PoskoApp) -> None:
     # A plain task, not app.create_task: it starts before the application does and is
     # stopped by post_shutdown, after the updater and the job queue.
     data.sender_task = asyncio.create_task(data.sender.run(), name="outbox-sender")
+    backup = None
+    if settings.backup_dir:
+        data.backups = BackupRecord()
+        backup = (BackupConfig(Path(settings.backup_dir), settings.backup_every,
+                               settings.backup_keep), data.backups)
     if app.job_queue is not None:
         for spec in job_specs(
             sweep_interval=settings.sweep_interval,
@@ -131,6 +138,7 @@ async def post_init(app: PoskoApp) -> None:
             digest_time=settings.digest_time,
             default_tz=settings.tz,
             admin_ids=settings.admin_ids,
+            backup=backup,
         ):
             _schedule(app, spec)
     if settings.heartbeat_url:

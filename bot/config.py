@@ -110,6 +110,10 @@ class Settings(BaseSettings):
     digest_time: time = Field(time(20, 0), alias="POSKO_DIGEST_TIME")
     location_retention: Duration = Field(timedelta(days=90), alias="POSKO_LOCATION_RETENTION")
     log_level: str = Field("INFO", alias="POSKO_LOG_LEVEL")
+    # Scheduled backups (scheduler.backup); an empty directory turns them off.
+    backup_dir: str = Field("", alias="POSKO_BACKUP_DIR")
+    backup_every: Duration = Field(timedelta(hours=6), alias="POSKO_BACKUP_EVERY")
+    backup_keep: int = Field(28, ge=1, le=100_000, alias="POSKO_BACKUP_KEEP")
     # Webhook mode when the URL is set, long polling otherwise. The secret is validated even
     # when absent (validate_default) because the URL makes it required.
     webhook_url: str = Field("", alias="POSKO_WEBHOOK_URL")
@@ -143,7 +147,7 @@ class Settings(BaseSettings):
 
     @field_validator("location_max_age", "invite_ttl", "unattended_grace", "sweep_interval",
                      "presence_confirm_every", "presence_confirm_timeout",
-                     "location_retention", "db_busy_timeout", mode="before")
+                     "location_retention", "db_busy_timeout", "backup_every", mode="before")
     @classmethod
     def _durations(cls, value: Any) -> timedelta:
         duration = _duration(value)
@@ -246,6 +250,11 @@ class Settings(BaseSettings):
             raise ValueError("must be an http:// or https:// URL, like "
                              "https://hc-ping.com/your-check-uuid")
         return value
+
+    @field_validator("backup_dir")
+    @classmethod
+    def _backup_dir(cls, value: str) -> str:
+        return value.strip()
 
     @property
     def webhook_path(self) -> str:

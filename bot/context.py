@@ -10,6 +10,7 @@ from telegram.ext import CallbackContext, ExtBot
 from bot.config import Settings
 from bot.outbox.sender import Sender
 from bot.updates.clock import TelegramClock
+from scheduler.backup import BackupRecord
 from storage.members import Roster
 from storage.sqlite.engine import Database
 from storage.sqlite.faults import StoreHealth
@@ -40,6 +41,8 @@ class BotData:
     heartbeat: Heartbeat | None = None  # pings POSKO_HEARTBEAT_URL after each sweep
     status_server: web.AppRunner | None = None  # /healthz, /readyz, /metrics
     pledge: Pledge | None = None  # the neutrality pledge members confirm, if one is set
+    # The scheduled backups' last outcome (for readiness and metrics); None when they are off.
+    backups: BackupRecord | None = None
     username: str = ""
 
 

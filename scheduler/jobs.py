@@ -16,15 +16,19 @@ from datetime import datetime, time, timedelta
 from functools import partial
 from zoneinfo import ZoneInfo
 
+from scheduler.backup import TICK, BackupConfig, BackupRecord, backup_if_due
 from scheduler.digest import send_due
 from scheduler.presence import PresenceConfig, check_presence
 from scheduler.retention import purge_coordinates
 from scheduler.sweep import SweepConfig, SweepReport, sweep
+from storage import meta
+from storage.models import to_db
 from storage.sqlite.engine import Database
 
 log = logging.getLogger(__name__)
 
 JobFunc = Callable[[Database, datetime], Awaitable[object]]
+LAST_SWEEP = "last_sweep_at"  # meta key: when the last sweep finished (posko-bot status)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,9 +43,11 @@ class JobSpec:
 
 async def watch(db: Database, now: datetime, *, presence: PresenceConfig,
                 desks: SweepConfig) -> SweepReport:
-    """Presence first (it may close shifts), then the empty-desk sweep that sees the result."""
+    """Presence first (it may close shifts), then the empty-desk sweep that sees the result;
+    then the time of the sweep, for ``posko-bot status`` (one row, one write a minute)."""
     asked = await check_presence(db, now, presence)
     report = await sweep(db, now, desks)
+    await meta.put(db, LAST_SWEEP, to_db(now))
     if asked.asked or asked.timed_out or asked.duty_ended or report.messages:
         log.info("sweep: %d asked, %d timed out, %d closed at duty end; %d desks examined, "
                  "%d alerts opened, %d escalated, %d resolved, %d messages", asked.asked,
@@ -60,8 +66,12 @@ async def digests(db: Database, now: datetime, *, at: time, default_tz: ZoneInfo
 
 def job_specs(*, sweep_interval: timedelta, presence: PresenceConfig, desks: SweepConfig,
               location_retention: timedelta, digest_time: time, default_tz: ZoneInfo,
-              admin_ids: list[int]) -> list[JobSpec]:
-    """All jobs of the scheduler, configured."""
+              admin_ids: list[int], backup: tuple[BackupConfig, BackupRecord] | None = None
+              ) -> list[JobSpec]:
+    """All jobs of the scheduler, configured; ``backup`` None: no scheduled backups."""
+    backups = [] if backup is None else [
+        JobSpec("backup", min(TICK, backup[0].every),
+                partial(backup_if_due, config=backup[0], record=backup[1]))]
     return [
         JobSpec("sweep", sweep_interval, partial(watch, presence=presence, desks=desks),
                 first=timedelta(seconds=1)),
@@ -70,4 +80,5 @@ def job_specs(*, sweep_interval: timedelta, presence: PresenceConfig, desks: Swe
                 first=timedelta(seconds=2)),
         JobSpec("purge-coordinates", timedelta(hours=1),
                 partial(purge_coordinates, retention=location_retention)),
+        *backups,
     ]

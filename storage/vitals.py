@@ -6,8 +6,10 @@ Read in one scan for the readiness check and the metrics (``bot.ops``) and for
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from storage.models import from_db, to_db
 from storage.sqlite.engine import Database
@@ -36,14 +38,23 @@ class Vitals:
         return max(0.0, (now - self.oldest_due).total_seconds())
 
 
-async def read(db: Database, now: datetime) -> Vitals:
-    """The vital counts now."""
-    rows = await db.scan(
-        "SELECT (SELECT count(*) FROM shifts WHERE ended_at IS NULL), "
-        "(SELECT count(*) FROM alerts WHERE resolved_at IS NULL), "
-        "(SELECT count(*) FROM incidents WHERE status != 'selesai'), "
-        "(SELECT count(*) FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL), "
-        f"(SELECT min(not_before) FROM ({_FIRSTS}) WHERE not_before <= ?)", (to_db(now),))
-    shifts, alerts, reports, pending, oldest = rows[0]
+# One row of counts; its one parameter is now (to_db). Also read by storage.status through a
+# read-only connection of its own.
+SQL = ("SELECT (SELECT count(*) FROM shifts WHERE ended_at IS NULL), "
+       "(SELECT count(*) FROM alerts WHERE resolved_at IS NULL), "
+       "(SELECT count(*) FROM incidents WHERE status != 'selesai'), "
+       "(SELECT count(*) FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL), "
+       f"(SELECT min(not_before) FROM ({_FIRSTS}) WHERE not_before <= ?)")
+
+
+def from_row(row: Sequence[Any]) -> Vitals:
+    """The counts of :data:`SQL`'s row."""
+    shifts, alerts, reports, pending, oldest = row
     return Vitals(int(shifts), int(alerts), int(reports), int(pending),
                   from_db(oldest) if oldest else None)
+
+
+async def read(db: Database, now: datetime) -> Vitals:
+    """The vital counts now."""
+    rows = await db.scan(SQL, (to_db(now),))
+    return from_row(rows[0])

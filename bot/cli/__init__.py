@@ -3,7 +3,8 @@
 Every failure a user can cause ends with one line on stderr and a non-zero exit code, never a
 traceback: 2 for a usage or configuration problem, 1 for a failed operation. Each command
 lives in the module of its feature (``setup``, ``run``, ``admin``, ``members``,
-``reports``); this one parses the command line and turns failures into that one line.
+``reports``, ``restore``, ``status``); this one parses the command line and turns failures
+into that one line.
 """
 
 from __future__ import annotations
@@ -25,9 +26,11 @@ from bot.cli.common import FAILURE, USAGE_ERROR, CliError
 from bot.cli.members import add_parsers as add_member_parsers
 from bot.cli.members import cmd_invites, cmd_members
 from bot.cli.reports import cmd_digest, cmd_export
+from bot.cli.restore import cmd_restore
 from bot.cli.run import cmd_run
 from bot.cli.setup import add_parser as add_setup_parser
 from bot.cli.setup import cmd_setup
+from bot.cli.status import cmd_status
 from bot.config import ConfigError, Settings, load_settings, unknown_keys
 from storage.sqlite.engine import StorageError
 
@@ -69,6 +72,11 @@ def _parser() -> argparse.ArgumentParser:
     add_member_parsers(sub)
     bak = sub.add_parser("backup", help="online backup of the database to PATH")
     bak.add_argument("path", type=Path)
+    res = sub.add_parser("restore", help="put a backup in place of the database (the bot "
+                         "stopped); the replaced one is kept")
+    res.add_argument("backup", type=Path)
+    sub.add_parser("status", help="one screen for an operator: the database, its numbers, "
+                   "the last update, sweep and backup")
     chk = sub.add_parser("check-config", help="validate the settings, the database and the "
                          "token (asks Telegram), then exit")
     chk.add_argument("--offline", action="store_true", help="do not ask Telegram")
@@ -111,5 +119,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "invites": cmd_invites,
     "members": cmd_members,
     "backup": cmd_backup,
+    "restore": cmd_restore,
+    "status": cmd_status,
     "check-config": cmd_check_config,
 }

@@ -131,13 +131,21 @@ async def _bot_username(settings: Settings) -> str | None:
 
 
 def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
-    """Copy the live database consistently to ``path``."""
+    """Copy the live database consistently to ``path`` and check the copy."""
     if args.path.exists():
         raise CliError(f"{args.path} exists; choose a new file")
 
+    from storage.backups import BackupError, check_copy
+
     async def work(db: Database) -> int:
         await db.backup(args.path)
-        print(f"backup written to {args.path}")
+        try:  # the same check as a scheduled backup's; it also makes the copy one file
+            check_copy(args.path)
+        except BackupError as exc:
+            args.path.unlink(missing_ok=True)
+            raise CliError(f"backup {args.path} failed its check and was removed: {exc}"
+                           ) from None
+        print(f"backup written to {args.path} and checked")
         return 0
 
     return with_db(settings, work, writes=False)  # a read-only database can be copied

@@ -17,6 +17,25 @@ if TYPE_CHECKING:  # telegram and the handlers load only when the bot runs
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     """Run the bot until interrupted."""
+    from storage.sqlite.runlock import InUse, RunLock
+
+    settings.require_token()
+    lock = RunLock(settings.db_path)  # held while the bot runs: restore waits for it
+    try:
+        lock.acquire()
+    except InUse:
+        raise CliError(f"another posko-bot run is using {settings.db_path}; stop it first"
+                       ) from None
+    except OSError as exc:
+        raise CliError(f"cannot lock {lock.path}: {exc.strerror or exc}") from None
+    try:
+        return _run(settings)
+    finally:
+        lock.release()
+
+
+def _run(settings: Settings) -> int:
+    """The bot, on a locked database."""
     from telegram.error import Conflict, InvalidToken, NetworkError
 
     from bot.app import build_application
@@ -24,7 +43,6 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     from bot.ops.server import ListenError
     from bot.updates import polling
 
-    settings.require_token()
     with_db(settings, _noop)  # fail fast, with one line, on an unusable database
     setup_logging(settings.log_level, settings.telegram_bot_token)
     if settings.webhook_secret:  # PTB logs setWebhook's parameters at DEBUG

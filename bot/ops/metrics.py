@@ -17,6 +17,7 @@ from telegram import Update
 from telegram.error import NetworkError
 from telegram.request import HTTPXRequest
 
+from scheduler.backup import BackupRecord
 from storage.vitals import Vitals
 
 _METHOD = re.compile(r"/bot[^/]*/(\w+)$")
@@ -61,6 +62,12 @@ class Metrics:
                                  registry=registry)
         self.ready = Gauge("posko_ready", "1 when every readiness check passes, else 0",
                            registry=registry)
+        self.backup_last = Gauge("posko_backup_last_success_timestamp_seconds",
+                                 "When the last scheduled backup was taken (Unix time)",
+                                 registry=registry)
+        self.backup_failures = Gauge("posko_backup_failures",
+                                     "Scheduled backups that failed since start-up",
+                                     registry=registry)
 
     def api_call(self, url: str, result: str) -> None:
         """Count one Bot API call to ``url`` (its method only; a file download is ``file``)."""
@@ -68,8 +75,13 @@ class Metrics:
         method = "file" if "/file/bot" in url else match[1] if match else "other"
         self.api_calls.labels(method, result).inc()
 
-    def scraped(self, vitals: Vitals, lag: float, ready: bool) -> bytes:
+    def scraped(self, vitals: Vitals, lag: float, ready: bool,
+                backups: BackupRecord | None = None) -> bytes:
         """The exposition text, with the store's counts read for this scrape."""
+        if backups is not None:
+            if backups.last_success_at is not None:
+                self.backup_last.set(backups.last_success_at.timestamp())
+            self.backup_failures.set(backups.failures)
         self.outbox_pending.set(vitals.outbox_pending)
         self.outbox_lag.set(lag)
         self.open_alerts.set(vitals.open_alerts)

@@ -9,6 +9,7 @@
 3. **sweep**: the empty-desk sweep ran within 2 × ``POSKO_SWEEP_INTERVAL`` (counted from
    start-up until the first one).
 4. **outbox**: the longest-waiting sendable message has waited less than 5 minutes.
+5. **backup**, when scheduled backups are on (``POSKO_BACKUP_DIR``): the last attempt worked.
 
 The process answering at all is ``/healthz``; it checks nothing else, so a restart is not
 triggered by a passing outage that the bot will ride out.
@@ -113,4 +114,12 @@ async def readiness(data: BotData, bot: Bot) -> Readiness:
     lag = counts.outbox_lag(wall)
     outbox = Check("outbox", lag < OUTBOX_MAX_LAG,
                    f"{counts.outbox_pending} pending; the oldest sendable waits {lag:.0f} s")
-    return Readiness((store, updates, sweep, outbox), counts, lag)
+    checks = [store, updates, sweep, outbox]
+    record = data.backups
+    if record is not None:
+        last = (f"{record.last_success_at:%Y-%m-%d %H:%M} UTC" if record.last_success_at
+                else "none yet")
+        checks.append(Check("backup", not record.failing,
+                            f"failing: {record.last_error}" if record.failing
+                            else f"last backup {last}"))
+    return Readiness(tuple(checks), counts, lag)

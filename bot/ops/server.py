@@ -49,7 +49,8 @@ async def _readyz(request: web.Request) -> web.Response:
 async def _metrics(request: web.Request) -> web.Response:
     app = _bot_app(request)
     state = await readiness(app.bot_data, app.bot)
-    body = app.bot_data.metrics.scraped(state.vitals, state.lag, state.ready)
+    body = app.bot_data.metrics.scraped(state.vitals, state.lag, state.ready,
+                                        app.bot_data.backups)
     return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
 
 

@@ -207,3 +207,21 @@ async def test_sweep_job_pings_after_success_only(harness: Harness, monitor: Mon
     assert metrics.get_sample_value("posko_job_runs_total", {"job": "sweep",
                                                              "result": "failed"}) == 1
     await data.heartbeat.close()
+
+
+async def test_a_failing_backup_is_not_ready_and_counted(harness: Harness) -> None:
+    from scheduler.backup import BackupRecord
+
+    data = harness.app.bot_data
+    data.backups = record = BackupRecord(last_success_at=utcnow() - timedelta(hours=7))
+    state = await readiness(data, harness.app.bot)
+    assert state.ready and "last backup" in state.checks[-1].detail
+    record.last_failure_at, record.last_error, record.failures = utcnow(), "disk full", 1
+    state = await readiness(data, harness.app.bot)
+    assert failed(state) == ["backup"] and "disk full" in state.checks[-1].detail
+    text = data.metrics.scraped(state.vitals, state.lag, state.ready, record).decode()
+    assert "posko_backup_failures 1.0" in text and "posko_ready 0.0" in text
+    assert data.metrics.registry.get_sample_value(
+        "posko_backup_last_success_timestamp_seconds") == record.last_success_at.timestamp()
+    record.last_success_at = utcnow() + timedelta(seconds=1)  # the next one worked
+    assert (await readiness(data, harness.app.bot)).ready

@@ -106,6 +106,7 @@ def test_defaults() -> None:
     assert s.telegram_api_base_url == "https://api.telegram.org/bot"
     assert s.admin_ids == []
     assert s.telegram_bot_token == ""
+    assert (s.backup_dir, s.backup_every, s.backup_keep) == ("", timedelta(hours=6), 28)
 
 
 def test_escalation_steps_in_seconds(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -182,6 +183,10 @@ def test_unrelated_variables_with_our_field_names_are_ignored(
         ("POSKO_PRESENCE_CONFIRM_TIMEOUT", "PT"),
         ("POSKO_DIGEST_TIME", "25:00"),
         ("POSKO_LOG_LEVEL", "chatty"),
+        ("POSKO_BACKUP_EVERY", "0"),
+        ("POSKO_BACKUP_EVERY", "daily"),
+        ("POSKO_BACKUP_KEEP", "0"),
+        ("POSKO_BACKUP_KEEP", "many"),
         ("TELEGRAM_API_BASE_URL", "api.telegram.org"),
         ("POSKO_HEARTBEAT_URL", "hc-ping.com/3f2a-uuid"),
         ("POSKO_HEARTBEAT_URL", "ftp://hc-ping.com/3f2a-uuid"),
