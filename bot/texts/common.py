@@ -1,5 +1,5 @@
 """Texts every handler shares: role names, refusals, stale buttons, the fallback and error
-replies (a passing storage fault among them), and units of measure (Bahasa Indonesia and
+replies (a passing storage fault among them), units of measure and the clock (Bahasa Indonesia and
 English)."""
 
 from __future__ import annotations
@@ -45,6 +45,7 @@ ID: dict[str, str] = {
     "unit.hm": "{h} jam {m} menit",
     "unit.min": "{m} menit",
     "unit.under_min": "kurang dari 1 menit",
+    "unit.clock": "{h}.{m}",
 }
 
 EN: dict[str, str] = {
@@ -84,4 +85,5 @@ EN: dict[str, str] = {
     "unit.hm": "{h} h {m} min",
     "unit.min": "{m} min",
     "unit.under_min": "under a minute",
+    "unit.clock": "{h}:{m}",
 }

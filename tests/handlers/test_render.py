@@ -106,7 +106,7 @@ async def test_one_alert(db: Database, renderer: OutboxRenderer) -> None:
     title, *lines = rendered.text.split("\n")
     assert title == "🚨 <b>Posko kosong</b>"
     # One short line: the desk, since when, who was there last.
-    assert lines == [f"• <b>Cengkareng Barat</b> kosong sejak 08:00 WIB ({lines[0].split('(')[1]}"]
+    assert lines == [f"• <b>Cengkareng Barat</b> kosong sejak 08.00 WIB ({lines[0].split('(')[1]}"]
     assert lines[0].endswith(f', petugas terakhir: <a href="tg://user?id={OFFICER}">User 201</a>')
     assert buttons(rendered) == [("🙋 Saya tangani", f"ack:{alert_id}"),
                                  ("👁 Lihat posko", f"desk:{(await alert_row(db, KEL))['desk_id']}")]
@@ -207,7 +207,7 @@ async def test_acknowledged_alert_and_the_edit_of_every_message(db: Database,
         alerts_store.AckOutcome.ACKED
     rendered = await renderer(original)
     assert rendered is not None
-    assert "   ✔️ Ditangani oleh " in rendered.text and "pukul 08:25 WIB" in rendered.text
+    assert "   ✔️ Ditangani oleh " in rendered.text and "pukul 08.25 WIB" in rendered.text
     assert f'<a href="tg://user?id={LURAH}">User 101</a>' in rendered.text
     assert rendered.reply_markup is None  # nothing left to take
     (update,) = await rows(db, OutboxKind.ALERT_UPDATE)
@@ -235,7 +235,7 @@ async def test_resolved(db: Database, renderer: OutboxRenderer) -> None:
     (original,) = await rows(db, OutboxKind.ALERTS)
     again = await renderer(original)
     assert again is not None and "Sudah ada petugas lagi" in again.text
-    assert "kosong sejak 08:00 WIB (48 menit)" in again.text  # as long as it was, not until now
+    assert "kosong sejak 08.00 WIB (48 menit)" in again.text  # as long as it was, not until now
     assert again.reply_markup is None
 
 
@@ -268,7 +268,7 @@ async def test_presence_check_and_shift_closed(db: Database, renderer: OutboxRen
     (closed,) = await rows(db, OutboxKind.SHIFT_CLOSED)
     rendered = await renderer(closed)
     assert rendered is not None
-    assert rendered.text == ("⏹ Tugas Anda di <b>Cengkareng Barat</b> diakhiri pukul 11:30 WIB "
+    assert rendered.text == ("⏹ Tugas Anda di <b>Cengkareng Barat</b> diakhiri pukul 11.30 WIB "
                              "karena tidak ada jawaban. Ketik /checkin jika Anda masih bertugas.")
 
 
@@ -296,7 +296,7 @@ async def test_shift_closed_at_duty_end(db: Database, renderer: OutboxRenderer) 
     rendered = await renderer(closed)
     assert rendered is not None
     assert rendered.text == ("⏹ Jam tugas di <b>Cengkareng Barat</b> sudah selesai; tugas Anda "
-                             "diakhiri pukul 14:00 WIB.")
+                             "diakhiri pukul 14.00 WIB.")
 
 
 async def test_every_kind_has_a_renderer(db: Database, renderer: OutboxRenderer) -> None:
