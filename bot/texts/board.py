@@ -7,7 +7,7 @@ ID: dict[str, str] = {
         "📋 <b>{scope}</b>: {total} posko — 🔴 {short} kurang, 🟢 {staffed} ada petugas, ⚪ "
         "{off} di luar jam tugas"
     ),
-    "rekap.asof": "keadaan {time}",
+    "rekap.asof": "keadaan pukul {time}",
     "rekap.page": "hlm. {page}/{pages}",
     "rekap.by.provinsi": "Per provinsi",
     "rekap.by.kabupaten_kota": "Per kabupaten/kota",

@@ -10,7 +10,7 @@ ID: dict[str, str] = {
     ),
     "help.officer": "/checkin — mulai bertugas (kirim lokasi)\n/checkout — selesai bertugas",
     "help.supervisor": (
-        "/undang [kode] — buat tautan undangan untuk wilayah Anda\n"
+        "/undang [nama atau kode] — buat tautan undangan untuk wilayah Anda\n"
         "/undangan — undangan yang masih berlaku, untuk dicabut\n"
         "/anggota — anggota wilayah Anda: pindahkan, ubah peran, hapus"
     ),
@@ -40,7 +40,7 @@ ID: dict[str, str] = {
     "cmd.undangan": "Undangan yang masih berlaku",
     "cmd.anggota": "Anggota wilayah Anda",
     "cmd.bahasa": "Ganti bahasa",
-    "cmd.batal": "Batalkan langkah yang berjalan",
+    "cmd.batal": "Batalkan langkah yang sedang berjalan",
     "cmd.bantuan": "Daftar perintah",
     "cmd.peringatan": "Peringatan posko kosong",
     "cmd.langganan": "Grup menerima peringatan wilayah Anda",
@@ -56,7 +56,7 @@ EN: dict[str, str] = {
     ),
     "help.officer": "/checkin — start duty (send location)\n/checkout — end duty",
     "help.supervisor": (
-        "/invite [code] — create an invite link for your area\n/invites — open invites, to "
+        "/invite [name or code] — create an invite link for your area\n/invites — open invites, to "
         "revoke\n/members — members of your area: move, change role, remove"
     ),
     "help.header": "<b>Commands for {role}</b>",

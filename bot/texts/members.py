@@ -31,7 +31,7 @@ ID: dict[str, str] = {
         "yang bersangkutan tidak dapat memakai bot lagi sampai diundang kembali."
     ),
     "members.confirm_on_duty": (
-        "⚠️ <b>{name}</b> sedang bertugas di {desk}; tugasnya diakhiri sekarang."
+        "⚠️ <b>{name}</b> sedang bertugas di {desk}; tugasnya akan diakhiri sekarang."
     ),
     "members.confirm_move": "Pindahkan <b>{name}</b> dari {desk} ke <b>{target}</b>?",
     "members.confirm_promote": "Jadikan <b>{name}</b> pengawas di {desk}?",

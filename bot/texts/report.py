@@ -46,9 +46,10 @@ ID: dict[str, str] = {
     "lapor.description": (
         "Tuliskan apa yang terjadi: siapa, di mana, dan kapan ({min}–{max} karakter)."
     ),
-    "lapor.description_short": "Uraian terlalu pendek: tulis minimal {min} karakter.",
+    "lapor.description_short": "Uraian terlalu pendek: tulis paling sedikit {min} karakter.",
     "lapor.description_long": (
-        "Uraian terlalu panjang ({n} karakter), maksimal {max}. Ringkas lalu kirim lagi."
+        "Uraian terlalu panjang ({n} karakter); paling banyak {max}. Ringkas, lalu kirim "
+        "lagi."
     ),
     "lapor.text_only": "Untuk langkah ini, kirim teks (bukan stiker, foto, atau berkas).",
     "lapor.location": "Kirim lokasi kejadian dengan tombol 📍 di bawah, atau tekan Lewati.",

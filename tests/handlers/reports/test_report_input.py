@@ -34,9 +34,9 @@ async def test_description_refuses_stickers_photos_short_and_long_text(h: Harnes
     (reply,) = await h.send(u.message(officer, photo=photo("p"), caption="lihat foto ini ya"))
     assert "kirim teks" in reply.text
     (reply,) = await h.send(u.text(officer, "x" * 10_000))
-    assert "terlalu panjang (10000 karakter), maksimal 1500" in reply.text
+    assert "terlalu panjang (10000 karakter); paling banyak 1500" in reply.text
     (reply,) = await h.send(u.text(officer, "  ricuh   "))
-    assert "minimal 10 karakter" in reply.text
+    assert "paling sedikit 10 karakter" in reply.text
     # A location the report does not ask for is a check-in (here too far from the desk), so a
     # forgotten draft never stands between an officer and their check-in.
     (reply,) = await h.send(u.location(officer, -6.1, 106.7))
