@@ -77,16 +77,16 @@ async def desk_view(update: Update, context: Ctx) -> None:
     officers = await shifts_store.open_on_desk(db, desk.id)
     state = desk_state(await schedule_of(db, desk), desk.tz, len(officers), now)
     lines = [t(lang, "desk.title", desk=desk.name, code=desk.code)]
-    lines.append(t(lang, "desk.duty_on", until=fmt_until(state.span.end, desk.tz, now),
+    lines.append(t(lang, "desk.duty_on", until=fmt_until(lang, state.span.end, desk.tz, now),
                    open=len(officers), min=state.min_staff) if state.span
                  else t(lang, "desk.duty_off", open=len(officers)))
     alert = await alerts_store.open_for_desk(db, desk.id)
     if alert is not None:
-        lines.append(t(lang, "desk.alert", since=fmt_time(alert.short_since, desk.tz, now)))
+        lines.append(t(lang, "desk.alert", since=fmt_time(lang, alert.short_since, desk.tz, now)))
     for shift in officers:
         member = await members_store.get(db, shift.member_id)
         lines.append(t(lang, "desk.officer", who=mention(member),
-                       since=fmt_time(shift.started_at, desk.tz, now)))
+                       since=fmt_time(lang, shift.started_at, desk.tz, now)))
     # Whom to call: everyone registered at the desk, each name a tap away.
     on_duty = {shift.member_id for shift in officers}
     others = [m for m in await membership.at_desk(db, desk.id) if m.telegram_id not in on_duty]

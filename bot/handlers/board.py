@@ -46,7 +46,7 @@ def desk_line(lang: str, line: DeskLine, now: datetime, name: str | None = None)
     if line.state is State.SHORT and line.since is not None:
         key = "rekap.desk.empty" if line.open_shifts == 0 else "rekap.desk.short"
         return t(lang, key, name=shown, code=line.code, open=line.open_shifts,
-                 min=line.min_staff, since=fmt_time(line.since, zone(line.timezone), now))
+                 min=line.min_staff, since=fmt_time(lang, line.since, zone(line.timezone), now))
     return t(lang, _DESK_KEYS.get(line.state, "rekap.desk.off"), name=shown, code=line.code,
              open=line.open_shifts, min=line.min_staff)
 
@@ -59,7 +59,7 @@ def render(board: Board, lang: str, now: datetime, tz: ZoneInfo,
     lines = [t(lang, "rekap.header", scope=scope.name if scope else t(lang, "status.all"),
                total=fmt_count(lang, c.total), short=fmt_count(lang, c.short),
                staffed=fmt_count(lang, c.staffed), off=fmt_count(lang, c.off))]
-    meta = [t(lang, "rekap.asof", time=fmt_time(now, tz))]
+    meta = [t(lang, "rekap.asof", time=fmt_time(lang, now, tz))]
     if board.units:
         meta.insert(0, t(lang, f"rekap.by.{board.units[0].level}"))
     if board.pages > 1:

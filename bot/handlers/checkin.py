@@ -75,7 +75,7 @@ async def checkin(update: Update, context: Ctx) -> None:
     shift = await shifts_store.open_shift(context.bot_data.db, caller.user_id)
     if shift is not None:
         await reply(update, t(caller.lang, "checkin.already", desk=desk.name,
-                              since=fmt_time(shift.started_at, desk.tz, utcnow())))
+                              since=fmt_time(caller.lang, shift.started_at, desk.tz, utcnow())))
         return
     if context.bot_data.settings.require_live_location:
         # The request-location button sends a one-shot location, which is refused here.
@@ -145,13 +145,14 @@ async def location(update: Update, context: Ctx) -> None:
             await shifts_store.refresh(db, shift.id, facts=facts, distance=check.distance_m,
                                        inside=True, now=now)
         await reply(update, t(caller.lang, "checkin.already", desk=desk.name,
-                              since=fmt_time(shift.started_at, desk.tz, now)),
+                              since=fmt_time(caller.lang, shift.started_at, desk.tz, now)),
                     reply_markup=ReplyKeyboardRemove())
         return
-    text = t(caller.lang, "checkin.ok", desk=desk.name, time=fmt_time(shift.started_at, desk.tz),
-             distance=fmt_distance(caller.lang, shift.distance_m))
+    lang = caller.lang
+    text = t(lang, "checkin.ok", desk=desk.name, time=fmt_time(lang, shift.started_at, desk.tz),
+             distance=fmt_distance(lang, shift.distance_m))
     if shift.live_until is not None:
-        text += "\n" + t(caller.lang, "checkin.ok_live", until=fmt_time(shift.live_until, desk.tz))
+        text += "\n" + t(lang, "checkin.ok_live", until=fmt_time(lang, shift.live_until, desk.tz))
     await reply(update, text, reply_markup=ReplyKeyboardRemove())
 
 
@@ -217,7 +218,7 @@ async def checkout(update: Update, context: Ctx) -> None:
 
 
 def _receipt(caller: Caller, desk: Desk, shift: Shift, ended: datetime) -> str:
-    return t(caller.lang, "checkout.ok", time=fmt_time(ended, desk.tz),
+    return t(caller.lang, "checkout.ok", time=fmt_time(caller.lang, ended, desk.tz),
              duration=fmt_duration(caller.lang, ended - shift.started_at))
 
 

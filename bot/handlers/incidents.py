@@ -193,7 +193,8 @@ async def page(context: Ctx, caller: Caller, number: int
         status = await status_line(db, incident, caller.lang, LIST_NOTE_ROOM)
         lines.append(t(caller.lang, "incidents.line", icon=severity_icon(incident.severity),
                        ref=incident.ref, category=t(caller.lang, f"cat.{incident.category}"),
-                       desk=desk.name, time=fmt_time(incident.created_at, desk.tz, now),
+                       desk=desk.name,
+                       time=fmt_time(caller.lang, incident.created_at, desk.tz, now),
                        status=Markup(status)))
         rows.extend(follow_up_buttons(incident, caller.lang, with_ref=True))
     nav = page_row(ReportsPage, number, pages)
@@ -216,7 +217,8 @@ async def _one(update: Update, context: Ctx, caller: Caller, ref: str) -> None:
     lines = ["", t(caller.lang, "incidents.history")]
     for at, actor, status, note in await incidents_store.history(db, incident.id):
         who = await members_store.get(db, actor) if actor else None
-        lines.append(t(caller.lang, "incidents.history_line", time=fmt_time(at, desk.tz),
+        lines.append(t(caller.lang, "incidents.history_line",
+                       time=fmt_time(caller.lang, at, desk.tz),
                        status=t(caller.lang, f"status.{status}"),
                        who=who.full_name if who else "—",
                        note=Markup(": " + fit(html.escape(note, quote=False), HISTORY_NOTE_ROOM))

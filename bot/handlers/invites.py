@@ -140,7 +140,7 @@ async def invite_role_chosen(update: Update, context: Ctx) -> None:
                                        ttl=settings.invite_ttl, created_by=caller.user_id, now=now)
     await query.answer()
     text = t(caller.lang, "invite.created", role=t(caller.lang, f"role.{role}"), desk=desk.name,
-             uses=count, expires=fmt_datetime(now + settings.invite_ttl, desk.tz),
+             uses=count, expires=fmt_datetime(caller.lang, now + settings.invite_ttl, desk.tz),
              link=invite_link(context.bot_data.username, token))
     await edit_or_ignore(query, text,
                          link_preview_options=LinkPreviewOptions(is_disabled=True))
@@ -174,7 +174,7 @@ async def _open_page(context: Ctx, caller: Caller, page: int
     for n, invite in enumerate(found, start=page * PAGE + 1):
         desk = desks[invite.desk_id]
         lines.append(_describe(lang, invite, "invites.line", n=n,
-                               expires=fmt_datetime(invite.expires_at, desk.tz),
+                               expires=fmt_datetime(lang, invite.expires_at, desk.tz),
                                creator=invite.creator_name or t(lang, "invites.by_server")))
         if await may_revoke(context, caller, invite, desk):
             revoke.append(InlineKeyboardButton(t(lang, "invites.btn.revoke", n=n),

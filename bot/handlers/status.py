@@ -26,13 +26,13 @@ async def status(update: Update, context: Ctx) -> None:
         shift = await shifts_store.open_shift(db, caller.user_id)
         if shift is not None:
             lines.append(t(lang, "status.on_shift", desk=desk.name,
-                           since=fmt_time(shift.started_at, desk.tz, now),
+                           since=fmt_time(lang, shift.started_at, desk.tz, now),
                            duration=fmt_duration(lang, now - shift.started_at)))
         elif caller.is_officer:
             lines.append(t(lang, "status.off_shift"))
         open_now = await shifts_store.open_count(db, desk.id)
         state = desk_state(await schedule_of(db, desk), desk.tz, open_now, now)
-        duty = (t(lang, "status.duty_on", until=fmt_until(state.span.end, desk.tz, now))
+        duty = (t(lang, "status.duty_on", until=fmt_until(lang, state.span.end, desk.tz, now))
                 if state.span else t(lang, "status.duty_off"))
         lines.append(t(lang, "status.desk", desk=desk.name, open=open_now,
                        min=state.min_staff if state.span else desk.min_staff, duty=duty))

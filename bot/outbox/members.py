@@ -35,5 +35,5 @@ class MemberRenderer:
             ended_at = await desks_store.get(self.db, shift.desk_id)
             where = ended_at or desk
             lines.insert(0, t(lang, "member.notice.shift_ended", desk=where.name,
-                              time=fmt_time(shift.ended_at, where.tz, utcnow())))
+                              time=fmt_time(lang, shift.ended_at, where.tz, utcnow())))
         return Rendered("\n".join(lines))

@@ -46,4 +46,4 @@ class PresenceRenderer:
         if shift is None or desk is None or shift.ended_at is None:
             return None
         return Rendered(t(lang, f"shift_closed.{payload.reason}", desk=desk.name,
-                          time=fmt_time(shift.ended_at, desk.tz, utcnow())))
+                          time=fmt_time(lang, shift.ended_at, desk.tz, utcnow())))

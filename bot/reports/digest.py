@@ -38,11 +38,11 @@ def digest_text(digest: Digest, lang: str) -> str:
     what opened before it and is still open, so no two lines can contradict each other.
     """
     scope = digest.scope_name or t(lang, "digest.everything")
-    lines = [t(lang, "digest.title", scope=scope, start=fmt_datetime(digest.start, digest.tz),
-               end=fmt_datetime(digest.end, digest.tz)), ""]
+    lines = [t(lang, "digest.title", scope=scope, start=fmt_datetime(lang, digest.start, digest.tz),
+               end=fmt_datetime(lang, digest.end, digest.tz)), ""]
     if digest.counted_from is not None:
         lines.append(t(lang, "digest.counted_from",
-                       time=fmt_datetime(digest.counted_from, digest.tz)))
+                       time=fmt_datetime(lang, digest.counted_from, digest.tz)))
     total = digest.total
     if total.duty:
         lines.append(t(lang, "digest.desks", desks=fmt_count(lang, digest.desks),
@@ -86,8 +86,8 @@ def digest_text(digest: Digest, lang: str) -> str:
 def chart_title(digest: Digest, lang: str) -> str:
     """The chart's title: scope and period, as it travels alone when forwarded."""
     return t(lang, "digest.chart_title", scope=digest.scope_name or t(lang, "digest.everything"),
-             start=fmt_datetime(digest.start, digest.tz),
-             end=fmt_datetime(digest.end, digest.tz))
+             start=fmt_datetime(lang, digest.start, digest.tz),
+             end=fmt_datetime(lang, digest.end, digest.tz))
 
 
 async def digest_png(digest: Digest, lang: str) -> bytes:

@@ -93,30 +93,35 @@ def zone_name(tz: ZoneInfo) -> str:
     return _ZONE_NAMES.get(tz.key) or datetime.now(tz).tzname() or tz.key
 
 
-def fmt_time(moment: datetime, tz: ZoneInfo, now: datetime | None = None) -> str:
-    """``14:05 WIB``, with the date (``21/11 20:00 WIB``) when not on the same local day."""
-    local = moment.astimezone(tz)
+def fmt_clock(lang: str, hour: int, minute: int) -> str:
+    """``14.05`` in Indonesian (a period between hours and minutes), ``14:05`` in English."""
     # Fields, not strftime: every check-in, check-out and /status receipt words a time.
-    text = f"{local.hour:02d}:{local.minute:02d} {zone_name(tz)}"
+    return t(lang, "unit.clock", h=f"{hour:02d}", m=f"{minute:02d}")
+
+
+def fmt_time(lang: str, moment: datetime, tz: ZoneInfo, now: datetime | None = None) -> str:
+    """``14.05 WIB``, with the date (``21/11 20.00 WIB``) when not on the same local day."""
+    local = moment.astimezone(tz)
+    text = f"{fmt_clock(lang, local.hour, local.minute)} {zone_name(tz)}"
     if now is not None and now.astimezone(tz).date() != local.date():
         text = f"{local.day:02d}/{local.month:02d} {text}"
     return text
 
 
-def fmt_until(end: datetime, tz: ZoneInfo, now: datetime) -> str:
-    """The end of a duty window: ``24:00 WIB`` for one ending at the midnight after ``now``'s
-    local day (not ``02/12 00:00``, which reads as the wrong day), else as :func:`fmt_time`."""
+def fmt_until(lang: str, end: datetime, tz: ZoneInfo, now: datetime) -> str:
+    """The end of a duty window: ``24.00 WIB`` for one ending at the midnight after ``now``'s
+    local day (not ``02/12 00.00``, which reads as the wrong day), else as :func:`fmt_time`."""
     local = end.astimezone(tz)
     if (local.hour, local.minute) == (0, 0) and (
             local.date() - now.astimezone(tz).date()).days == 1:
-        return f"24:00 {zone_name(tz)}"
-    return fmt_time(end, tz, now)
+        return f"{fmt_clock(lang, 24, 0)} {zone_name(tz)}"
+    return fmt_time(lang, end, tz, now)
 
 
-def fmt_datetime(moment: datetime, tz: ZoneInfo) -> str:
-    """``22/11/2026 14:05 WIB``."""
+def fmt_datetime(lang: str, moment: datetime, tz: ZoneInfo) -> str:
+    """``22/11/2026 14.05 WIB``."""
     local = moment.astimezone(tz)
-    return f"{local:%d/%m/%Y %H:%M} {zone_name(tz)}"
+    return f"{local:%d/%m/%Y} {fmt_clock(lang, local.hour, local.minute)} {zone_name(tz)}"
 
 
 def fmt_count(lang: str, count: int) -> str:

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 ID: dict[str, str] = {
     "rekap.header": (
-        "📋 <b>{scope}</b>: {total} posko — 🔴 {short} kurang, 🟢 {staffed} ada petugas, "
-        "⚪ {off} di luar jam"
+        "📋 <b>{scope}</b>: {total} posko — 🔴 {short} kurang, 🟢 {staffed} ada petugas, ⚪ "
+        "{off} di luar jam tugas"
     ),
-    "rekap.asof": "keadaan {time}",
-    "rekap.page": "hal. {page}/{pages}",
+    "rekap.asof": "keadaan pukul {time}",
+    "rekap.page": "hlm. {page}/{pages}",
     "rekap.by.provinsi": "Per provinsi",
     "rekap.by.kabupaten_kota": "Per kabupaten/kota",
     "rekap.by.kecamatan": "Per kecamatan",
     "rekap.by.kelurahan_desa": "Per kelurahan/desa",
     "rekap.unit": (
-        "{icon} <b>{name}</b> ({code}): {total} posko — {short} kurang, {staffed} ada petugas, "
-        "{off} di luar jam"
+        "{icon} <b>{name}</b> ({code}): {total} posko — {short} kurang, {staffed} ada "
+        "petugas, {off} di luar jam tugas"
     ),
     "rekap.own": "Posko {name}",
     "rekap.desk.empty": "🔴 {name} ({code}) — kosong sejak {since}",

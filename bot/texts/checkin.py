@@ -5,8 +5,8 @@ from __future__ import annotations
 
 ID: dict[str, str] = {
     "checkin.ask": (
-        "Check-in di <b>{desk}</b>: kirim lokasi Anda saat ini dengan tombol di bawah. "
-        "Anda juga boleh berbagi lokasi langsung (live) agar kehadiran terus tercatat."
+        "Check-in di <b>{desk}</b>: kirim lokasi Anda saat ini dengan tombol di bawah. Anda "
+        "juga dapat membagikan lokasi langsung (live) agar kehadiran Anda terus tercatat."
     ),
     "checkin.button": "📍 Kirim lokasi saya",
     "checkin.ask_live": (
@@ -14,11 +14,12 @@ ID: dict[str, str] = {
         "langsung (live) Anda selama bertugas. Lokasi sekali kirim tidak diterima."
     ),
     "checkin.already": (
-        "Anda sudah check-in di <b>{desk}</b> sejak {since}. Ketik /checkout untuk mengakhiri."
+        "Anda sudah check-in di <b>{desk}</b> sejak {since}. Ketik /checkout untuk "
+        "mengakhiri tugas."
     ),
     "checkin.ok": "✅ Check-in tercatat di <b>{desk}</b> pukul {time} ({distance} dari posko).",
     "checkin.ok_live": "Lokasi langsung aktif sampai {until}; kehadiran Anda terus diperbarui.",
-    "checkin.no_desk": "Anda belum terhubung ke posko mana pun. Hubungi sekretariat.",
+    "checkin.no_desk": "Anda belum terhubung ke posko mana pun. Hubungi sekretariat posko.",
     "loc.forwarded": (
         "Lokasi yang diteruskan tidak diterima. Kirim lokasi Anda sendiri dengan tombol 📍."
     ),
@@ -27,11 +28,14 @@ ID: dict[str, str] = {
         "tombol 📍."
     ),
     "loc.not_live": (
-        "❌ Check-in ditolak: posko ini hanya menerima lokasi langsung (live), karena lokasi "
-        "sekali kirim bisa dipilih dari peta. Tekan 📎, pilih <b>Lokasi</b>, lalu bagikan "
+        "❌ Check-in ditolak: posko ini hanya menerima lokasi langsung (live) karena lokasi "
+        "sekali kirim dapat dipilih dari peta. Tekan 📎, pilih <b>Lokasi</b>, lalu bagikan "
         "lokasi langsung Anda."
     ),
-    "loc.stale": "Lokasi ini terlalu lama (lebih dari {max}). Kirim lokasi Anda saat ini.",
+    "loc.stale": (
+        "Lokasi ini tidak diterima karena dikirim lebih dari {max} yang lalu. Kirim lokasi "
+        "Anda saat ini."
+    ),
     "loc.invalid": "Koordinat lokasi tidak sah. Kirim lokasi Anda saat ini dengan tombol 📍.",
     "loc.too_far": (
         "❌ Check-in ditolak: Anda berada {distance} dari <b>{desk}</b> (batas {radius}). "
@@ -42,17 +46,17 @@ ID: dict[str, str] = {
         "Nyalakan GPS atau mode akurasi tinggi, tunggu sebentar, lalu kirim lokasi lagi."
     ),
     "loc.no_desk_location": (
-        "Posko <b>{desk}</b> belum punya koordinat, jadi lokasi tidak bisa diperiksa. "
-        "Hubungi sekretariat."
+        "Posko <b>{desk}</b> belum memiliki koordinat sehingga lokasi tidak dapat diperiksa. "
+        "Hubungi sekretariat posko."
     ),
     "checkout.none": "Anda tidak sedang bertugas.",
     "checkout.confirm_empty": (
-        "Jika Anda check-out sekarang, <b>{desk}</b> kekurangan petugas ({left}/{min}) "
-        "padahal masih jam tugas. Tetap check-out?"
+        "Jika Anda check-out sekarang, <b>{desk}</b> akan kekurangan petugas ({left}/{min}) "
+        "padahal masih dalam jam tugas. Tetap check-out?"
     ),
     "checkout.yes": "Ya, check-out",
     "checkout.no": "Tidak, tetap bertugas",
-    "checkout.ok": "👋 Check-out tercatat pukul {time}. Lama bertugas {duration}.",
+    "checkout.ok": "👋 Check-out tercatat pukul {time}. Lama bertugas: {duration}.",
     "checkout.kept": "Baik, Anda tetap bertugas.",
 }
 

@@ -1,5 +1,5 @@
 """Texts every handler shares: role names, refusals, stale buttons, the fallback and error
-replies (a passing storage fault among them), and units of measure (Bahasa Indonesia and
+replies (a passing storage fault among them), units of measure and the clock (Bahasa Indonesia and
 English)."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ ID: dict[str, str] = {
         "Maaf, Anda belum terdaftar. Mintalah tautan undangan kepada sekretariat posko "
         "atau pengawas Anda, lalu buka tautan itu. ID Telegram Anda: <code>{id}</code>"
     ),
-    "private_only": "Perintah ini hanya bisa dipakai di chat pribadi dengan bot.",
+    "private_only": "Perintah ini hanya dapat dipakai dalam percakapan pribadi dengan bot.",
     "officers_only": "Perintah ini untuk petugas posko.",
     "supervisors_only": "Perintah ini untuk pengawas dan admin.",
     "desk_unknown": "Posko dengan kode {code} tidak ditemukan.",
@@ -20,20 +20,24 @@ ID: dict[str, str] = {
     "button.stale": "Tombol ini sudah tidak berlaku.",
     "button.not_yours": "Tombol ini bukan untuk Anda.",
     "button.for_supervisors": "Tombol ini untuk pengawas dan admin.",
-    "fallback": "Maaf, saya tidak mengerti pesan itu. Ketik /bantuan untuk daftar perintah.",
-    "fallback.did_you_mean": "Maksud Anda /{command}? Ketik /bantuan untuk daftar perintah.",
+    "fallback": (
+        "Maaf, saya tidak mengerti pesan itu. Ketik /bantuan untuk melihat daftar perintah."
+    ),
+    "fallback.did_you_mean": (
+        "Maksud Anda /{command}? Ketik /bantuan untuk melihat daftar perintah."
+    ),
     "fallback.checkin": (
         "Untuk mencatat kehadiran di posko, ketik /checkin lalu kirim lokasi Anda dengan "
         "tombol 📍."
     ),
     "fallback.media": (
-        "Untuk melaporkan kejadian dengan foto atau video, ketik /lapor; fotonya dikirim saat "
-        "diminta."
+        "Untuk melaporkan kejadian dengan foto atau video, ketik /lapor, lalu kirim fotonya "
+        "saat diminta."
     ),
-    "error": "Maaf, terjadi kesalahan. Silakan coba lagi sebentar lagi.",
+    "error": "Maaf, terjadi kesalahan. Silakan coba beberapa saat lagi.",
     "store_unavailable": (
-        "Maaf, penyimpanan data bot sedang terganggu untuk sementara, jadi permintaan Anda "
-        "belum tersimpan. Silakan coba lagi dalam satu menit."
+        "Maaf, penyimpanan data bot untuk sementara terganggu sehingga permintaan Anda belum "
+        "tersimpan. Silakan coba satu menit lagi."
     ),
     "unit.m": "{n} m",
     "unit.km": "{n} km",
@@ -41,6 +45,7 @@ ID: dict[str, str] = {
     "unit.hm": "{h} jam {m} menit",
     "unit.min": "{m} menit",
     "unit.under_min": "kurang dari 1 menit",
+    "unit.clock": "{h}.{m}",
 }
 
 EN: dict[str, str] = {
@@ -80,4 +85,5 @@ EN: dict[str, str] = {
     "unit.hm": "{h} h {m} min",
     "unit.min": "{m} min",
     "unit.under_min": "under a minute",
+    "unit.clock": "{h}:{m}",
 }

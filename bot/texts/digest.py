@@ -4,7 +4,7 @@ from __future__ import annotations
 
 ID: dict[str, str] = {
     "digest.title": "📊 <b>Rekap harian {scope}</b>\n{start} – {end}",
-    "digest.desks": "Posko bertugas: <b>{desks}</b>, terisi <b>{share}</b> dari jam tugas",
+    "digest.desks": "Posko dalam jam tugas: <b>{desks}</b>, terisi <b>{share}</b> dari jam tugas",
     "digest.no_duty": "Tidak ada jam tugas dalam 24 jam ini.",
     "digest.counted_from": "Dihitung sejak {time}, saat posko wilayah ini dimasukkan ke sistem.",
     "digest.empty": "Kosong: {episodes} kali, total {duration}",
@@ -20,17 +20,19 @@ ID: dict[str, str] = {
                       "{incidents} laporan",
     "digest.worst": "<b>Paling lama kosong</b>",
     "digest.worst_line": "{n}. {desk} ({code}): kosong {duration}, terisi {share}",
-    "digest.units": "<b>Per wilayah</b> (terendah dulu)",
+    "digest.units": "<b>Per wilayah</b> (dari yang terendah)",
     "digest.unit_line": "• {unit}: {share}",
-    "digest.more_units": "…dan {n} lainnya",
+    "digest.more_units": "…dan {n} wilayah lain",
     "digest.everything": "seluruh wilayah",
     "digest.chart_title": "Rekap harian {scope}\n{start} – {end}",
-    "digest.chart_share": "Terisi (% jam tugas), terendah dulu",
+    "digest.chart_share": "Terisi (% jam tugas), dari yang terendah",
     "digest.chart_categories": "Laporan kejadian per kategori",
     "digest.chart_empty": "Tidak ada data",
     "digest.chart_caption": "Grafik rekap harian {scope}",
-    "digest.usage": "Tulis /rekapharian untuk hari ini, atau /rekapharian 2026-11-20 untuk hari "
-                    "yang sudah lewat.",
+    "digest.usage": (
+        "Ketik /rekapharian untuk hari ini, atau /rekapharian 2026-11-20 untuk hari yang "
+        "sudah lewat."
+    ),
     "digest.future": "Tanggal {day} belum tiba (hari ini {today}): rekapnya belum ada.",
     "help.digest": "/rekapharian [tanggal] — rekap harian wilayah Anda: hari ini sampai saat "
                    "ini, atau hari yang sudah lewat",

@@ -4,21 +4,22 @@ from __future__ import annotations
 
 ID: dict[str, str] = {
     "export.usage": (
-        "Pakai: /ekspor [dari] [sampai], mis. <code>/ekspor 2026-11-20 2026-11-25</code>, "
-        "<code>/ekspor kemarin</code> atau <code>/ekspor hari ini</code> (tanpa tanggal: "
-        "hari ini)."
+        "Cara pakai: /ekspor [dari] [sampai], misalnya <code>/ekspor 2026-11-20 "
+        "2026-11-25</code>, <code>/ekspor kemarin</code>, atau <code>/ekspor hari ini</code> "
+        "(tanpa tanggal: hari ini)."
     ),
     "export.bad_date": (
-        "Tanggal tidak dikenali: {value}. Tulis seperti 2026-11-20, 20/11/2026 atau 20-11-2026."
+        "Tanggal tidak dikenali: {value}. Tulis tanggal seperti 2026-11-20, 20/11/2026, atau "
+        "20-11-2026."
     ),
     "export.order": "Tanggal akhir ({last}) lebih awal dari tanggal awal ({first}).",
-    "export.too_long": "Rentang paling lama {max} hari; {first}–{last} adalah {days} hari.",
+    "export.too_long": "Rentang paling lama {max} hari; {first}–{last} mencakup {days} hari.",
     "export.too_big": (
-        "Ekspor {scope} untuk {period} berisi {rows} baris, lebih dari {max} yang bisa "
-        "dikirim lewat chat."
+        "Ekspor {scope} untuk {period} berisi {rows} baris, lebih dari {max} baris yang "
+        "dapat dikirim melalui Telegram."
     ),
     "export.too_big.days": (
-        " Pilih lebih sedikit hari, atau minta sekretariat menjalankan "
+        " Pilih rentang yang lebih pendek, atau mintalah sekretariat menjalankan "
         "<code>posko-bot export</code> di server."
     ),
     "export.too_big.ask": (
@@ -54,7 +55,7 @@ ID: dict[str, str] = {
     "export.col.distance": "Jarak ke posko (m)",
     "export.col.short_since": "Kosong sejak ({zone})",
     "export.col.opened": "Peringatan dibuka ({zone})",
-    "export.col.reached": "Tingkat tertinggi",
+    "export.col.reached": "Diteruskan sampai tingkat",
     "export.col.acked_by": "Ditangani oleh",
     "export.col.acked_at": "Ditangani pada ({zone})",
     "export.col.ack_minutes": "Menit sampai ditangani",
@@ -63,10 +64,10 @@ ID: dict[str, str] = {
     "export.col.empty_minutes": "Menit kosong",
     "export.col.ref": "Nomor laporan",
     "export.col.category": "Kategori",
-    "export.col.severity": "Tingkat",
+    "export.col.severity": "Tingkat kegawatan",
     "export.col.status": "Status",
     "export.col.reporter": "Pelapor",
-    "export.col.handler": "Penangan",
+    "export.col.handler": "Ditangani oleh",
     "export.col.created": "Dibuat ({zone})",
     "export.col.description": "Uraian",
     "export.col.closed": "Ditutup ({zone})",
@@ -74,7 +75,7 @@ ID: dict[str, str] = {
     "export.col.tps": "TPS",
     "export.end.open": "masih bertugas",
     "export.end.manual": "diakhiri petugas",
-    "export.end.presence_timeout": "tidak menjawab cek kehadiran",
+    "export.end.presence_timeout": "tidak menjawab pertanyaan kehadiran",
     "export.end.duty_end": "jam tugas selesai",
     "export.end.handover": "serah terima",
     "export.end.admin": "diakhiri pengawas atau admin",
@@ -82,9 +83,9 @@ ID: dict[str, str] = {
     "export.resolution.staffed": "ada petugas lagi",
     "export.resolution.off_duty": "jam tugas selesai",
     "export.level.provinsi": "Provinsi",
-    "export.level.kabupaten_kota": "Kab/Kota",
+    "export.level.kabupaten_kota": "Kab./Kota",
     "export.level.kecamatan": "Kecamatan",
-    "export.level.kelurahan_desa": "Kel/Desa",
+    "export.level.kelurahan_desa": "Kel./Desa",
     "export.sev.info": "info",
     "export.sev.sedang": "sedang",
     "export.sev.tinggi": "tinggi",

@@ -10,36 +10,43 @@ ID: dict[str, str] = {
     ),
     "help.officer": "/checkin — mulai bertugas (kirim lokasi)\n/checkout — selesai bertugas",
     "help.supervisor": (
-        "/undang [kode] — buat tautan undangan untuk wilayah Anda\n/undangan — undangan "
-        "terbuka, untuk dicabut\n/anggota — anggota wilayah Anda: pindahkan, ubah peran, hapus"
+        "/undang [nama atau kode] — buat tautan undangan untuk wilayah Anda\n"
+        "/undangan — undangan yang masih berlaku, untuk dicabut\n"
+        "/anggota — anggota wilayah Anda: pindahkan, ubah peran, hapus"
     ),
     "help.header": "<b>Perintah untuk {role}</b>",
-    "help.rekap": "/rekap — papan posko wilayah Anda: kurang petugas, ada petugas, di luar jam",
-    "help.alerts": (
-        "/peringatan — peringatan posko kosong di wilayah Anda\n/langganan — grup "
-        "menerima peringatan wilayah Anda"
+    "help.rekap": (
+        "/rekap — keadaan posko di wilayah Anda: kurang petugas, ada petugas, di luar jam "
+        "tugas"
     ),
-    "help.report": "/lapor — laporkan kejadian (juga \"kondusif\" bila aman)",
+    "help.alerts": (
+        "/peringatan — peringatan posko kosong di wilayah Anda\n"
+        "/langganan — grup menerima peringatan, laporan, dan rekap harian wilayah Anda"
+    ),
+    "help.report": "/lapor — laporkan kejadian (juga \"kondusif\" jika aman)",
     "help.incidents": "/laporan [LP-…] — laporan terbuka di wilayah Anda",
-    "help.export": "/ekspor [dari] [sampai] — XLSX kehadiran, peringatan, laporan (maks. 31 hari)",
+    "help.export": (
+        "/ekspor [dari] [sampai] — berkas XLSX kehadiran, peringatan, dan laporan (paling "
+        "lama 31 hari)"
+    ),
     "language.choose": "Pilih bahasa:",
-    "language.set": "Bahasa diganti ke Bahasa Indonesia.",
+    "language.set": "Bahasa diganti menjadi bahasa Indonesia.",
     "cancel.done": "Dibatalkan. Tidak ada yang disimpan.",
     "cmd.checkin": "Mulai bertugas di posko",
     "cmd.checkout": "Selesai bertugas",
     "cmd.status": "Tugas dan posko Anda",
-    "cmd.rekap": "Rekap posko di wilayah Anda",
+    "cmd.rekap": "Keadaan posko di wilayah Anda",
     "cmd.undang": "Undang petugas atau pengawas",
-    "cmd.undangan": "Undangan terbuka, untuk dicabut",
+    "cmd.undangan": "Undangan yang masih berlaku",
     "cmd.anggota": "Anggota wilayah Anda",
     "cmd.bahasa": "Ganti bahasa",
-    "cmd.batal": "Batalkan langkah yang berjalan",
+    "cmd.batal": "Batalkan langkah yang sedang berjalan",
     "cmd.bantuan": "Daftar perintah",
     "cmd.peringatan": "Peringatan posko kosong",
-    "cmd.langganan": "Grup ini menerima peringatan",
+    "cmd.langganan": "Grup menerima peringatan wilayah Anda",
     "cmd.lapor": "Laporkan kejadian",
     "cmd.laporan": "Laporan terbuka di wilayah Anda",
-    "cmd.ekspor": "Ekspor XLSX wilayah Anda",
+    "cmd.ekspor": "Ekspor data wilayah Anda (XLSX)",
 }
 
 EN: dict[str, str] = {
@@ -49,7 +56,7 @@ EN: dict[str, str] = {
     ),
     "help.officer": "/checkin — start duty (send location)\n/checkout — end duty",
     "help.supervisor": (
-        "/invite [code] — create an invite link for your area\n/invites — open invites, to "
+        "/invite [name or code] — create an invite link for your area\n/invites — open invites, to "
         "revoke\n/members — members of your area: move, change role, remove"
     ),
     "help.header": "<b>Commands for {role}</b>",

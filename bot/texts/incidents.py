@@ -26,14 +26,15 @@ ID: dict[str, str] = {
     "incident.already": "{ref} sudah ditangani oleh {who}.",
     "incident.closed": "{ref} sudah selesai.",
     "incident.note_ask": (
-        "Tulis catatan penutup untuk <b>{ref}</b>: apa yang sudah dilakukan? (/batal untuk "
-        "membatalkan)"
+        "Tulis catatan penutup untuk <b>{ref}</b>: apa yang sudah dilakukan? (ketik /batal "
+        "untuk membatalkan)"
     ),
-    "incident.note_in_private": "Tulis catatan penutup di chat pribadi dengan bot.",
-    "incident.note_bounds": "Catatan penutup harus {min}–{max} karakter teks.",
-    "incident.note_done": "✅ {ref} ditutup. Pelapor diberi tahu.",
+    "incident.note_in_private": "Tulis catatan penutup dalam percakapan pribadi dengan bot.",
+    "incident.note_bounds": "Panjang catatan penutup harus {min}–{max} karakter.",
+    "incident.note_done": "✅ {ref} ditutup. Pelapor akan diberi tahu.",
     "incident.open_private_chat": (
-        "Buka dulu chat pribadi dengan bot (tekan /start di sana), lalu tekan Selesai lagi."
+        "Buka percakapan pribadi dengan bot terlebih dahulu (tekan /start di sana), lalu "
+        "tekan Selesai lagi."
     ),
     "incidents.none": "Tidak ada laporan terbuka di wilayah Anda. 👍",
     "incidents.header": "<b>Laporan terbuka: {n}</b> (halaman {page}/{pages})",

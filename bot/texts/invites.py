@@ -5,13 +5,14 @@ from __future__ import annotations
 
 ID: dict[str, str] = {
     "invite.usage": (
-        "Pakai: /undang [nama atau kode posko] [jumlah orang]. Tanpa nama, pilih dari posko "
-        "Anda. Jumlah orang 1–{max}, bawaan 1. Contoh: /undang Kapuk 5"
+        "Cara pakai: /undang [nama atau kode posko] [jumlah orang]. Tanpa nama, pilih dari "
+        "posko Anda. Jumlah orang 1–{max}; jika tidak diisi, 1. Contoh: /undang Kapuk 5"
     ),
     "invite.choose_role": "Undangan untuk <b>{desk}</b> ({code}), untuk {uses} orang. Pilih peran:",
     "invite.choose_desk": "Beberapa posko cocok dengan \"{text}\". Pilih posko:",
     "invite.choose_desk_own": (
-        "Undangan ke posko mana? Posko lain di wilayah Anda: /undang nama atau kode posko."
+        "Undangan untuk posko mana? Untuk posko lain di wilayah Anda, ketik /undang diikuti "
+        "nama atau kode posko."
     ),
     "invite.desk_button": "{desk} ({code})",
     "invite.not_found": (
@@ -22,23 +23,24 @@ ID: dict[str, str] = {
         "Tautan undangan <b>{role}</b> untuk <b>{desk}</b>\n"
         "Berlaku sampai {expires}, untuk {uses} orang:\n{link}"
     ),
-    "invites.header": "✉️ <b>Undangan terbuka di {scope}: {total}</b>",
+    "invites.header": "✉️ <b>Undangan yang masih berlaku di {scope}: {total}</b>",
     "invites.line": (
         "{n}. {role} · <b>{desk}</b> ({code}) · sisa {left} dari {max} · berlaku sampai "
         "{expires} · dibuat oleh {creator}"
     ),
-    "invites.by_server": "operator server",
-    "invites.none": "Tidak ada undangan terbuka di wilayah Anda.",
-    "invites.hint": "🚫 mencabut undangan: tautannya tidak bisa dipakai lagi.",
+    "invites.by_server": "sekretariat",
+    "invites.none": "Tidak ada undangan yang masih berlaku di wilayah Anda.",
+    "invites.hint": "🚫 = cabut undangan; tautannya tidak dapat dipakai lagi.",
     "invites.btn.revoke": "🚫 {n}",
     "invites.btn.yes": "✅ Ya, cabut",
     "invites.btn.back": "‹ Daftar undangan",
     "invites.confirm_revoke": (
         "Cabut undangan {role} untuk <b>{desk}</b> ({code}), sisa {left} dari {max}? "
-        "Tautannya tidak bisa dipakai lagi; yang sudah terdaftar tetap terdaftar."
+        "Tautannya tidak dapat dipakai lagi; orang yang sudah terdaftar melalui tautan ini "
+        "tetap terdaftar."
     ),
     "invites.revoked": (
-        "🚫 Undangan {role} untuk <b>{desk}</b> dicabut. Tautannya tidak bisa dipakai lagi."
+        "🚫 Undangan {role} untuk <b>{desk}</b> dicabut. Tautannya tidak dapat dipakai lagi."
     ),
     "invites.already_revoked": "Undangan ini sudah dicabut.",
     "invites.not_open": (

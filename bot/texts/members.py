@@ -28,33 +28,38 @@ ID: dict[str, str] = {
     "members.no_desks": "Tidak ada posko lain di dekat {desk} dalam wilayah Anda.",
     "members.confirm_remove": (
         "Hapus <b>{name}</b> ({role}, {desk})? Riwayat tugas dan laporannya tetap tersimpan; "
-        "ia tidak dapat memakai bot lagi sampai diundang kembali."
+        "yang bersangkutan tidak dapat memakai bot lagi sampai diundang kembali."
     ),
     "members.confirm_on_duty": (
-        "⚠️ <b>{name}</b> sedang bertugas di {desk}; tugasnya diakhiri sekarang."
+        "⚠️ <b>{name}</b> sedang bertugas di {desk}; tugasnya akan diakhiri sekarang."
     ),
     "members.confirm_move": "Pindahkan <b>{name}</b> dari {desk} ke <b>{target}</b>?",
     "members.confirm_promote": "Jadikan <b>{name}</b> pengawas di {desk}?",
-    "members.removed": "🗑 <b>{name}</b> dihapus dari {desk}. Ia akan diberi tahu.",
-    "members.moved": "🔀 <b>{name}</b> dipindahkan ke <b>{desk}</b>. Ia akan diberi tahu.",
-    "members.role_set": "<b>{name}</b> sekarang {role} di {desk}. Ia akan diberi tahu.",
+    "members.removed": "🗑 <b>{name}</b> dihapus dari {desk}. Yang bersangkutan akan diberi tahu.",
+    "members.moved": (
+        "🔀 <b>{name}</b> dipindahkan ke <b>{desk}</b>. Yang bersangkutan akan diberi tahu."
+    ),
+    "members.role_set": (
+        "<b>{name}</b> sekarang {role} di {desk}. Yang bersangkutan akan diberi tahu."
+    ),
     "members.already": "Tidak ada yang berubah: <b>{name}</b> sudah {role} di {desk}.",
     "members.gone": "Orang ini sudah tidak terdaftar sebagai anggota.",
     "members.self": "Anda tidak dapat mengubah keanggotaan Anda sendiri.",
     "members.not_below": (
-        "Anda hanya dapat mengubah anggota di bawah Anda; {name} setingkat atau di atas Anda."
+        "Anda hanya dapat mengubah anggota di bawah Anda; {name} setingkat dengan Anda atau "
+        "di atas Anda."
     ),
     "member.notice.removed": (
-        "Anda tidak lagi terdaftar sebagai {role} di <b>{desk}</b>. Bila ini keliru, "
+        "Anda tidak lagi terdaftar sebagai {role} di <b>{desk}</b>. Jika ini keliru, "
         "mintalah undangan baru kepada pengawas Anda."
     ),
     "member.notice.moved": (
         "🔀 Anda dipindahkan ke <b>{desk}</b> ({code}) sebagai {role}. Ketik /bantuan untuk "
-        "daftar perintah."
+        "melihat daftar perintah."
     ),
     "member.notice.role": (
-        "Peran Anda sekarang <b>{role}</b> di <b>{desk}</b>. Ketik /bantuan untuk daftar "
-        "perintah."
+        "Peran Anda sekarang <b>{role}</b> di <b>{desk}</b>. Ketik /bantuan untuk melihat "
+        "daftar perintah."
     ),
     "member.notice.shift_ended": "⏹ Tugas Anda di <b>{desk}</b> diakhiri pukul {time}.",
 }

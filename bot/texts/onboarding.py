@@ -4,11 +4,16 @@ from __future__ import annotations
 
 ID: dict[str, str] = {
     "welcome_back": (
-        "Halo {name}! Anda terdaftar sebagai <b>{role}</b> di <b>{desk}</b>.\n"
-        "Ketik /bantuan untuk daftar perintah."
+        "Halo, {name}! Anda terdaftar sebagai <b>{role}</b> di <b>{desk}</b>.\n"
+        "Ketik /bantuan untuk melihat daftar perintah."
     ),
-    "welcome_admin": "Halo {name}! Anda admin seluruh posko. Ketik /bantuan untuk daftar perintah.",
-    "invite.unknown": "Tautan undangan ini tidak dikenal. Periksa tautannya atau minta yang baru.",
+    "welcome_admin": (
+        "Halo, {name}! Anda admin untuk seluruh posko. Ketik /bantuan untuk melihat daftar "
+        "perintah."
+    ),
+    "invite.unknown": (
+        "Tautan undangan ini tidak dikenal. Periksa tautannya atau mintalah undangan baru."
+    ),
     "invite.expired": "Tautan undangan ini sudah kedaluwarsa. Mintalah undangan baru.",
     "invite.used_up": "Tautan undangan ini sudah habis dipakai. Mintalah undangan baru.",
     "invite.revoked": "Tautan undangan ini sudah dicabut. Mintalah undangan baru.",
@@ -19,11 +24,11 @@ ID: dict[str, str] = {
     "invite.confirm_yes": "✅ Daftar",
     "invite.confirm_no": "✖️ Batal",
     "invite.registered": (
-        "✅ Terdaftar sebagai <b>{role}</b> di <b>{desk}</b>.\nKetik /bantuan untuk daftar "
-        "perintah."
+        "✅ Terdaftar sebagai <b>{role}</b> di <b>{desk}</b>.\n"
+        "Ketik /bantuan untuk melihat daftar perintah."
     ),
     "invite.already": "Anda sudah terdaftar sebagai <b>{role}</b> di <b>{desk}</b>.",
-    "invite.on_shift": "Anda masih bertugas. Lakukan /checkout dulu sebelum pindah posko.",
+    "invite.on_shift": "Anda masih bertugas. Ketik /checkout terlebih dahulu sebelum pindah posko.",
     "invite.declined": "Pendaftaran dibatalkan. Tidak ada yang disimpan.",
 }
 

@@ -5,17 +5,19 @@ from __future__ import annotations
 
 ID: dict[str, str] = {
     "presence.ask": (
-        "❓ Masih bertugas di posko <b>{desk}</b>? Tekan tombol di bawah dalam {timeout}; "
-        "tanpa jawaban, tugas Anda dianggap selesai."
+        "❓ Apakah Anda masih bertugas di posko <b>{desk}</b>? Tekan tombol di bawah dalam "
+        "{timeout}; jika tidak ada jawaban, tugas Anda dianggap selesai."
     ),
     "presence.button": "✅ Masih bertugas",
     "presence.thanks": "Terima kasih, kehadiran Anda tercatat.",
     "presence.stale": "Pertanyaan ini sudah tidak berlaku.",
     "shift_closed.presence_timeout": (
-        "⏹ Tugas Anda di <b>{desk}</b> diakhiri pukul {time} karena tidak ada jawaban. "
-        "Ketik /checkin bila masih bertugas."
+        "⏹ Tugas Anda di <b>{desk}</b> diakhiri pukul {time} karena tidak ada jawaban. Ketik "
+        "/checkin jika Anda masih bertugas."
     ),
-    "shift_closed.duty_end": "⏹ Jam tugas <b>{desk}</b> selesai; tugas Anda diakhiri pukul {time}.",
+    "shift_closed.duty_end": (
+        "⏹ Jam tugas di <b>{desk}</b> sudah selesai; tugas Anda diakhiri pukul {time}."
+    ),
 }
 
 EN: dict[str, str] = {

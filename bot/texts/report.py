@@ -5,7 +5,7 @@ from __future__ import annotations
 
 ID: dict[str, str] = {
     "cat.netralitas": "Netralitas",
-    "cat.netralitas.hint": "ASN, TNI/Polri atau kepala desa berpihak",
+    "cat.netralitas.hint": "ASN, TNI/Polri, atau kepala desa berpihak",
     "cat.politik_uang": "Politik uang",
     "cat.politik_uang.hint": "uang atau barang untuk memengaruhi pemilih",
     "cat.sara_hoaks": "SARA & hoaks",
@@ -41,28 +41,36 @@ ID: dict[str, str] = {
     "lapor.hint_line": "• <b>{label}</b> — {hint}",
     "lapor.severity": (
         "Kategori: <b>{category}</b>. Seberapa gawat? (Kritis langsung diteruskan sampai "
-        "tingkat kota.)"
+        "tingkat kabupaten/kota.)"
     ),
-    "lapor.description": "Tuliskan apa yang terjadi: siapa, di mana, kapan ({min}–{max} karakter).",
-    "lapor.description_short": "Uraian terlalu pendek: tulis minimal {min} karakter.",
+    "lapor.description": (
+        "Tuliskan apa yang terjadi: siapa, di mana, dan kapan ({min}–{max} karakter)."
+    ),
+    "lapor.description_short": "Uraian terlalu pendek: tulis paling sedikit {min} karakter.",
     "lapor.description_long": (
-        "Uraian terlalu panjang ({n} karakter), maksimal {max}. Ringkas lalu kirim lagi."
+        "Uraian terlalu panjang ({n} karakter); paling banyak {max}. Ringkas, lalu kirim "
+        "lagi."
     ),
-    "lapor.text_only": "Untuk langkah ini kirim teks (bukan stiker, foto, atau berkas).",
+    "lapor.text_only": "Untuk langkah ini, kirim teks (bukan stiker, foto, atau berkas).",
     "lapor.location": "Kirim lokasi kejadian dengan tombol 📍 di bawah, atau tekan Lewati.",
     "lapor.location_button": "📍 Kirim lokasi kejadian",
     "lapor.location_only": "Kirim lokasi dengan tombol 📍, atau tekan Lewati.",
     "lapor.location_saved": "📍 Lokasi kejadian tercatat.",
     "lapor.location_skipped": "📍 Laporan tanpa lokasi kejadian.",
     "lapor.media": (
-        "Kirim foto, video atau dokumen sebagai bukti (maksimal {max}), lalu tekan Selesai. "
-        "Tidak ada? Tekan Lewati."
+        "Kirim foto, video, atau dokumen sebagai bukti (paling banyak {max}), lalu tekan "
+        "Selesai. Tidak ada bukti? Tekan Lewati."
     ),
     "lapor.media_got": "Lampiran diterima ({n}/{max}). Kirim lagi, atau tekan Selesai.",
     "lapor.media_full": "Sudah {max} lampiran. Tekan Selesai.",
-    "lapor.media_only": "Kirim foto, video atau dokumen, atau tekan Selesai / Lewati.",
-    "lapor.tps": "Nomor TPS (mis. 012)? Ketik angkanya, atau tekan Lewati.",
-    "lapor.tps_invalid": "Nomor TPS berupa 1–3 angka, mis. 012. Atau tekan Lewati.",
+    "lapor.media_only": (
+        "Kirim foto, video, atau dokumen. Jika sudah, tekan Selesai; jika tidak ada, tekan "
+        "Lewati."
+    ),
+    "lapor.tps": "Nomor TPS (misalnya 012)? Ketik angkanya, atau tekan Lewati.",
+    "lapor.tps_invalid": (
+        "Nomor TPS terdiri atas 1–3 angka, misalnya 012. Ketik lagi, atau tekan Lewati."
+    ),
     "lapor.summary": (
         "<b>Ringkasan laporan</b>\nKategori: {category}\nTingkat: {severity}\n"
         "Uraian: {description}\nLokasi: {location}\nLampiran: {media}\nTPS: {tps}\n\n"
@@ -84,11 +92,11 @@ ID: dict[str, str] = {
     "lapor.skip": "Lewati",
     "lapor.done": "Selesai",
     "lapor.receipt": (
-        "✅ Laporan <b>{ref}</b> diterima dan diteruskan kepada {n} penerima. Anda diberi tahu "
-        "setiap kali statusnya berubah."
+        "✅ Laporan <b>{ref}</b> diterima dan diteruskan kepada {n} penerima. Anda akan "
+        "diberi tahu setiap kali statusnya berubah."
     ),
     "lapor.cancelled": "Laporan dibatalkan. Tidak ada yang disimpan.",
-    "lapor.no_desk": "Anda belum terhubung ke posko, jadi belum bisa melapor.",
+    "lapor.no_desk": "Anda belum terhubung ke posko mana pun sehingga belum dapat melapor.",
     "lapor.all_clear": "Situasi aman dan kondusif.",
     "lapor.stale": "Draf laporan ini sudah tidak berlaku. Mulai lagi dengan /lapor.",
 }

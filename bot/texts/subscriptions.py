@@ -4,11 +4,11 @@ from __future__ import annotations
 
 ID: dict[str, str] = {
     "subscribe.done": (
-        "🔔 Grup ini sekarang menerima peringatan posko kosong, laporan kejadian dan rekap "
+        "🔔 Grup ini sekarang menerima peringatan posko kosong, laporan kejadian, dan rekap "
         "harian untuk <b>{scope}</b>. Hentikan dengan /langganan off."
     ),
     "subscribe.off": "🔕 Langganan grup ini dihentikan: {scopes}.",
-    "subscribe.none": "Grup ini tidak berlangganan.",
+    "subscribe.none": "Grup ini belum berlangganan apa pun.",
     "subscribe.list": "Grup ini berlangganan: {scopes}.",
     "subscribe.scope": "{name} ({code})",
     "subscribe.yours_only": (
@@ -16,10 +16,9 @@ ID: dict[str, str] = {
         "/langganan [kode posko] atau /langganan off [kode posko]."
     ),
     "subscribe.groups_only": (
-        "Perintah ini dipakai di grup: tambahkan bot ke grup, lalu ketik /langganan di "
-        "sana."
+        "Perintah ini hanya untuk grup: tambahkan bot ke grup, lalu ketik /langganan di sana."
     ),
-    "subscribe.usage": "Pakai: /langganan [kode posko] atau /langganan off [kode posko].",
+    "subscribe.usage": "Cara pakai: /langganan [kode posko] atau /langganan off [kode posko].",
 }
 
 EN: dict[str, str] = {

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 ID: dict[str, str] = {
     "flood.dropped": (
-        "Terlalu banyak pesan sekaligus, sehingga pesan terbaru Anda dilewati. Tunggu balasan "
-        "bot, lalu kirim lagi yang masih perlu."
+        "Terlalu banyak pesan sekaligus sehingga pesan terbaru Anda dilewati. Tunggu balasan "
+        "bot, lalu kirim lagi pesan yang masih diperlukan."
     ),
 }
 

@@ -91,7 +91,7 @@ async def alert_list(db: Database, alerts: list[AlertView], lang: str, now: date
         desk = desks[alert.desk_id]
         end = alert.resolved_at or now  # an alert that is over stays as long as it was
         line = t(lang, "alert.line", desk=desk.name,
-                 since=fmt_time(alert.short_since, desk.tz, now),
+                 since=fmt_time(lang, alert.short_since, desk.tz, now),
                  duration=fmt_duration(lang, end - alert.short_since))
         paragraph = [line]
         if alert.resolved_at is None and alert.last_member_id:
@@ -104,7 +104,7 @@ async def alert_list(db: Database, alerts: list[AlertView], lang: str, now: date
         elif alert.acked_at is not None and alert.acked_by is not None:
             taker = await members_store.get(db, alert.acked_by)
             paragraph.append(t(lang, "alert.acked", who=mention(taker),
-                               time=fmt_time(alert.acked_at, desk.tz, now)))
+                               time=fmt_time(lang, alert.acked_at, desk.tz, now)))
         elif alert.forwarded:
             paragraph[0] += " ⬆️"
         length = sum(visible_length(text) + 1 for text in paragraph)

@@ -79,7 +79,7 @@ async def incident_text(db: Database, incident: Incident, lang: str, *,
                severity=t(lang, f"sev.{incident.severity}")),
              t(lang, "incident.body", desk=desk.name, code=desk.code,
                category=t(lang, f"cat.{incident.category}"), reporter=member_name(reporter),
-               time=fmt_time(incident.created_at, desk.tz, utcnow()))]
+               time=fmt_time(lang, incident.created_at, desk.tz, utcnow()))]
     if incident.tps:
         lines.append(t(lang, "incident.tps", tps=incident.tps))
     if incident.latitude is not None and incident.longitude is not None:

@@ -43,7 +43,8 @@ async def test_subscribed_group_gets_digest(stub: StubBotAPI, tmp_path: Path) ->
         bot.start()
         text = await stub.wait_for_message(GROUP, contains="Rekap harian Cengkareng",
                                            timeout=30)
-        assert "Posko bertugas" in (text.text or "") or "Tidak ada jam tugas" in (text.text or "")
+        body = text.text or ""
+        assert "Posko dalam jam tugas" in body or "Tidak ada jam tugas" in body
         chart = await stub.wait_for_message(GROUP, predicate=lambda m: m.method == "sendPhoto",
                                             timeout=15)
         assert chart.params["photo"]["size"] > 5_000  # an uploaded PNG

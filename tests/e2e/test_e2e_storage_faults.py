@@ -36,7 +36,7 @@ async def test_the_bot_outlives_a_held_lock(stub: StubBotAPI, tmp_path: Path) ->
         async with held_lock(tmp_path / "posko.db"):
             seen = len(stub.sent(OFFICER))
             budi.send_location(lat, lon)
-            await stub.wait_for_message(OFFICER, contains="sedang terganggu", after=seen,
+            await stub.wait_for_message(OFFICER, contains="untuk sementara terganggu", after=seen,
                                         timeout=30)
             budi.send_text("/bantuan")  # still polling and answering
             await stub.wait_for_message(OFFICER, contains="/checkin", after=seen + 1,

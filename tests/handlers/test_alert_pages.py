@@ -72,7 +72,7 @@ async def test_desk_view_names_whom_to_call(harness: Harness) -> None:
     assert desk is not None
     (view,) = sends(await h.send(u.callback(u.user(CAMAT), f"desk:{desk.id}")))
     assert f"Belum ada petugas terdaftar. Undang dengan /undang {KEL}" in view.text
-    assert "sampai 24:00 WIB" in view.text  # not "02/12 00:00"
+    assert "sampai 24.00 WIB" in view.text  # not "02/12 00.00"
     await h.member(LURAH, KEL, Role.SUPERVISOR, name="Pak Lurah")
     await h.member(BUDI, KEL, Role.OFFICER, name="Budi Santoso")
     await h.member(SITI, KEL, Role.OFFICER, name="Siti <Aminah>")
@@ -89,18 +89,20 @@ async def test_desk_view_names_whom_to_call(harness: Harness) -> None:
 
 @pytest.mark.parametrize(("end", "now", "shown"), [
     (datetime(2026, 12, 2, 0, 0, tzinfo=WIB), datetime(2026, 12, 1, 9, 0, tzinfo=WIB),
-     "24:00 WIB"),
+     "24.00 WIB"),
     (datetime(2026, 12, 1, 14, 0, tzinfo=WIB), datetime(2026, 12, 1, 9, 0, tzinfo=WIB),
-     "14:00 WIB"),
+     "14.00 WIB"),
     # A night window ending tomorrow morning keeps its date.
     (datetime(2026, 12, 2, 8, 0, tzinfo=WIB), datetime(2026, 12, 1, 21, 0, tzinfo=WIB),
-     "02/12 08:00 WIB"),
-    # Midnight two days on is not "24:00" of today.
+     "02/12 08.00 WIB"),
+    # Midnight two days on is not "24.00" of today.
     (datetime(2026, 12, 3, 0, 0, tzinfo=WIB), datetime(2026, 12, 1, 21, 0, tzinfo=WIB),
-     "03/12 00:00 WIB"),
+     "03/12 00.00 WIB"),
 ])
 def test_the_end_of_a_window_reads_as_its_day(end: datetime, now: datetime, shown: str) -> None:
-    assert fmt_until(end, WIB, now) == shown
+    assert fmt_until("id", end, WIB, now) == shown
+    # English keeps the colon: the same window reads "24:00 WIB" there.
+    assert fmt_until("en", end, WIB, now) == shown.replace(".", ":")
 
 
 async def test_a_desk_with_very_many_people_still_fits_one_message(harness: Harness) -> None:

@@ -149,9 +149,10 @@ COMMANDS: dict[tuple[str, ...], dict[str, Cell]] = {
         no("no desk of their own", say("invite.usage", max=500)), no("private only", PRIVATE)),
     ("undangan", "invites"): row(
         no("unknown", UNKNOWN), no("supervisors only", SUPERVISORS),
-        ok("✉️ <b>Undangan terbuka di Gambir: 0</b>"),
-        ok("✉️ <b>Undangan terbuka di Cengkareng: 1</b>"),
-        ok("✉️ <b>Undangan terbuka di Seluruh wilayah: 1</b>"), no("private only", PRIVATE)),
+        ok("✉️ <b>Undangan yang masih berlaku di Gambir: 0</b>"),
+        ok("✉️ <b>Undangan yang masih berlaku di Cengkareng: 1</b>"),
+        ok("✉️ <b>Undangan yang masih berlaku di Seluruh wilayah: 1</b>"),
+        no("private only", PRIVATE)),
     ("anggota", "members"): row(
         no("unknown", UNKNOWN), no("supervisors only", SUPERVISORS),
         ok("👥 <b>Anggota di Gambir: 1</b>"), ok("👥 <b>Anggota di Cengkareng: 2</b>"),
@@ -234,9 +235,10 @@ BUTTONS: dict[str, tuple[str, dict[str, Cell]]] = {
         no("private only", STALE))),
     "invites page": ("ivp:0", row(
         no("stale", STALE), no("supervisors only", SUPERVISORS),
-        ok("✉️ <b>Undangan terbuka di Gambir: 0</b>"),
-        ok("✉️ <b>Undangan terbuka di Cengkareng: 1</b>"),
-        ok("✉️ <b>Undangan terbuka di Seluruh wilayah: 1</b>"), no("private only", STALE))),
+        ok("✉️ <b>Undangan yang masih berlaku di Gambir: 0</b>"),
+        ok("✉️ <b>Undangan yang masih berlaku di Cengkareng: 1</b>"),
+        ok("✉️ <b>Undangan yang masih berlaku di Seluruh wilayah: 1</b>"),
+        no("private only", STALE))),
     "invite revoke": ("ivr:{invite}:yes", row(
         no("stale", STALE), no("supervisors only", SUPERVISORS), no("out of scope", OUT_KEC),
         no("made on the server", say("invites.not_yours")),

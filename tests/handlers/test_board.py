@@ -157,7 +157,7 @@ def index(lines: list[str], name: str) -> int:
 async def test_camat_sees_counts_and_short_desks_first(h: Harness) -> None:
     message = sent(await h.send(u.text(u.user(CAMAT), "/rekap")))
     lines = message.text.splitlines()
-    assert "<b>Cengkareng</b>: 7 posko — 🔴 2 kurang, 🟢 2 ada petugas, ⚪ 3 di luar jam" \
+    assert "<b>Cengkareng</b>: 7 posko — 🔴 2 kurang, 🟢 2 ada petugas, ⚪ 3 di luar jam tugas" \
         in lines[0]
     duri, rawa = index(lines, "Duri Kosambi"), index(lines, "Rawa Buaya")
     assert "kosong sejak" in lines[duri] and "1/2 petugas, kurang sejak" in lines[rawa]
@@ -177,7 +177,7 @@ async def test_kota_sees_kecamatan_and_drills_down(h: Harness) -> None:
     assert len(units) == 8
     # Each unit with its code, so a camat can name it to /undang.
     assert units[0] == ("🔴 <b>Cengkareng</b> (31.73.01): 7 posko — 2 kurang, 2 ada petugas, "
-                        "3 di luar jam")
+                        "3 di luar jam tugas")
     drills = [(text, data) for text, data in message.buttons() if text.startswith("🔎")]
     assert sorted(text[2:] for text, _ in drills) == sorted(JAKARTA_BARAT_KECAMATAN)
     (cengkareng,) = [data for text, data in drills if text == "🔎 Cengkareng"]
@@ -198,7 +198,7 @@ async def test_paging_moves_through_a_long_list(h: Harness,
     while True:
         pages += 1
         lines = message.text.splitlines()
-        assert f"hal. {pages}/3" in lines[1]
+        assert f"hlm. {pages}/3" in lines[1]
         seen += lines[3:]
         forward = [data for text, data in message.buttons() if text == "›"]
         if not forward:
@@ -214,10 +214,10 @@ async def test_a_real_page_break(h: Harness) -> None:
     """Kec. Tambora has 12 desks: two pages at the real page size."""
     tambora = await desk(h.db, "31.73.04")
     first = sent(await h.send(u.callback(u.user(WALIKOTA), f"rk:{tambora.id}:0")))
-    assert "hal. 1/2" in first.text and len(first.text.splitlines()) == 3 + board_store.PAGE
+    assert "hlm. 1/2" in first.text and len(first.text.splitlines()) == 3 + board_store.PAGE
     assert ("›", f"rk:{tambora.id}:1") in first.buttons()
     last = sent(await h.send(u.callback(u.user(WALIKOTA), f"rk:{tambora.id}:1")))
-    assert "hal. 2/2" in last.text and len(last.text.splitlines()) == 3 + 12 - board_store.PAGE
+    assert "hlm. 2/2" in last.text and len(last.text.splitlines()) == 3 + 12 - board_store.PAGE
     assert [text for text, _ in last.buttons() if text in ("‹", "›")] == ["‹"]
 
 
@@ -260,7 +260,7 @@ async def test_admin_sees_the_province_by_kota(h: Harness) -> None:
     message = sent(await h.send(u.text(u.user(ADMIN_ID, "Admin"), "/rekap")))
     lines = message.text.splitlines()
     assert lines[0].startswith("📋 <b>Daerah Khusus Ibukota Jakarta</b>: 318 posko — "
-                               "🔴 2 kurang, 🟢 2 ada petugas, ⚪ 314 di luar jam")
+                               "🔴 2 kurang, 🟢 2 ada petugas, ⚪ 314 di luar jam tugas")
     assert "Per kabupaten/kota" in lines[1]
     kota = [line for line in lines[3:] if "<b>" in line]
     assert len(kota) == 6 and "<b>Kota Administrasi Jakarta Barat</b>" in kota[0]

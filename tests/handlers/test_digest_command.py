@@ -42,7 +42,7 @@ async def test_today_counts_up_to_now_and_comes_with_its_chart(h: Harness) -> No
     text = calls[0].text
     assert text.startswith("📊 <b>Rekap harian Cengkareng</b>")
     due = datetime.combine(today(), time(20), tzinfo=WIB)  # the scheduled digest's time
-    ends = {fmt_datetime(min(due, moment), WIB) for moment in (before, after)}
+    ends = {fmt_datetime("id", min(due, moment), WIB) for moment in (before, after)}
     assert any(f"– {end}" in text for end in ends), text
     assert all(int(c.params["chat_id"]) == CAMAT for c in calls)
 
@@ -51,7 +51,7 @@ async def test_a_past_day(h: Harness) -> None:
     day = today() - timedelta(days=3)
     calls = await ask(h, f"/rekapharian {day:%d/%m/%Y}")
     assert [c.method for c in calls] == ["sendMessage", "sendPhoto"]
-    assert f"– {fmt_day(day)} 20:00 WIB" in calls[0].text
+    assert f"– {fmt_day(day)} 20.00 WIB" in calls[0].text
 
 
 async def test_a_day_that_has_not_come_is_one_line(h: Harness) -> None:

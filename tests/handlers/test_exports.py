@@ -85,7 +85,7 @@ async def test_camat_gets_only_the_kecamatan(h: Harness) -> None:
                              "masih bertugas"]
     assert shifts[3][3] == local(11)
     assert alerts[1] == [KEL, "Cengkareng Barat", local(10, 12), local(10, 27),
-                         f"Kel/Desa {KEL} Cengkareng Barat", f"User {CAMAT}", local(10, 40), 13,
+                         f"Kel./Desa {KEL} Cengkareng Barat", f"User {CAMAT}", local(10, 40), 13,
                          local(11, 1), "ada petugas lagi", 49]
     assert incidents[1] == ["LP-31.73.01.1001-0001", KEL, "Cengkareng Barat", "Politik uang",
                             "tinggi", "selesai", f"User {OFFICER}", f"User {CAMAT}",
@@ -116,18 +116,18 @@ async def test_refusals_and_clear_messages(h: Harness) -> None:
     (call,) = await h.send(u.text(officer, "/ekspor 2026-11-23"))
     assert call.text == "Perintah ini untuk pengawas dan admin."
     (call,) = await h.send(u.text(u.user(CAMAT), "/ekspor", chat=u.group_chat()))
-    assert "chat pribadi" in call.text
+    assert "percakapan pribadi" in call.text
     camat = u.user(CAMAT)
     cases = {
         "/ekspor 2026-11-01 2026-12-15": "Rentang paling lama 31 hari; 01/11/2026–15/12/2026 "
-                                         "adalah 45 hari.",
+                                         "mencakup 45 hari.",
         "/ekspor 2026-13-01": "Tanggal tidak dikenali: 2026-13-01.",
         "/ekspor besok": "Tanggal tidak dikenali: besok.",
         "/ekspor 2026-11-25 2026-11-20": "Tanggal akhir (20/11/2026) lebih awal dari tanggal "
                                          "awal (25/11/2026).",
         "/ekspor 2026-11-10": "Tidak ada catatan kehadiran, peringatan, atau laporan di Cengkareng "
                               "(31.73.01) pada 10/11/2026.",
-        "/ekspor 1 2 3": "Pakai: /ekspor [dari] [sampai]",
+        "/ekspor 1 2 3": "Cara pakai: /ekspor [dari] [sampai]",
     }
     for command, expected in cases.items():
         (call,) = await h.send(u.text(camat, command))
@@ -154,11 +154,11 @@ async def test_an_export_too_big_for_the_chat_is_refused_before_it_is_built(
     assert call.method == "sendMessage"
     # One day already: narrowing the dates cannot help, the server can.
     assert call.text == ("Ekspor Cengkareng (31.73.01) untuk 23/11/2026 berisi 5 baris, lebih "
-                         "dari 4 yang bisa dikirim lewat chat. Mintalah sekretariat menjalankan "
-                         "<code>posko-bot export</code> di server.")
+                         "dari 4 baris yang dapat dikirim melalui Telegram. Mintalah sekretariat "
+                         "menjalankan <code>posko-bot export</code> di server.")
     (call,) = await h.send(u.text(u.user(CAMAT), "/ekspor 2026-11-22 2026-11-23"))
-    assert call.text.endswith("Pilih lebih sedikit hari, atau minta sekretariat menjalankan "
-                              "<code>posko-bot export</code> di server.")
+    assert call.text.endswith("Pilih rentang yang lebih pendek, atau mintalah sekretariat "
+                              "menjalankan <code>posko-bot export</code> di server.")
     (call,) = await h.send(u.text(u.user(ADMIN_ID), "/ekspor 2026-11-23"))
     assert call.text.startswith("Ekspor seluruh wilayah untuk 23/11/2026")  # a capital E
     assert "Jalankan <code>posko-bot export --scope KODE</code> di server" in call.text

@@ -312,7 +312,7 @@ async def test_subscribe_a_group_and_stop(h: Harness) -> None:
     assert "dihentikan" in off.text
     assert (await subscription(h))["active"] == 0
     (again,) = await h.send(u.text(u.user(CAMAT), "/langganan off", chat=group))
-    assert "tidak berlangganan" in again.text
+    assert "belum berlangganan" in again.text
 
 
 async def test_subscribe_to_a_desk_in_scope_only(h: Harness) -> None:
@@ -332,7 +332,7 @@ async def test_subscribe_refused_for_officers_and_in_private(h: Harness) -> None
                                      chat=u.group_chat(GROUP)))
     assert "untuk pengawas" in refused.text
     (private,) = await h.send(u.text(u.user(CAMAT), "/langganan"))
-    assert "dipakai di grup" in private.text
+    assert "hanya untuk grup" in private.text
     assert await subscription(h) is None
     assert await h.db.fetchval("SELECT count(*) FROM subscriptions") == 0
 

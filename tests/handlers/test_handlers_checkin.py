@@ -65,7 +65,7 @@ async def test_rejected_locations_say_why(harness: Harness) -> None:
     (call,) = await harness.send(u.location(officer, *_near(desk), venue=True))
     assert "dipilih dari daftar tidak diterima" in call.text
     (call,) = await harness.send(u.location(officer, *_near(desk), age_s=300))
-    assert "terlalu lama" in call.text and "60 detik" in call.text
+    assert "lebih dari 60 detik yang lalu" in call.text and "60 detik" in call.text
     (call,) = await harness.send(u.location(officer, *_near(desk), accuracy=1500))
     assert "kurang akurat" in call.text and "±1,5 km" in call.text and "150 m" in call.text
     assert await shifts_store.open_shift(harness.db, 701) is None
@@ -88,7 +88,7 @@ async def test_every_mendable_refusal_offers_the_location_button_again(
         assert button["request_location"] is True and "📍" in button["text"]
     await harness.set_desk(LURAH, latitude=None, longitude=None)
     (call,) = await harness.send(u.location(officer, *_near(desk)))
-    assert "belum punya koordinat" in call.text and not call.markup  # resending cannot help
+    assert "belum memiliki koordinat" in call.text and not call.markup  # resending cannot help
 
 
 async def test_a_one_shot_location_without_accuracy_is_judged_by_distance(
@@ -132,7 +132,7 @@ async def test_desk_without_coordinates_cannot_verify(harness: Harness) -> None:
     desk = await _officer(harness)
     await harness.set_desk(LURAH, latitude=None, longitude=None)
     (call,) = await harness.send(u.location(u.user(701), *_near(desk)))
-    assert "belum punya koordinat" in call.text
+    assert "belum memiliki koordinat" in call.text
     assert await shifts_store.open_shift(harness.db, 701) is None
 
 
@@ -163,7 +163,7 @@ async def test_only_officers_check_in(harness: Harness) -> None:
     (call,) = await harness.send(u.location(u.user(702), *_near(desk)))
     assert "untuk petugas" in call.text
     (call,) = await harness.send(u.text(u.user(702), "/checkin", chat=u.group_chat()))
-    assert "chat pribadi" in call.text
+    assert "percakapan pribadi" in call.text
 
 
 async def test_checkout_outside_duty_needs_no_confirmation(harness: Harness) -> None:

@@ -140,7 +140,7 @@ async def test_odd_input_never_crashes(harness: Harness) -> None:
     group = u.group_chat()
     assert await harness.send(u.message(officer, chat=group, text="halo")) == []
     (call,) = await harness.send(u.text(officer, "/status", chat=group))
-    assert "chat pribadi" in call.text and "Cengkareng" not in call.text
+    assert "percakapan pribadi" in call.text and "Cengkareng" not in call.text
     channel_post = {"update_id": 99_999, "channel_post": {
         "message_id": 1, "date": 0, "chat": {"id": -1001, "type": "channel", "title": "c"},
         "text": "/status"}}

@@ -76,6 +76,6 @@ async def test_officers_cannot_invite_and_admins_can_anywhere(harness: Harness) 
     assert "untuk pengawas" in call.text
     admin = u.user(ADMIN_ID)
     (call,) = await harness.send(u.text(admin, "/undang"))
-    assert "Pakai: /undang" in call.text  # an admin has no desk of their own
+    assert "Cara pakai: /undang" in call.text  # an admin has no desk of their own
     (call,) = await harness.send(u.text(admin, f"/undang {OTHER_KEC}"))
     assert "Pilih peran" in call.text

@@ -56,7 +56,7 @@ async def test_without_a_receipt_stamp_an_old_location_is_still_refused(
         harness: Harness) -> None:
     person, desk = await officer(harness)
     calls = await harness.send(u.location(person, desk.latitude, desk.longitude, age_s=80))
-    assert "terlalu lama" in calls[-1].text, calls
+    assert "detik yang lalu" in calls[-1].text, calls
     assert await shifts_store.open_shift(harness.db, OFFICER) is None
 
 

@@ -193,7 +193,7 @@ async def test_revoking_an_open_invite(harness: Harness) -> None:
     token = re.search(r"start=([\w-]+)", edited(made).text)
     assert token is not None
     (listing,) = await harness.send(u.text(camat, "/undangan"))
-    assert "✉️ <b>Undangan terbuka di Cengkareng: 1</b>" in listing.text
+    assert "✉️ <b>Undangan yang masih berlaku di Cengkareng: 1</b>" in listing.text
     assert "sisa 500 dari 500" in listing.text and "dibuat oleh Pak Lurah" in listing.text
     ((_, ask),) = [b for b in listing.buttons() if b[0].startswith("🚫")]
     question = edited(await harness.send(u.callback(camat, ask)))

@@ -106,8 +106,8 @@ async def test_one_alert(db: Database, renderer: OutboxRenderer) -> None:
     title, *lines = rendered.text.split("\n")
     assert title == "🚨 <b>Posko kosong</b>"
     # One short line: the desk, since when, who was there last.
-    assert lines == [f"• <b>Cengkareng Barat</b> kosong sejak 08:00 WIB ({lines[0].split('(')[1]}"]
-    assert lines[0].endswith(f', terakhir: <a href="tg://user?id={OFFICER}">User 201</a>')
+    assert lines == [f"• <b>Cengkareng Barat</b> kosong sejak 08.00 WIB ({lines[0].split('(')[1]}"]
+    assert lines[0].endswith(f', petugas terakhir: <a href="tg://user?id={OFFICER}">User 201</a>')
     assert buttons(rendered) == [("🙋 Saya tangani", f"ack:{alert_id}"),
                                  ("👁 Lihat posko", f"desk:{(await alert_row(db, KEL))['desk_id']}")]
     assert len(rendered.text) < 4096
@@ -207,7 +207,7 @@ async def test_acknowledged_alert_and_the_edit_of_every_message(db: Database,
         alerts_store.AckOutcome.ACKED
     rendered = await renderer(original)
     assert rendered is not None
-    assert "   ✔️ Ditangani oleh " in rendered.text and "pukul 08:25 WIB" in rendered.text
+    assert "   ✔️ Ditangani oleh " in rendered.text and "pukul 08.25 WIB" in rendered.text
     assert f'<a href="tg://user?id={LURAH}">User 101</a>' in rendered.text
     assert rendered.reply_markup is None  # nothing left to take
     (update,) = await rows(db, OutboxKind.ALERT_UPDATE)
@@ -229,13 +229,13 @@ async def test_resolved(db: Database, renderer: OutboxRenderer) -> None:
     rendered = await renderer(row)
     assert rendered is not None
     assert rendered.text == ("✅ <b>Peringatan selesai</b>\n"
-                             "• <b>Cengkareng Barat</b>: kosong 48 menit, "
+                             "• <b>Cengkareng Barat</b>: kosong selama 48 menit, "
                              "sekarang sudah ada petugas.")
     # The original alert, rendered again (an edit after resolution), says it is over.
     (original,) = await rows(db, OutboxKind.ALERTS)
     again = await renderer(original)
     assert again is not None and "Sudah ada petugas lagi" in again.text
-    assert "kosong sejak 08:00 WIB (48 menit)" in again.text  # as long as it was, not until now
+    assert "kosong sejak 08.00 WIB (48 menit)" in again.text  # as long as it was, not until now
     assert again.reply_markup is None
 
 
@@ -245,7 +245,7 @@ async def test_resolved_at_duty_end(db: Database, renderer: OutboxRenderer) -> N
     (row,) = await rows(db, OutboxKind.ALERTS_RESOLVED)
     rendered = await renderer(row)
     assert rendered is not None
-    assert "kosong 6 jam 0 menit, jam tugas selesai." in rendered.text
+    assert "kosong selama 6 jam 0 menit, jam tugas selesai." in rendered.text
 
 
 # --- presence ----------------------------------------------------------------------------
@@ -258,7 +258,8 @@ async def test_presence_check_and_shift_closed(db: Database, renderer: OutboxRen
     assert ask.chat_id == OFFICER and payload.shift == shift
     rendered = await renderer(ask)
     assert rendered is not None
-    assert rendered.text.startswith("❓ Masih bertugas di posko <b>Cengkareng Barat</b>?")
+    assert rendered.text.startswith(
+        "❓ Apakah Anda masih bertugas di posko <b>Cengkareng Barat</b>?")
     assert "dalam 30 menit" in rendered.text
     assert buttons(rendered) == [("✅ Masih bertugas", f"pc:{payload.check}")]
 
@@ -267,8 +268,8 @@ async def test_presence_check_and_shift_closed(db: Database, renderer: OutboxRen
     (closed,) = await rows(db, OutboxKind.SHIFT_CLOSED)
     rendered = await renderer(closed)
     assert rendered is not None
-    assert rendered.text == ("⏹ Tugas Anda di <b>Cengkareng Barat</b> diakhiri pukul 11:30 WIB "
-                             "karena tidak ada jawaban. Ketik /checkin bila masih bertugas.")
+    assert rendered.text == ("⏹ Tugas Anda di <b>Cengkareng Barat</b> diakhiri pukul 11.30 WIB "
+                             "karena tidak ada jawaban. Ketik /checkin jika Anda masih bertugas.")
 
 
 async def test_a_question_a_live_location_answered_is_not_sent(db: Database,
@@ -294,8 +295,8 @@ async def test_shift_closed_at_duty_end(db: Database, renderer: OutboxRenderer) 
     (closed,) = await rows(db, OutboxKind.SHIFT_CLOSED)
     rendered = await renderer(closed)
     assert rendered is not None
-    assert rendered.text == ("⏹ Jam tugas <b>Cengkareng Barat</b> selesai; tugas Anda diakhiri "
-                             "pukul 14:00 WIB.")
+    assert rendered.text == ("⏹ Jam tugas di <b>Cengkareng Barat</b> sudah selesai; tugas Anda "
+                             "diakhiri pukul 14.00 WIB.")
 
 
 async def test_every_kind_has_a_renderer(db: Database, renderer: OutboxRenderer) -> None:

@@ -36,7 +36,7 @@ from tests.support.sweeping import soon
 
 OFFICER, LIVE = 7101, 7102
 LURAH = "31.73.01.1001"
-TEMPORARY_ID = "sedang terganggu untuk sementara"
+TEMPORARY_ID = "untuk sementara terganggu"
 
 
 @pytest.fixture

@@ -88,5 +88,6 @@ async def test_a_supervisor_ends_the_narrower_ones_an_admin_all(h: Harness) -> N
         "🔕 Langganan grup ini dihentikan: Cengkareng Barat.")
     assert await active(h) == [GAMBIR, KEC]
     assert await send(h, ADMIN_ID, "/langganan off") == (
-        "🔕 Langganan grup ini dihentikan: Cengkareng, Gambir.\nGrup ini tidak berlangganan.")
+        "🔕 Langganan grup ini dihentikan: Cengkareng, Gambir.\n"
+        "Grup ini belum berlangganan apa pun.")
     assert await active(h) == []

@@ -64,7 +64,7 @@ async def test_a_new_installation_counts_nothing_before_it_existed(empty_db: Dat
     assert day.total.duty == day.total.empty == minutes * 60
     assert day.total.episodes == 7
     assert day.counted_from == at(10, 5)
-    assert "Dihitung sejak 23/11/2026 10:05 WIB" in digest_text(day, "id")
+    assert "Dihitung sejak 23/11/2026 10.05 WIB" in digest_text(day, "id")
 
 
 async def test_today_counts_only_up_to_now(db: Database) -> None:

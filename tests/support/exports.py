@@ -33,11 +33,11 @@ LURAH, CAMAT, OFFICER, OFFICER2, OFFICER3 = 101, 102, 201, 202, 203
 SHIFT_HEADERS = ["Kode posko", "Nama posko", "Petugas", "Mulai (WIB)", "Selesai (WIB)",
                  "Durasi (menit)", "Alasan selesai", "Jarak ke posko (m)"]
 ALERT_HEADERS = ["Kode posko", "Nama posko", "Kosong sejak (WIB)", "Peringatan dibuka (WIB)",
-                 "Tingkat tertinggi", "Ditangani oleh", "Ditangani pada (WIB)",
+                 "Diteruskan sampai tingkat", "Ditangani oleh", "Ditangani pada (WIB)",
                  "Menit sampai ditangani", "Selesai (WIB)", "Penyelesaian", "Menit kosong"]
-INCIDENT_HEADERS = ["Nomor laporan", "Kode posko", "Nama posko", "Kategori", "Tingkat",
-                    "Status", "Pelapor", "Penangan", "Dibuat (WIB)", "Uraian", "Ditutup (WIB)",
-                    "Catatan penutup", "TPS"]
+INCIDENT_HEADERS = ["Nomor laporan", "Kode posko", "Nama posko", "Kategori", "Tingkat kegawatan",
+                    "Status", "Pelapor", "Ditangani oleh", "Dibuat (WIB)", "Uraian",
+                    "Ditutup (WIB)", "Catatan penutup", "TPS"]
 SHEETS = ["Kehadiran", "Peringatan", "Laporan"]
 
 

@@ -137,12 +137,12 @@ async def test_selesai_asks_for_a_note_and_closes(h: Harness) -> None:
                    u.text(camat, "x" * 1001), u.message(camat, photo=[
                        {"file_id": "p", "file_unique_id": "p", "width": 9, "height": 9}])):
         (refused,) = await h.send(update)
-        assert refused.text == "Catatan penutup harus 3–1000 karakter teks."
+        assert refused.text == "Panjang catatan penutup harus 3–1000 karakter."
     assert (await state(h, incident)).status == "ditangani"
     assert await pending_note(h, CAMAT) == incident.id
 
     (done,) = await h.send(u.text(camat, f"  {NOTE}  "))
-    assert done.text == f"✅ {incident.ref} ditutup. Pelapor diberi tahu."
+    assert done.text == f"✅ {incident.ref} ditutup. Pelapor akan diberi tahu."
     closed = await state(h, incident)
     assert (closed.status, closed.closing_note, closed.handler_id) == ("selesai", NOTE, CAMAT)
     assert await statuses(h, incident) == [("baru", OFFICER, None), ("ditangani", CAMAT, None),
@@ -269,9 +269,9 @@ async def test_a_group_sees_its_scope_and_its_buttons_check_the_presser(h: Harne
         assert answer(calls).params.get("show_alert") is True
         assert (await state(h, incident)).status == "baru"
     calls = await h.send(u.callback(u.user(CAMAT), finish(incident), chat=group))
-    assert "chat pribadi" in answer(calls).text
+    assert "percakapan pribadi" in answer(calls).text
     (ask,) = sends(calls)
     assert int(ask.params["chat_id"]) == CAMAT  # the note is asked in private, not the group
     # A group asking for the list is told to ask in private.
     (private,) = await h.send(u.text(u.user(CAMAT), "/laporan", chat=group))
-    assert "chat pribadi" in private.text and incident.ref not in private.text
+    assert "percakapan pribadi" in private.text and incident.ref not in private.text

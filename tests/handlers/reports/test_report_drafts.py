@@ -115,7 +115,7 @@ async def test_no_desk_no_report(h: Harness) -> None:
     assert "belum terhubung ke posko" in reply.text and not reply.buttons()
     assert await h.db.fetchval("SELECT count(*) FROM incident_drafts") == 0
     (reply,) = await h.send(u.text(u.user(OFFICER), "/lapor", chat=u.group_chat()))
-    assert "chat pribadi" in reply.text
+    assert "percakapan pribadi" in reply.text
     assert await drafts_store.draft_of(h.db, OFFICER) is None
 
 

@@ -34,9 +34,9 @@ async def test_description_refuses_stickers_photos_short_and_long_text(h: Harnes
     (reply,) = await h.send(u.message(officer, photo=photo("p"), caption="lihat foto ini ya"))
     assert "kirim teks" in reply.text
     (reply,) = await h.send(u.text(officer, "x" * 10_000))
-    assert "terlalu panjang (10000 karakter), maksimal 1500" in reply.text
+    assert "terlalu panjang (10000 karakter); paling banyak 1500" in reply.text
     (reply,) = await h.send(u.text(officer, "  ricuh   "))
-    assert "minimal 10 karakter" in reply.text
+    assert "paling sedikit 10 karakter" in reply.text
     # A location the report does not ask for is a check-in (here too far from the desk), so a
     # forgotten draft never stands between an officer and their check-in.
     (reply,) = await h.send(u.location(officer, -6.1, 106.7))
@@ -64,9 +64,9 @@ async def test_media_step_takes_five_attachments_at_most(h: Harness) -> None:
     draft_id = await walk(h, OFFICER, Step.MEDIA)
     officer = u.user(OFFICER)
     (reply,) = await h.send(u.text(officer, "fotonya menyusul"))
-    assert "Kirim foto, video atau dokumen" in reply.text
+    assert "Kirim foto, video, atau dokumen" in reply.text
     (reply,) = await h.send(u.message(officer, sticker=STICKER))
-    assert "Kirim foto, video atau dokumen" in reply.text
+    assert "Kirim foto, video, atau dokumen" in reply.text
     for n in range(1, 6):
         (reply,) = await h.send(u.message(officer, photo=photo(f"f{n}")))
         assert f"({n}/5)" in reply.text
@@ -95,7 +95,7 @@ async def test_tps_forms(h: Harness, typed: str, stored: str) -> None:
 async def test_tps_invalid(h: Harness, typed: str) -> None:
     await walk(h, OFFICER, Step.TPS)
     (reply,) = await say(h, OFFICER, typed)
-    assert "Nomor TPS berupa 1–3 angka" in reply.text
+    assert "Nomor TPS terdiri atas 1–3 angka" in reply.text
     draft = await current(h, OFFICER)
     assert (draft.step, draft.tps) == (Step.TPS, None)
 

@@ -76,7 +76,7 @@ async def test_whole_flow_with_every_step_answered(h: Harness, db_path: Path,
 
     calls = await h.send(u.location(officer, -6.1387, 106.7238))
     assert calls[0].markup == {"remove_keyboard": True}
-    assert "maksimal 5" in calls[-1].text
+    assert "paling banyak 5" in calls[-1].text
     assert [d for _, d in calls[-1].buttons()] == [
         f"lp:{draft.id}:done", f"lp:{draft.id}:skip", f"lp:{draft.id}:cancel"]
     assert await h.db.fetchval("SELECT count(*) FROM shifts") == 0  # not taken as a check-in
@@ -150,7 +150,7 @@ async def test_report_alias_and_every_optional_step_skipped(h: Harness) -> None:
     await press(h, OFFICER, f"lp:{draft_id}:sev:info")
     await say(h, OFFICER, DESCRIPTION)
     calls = sends(await say(h, OFFICER, "Lewati"))  # location
-    assert calls[0].markup == {"remove_keyboard": True} and "maksimal 5" in calls[-1].text
+    assert calls[0].markup == {"remove_keyboard": True} and "paling banyak 5" in calls[-1].text
     (ask,) = sends(await press(h, OFFICER, f"lp:{draft_id}:skip"))  # attachments
     assert "Nomor TPS" in ask.text
     (summary,) = sends(await press(h, OFFICER, f"lp:{draft_id}:skip"))  # TPS
@@ -170,7 +170,7 @@ async def test_skipping_the_location_removes_its_keyboard(h: Harness, typed: str
     await walk(h, OFFICER, Step.LOCATION)
     gone, ask = sends(await say(h, OFFICER, typed))
     assert gone.markup == {"remove_keyboard": True}
-    assert "maksimal 5" in ask.text and ask.buttons()
+    assert "paling banyak 5" in ask.text and ask.buttons()
     draft = await current(h, OFFICER)
     assert (draft.step, draft.latitude) == (Step.MEDIA, None)
 
