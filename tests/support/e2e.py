@@ -17,6 +17,9 @@ from tests.support.botapi_stub import SimUser, StubBotAPI
 from tests.support.data import JAKARTA_CSV
 
 ROOT = Path(__file__).resolve().parent.parent.parent
+# How long ``posko-bot run`` may take to stop cleanly after SIGTERM (test_e2e_shutdown.py); the
+# stop timeouts of deploy/posko-bot.service and compose.yaml exceed it.
+CLEAN_STOP_S = 10.0
 
 
 def bot_env(stub: StubBotAPI, workdir: Path, **extra: str) -> dict[str, str]:
