@@ -23,6 +23,8 @@ from bot.cli.admin import (
     cmd_invite,
 )
 from bot.cli.common import FAILURE, USAGE_ERROR, CliError
+from bot.cli.health import add_parser as add_health_parser
+from bot.cli.health import cmd_health
 from bot.cli.members import add_parsers as add_member_parsers
 from bot.cli.members import cmd_invites, cmd_members
 from bot.cli.reports import cmd_digest, cmd_export
@@ -70,6 +72,7 @@ def _parser() -> argparse.ArgumentParser:
     exp.add_argument("--csv", type=Path, metavar="DIR",
                      help="also write shifts.csv, alerts.csv and incidents.csv into DIR")
     add_member_parsers(sub)
+    add_health_parser(sub)
     bak = sub.add_parser("backup", help="online backup of the database to PATH")
     bak.add_argument("path", type=Path)
     res = sub.add_parser("restore", help="put a backup in place of the database (the bot "
@@ -122,4 +125,5 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "restore": cmd_restore,
     "status": cmd_status,
     "check-config": cmd_check_config,
+    "health": cmd_health,
 }

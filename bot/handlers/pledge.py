@@ -58,4 +58,5 @@ async def agree(update: Update, context: Ctx) -> None:
     when = await pledges_store.confirm(context.bot_data.db, caller.user_id, pledge.version,
                                        utcnow())
     tz = caller.desk.tz if caller.desk is not None else context.bot_data.settings.tz
-    await edit_or_ignore(query, t(caller.lang, "pledge.thanks", time=fmt_datetime(caller.lang, when, tz)))
+    await edit_or_ignore(query, t(caller.lang, "pledge.thanks",
+                                  time=fmt_datetime(caller.lang, when, tz)))

@@ -7,7 +7,6 @@ key, so those are the at-least-once part of delivery)."""
 from __future__ import annotations
 
 import asyncio
-import csv
 import random
 import signal
 import sqlite3
@@ -16,34 +15,11 @@ from contextlib import closing
 from pathlib import Path
 
 from tests.support.botapi_stub import SimUser, StubBotAPI
-from tests.support.data import JAKARTA_CSV
-from tests.support.e2e import BotProcess, bot_env, cli
+from tests.support.e2e import BotProcess, bot_env, cli, insert_members, kelurahan_file
 
 OFFICERS = 10
 CYCLES = 4  # check-in + check-out, per officer
 KILLS = 3
-
-
-def _quiet_desks(path: Path) -> list[dict[str, str]]:
-    """The Jakarta desks with no duty hours (no alerts, no confirmation at check-out)."""
-    with JAKARTA_CSV.open(encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
-    with path.open("w", encoding="utf-8", newline="") as out:
-        writer = csv.DictWriter(out, [*rows[0].keys(), "duty_hours"])
-        writer.writeheader()
-        writer.writerows({**row, "duty_hours": "-"} for row in rows)
-    return [r for r in rows if r["level"] == "kelurahan_desa"][:OFFICERS]
-
-
-def _register(db_file: Path, desks: list[dict[str, str]]) -> None:
-    """Officers straight into the database (registration is not what this test is about)."""
-    with sqlite3.connect(db_file) as conn:
-        for i, desk in enumerate(desks):
-            conn.execute(
-                "INSERT INTO members (telegram_id, full_name, desk_id, role, created_at, "
-                "updated_at) SELECT ?, ?, id, 'officer', '2026-01-01T00:00:00.000000Z', "
-                "'2026-01-01T00:00:00.000000Z' FROM desks WHERE code = ?",
-                (8000 + i, f"Petugas {i}", desk["code"]))
 
 
 async def _expect(stub: StubBotAPI, user: SimUser, text: str, after: int) -> None:
@@ -91,10 +67,10 @@ async def test_sigkill_during_a_stream_loses_and_doubles_nothing(stub: StubBotAP
                                                                  tmp_path: Path) -> None:
     env = bot_env(stub, tmp_path, POSKO_SWEEP_INTERVAL="1")
     quiet = tmp_path / "quiet.csv"
-    desks = _quiet_desks(quiet)
+    desks = kelurahan_file(quiet, OFFICERS)
     assert (await cli(env, tmp_path, "import-desks", str(quiet))).returncode == 0
     db_file = tmp_path / "posko.db"
-    _register(db_file, desks)
+    insert_members(db_file, desks, 8000, "officer", "Petugas")
     users = [stub.user(8000 + i, f"Petugas {i}") for i in range(OFFICERS)]
     bot = BotProcess(env, tmp_path)
     bot.start()
@@ -127,28 +103,6 @@ async def test_sigkill_during_a_stream_loses_and_doubles_nothing(stub: StubBotAP
 SUPERVISORS = 250  # one per kelurahan, each alerted once for their own empty desk
 LATENCY_S = 0.15  # Telegram's answer to a send arrives this long after it took effect
 ALERT_KILLS = 5
-
-
-def _desks_on_duty(path: Path) -> list[dict[str, str]]:
-    """The Jakarta desks, every kelurahan on duty round the clock; the first SUPERVISORS."""
-    with JAKARTA_CSV.open(encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
-    with path.open("w", encoding="utf-8", newline="") as out:
-        writer = csv.DictWriter(out, [*rows[0].keys(), "duty_hours"])
-        writer.writeheader()
-        writer.writerows({**row, "duty_hours": "00:00-24:00" if row["level"] == "kelurahan_desa"
-                          else "-"} for row in rows)
-    return [r for r in rows if r["level"] == "kelurahan_desa"][:SUPERVISORS]
-
-
-def _register_supervisors(db_file: Path, desks: list[dict[str, str]]) -> None:
-    with sqlite3.connect(db_file) as conn:
-        for i, desk in enumerate(desks):
-            conn.execute(
-                "INSERT INTO members (telegram_id, full_name, desk_id, role, created_at, "
-                "updated_at) SELECT ?, ?, id, 'supervisor', '2026-01-01T00:00:00.000000Z', "
-                "'2026-01-01T00:00:00.000000Z' FROM desks WHERE code = ?",
-                (9000 + i, f"Lurah {i}", desk["code"]))
 
 
 def _alert_sends(stub: StubBotAPI) -> list[tuple[float, int]]:
@@ -197,10 +151,10 @@ async def test_sigkills_while_alerting_lose_nothing_and_repeat_only_sends_in_fli
     env = bot_env(stub, tmp_path, POSKO_SWEEP_INTERVAL="1", POSKO_UNATTENDED_GRACE="1",
                   POSKO_ESCALATION_STEPS="6h")
     desks_csv = tmp_path / "duty.csv"
-    desks = _desks_on_duty(desks_csv)
+    desks = kelurahan_file(desks_csv, SUPERVISORS, "00:00-24:00")
     assert (await cli(env, tmp_path, "import-desks", str(desks_csv))).returncode == 0
     db_file = tmp_path / "posko.db"
-    _register_supervisors(db_file, desks)
+    insert_members(db_file, desks, 9000, "supervisor", "Lurah")
     for i in range(SUPERVISORS):
         stub.user(9000 + i, f"Lurah {i}")
     bot = BotProcess(env, tmp_path)

@@ -17,16 +17,9 @@ from aiohttp import web
 
 from tests.support.botapi_stub import StubBotAPI
 from tests.support.data import JAKARTA_CSV
-from tests.support.e2e import BotProcess, bot_env, cli, register
+from tests.support.e2e import BotProcess, bot_env, cli, free_port, register
 
 LURAH = "31.73.01.1001"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @asynccontextmanager

@@ -21,17 +21,10 @@ import aiohttp
 
 from tests.support.botapi_stub import ApiError, StubBotAPI
 from tests.support.data import JAKARTA_CSV
-from tests.support.e2e import BotProcess, bot_env, cli
+from tests.support.e2e import BotProcess, bot_env, cli, free_port
 
 LURAH = "31.73.01.1001"
 HEADER = "X-Telegram-Bot-Api-Secret-Token"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def _webhook_env(stub: StubBotAPI, workdir: Path, port: int, secret: str,
@@ -73,7 +66,7 @@ async def _wait_listening(port: int, bot: BotProcess, timeout: float = 15) -> No
 
 async def test_only_requests_with_the_secret_are_handled(stub: StubBotAPI,
                                                          tmp_path: Path) -> None:
-    port, secret = _free_port(), "posko_" + secrets.token_urlsafe(24)
+    port, secret = free_port(), "posko_" + secrets.token_urlsafe(24)
     # DEBUG: PTB then logs setWebhook's parameters, secret_token included, unless redacted.
     env = _webhook_env(stub, tmp_path, port, secret, POSKO_LOG_LEVEL="DEBUG")
     url = env["POSKO_WEBHOOK_URL"]
@@ -144,7 +137,7 @@ async def test_only_requests_with_the_secret_are_handled(stub: StubBotAPI,
 
 
 async def test_missing_or_bad_secret_stops_start_up(stub: StubBotAPI, tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     for secret, reason in (("", "is required with POSKO_WEBHOOK_URL"),
                            ("has spaces and !", "must be 1-256 characters"),
                            ("x" * 257, "must be 1-256 characters")):
@@ -179,7 +172,7 @@ async def test_start_up_failures_say_one_line(stub: StubBotAPI, tmp_path: Path) 
         raise ApiError(400, "Bad Request: bad webhook: An HTTPS URL must be provided for webhook")
 
     stub._methods["setWebhook"] = refuse  # as Telegram's cloud server answers an http:// URL
-    done = await cli(_webhook_env(stub, tmp_path, _free_port(), "posko_secret"), tmp_path, "run")
+    done = await cli(_webhook_env(stub, tmp_path, free_port(), "posko_secret"), tmp_path, "run")
     assert done.returncode == 2, done.stderr
     assert done.stderr.strip().splitlines()[-1] == (
         "posko-bot: Telegram refused a start-up request (Bad webhook: an https url must be "

@@ -4,9 +4,8 @@ stranger's hundreds of messages, and the guard against repeated texts and unknow
 
 from __future__ import annotations
 
-import asyncio
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -24,6 +23,7 @@ from tests.support.botapi_stub import StubBotAPI
 from tests.support.harness import Harness
 from tests.support.polling import running
 from tests.support.sweeping import desk, register
+from tests.support.waiting import until
 
 KEL = "31.73.01.1001"
 STRANGER, OFFICER, INVITEE, CHATTY = 7301, 7302, 7303, 7304
@@ -36,13 +36,6 @@ async def stub(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[StubBotAPI]:
     async with StubBotAPI() as api:
         api.latency = 0.1  # every Bot API call takes a round trip of 100 ms
         yield api
-
-
-async def until(condition: Callable[[], bool], timeout: float = 60.0) -> None:  # noqa: ASYNC109
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "condition not met in time"
-        await asyncio.sleep(0.05)
 
 
 async def officers(db_path: Path, *user_ids: int) -> Desk:

@@ -3,17 +3,32 @@
 from __future__ import annotations
 
 import asyncio
+import csv
 import os
 import re
 import signal
+import socket
+import sqlite3
 import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from tests.support.botapi_stub import SimUser, StubBotAPI
+from tests.support.data import JAKARTA_CSV
 
 ROOT = Path(__file__).resolve().parent.parent.parent
+# How long ``posko-bot run`` may take to stop cleanly after SIGTERM (test_e2e_shutdown.py); the
+# stop timeouts of deploy/posko-bot.service and compose.yaml exceed it.
+CLEAN_STOP_S = 10.0
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on (for a server a test starts)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
 
 
 def bot_env(stub: StubBotAPI, workdir: Path, **extra: str) -> dict[str, str]:
@@ -52,6 +67,38 @@ async def register(stub: StubBotAPI, env: dict[str, str], workdir: Path, user: S
     confirm = await stub.wait_for_message(user.id, contains="Daftar sekarang?")
     user.press(confirm, f"reg:{token[1]}")
     await stub.wait_for_message(user.id, contains="Terdaftar sebagai")
+
+
+def kelurahan_file(path: Path, count: int, duty_hours: str = "-") -> list[dict[str, str]]:
+    """Write the Jakarta desks to ``path``, every kelurahan with ``duty_hours`` and the desks
+    above with none (``-``: no alerts, no question at check-out), and return the first
+    ``count`` kelurahan."""
+    with JAKARTA_CSV.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    kelurahan = [r for r in rows if r["level"] == "kelurahan_desa"]
+    with path.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.DictWriter(out, [*rows[0].keys(), "duty_hours"])
+        writer.writeheader()
+        writer.writerows({**row, "duty_hours": duty_hours if row["level"] == "kelurahan_desa"
+                          else "-"} for row in rows)
+    return kelurahan[:count]
+
+
+def insert_members(db_file: Path, desks: list[dict[str, str]], first_id: int, role: str,
+                   name: str) -> None:
+    """Members ``first_id``, ``first_id + 1``, ... with ``role`` at ``desks``, named ``name 0``,
+    ``name 1``, ..., straight into the database (for tests not about registration)."""
+    conn = sqlite3.connect(db_file)
+    try:
+        with conn:
+            for i, desk in enumerate(desks):
+                conn.execute(
+                    "INSERT INTO members (telegram_id, full_name, desk_id, role, created_at, "
+                    "updated_at) SELECT ?, ?, id, ?, '2026-01-01T00:00:00.000000Z', "
+                    "'2026-01-01T00:00:00.000000Z' FROM desks WHERE code = ?",
+                    (first_id + i, f"{name} {i}", role, desk["code"]))
+    finally:
+        conn.close()
 
 
 @dataclass

@@ -1,4 +1,5 @@
-"""Storage faults on the real SQLite file, portably: another process's lock, a full disk."""
+"""Storage faults on the real SQLite file, portably: another process's lock, a full disk, a
+file SQLite will only read."""
 
 from __future__ import annotations
 
@@ -40,3 +41,17 @@ def full_disk(db: Database) -> Iterator[None]:
         yield
     finally:
         writer.execute(f"PRAGMA max_page_count = {before}")
+
+
+def make_read_only(path: Path) -> None:
+    """Make SQLite itself refuse to write ``path``.
+
+    Tests run as root in CI, and root writes a file of mode 0444 all the same (``os.access``
+    says yes too), while ``chattr +i`` and read-only mounts are not available everywhere. A
+    database file whose header says it was written by a newer file format (write version 3 at
+    offset 18) is one SQLite opens read-only for everyone: reads work, every write fails with
+    "attempt to write a readonly database", the same error a 0444 file gives another user.
+    """
+    with path.open("r+b") as handle:
+        handle.seek(18)
+        handle.write(b"\x03")

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main as cli_main
+from tests.support.faults import make_read_only
 
 TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
 
@@ -38,20 +39,6 @@ def one_line_error(capsys: pytest.CaptureFixture[str]) -> str:
     assert len(lines) == 1, err
     assert lines[0].startswith("posko-bot: ")
     return lines[0]
-
-
-def make_read_only(path: Path) -> None:
-    """Make SQLite itself refuse to write ``path``.
-
-    Tests run as root in CI, and root writes a file of mode 0444 all the same (``os.access``
-    says yes too), while ``chattr +i`` and read-only mounts are not available everywhere. A
-    database file whose header says it was written by a newer file format (write version 3 at
-    offset 18) is one SQLite opens read-only for everyone: reads work, every write fails with
-    "attempt to write a readonly database", the same error a 0444 file gives another user.
-    """
-    with path.open("r+b") as handle:
-        handle.seek(18)
-        handle.write(b"\x03")
 
 
 def test_backup_into_a_missing_directory(cli_db: Path,
