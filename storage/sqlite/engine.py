@@ -229,7 +229,11 @@ class Database:
         return db
 
     async def close(self) -> None:
-        """Commit what is pending, then close the connections (idempotent)."""
+        """Commit what is pending, then close the connections (idempotent).
+
+        Every opened store must be closed: aiosqlite's threads are not daemons, so a store
+        left open keeps the process from exiting.
+        """
         async with self._lock:
             if self._closed:
                 return
