@@ -1,2 +1,3 @@
-"""The SQLite engine (``engine``: connections, the grouped write path, reads, scans, backup)
-and the schema as ordered migrations (``schema``)."""
+"""The SQLite engine (``engine``: connections, the grouped write path, reads, scans, backup;
+``statements``: what runs inside a write transaction) and the schema as ordered migrations
+(``schema``)."""

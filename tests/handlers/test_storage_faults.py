@@ -153,7 +153,7 @@ async def test_the_record_waits_out_a_held_lock_without_holding_up_the_loop(
         db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(polling, "RECORD_RETRY", 0.05, raising=False)
     db = await Database.open(db_path)
-    db._writer.execute("PRAGMA busy_timeout = 200")  # a lock past it is a fault
+    await db._writer.execute("PRAGMA busy_timeout = 200")  # a lock past it is a fault
     recorder = polling.Recorder(db)
 
     async def recorded() -> str | None:
@@ -244,7 +244,7 @@ async def test_a_full_disk_is_temporary_and_space_returning_lets_the_report_go_o
             OFFICER, predicate=lambda m: f"lp:{draft.id}:sev:sedang" in str(m.reply_markup))
         user.press(severity, f"lp:{draft.id}:sev:sedang")
         await stub.wait_for_message(OFFICER, contains="Tuliskan apa yang terjadi")
-        with full_disk(db):
+        async with full_disk(db):
             seen = len(stub.sent(OFFICER))
             user.send_text(description)
             told = await stub.wait_for_message(OFFICER, after=seen, timeout=30)

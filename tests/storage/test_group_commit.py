@@ -1,10 +1,10 @@
 """The write path: transactions arriving together share one COMMIT, and none returns before it.
 
 ``storage.sqlite.engine`` runs each write transaction as a savepoint inside one SQLite
-transaction that the writers arriving meanwhile join, then commits them together on the writer
-thread. These tests hold it to its promises: a transaction that has returned is on disk (another
-connection sees it), a failing one undoes only its own work, and when SQLite drops the whole
-transaction no member of the group is told it was saved."""
+transaction that the writers arriving meanwhile join, then commits them together on the
+writer connection's thread. These tests hold it to its promises: a transaction that has
+returned is on disk (another connection sees it), a failing one undoes only its own work, and
+when SQLite drops the whole transaction no member of the group is told it was saved."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from storage.sqlite.engine import BULK_ROWS, Database, StorageError
+from storage.sqlite.engine import Database, StorageError
 
 
 @pytest.fixture
@@ -29,12 +29,12 @@ async def store(tmp_path: Path) -> AsyncIterator[Database]:
 
 @pytest.fixture
 def commits(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Counts the COMMITs the writer thread runs."""
+    """Counts the COMMITs the writer runs."""
     done: list[int] = []
     original = Database._commit
 
-    def counting(self: Database) -> None:
-        original(self)
+    async def counting(self: Database) -> None:
+        await original(self)
         done.append(1)
 
     monkeypatch.setattr(Database, "_commit", counting)
@@ -90,20 +90,19 @@ async def test_when_sqlite_drops_the_transaction_no_member_is_told_it_was_saved(
     assert await put(store, "after") == "v"  # the writer is usable again
 
 
-async def test_a_large_batch_runs_on_the_writer_thread_a_small_one_on_the_loop(
+async def test_every_write_runs_on_the_writers_thread_never_on_the_loop(
         store: Database) -> None:
-    store._writer.create_function("thread_id", 0, threading.get_ident)
+    await store._writer.create_function("thread_id", 0, threading.get_ident)
     sql = "INSERT INTO meta (key, value) VALUES (?, thread_id())"
     async with store.transaction() as tx:
-        await tx.executemany(sql, [(f"small{i}",) for i in range(3)])
-        await tx.executemany(sql, [(f"large{i}",) for i in range(BULK_ROWS + 1)])
-    rows = await store.scan("SELECT substr(key, 1, 5), value FROM meta WHERE key LIKE 's%' "
-                            "OR key LIKE 'l%'")
-    threads = {(prefix, int(value)) for prefix, value in rows}
-    loop = threading.get_ident()
-    assert {thread for prefix, thread in threads if prefix == "small"} == {loop}
-    large = {thread for prefix, thread in threads if prefix == "large"}
-    assert len(large) == 1 and loop not in large
+        await tx.execute(sql, ("one",))
+        await tx.executemany(sql, [(f"many{i}",) for i in range(3)])
+        await tx.execute_fetchall(sql + " RETURNING key", ("returning",))
+    rows = await store.scan("SELECT value FROM meta WHERE key IN "
+                            "('one', 'many0', 'many1', 'many2', 'returning')")
+    threads = {int(value) for (value,) in rows}
+    assert len(rows) == 5 and len(threads) == 1
+    assert threading.get_ident() not in threads
 
 
 async def test_close_commits_what_is_pending(tmp_path: Path) -> None:
@@ -130,3 +129,47 @@ async def test_a_writer_cancelled_while_waiting_for_the_lock_leaves_the_store_us
         await waiting
     assert await put(store, "after") == "v"
     assert on_disk(store, "cancelled") is None
+
+
+async def test_a_body_that_swallows_a_rollback_is_not_told_it_was_saved(
+        store: Database) -> None:
+    """A body that catches the error of a statement after which SQLite rolled back the
+    whole transaction (a full disk) and carries on: neither it nor its group is saved."""
+    async def swallower() -> None:
+        async with store.transaction() as tx:
+            await tx.execute("INSERT INTO meta (key, value) VALUES ('swallower', 'v')")
+            await tx.execute("ROLLBACK")  # what SQLite does on a full disk
+
+    first, second = await asyncio.gather(put(store, "early"), swallower(),
+                                         return_exceptions=True)
+    assert isinstance(first, StorageError) and isinstance(second, StorageError)
+    assert on_disk(store, "early") is None and on_disk(store, "swallower") is None
+    assert await put(store, "after") == "v"
+
+
+async def test_a_writer_cancelled_during_its_statement_undoes_only_its_own_work(
+        store: Database) -> None:
+    """Cancelled while its statement runs on the writer's thread: the statement finishes
+    there, the rollback to its savepoint comes after it, and the others in the group are
+    saved."""
+    running = asyncio.Event()
+
+    async def slow() -> None:
+        async with store.transaction() as tx:
+            await tx.execute("INSERT INTO meta (key, value) VALUES ('slow', 'v')")
+            running.set()
+            await tx.execute(  # a long statement: 300,000 rows
+                "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n "
+                "WHERE x < 300000) INSERT INTO meta (key, value) SELECT 'n' || x, 'v' FROM n")
+
+    before = asyncio.create_task(put(store, "before"))
+    writer = asyncio.create_task(slow())
+    after = asyncio.create_task(put(store, "after"))
+    await running.wait()
+    writer.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await writer
+    assert await before == "v" and await after == "v"
+    assert on_disk(store, "slow") is None
+    assert await store.scanval("SELECT count(*) FROM meta WHERE key LIKE 'n%'") == 0
+    assert await put(store, "later") == "v"

@@ -22,7 +22,7 @@ BIG = "x" * 200_000  # needs new pages: fails on a full disk
 async def test_a_full_disk_is_a_fault_and_space_returning_ends_it(
         empty_db: Database, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.INFO, logger="storage.sqlite.faults")
-    with full_disk(empty_db):
+    async with full_disk(empty_db):
         for attempt in range(3):
             with pytest.raises(sqlite3.OperationalError, match="disk is full") as raised:
                 await meta.put(empty_db, f"big{attempt}", BIG)
@@ -41,7 +41,7 @@ async def test_a_full_disk_is_a_fault_and_space_returning_ends_it(
 
 async def test_a_group_dropped_by_a_full_disk_fails_every_member_as_a_fault(
         empty_db: Database) -> None:
-    with full_disk(empty_db):
+    async with full_disk(empty_db):
         small, big = await asyncio.gather(meta.put(empty_db, "small", "1"),
                                           meta.put(empty_db, "big", BIG),
                                           return_exceptions=True)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from storage.sqlite.engine import Database
@@ -29,18 +29,21 @@ async def held_lock(path: Path | str) -> AsyncIterator[sqlite3.Connection]:
         conn.close()
 
 
-@contextmanager
-def full_disk(db: Database) -> Iterator[None]:
+@asynccontextmanager
+async def full_disk(db: Database) -> AsyncIterator[None]:
     """The disk is full for the store's writer until the block ends ("space returns"): a
     write that needs one more page fails with "database or disk is full"."""
-    writer = db._writer
-    pages = int(writer.execute("PRAGMA page_count").fetchone()[0])
-    before = int(writer.execute("PRAGMA max_page_count").fetchone()[0])
-    writer.execute(f"PRAGMA max_page_count = {pages}")
+    writer = db._writer  # an aiosqlite connection: the pragmas run on its thread, in order
+
+    async def pragma(name: str) -> int:
+        return int(next(iter(await writer.execute_fetchall(f"PRAGMA {name}")))[0])
+
+    pages, before = await pragma("page_count"), await pragma("max_page_count")
+    await writer.execute(f"PRAGMA max_page_count = {pages}")
     try:
         yield
     finally:
-        writer.execute(f"PRAGMA max_page_count = {before}")
+        await writer.execute(f"PRAGMA max_page_count = {before}")
 
 
 def make_read_only(path: Path) -> None:

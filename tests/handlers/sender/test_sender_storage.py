@@ -23,7 +23,7 @@ async def test_a_locked_store_delays_the_marks_and_repeats_nothing(stub, db, bot
     for chat in CHATS:
         stub.user(chat, f"U{chat}")
     await enqueue(db, *[(c, {"text": f"{c}-{i}"}) for i in range(2) for c in CHATS])
-    db._writer.execute("PRAGMA busy_timeout = 50")  # "database is locked" at once, not in 10 s
+    await db._writer.execute("PRAGMA busy_timeout = 50")  # "locked" at once, not in 10 s
     sender = Sender(bot, db, FakeRenderer(db), max_backoff=0.5, **FAST)
     caplog.set_level(logging.INFO, "bot.outbox.sender")
     with closing(sqlite3.connect(db.path, isolation_level=None)) as other:
