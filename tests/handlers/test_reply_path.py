@@ -1,0 +1,68 @@
+"""The work a reply costs, through the real application, its polling loop and the stand-in
+Bot API: a Bot API call imports nothing."""
+
+from __future__ import annotations
+
+import importlib.abc
+import sqlite3
+import sys
+from collections.abc import Sequence
+from importlib.machinery import ModuleSpec
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from bot.updates import polling
+from tests.handlers.test_polling import running
+from tests.support.botapi_stub import StubBotAPI
+from tests.support.botapi_users import SimUser
+
+USER = 7101
+
+
+@pytest.fixture(autouse=True)
+def quick_polls(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(polling, "POLL_TIMEOUT", 0.2)  # stopping does not wait for a poll
+
+
+class Lookups(importlib.abc.MetaPathFinder):
+    """Records every module the import system is asked to find (and finds none itself)."""
+
+    def __init__(self) -> None:
+        self.names: list[str] = []
+
+    def find_spec(self, fullname: str, path: Sequence[str] | None,
+                  target: ModuleType | None = None) -> ModuleSpec | None:
+        self.names.append(fullname)
+        return None
+
+
+def _officer(stub: StubBotAPI, db_path: Path) -> SimUser:
+    """An officer of the first kelurahan desk, as the stand-in's user."""
+    with sqlite3.connect(db_path) as conn:
+        conn.execute(
+            "INSERT INTO members (telegram_id, full_name, desk_id, role, created_at, updated_at) "
+            "SELECT ?, 'Budi', id, 'officer', '2026-01-01T00:00:00.000000Z', "
+            "'2026-01-01T00:00:00.000000Z' FROM desks WHERE level = 'kelurahan_desa' "
+            "ORDER BY code LIMIT 1", (USER,))
+    conn.close()
+    return stub.user(USER, "Budi")
+
+
+async def test_a_reply_searches_the_import_path_for_nothing(stub: StubBotAPI,
+                                                            db_path: Path) -> None:
+    """httpcore asks for sniffio on every lock it makes: missing, each Bot API call would
+    search the whole import path for it, several times over."""
+    user = _officer(stub, db_path)
+    async with running(stub, db_path):
+        user.send_text("/bantuan")  # the first reply may import what replies need
+        await stub.wait_for_message(USER, timeout=20)
+        lookups = Lookups()
+        sys.meta_path.insert(0, lookups)
+        try:
+            user.send_text("/status")
+            await stub.wait_for_message(USER, timeout=20, after=1)
+        finally:
+            sys.meta_path.remove(lookups)
+    assert lookups.names == []
