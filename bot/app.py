@@ -37,6 +37,14 @@ log = logging.getLogger(__name__)
 
 PoskoApp: TypeAlias = Application[ExtBot[None], Ctx, dict[Any, Any], dict[Any, Any], BotData,
                                   Any]
+# Connections the bot's calls (all but getUpdates) may hold open to Telegram. The gate lets
+# 30 sends be unanswered at a time (bot.outbox.pacing), popups and file downloads come beside
+# them. httpcore looks at every open connection of its pool, twice, for each call, so PTB's
+# default of 256, which a burst of replies fills and keeps alive, made every later call pay
+# for all of them. A call finding none free waits for one (up to POOL_WAIT_S) instead of
+# failing after PTB's 1 s.
+BOT_API_CONNECTIONS = 32
+POOL_WAIT_S = 30.0
 # Telegram's command menu: every command but /start, in the registry's order, as (Indonesian
 # name, the name English clients see).
 MENU = [(c.names[0], c.names[-1]) for c in COMMANDS if c.names[0] != "start"]
@@ -73,7 +81,8 @@ def build_application(settings: Settings, request: BaseRequest | None = None) ->
         builder = builder.get_updates_request(HTTPXRequest(
             connection_pool_size=1,
             httpx_kwargs={"event_hooks": {"response": [clock.on_response]}}),
-        ).rate_limiter(PacedRequests(Pacing()))
+        ).connection_pool_size(BOT_API_CONNECTIONS).pool_timeout(POOL_WAIT_S).rate_limiter(
+            PacedRequests(Pacing()))
     app: PoskoApp = builder.build()
     app.bot_data.settings = settings
     app.bot_data.clock = clock

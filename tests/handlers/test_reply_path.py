@@ -1,8 +1,10 @@
 """The work a reply costs, through the real application, its polling loop and the stand-in
-Bot API: a Bot API call imports nothing."""
+Bot API: a Bot API call imports nothing, and the bot's calls share a bounded pool of
+connections (calls beyond it wait for one rather than fail)."""
 
 from __future__ import annotations
 
+import asyncio
 import importlib.abc
 import sqlite3
 import sys
@@ -12,11 +14,14 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+from telegram.constants import ChatAction
 
+from bot.app import BOT_API_CONNECTIONS, build_application
 from bot.updates import polling
 from tests.handlers.test_polling import running
 from tests.support.botapi_stub import StubBotAPI
 from tests.support.botapi_users import SimUser
+from tests.support.settings import make_settings
 
 USER = 7101
 
@@ -66,3 +71,21 @@ async def test_a_reply_searches_the_import_path_for_nothing(stub: StubBotAPI,
         finally:
             sys.meta_path.remove(lookups)
     assert lookups.names == []
+
+
+async def test_calls_beyond_the_pool_wait_for_a_connection(stub: StubBotAPI,
+                                                           db_path: Path) -> None:
+    """100 calls at once, each answered after 0.5 s: at most BOT_API_CONNECTIONS reach
+    Telegram together, and the others are made as connections come free, 2 s later for the
+    last ones (PTB's own limit: 256 connections, and failing after 1 s of waiting)."""
+    stub.user(USER, "Budi")
+    stub.latency = 0.5
+    app = build_application(make_settings(db_path, TELEGRAM_BOT_TOKEN=stub.token,
+                                          TELEGRAM_API_BASE_URL=stub.base_url))
+    async with app:
+        done = await asyncio.gather(*(app.bot.send_chat_action(USER, ChatAction.TYPING)
+                                      for _ in range(100)))
+    assert done == [True] * 100
+    calls = [c for c in stub.calls if c.method == "sendChatAction"]
+    first_answer = min(c.answered_at for c in calls)
+    assert sum(c.time < first_answer for c in calls) == BOT_API_CONNECTIONS
