@@ -1,6 +1,7 @@
 """The work a reply costs, through the real application, its polling loop and the stand-in
-Bot API: a Bot API call imports nothing, and the bot's calls share a bounded pool of
-connections (calls beyond it wait for one rather than fail)."""
+Bot API: a Bot API call imports nothing, the bot's calls share a bounded pool of
+connections (calls beyond it wait for one rather than fail), and a reply nobody reads is not
+parsed back into a ``Message``, with its errors as before."""
 
 from __future__ import annotations
 
@@ -14,9 +15,13 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+from telegram import Bot, Message
+from telegram._utils.types import JSONDict
 from telegram.constants import ChatAction
+from telegram.error import ChatMigrated
 
 from bot.app import BOT_API_CONNECTIONS, build_application
+from bot.outbox.pacing import unread
 from bot.updates import polling
 from tests.handlers.test_polling import running
 from tests.support.botapi_stub import StubBotAPI
@@ -89,3 +94,44 @@ async def test_calls_beyond_the_pool_wait_for_a_connection(stub: StubBotAPI,
     calls = [c for c in stub.calls if c.method == "sendChatAction"]
     first_answer = min(c.answered_at for c in calls)
     assert sum(c.time < first_answer for c in calls) == BOT_API_CONNECTIONS
+
+
+async def test_a_reply_builds_no_message_from_telegrams_answer(
+        stub: StubBotAPI, db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Telegram answers a send with the whole message sent; nobody reads it after a reply."""
+    user = _officer(stub, db_path)
+    parsed: list[JSONDict] = []
+    de_json = Message.de_json
+
+    def recording(data: JSONDict | None, bot: Bot | None = None) -> Message | None:
+        if data is not None:
+            parsed.append(data)
+        return de_json(data, bot)
+
+    monkeypatch.setattr(Message, "de_json", recording)
+    async with running(stub, db_path):
+        user.send_text("/status")
+        await stub.wait_for_message(USER, timeout=20)
+    assert [d for d in parsed if d.get("from", {}).get("is_bot")] == []
+    assert {d["text"] for d in parsed} == {"/status"}  # the update itself
+
+
+async def test_an_unread_send_keeps_its_errors(stub: StubBotAPI, db_path: Path) -> None:
+    """Inside ``unread()`` only the answer changes: a 429 is still retried, a migrated group
+    still raises ChatMigrated with its new id; outside, the message comes back."""
+    stub.user(USER, "Budi")
+    stub.group(-4001, "Posko Kecamatan")
+    stub.migrate(-4001, -1004001)
+    app = build_application(make_settings(db_path, TELEGRAM_BOT_TOKEN=stub.token,
+                                          TELEGRAM_API_BASE_URL=stub.base_url))
+    async with app:
+        stub.fail_next("sendMessage", "429", retry_after=1, chat_id=USER)
+        with unread():
+            assert await app.bot.send_message(USER, "satu") is True
+            with pytest.raises(ChatMigrated) as info:
+                await app.bot.send_message(-4001, "dua")
+        assert info.value.new_chat_id == -1004001
+        sent = await app.bot.send_message(USER, "tiga")
+    assert isinstance(sent, Message) and sent.text == "tiga"
+    assert [(c.params["text"], c.status) for c in stub.calls if c.method == "sendMessage"] == [
+        ("satu", 429), ("satu", 200), ("dua", 400), ("tiga", 200)]
