@@ -6,7 +6,7 @@ samples each part took. A sample belongs to the part of the frame nearest its le
 rule below names; the rules go from the most specific to the most general:
 
 1. the HTTP client (httpx, httpcore, anyio, h11), split by whether ``getUpdates`` is on the
-   stack;
+   stack, and into httpcore looking for sniffio, its pool's bookkeeping and the rest;
 2. PTB turning JSON into objects (``de_json``), split into the updates that came in and the
    objects Telegram returned for the bot's own calls;
 3. PTB building a request (parameters, ``to_dict``, the rest of ``telegram/request``);
@@ -43,13 +43,26 @@ NEAREST: list[tuple[str, tuple[str, ...]]] = [
 ]
 
 
+# Inside the HTTP client: (what, markers), the first match anywhere in the sample.
+HTTP_PARTS: list[tuple[str, tuple[str, ...]]] = [
+    ("looking for sniffio", ("current_async_library",)),
+    ("pool bookkeeping", ("_assign_requests_to_connections", "_close_connections")),
+]
+IDLE = "_worker (concurrent/futures/thread.py"  # a pool thread waiting for work
+
+
 def part(frames: list[str]) -> str:
     """The part of one sample (frames from the root to the leaf)."""
+    if frames[-1].startswith(IDLE):
+        return "waiting for work"
     inbound = any("get_updates" in f for f in frames)
     for name, markers in ANYWHERE:
         if any(m in f for f in frames for m in markers):
             if name == "HTTP client":
-                return name + (" (getUpdates)" if inbound else " (the bot's calls)")
+                what = next((w for w, ms in HTTP_PARTS
+                             if any(m in f for f in frames for m in ms)), "the rest")
+                side = "getUpdates" if inbound else "the bot's calls"
+                return f"{name} ({side}): {what}"
             if name.startswith("PTB parsing"):
                 return name + (": updates" if inbound else ": what calls return")
             return name
@@ -90,6 +103,8 @@ def main(args: list[str]) -> None:
         print(f"{thread}: {total} samples ({total / max(loop_total, 1):.0%} of the loop's)")
         for name, n in counts.most_common():
             print(f"  {n / total:6.1%}  {name}")
+        http = sum(n for name, n in counts.items() if name.startswith("HTTP client"))
+        print(f"  ({http / total:.1%} in the HTTP client together)")
 
 
 if __name__ == "__main__":
