@@ -11,7 +11,9 @@ kelurahan/desa), then for each step
 2. distinct officers send their location once, evenly over ``--seconds`` (60) at the step's
    rate; replies are collected for at most ``--wait`` s after the last one was sent;
 3. p50 and p99 are taken over every check-in sent, one not recorded in time (refused as too
-   old, or unanswered) counting as infinitely late.
+   old, or unanswered) counting as infinitely late; beside them the bot's CPU per check-in,
+   errors in its log, and this process's CPU (the stand-in and the senders: near a whole
+   core, the harness would be what limits the rate).
 
 Rates (``--rates``, default 150,200,250,300,350 per second) go up; each is repeated
 ``--repeats`` (2) times in a row, and climbing stops after a rate that failed in every repeat.
