@@ -306,10 +306,17 @@ async def prepare(csv_path: str, db_path: Path, n_officers: int,
                      stamp) for parent in sorted({row[1] for row in chosen})]
         await add_members(tx, members)
     await db.close()
-    # Reporters spread evenly over the officers (so over every round).
-    return [Officer(u.user(OFFICER_BASE + i, "Petugas", str(i)), lat, lon,
-                    reports=i * n_reporters // n_officers != (i + 1) * n_reporters // n_officers)
-            for i, (_, _, lat, lon) in enumerate(chosen)]
+    return scripted([(OFFICER_BASE + i, lat, lon) for i, (_, _, lat, lon) in enumerate(chosen)],
+                    n_reporters)
+
+
+def scripted(people: list[tuple[int, float, float]], n_reporters: int) -> list[Officer]:
+    """Scripted officers for (telegram id, latitude, longitude), ``n_reporters`` of them
+    reporting, spread evenly over the officers (so over every round)."""
+    n = len(people)
+    return [Officer(u.user(uid, "Petugas", str(uid - OFFICER_BASE)), lat, lon,
+                    reports=i * n_reporters // n != (i + 1) * n_reporters // n)
+            for i, (uid, lat, lon) in enumerate(people)]
 
 
 def split(total: int) -> tuple[int, int]:

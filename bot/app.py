@@ -46,6 +46,14 @@ log = logging.getLogger(__name__)
 
 PoskoApp: TypeAlias = Application[ExtBot[None], Ctx, dict[Any, Any], dict[Any, Any], BotData,
                                   Any]
+# Connections the bot's calls (all but getUpdates) may hold open to Telegram. The gate lets
+# 30 sends be unanswered at a time (bot.outbox.pacing), popups and file downloads come beside
+# them. httpcore looks at every open connection of its pool, twice, for each call, so PTB's
+# default of 256, which a burst of replies fills and keeps alive, made every later call pay
+# for all of them. A call finding none free waits for one (up to POOL_WAIT_S) instead of
+# failing after PTB's 1 s.
+BOT_API_CONNECTIONS = 32
+POOL_WAIT_S = 30.0
 # Telegram's command menu: every command but /start, in the registry's order, as (Indonesian
 # name, the name English clients see).
 MENU = [(c.names[0], c.names[-1]) for c in COMMANDS if c.names[0] != "start"]
@@ -82,9 +90,12 @@ def build_application(settings: Settings, request: BaseRequest | None = None) ->
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     else:  # getUpdates answers tell Telegram's time (bot.updates.clock)
-        builder = builder.request(MeteredRequest(metrics, connection_pool_size=256)
+        builder = builder.request(MeteredRequest(
+            metrics, connection_pool_size=BOT_API_CONNECTIONS, pool_timeout=POOL_WAIT_S),
         ).get_updates_request(MeteredRequest(
-            metrics, connection_pool_size=1,
+            # Two: a long poll cancelled on shutdown can leave its connection unreleased
+            # (httpcore), and the last getUpdates that confirms what was handled needs one.
+            metrics, connection_pool_size=2,
             httpx_kwargs={"event_hooks": {"response": [clock.on_response]}}),
         ).rate_limiter(PacedRequests(Pacing()))
     app: PoskoApp = builder.build()

@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
-from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
+from telegram import CallbackQuery, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest
 
 from bot.callbacks import CallbackData
 from bot.context import Ctx
 from bot.handlers.access import Caller, identify
+from bot.outbox.pacing import unread
 from bot.texts import plain_text, t
 from bot.views.limits import POPUP_MAX, fit_plain
 
@@ -19,12 +20,13 @@ K = TypeVar("K", bound=CallbackData)
 Callback = Callable[[Update, Ctx], Coroutine[Any, Any, None]]
 
 
-async def reply(update: Update, text: str, **kwargs: Any) -> Message | None:
+async def reply(update: Update, text: str, **kwargs: Any) -> None:
     """Answer in the chat the update came from (HTML is the application default)."""
     message = update.effective_message
     if message is None:
-        return None
-    return await message.reply_text(text, do_quote=False, **kwargs)
+        return
+    with unread():  # nobody reads the message sent: PTB need not parse Telegram's answer
+        await message.reply_text(text, do_quote=False, **kwargs)
 
 
 def is_private(update: Update) -> bool:
@@ -82,7 +84,8 @@ async def popup(query: CallbackQuery, text: str, *, show_alert: bool = False) ->
 async def edit_or_ignore(query: CallbackQuery, text: str, **kwargs: Any) -> None:
     """Edit the message of a button; "message is not modified" is not an error."""
     try:
-        await query.edit_message_text(text, **kwargs)
+        with unread():
+            await query.edit_message_text(text, **kwargs)
     except BadRequest as exc:
         if "not modified" not in str(exc).lower():
             raise

@@ -32,6 +32,12 @@ a rate limiter) that way: sends and edits through the gate, every call retried a
 that Telegram first refused with 429. The sender paces and retries its own calls (its rows
 keep their attempts and back-off in the database): inside :func:`paced` the limiter passes a
 call straight through.
+
+Being the one hook on every call, the limiter also spares PTB work nobody uses: a send or
+edit made inside :func:`unread` returns ``True`` instead of Telegram's answer, so PTB does
+not build a ``Message`` (chat, sender, entities, keyboard) from it. PTB returns a ``True``
+answer as it is, as it does for an edit of an inline message. A recording request in tests
+has no limiter: there the answer is parsed as before.
 """
 
 from __future__ import annotations
@@ -68,6 +74,7 @@ COUNTED = ("send", "edit", "copyMessage", "forwardMessage")
 UNCOUNTED = frozenset({"sendChatAction"})
 
 _paced: ContextVar[bool] = ContextVar("posko_paced", default=False)
+_unread: ContextVar[bool] = ContextVar("posko_unread", default=False)
 
 
 def retry_seconds(exc: RetryAfter) -> float:
@@ -84,6 +91,22 @@ def paced() -> Iterator[None]:
         yield
     finally:
         _paced.reset(token)
+
+
+@contextmanager
+def unread() -> Iterator[None]:
+    """Calls made inside return ``True`` for the message Telegram answered with (see the
+    module docstring): for a reply whose sent message the caller does not read."""
+    token = _unread.set(True)
+    try:
+        yield
+    finally:
+        _unread.reset(token)
+
+
+def _answer(result: Any) -> Any:
+    """What the caller gets back: a message's answer only if it is read."""
+    return True if isinstance(result, dict) and _unread.get() else result
 
 
 class Pacing:
@@ -162,7 +185,7 @@ class PacedRequests(BaseRateLimiter[None]):
                               rate_limit_args: None) -> Any:
         """Run one Bot API call within the shared count, retrying it after a 429."""
         if _paced.get():
-            return await callback(*args, **kwargs)
+            return _answer(await callback(*args, **kwargs))
         counted = endpoint.startswith(COUNTED) and endpoint not in UNCOUNTED
         retries = self.max_retries
         for attempt in range(retries + 1):
@@ -171,7 +194,7 @@ class PacedRequests(BaseRateLimiter[None]):
             else:  # not counted, but a 429 pause holds for every call
                 await asyncio.sleep(max(0.0, self.pacing.paused_until - time.monotonic()))
             try:
-                return await callback(*args, **kwargs)
+                return _answer(await callback(*args, **kwargs))
             except RetryAfter as exc:
                 wait = retry_seconds(exc)
                 self.pacing.pause(wait)

@@ -109,6 +109,9 @@ class BotProcess:
     workdir: Path
     proc: subprocess.Popen[bytes] | None = None
     runs: int = 0
+    # How to start ``posko-bot`` (``run`` is appended): the benchmarks may start another
+    # checkout's bot, or the bot behind a launcher.
+    command: list[str] = field(default_factory=lambda: [sys.executable, "-m", "bot"])
     logs: list[Path] = field(default_factory=list)
 
     def start(self) -> None:
@@ -117,7 +120,7 @@ class BotProcess:
         log = self.workdir / f"bot-{self.runs}.log"
         self.logs.append(log)
         with log.open("wb") as sink:
-            self.proc = subprocess.Popen([sys.executable, "-m", "bot", "run"], env=self.env,
+            self.proc = subprocess.Popen([*self.command, "run"], env=self.env,
                                          cwd=self.workdir, stdout=sink, stderr=subprocess.STDOUT)
 
     async def stop(self, sig: signal.Signals = signal.SIGTERM, wait_s: float = 15) -> int:
