@@ -198,8 +198,10 @@ async def run(app: PoskoApp) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     async with app:  # initialize() / shutdown()
-        await post_init(app)
         try:
+            # Inside the try: a start-up that fails half-way (the status port taken) still
+            # closes what it opened, or the store's threads would keep the process alive.
+            await post_init(app)
             await app.bot.delete_webhook(drop_pending_updates=False)
             await app.start()  # the job queue
             await _poll(app, stop)
