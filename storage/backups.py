@@ -143,17 +143,9 @@ def _prepare(directory: Path, db_path: str | Path) -> None:
             (directory / name).unlink(missing_ok=True)
 
 
-def fsync_dir(directory: Path) -> None:
-    """Flush a directory, so that a rename in it survives a power cut."""
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def fsync_file(path: Path) -> None:
-    """Flush a file's content to disk."""
+def fsync(path: Path) -> None:
+    """Flush a file's content to disk, or a directory's entries, so that a rename in it
+    survives a power cut."""
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
@@ -166,9 +158,9 @@ def _seal(temporary: Path, final: Path) -> int:
     version = check_copy(temporary)
     if version != SCHEMA_VERSION:
         raise BackupError(f"the copy has schema version {version}, not {SCHEMA_VERSION}")
-    fsync_file(temporary)
+    fsync(temporary)
     os.replace(temporary, final)
-    fsync_dir(final.parent)
+    fsync(final.parent)
     return final.stat().st_size
 
 

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from storage.backups import BackupError, check_copy, fsync_dir, fsync_file
+from storage.backups import BackupError, check_copy, fsync
 from storage.sqlite.runlock import RunLock
 
 
@@ -113,7 +113,7 @@ def restore(source: Path, db: Path, now: datetime) -> Restored:
             temporary.unlink(missing_ok=True)
             _copy(source, temporary)
             version = check_copy(temporary)
-            fsync_file(temporary)
+            fsync(temporary)
         except BaseException:
             for path in (temporary, temporary.with_name(temporary.name + "-journal")):
                 path.unlink(missing_ok=True)
@@ -121,5 +121,5 @@ def restore(source: Path, db: Path, now: datetime) -> Restored:
         _like(temporary, db)
         kept = _set_aside(db, now)
         temporary.replace(db)
-        fsync_dir(db.parent)
+        fsync(db.parent)
     return Restored(version, kept)
