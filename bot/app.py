@@ -48,10 +48,8 @@ PoskoApp: TypeAlias = Application[ExtBot[None], Ctx, dict[Any, Any], dict[Any, A
                                   Any]
 # Connections the bot's calls (all but getUpdates) may hold open to Telegram. The gate lets
 # 30 sends be unanswered at a time (bot.outbox.pacing), popups and file downloads come beside
-# them. httpcore looks at every open connection of its pool, twice, for each call, so PTB's
-# default of 256, which a burst of replies fills and keeps alive, made every later call pay
-# for all of them. A call finding none free waits for one (up to POOL_WAIT_S) instead of
-# failing after PTB's 1 s.
+# them; PTB's default of 256 only kept idle connections alive for nothing. A call finding none
+# free waits for one (up to POOL_WAIT_S) instead of failing after PTB's 1 s.
 BOT_API_CONNECTIONS = 32
 POOL_WAIT_S = 30.0
 # Telegram's command menu: every command but /start, in the registry's order, as (Indonesian
@@ -91,12 +89,11 @@ def build_application(settings: Settings, request: BaseRequest | None = None) ->
         builder = builder.request(request).get_updates_request(request)
     else:  # getUpdates answers tell Telegram's time (bot.updates.clock)
         builder = builder.request(MeteredRequest(
-            metrics, connection_pool_size=BOT_API_CONNECTIONS, pool_timeout=POOL_WAIT_S),
+            metrics, BOT_API_CONNECTIONS, pool_timeout=POOL_WAIT_S),
         ).get_updates_request(MeteredRequest(
-            # Two: a long poll cancelled on shutdown can leave its connection unreleased
-            # (httpcore), and the last getUpdates that confirms what was handled needs one.
-            metrics, connection_pool_size=2,
-            httpx_kwargs={"event_hooks": {"response": [clock.on_response]}}),
+            # Two: a long poll cancelled on shutdown may still hold its connection while the
+            # last getUpdates, which confirms what was handled, needs one.
+            metrics, 2, on_answer=clock.on_answer),
         ).rate_limiter(PacedRequests(Pacing()))
     app: PoskoApp = builder.build()
     app.bot_data.settings = settings

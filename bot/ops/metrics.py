@@ -15,8 +15,8 @@ from typing import Any
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from telegram import Update
 from telegram.error import NetworkError
-from telegram.request import HTTPXRequest
 
+from bot.botapi.request import AiohttpRequest
 from scheduler.backup import BackupRecord
 from storage.vitals import Vitals
 
@@ -115,11 +115,11 @@ def classify(status: int) -> str:
     return "5xx" if status >= 500 else "permanent"
 
 
-class MeteredRequest(HTTPXRequest):
-    """PTB's HTTP request, counting each call's method and result in ``metrics``."""
+class MeteredRequest(AiohttpRequest):
+    """The bot's HTTP request (``bot.botapi``), counting each call's method and result."""
 
-    def __init__(self, metrics: Metrics, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
+    def __init__(self, metrics: Metrics, connections: int, **kwargs: Any) -> None:
+        super().__init__(connections, **kwargs)
         self._metrics = metrics
 
     async def do_request(self, url: str, method: str, *args: Any, **kwargs: Any

@@ -21,11 +21,9 @@ stamped, so the age is measured against this server's clock when the handler run
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
-
-import httpx
 
 from storage.models import utcnow
 
@@ -56,9 +54,9 @@ class TelegramClock:
             log.info("this server's clock agrees with Telegram's again")
         self._warned = off
 
-    async def on_response(self, response: httpx.Response) -> None:
-        """An httpx response hook: observe the ``Date`` of every Bot API answer."""
-        header = response.headers.get("date")
+    def on_answer(self, headers: Mapping[str, str]) -> None:
+        """The request's hook (``bot.botapi.request``): the ``Date`` of a Bot API answer."""
+        header = headers.get("Date")
         if header is None:
             return
         try:
