@@ -5,8 +5,9 @@ Reads the raw stack files ``bench_knee --profile DIR`` writes (``py-spy record -
 samples each part took. A sample belongs to the part of the frame nearest its leaf that any
 rule below names; the rules go from the most specific to the most general:
 
-1. the HTTP client (httpx, httpcore, anyio, h11), split by whether ``getUpdates`` is on the
-   stack, and into httpcore looking for sniffio, its pool's bookkeeping and the rest;
+1. the HTTP client (aiohttp and ``bot/botapi/``; httpx, httpcore, anyio, h11 before), split
+   by whether ``getUpdates`` is on the stack, and into httpcore looking for sniffio, its
+   pool's bookkeeping and the rest;
 2. PTB turning JSON into objects (``de_json``), split into the updates that came in and the
    objects Telegram returned for the bot's own calls;
 3. PTB building a request (parameters, ``to_dict``, the rest of ``telegram/request``);
@@ -28,7 +29,8 @@ from pathlib import Path
 # inside the others: a reply's HTTP call inside the handler and the gate); the rest take it by
 # the frame nearest its leaf.
 ANYWHERE: list[tuple[str, tuple[str, ...]]] = [
-    ("HTTP client", ("httpx/", "httpcore/", "anyio/", "h11/")),
+    ("HTTP client", ("httpx/", "httpcore/", "anyio/", "h11/", "aiohttp/", "yarl/", "multidict/",
+                     "bot/botapi/")),
     ("PTB parsing JSON into objects", ("de_json", "de_list")),
     ("PTB building requests", ("to_dict", "telegram/request/", "RequestParameter",
                                "RequestData", "_insert_defaults")),
@@ -55,7 +57,7 @@ def part(frames: list[str]) -> str:
     """The part of one sample (frames from the root to the leaf)."""
     if frames[-1].startswith(IDLE):
         return "waiting for work"
-    inbound = any("get_updates" in f for f in frames)
+    inbound = any("get_updates" in f or "fetch_updates" in f for f in frames)
     for name, markers in ANYWHERE:
         if any(m in f for f in frames for m in markers):
             if name == "HTTP client":

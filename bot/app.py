@@ -31,6 +31,7 @@ from bot.outbox.render import OutboxRenderer
 from bot.outbox.sender import Sender
 from bot.texts import LANGUAGES, t
 from bot.updates.clock import TelegramClock
+from bot.updates.repeats import Repeats
 from bot.views import pledge
 from scheduler.backup import BackupConfig, BackupRecord
 from scheduler.jobs import JobSpec, job_specs
@@ -84,7 +85,7 @@ def build_application(settings: Settings, request: BaseRequest | None = None) ->
         .post_init(post_init)
         .post_shutdown(post_shutdown)
     )
-    clock = TelegramClock()
+    clock, repeats = TelegramClock(), Repeats()
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     else:  # getUpdates answers tell Telegram's time (bot.updates.clock)
@@ -93,11 +94,12 @@ def build_application(settings: Settings, request: BaseRequest | None = None) ->
         ).get_updates_request(MeteredRequest(
             # Two: a long poll cancelled on shutdown may still hold its connection while the
             # last getUpdates, which confirms what was handled, needs one.
-            metrics, 2, on_answer=clock.on_answer),
+            metrics, 2, on_answer=clock.on_answer, on_body=repeats.strip),
         ).rate_limiter(PacedRequests(Pacing()))
     app: PoskoApp = builder.build()
     app.bot_data.settings = settings
     app.bot_data.clock = clock
+    app.bot_data.repeats = repeats
     app.bot_data.throttle = Throttle()
     app.bot_data.metrics = metrics
     app.bot_data.liveness = Liveness()

@@ -10,6 +10,7 @@ from telegram.ext import CallbackContext, ExtBot
 from bot.config import Settings
 from bot.outbox.sender import Sender
 from bot.updates.clock import TelegramClock
+from bot.updates.repeats import Repeats
 from scheduler.backup import BackupRecord
 from storage.members import Roster
 from storage.sqlite.engine import Database
@@ -33,6 +34,7 @@ class BotData:
     store_health: StoreHealth  # the store's outage, if one is under way (the store's own)
     roster: Roster  # who a caller is, cached until members or desks change
     clock: TelegramClock  # Telegram's time, and when each update was received
+    repeats: Repeats  # takes the updates in hand out of each getUpdates answer
     throttle: Throttle  # repeated texts and unknown users lately answered
     sender: Sender
     sender_task: asyncio.Task[None]

@@ -18,13 +18,15 @@ plug another client in; this one keeps PTB's behaviour:
   (naming aiohttp's exception, never the URL: it holds the token).
 
 ``on_answer`` sees the headers of every answer (``bot.updates.clock`` reads Telegram's
-``Date`` from the getUpdates answers).
+``Date`` from the getUpdates answers), and ``on_body`` may rewrite a body before PTB parses
+it (``bot.updates.repeats`` takes out the updates the polling loop already holds).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from typing import Any
+from urllib.parse import urlencode
 
 import aiohttp
 from telegram.error import NetworkError, TimedOut
@@ -37,7 +39,10 @@ CONNECT_S = 5.0
 POOL_S = 1.0
 MEDIA_WRITE_S = 20.0  # an upload (a chart, an XLSX) gets longer, as PTB gives it
 
+_FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+
 AnswerHook = Callable[[Mapping[str, str]], None]
+BodyHook = Callable[[bytes], bytes]
 
 
 def _seconds(value: object, default: float | None) -> float | None:
@@ -52,13 +57,15 @@ class AiohttpRequest(BaseRequest):
 
     def __init__(self, connections: int = 32, *, read_timeout: float | None = READ_S,
                  write_timeout: float | None = WRITE_S, connect_timeout: float = CONNECT_S,
-                 pool_timeout: float = POOL_S, on_answer: AnswerHook | None = None) -> None:
+                 pool_timeout: float = POOL_S, on_answer: AnswerHook | None = None,
+                 on_body: BodyHook | None = None) -> None:
         self._connections = connections
         self._read = read_timeout
         self._write = write_timeout
         self._connect = connect_timeout
         self._pool = pool_timeout
         self._on_answer = on_answer
+        self._on_body = on_body
         self._session: aiohttp.ClientSession | None = None
 
     @property
@@ -101,11 +108,15 @@ class AiohttpRequest(BaseRequest):
             connect=None if connect is None or pool is None else connect + pool,
             sock_connect=connect, sock_read=read)
         try:
-            async with session.request(method, url, data=_body(request_data, files),
+            body = _body(request_data, files)
+            headers = _FORM if isinstance(body, bytes) else None
+            async with session.request(method, url, data=body, headers=headers,
                                        timeout=timeout) as response:
                 payload = await response.read()
                 if self._on_answer is not None:
                     self._on_answer(response.headers)
+                if self._on_body is not None:
+                    payload = self._on_body(payload)
                 return response.status, payload
         except TimeoutError as exc:  # aiohttp's timeouts are its subclasses
             raise TimedOut(f"aiohttp.{type(exc).__name__}") from exc
@@ -121,7 +132,8 @@ def _body(data: RequestData | None, files: dict[str, Any] | None) -> Any:
         return None
     fields = data.json_parameters
     if not files:
-        return fields or None
+        # Encoded here: aiohttp's FormData builds a multipart writer even for a plain form.
+        return urlencode(fields).encode() if fields else None
     form = aiohttp.FormData()
     for name, value in fields.items():
         form.add_field(name, value)

@@ -8,7 +8,8 @@ before it are handled; yet a chat that is slow or floods the bot holds up nobody
 1. Fetch continuously: ``getUpdates`` from the lowest update not yet handled (the ledger,
    ``bot.updates.ledger``), which confirms every update before it. Telegram keeps unconfirmed
    updates for 24 hours, also over downtime: nothing is dropped. The answer repeats the
-   updates still being handled; only the new ones go on. Update ids rise one by one, except
+   updates still being handled; they are taken out before PTB builds objects of them
+   (``bot.updates.repeats``), and only the new ones go on. Update ids rise one by one, except
    after a week without updates, when Telegram starts them anew at random: after an empty
    answer the loop asks without an offset, since an offset kept from before would confirm
    (drop) the new ones unseen.
@@ -17,9 +18,9 @@ before it are handled; yet a chat that is slow or floods the bot holds up nobody
    (``bot.updates.lanes``): a chat's updates in order, the chats at the same time, and no
    chat with more than a bounded backlog; a flood beyond it is dropped (and confirmed).
 3. The next ``getUpdates`` goes out at once, not after the lanes are done. Two things hold it
-   back. Every answer repeats the unconfirmed updates (parsing them again costs) and holds at
-   most 100 from the offset, so with more than half of that unconfirmed the loop waits until
-   the oldest are handled, shedding meanwhile the waiting updates of the chats that flood
+   back. Every answer repeats the unconfirmed updates and holds at most 100 from the
+   offset, so with more than half of that unconfirmed the loop waits until the oldest are
+   handled, shedding meanwhile the waiting updates of the chats that flood
    (``Lanes.shed``). And an answer that brought nothing new (Telegram answers at once while
    any update is unconfirmed, instead of holding the request open) is followed by a pause of
    :data:`RECHECK`, cut short when every update is handled: then the request is held open
@@ -216,6 +217,8 @@ async def _poll(app: PoskoApp, stop: asyncio.Event) -> None:
     clock = app.bot_data.clock  # when each update arrived (bot.updates.clock)
     handled = await last_handled(db, utcnow())  # what the first answers may redeliver
     ledger, recorder = Ledger(), Recorder(db)
+    repeats = app.bot_data.repeats  # step 1: the answers come without the updates in hand
+    repeats.known = ledger.known
     recorded: int | None = None
 
     def done(update: Update) -> None:
@@ -263,8 +266,9 @@ async def _poll(app: PoskoApp, stop: asyncio.Event) -> None:
             backoff = 1.0
             app.bot_data.liveness.fetched()  # for /readyz
             new = [u for u in updates if not ledger.known(u.update_id)]
-            recheck = bool(updates) and not new
-            if not updates:
+            answered = bool(updates) or repeats.dropped > 0
+            recheck = answered and not new
+            if not answered:
                 ledger.idle()  # step 1: everything handled is confirmed
                 handled = 0  # step 5
             clock.stamp(u.update_id for u in new if u.update_id > handled)

@@ -242,3 +242,31 @@ async def test_repeats_of_updates_in_flight_are_neither_handled_nor_stamped_agai
     assert offsets.count(first) + offsets.count(second) >= 1, offsets  # asked while in flight
     assert sorted(stamped) == [first, second]
     assert len(stub.sent(ADMIN_ID)) == 2 and stub.pending_updates() == 0
+
+
+async def test_updates_repeated_while_in_hand_are_parsed_once(
+        stub: StubBotAPI, db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """While replies take 0.4 s, the loop asks again and again, and every answer repeats the
+    updates still in hand: PTB builds each update once, and each is answered once."""
+    from telegram import Update
+
+    parsed: list[int] = []
+    real = Update.de_json.__func__  # type: ignore[attr-defined]
+
+    def counting(cls: type[Update], data: dict[str, object], bot: object = None) -> Update:
+        parsed.append(int(data["update_id"]))  # type: ignore[call-overload]
+        return real(cls, data, bot)  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(Update, "de_json", classmethod(counting))
+    stub.latency = 0.4
+    users = [stub.user(USER + i, f"Warga {i}") for i in range(12)]
+    async with running(stub, db_path):
+        for user in users:
+            user.send_text("/bantuan")
+            await asyncio.sleep(0.05)  # arriving one by one, while earlier ones are in hand
+        for user in users:
+            await stub.wait_for_message(user.id, timeout=20)
+        await asyncio.sleep(0.5)
+    assert len(parsed) == len(set(parsed)) == 12
+    assert [len(stub.sent(user.id)) for user in users] == [1] * 12
+    assert stub.pending_updates() == 0

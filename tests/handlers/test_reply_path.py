@@ -62,8 +62,8 @@ def _officer(stub: StubBotAPI, db_path: Path) -> SimUser:
 
 async def test_a_reply_searches_the_import_path_for_nothing(stub: StubBotAPI,
                                                             db_path: Path) -> None:
-    """httpcore asks for sniffio on every lock it makes: missing, each Bot API call would
-    search the whole import path for it, several times over."""
+    """A reply imports nothing: a module looked up on every call (as httpcore once looked for
+    a missing sniffio on every lock) would search the whole import path each time."""
     user = _officer(stub, db_path)
     async with running(stub, db_path):
         user.send_text("/bantuan")  # the first reply may import what replies need
