@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import math
 import os
 import shutil
@@ -85,7 +86,8 @@ async def step(args: argparse.Namespace, base_db: Path, tmp: Path, command: list
     harness_cpu = time.process_time()
     async with StubBotAPI() as stub:
         env = bot_env(stub, workdir, POSKO_LOG_LEVEL="WARNING", PYTHONPATH=str(args.bot_root),
-                      BENCH_SENDS_PER_SECOND=str(args.sends_per_second))
+                      BENCH_SENDS_PER_SECOND=str(args.sends_per_second),
+                      BENCH_GC_FILE=str(workdir / "gc.json"))
         result = await run_bot(env, workdir, stub, people[:count], args.seconds, args.wait,
                                command, on_ready=profile if args.profile else None)
     # The stand-in and the senders share this process: busy near a whole core, they would be
@@ -95,10 +97,15 @@ async def step(args: argparse.Namespace, base_db: Path, tmp: Path, command: list
         await asyncio.to_thread(proc.wait, 60)
     log = "\n".join(p.read_text(errors="replace") for p in workdir.glob("bot-*.log"))
     errors = log.count("Traceback") + log.count(" ERROR ")
+    gc_file = workdir / "gc.json"  # written by the launcher as the bot exits
+    collected = json.loads(gc_file.read_text()) if gc_file.exists() else {}
+    pauses = (f"gc {sum(collected['collections'])} collections ({collected['collections'][2]}"
+              f" full), longest {collected['max_ms']:.0f} ms, {collected['total_ms']:.0f} ms"
+              if collected else "gc not timed")
     print(f"{rate:>5} {repeat:>6} {result.sent:>7} {len(result.latencies):>9} "
           f"{fmt(result.quantile(0.5)):>8} {fmt(result.quantile(0.99)):>8} "
           f"{result.rate:>7.0f} {result.cpu_ms_per_checkin:>6.2f} {errors:>6}  "
-          f"load {os.getloadavg()[0]:.2f}, stand-in CPU {harness:.0%}", flush=True)
+          f"load {os.getloadavg()[0]:.2f}, stand-in CPU {harness:.0%}; {pauses}", flush=True)
     shutil.rmtree(workdir)
     return result
 
