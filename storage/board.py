@@ -233,6 +233,25 @@ def _pages(count: int, page: int) -> tuple[int, int]:
 _ORDER = {State.SHORT: 0, State.STAFFED: 1, State.OFF: 2}
 
 
+async def desk_lines(db: Database, scope: Desk | None, now: datetime) -> list[DeskLine]:
+    """Every desk of a scope (its own desk too), worst first: what a map of a kota or a
+    smaller scope shows, one marker each."""
+    where, params = _scope_where(scope)
+    judged = await _judge(db, where, params, _Spans(now))
+    judged.sort(key=lambda j: (_ORDER[j.state], j.since or now, j.desk_id))
+    return list(await _lines(db, judged))
+
+
+async def all_units(db: Database, scope: Desk | None, now: datetime) -> list[Unit]:
+    """Every child unit of a scope with the counts of its subtree, worst first: what a map
+    of a provinsi or the country shows, one marker per unit."""
+    per_unit = await _unit_counts(db, scope, _Spans(now))
+    units = sorted(((unit, c) for unit, c in per_unit.items() if unit is not None),
+                   key=lambda uc: (-uc[1].short, -uc[1].short / uc[1].total, uc[0]))
+    names = await _names(db, [unit for unit, _ in units])
+    return [Unit(unit, *names[unit], c) for unit, c in units if unit in names]
+
+
 async def load(db: Database, scope: Desk | None, now: datetime, page: int = 0) -> Board:
     """Page ``page`` (0-based) of the board of ``scope`` at ``now``."""
     spans = _Spans(now)
