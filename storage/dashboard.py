@@ -61,8 +61,7 @@ class TimelineEvent(RowRecord):
 
 # One SELECT per kind of change, each bounded by its own index-friendly time column; the
 # union is ordered once. {w} is the scope condition on the desk alias d.
-_TIMELINE = """
-SELECT * FROM (
+_PRESENCE = """
   SELECT 'checkin' AS kind, s.started_at AS at, d.id AS desk_id, d.name AS desk_name,
          d.timezone, m.full_name AS who, NULL AS detail
   FROM shifts s JOIN desks d ON d.id = s.desk_id JOIN members m ON m.telegram_id = s.member_id
@@ -71,8 +70,11 @@ SELECT * FROM (
   SELECT 'checkout', s.ended_at, d.id, d.name, d.timezone, m.full_name, s.end_reason
   FROM shifts s JOIN desks d ON d.id = s.desk_id JOIN members m ON m.telegram_id = s.member_id
   WHERE s.ended_at >= ?{w}
-  UNION ALL
-  SELECT 'alert', a.opened_at, d.id, d.name, d.timezone, NULL, NULL
+  UNION ALL"""
+_TIMELINE = """
+SELECT * FROM ({presence}
+  SELECT 'alert' AS kind, a.opened_at AS at, d.id AS desk_id, d.name AS desk_name, d.timezone,
+         NULL AS who, NULL AS detail
   FROM alerts a JOIN desks d ON d.id = a.desk_id WHERE a.opened_at >= ?{w}
   UNION ALL
   SELECT 'ack', a.acked_at, d.id, d.name, d.timezone, m.full_name, NULL
@@ -88,10 +90,15 @@ SELECT * FROM (
 """
 
 
-async def timeline(db: Database, scope_path: str | None, since: datetime,
-                   limit: int = TIMELINE) -> list[TimelineEvent]:
-    """The newest changes in a scope (all when None) since ``since``, newest first."""
+async def timeline(db: Database, scope_path: str | None, since: datetime, *,
+                   presence: bool = True, limit: int = TIMELINE) -> list[TimelineEvent]:
+    """The newest changes in a scope (all when None) since ``since``, newest first:
+    alerts opened, taken and over, and reports; with ``presence`` check-ins and check-outs
+    too. (A province's or the country's check-ins are tens of thousands a day: there they
+    would be noise, and reading them all costs more than the rest of the page.)"""
     where, params = in_scope(scope_path)
     per_kind = (to_db(since), *params)
-    rows = await db.scan(_TIMELINE.format(w=where), (*(per_kind * 6), limit))
+    kinds = 6 if presence else 4
+    sql = _TIMELINE.format(presence=_PRESENCE.format(w=where) if presence else "", w=where)
+    rows = await db.scan(sql, (*(per_kind * kinds), limit))
     return TimelineEvent.from_rows(rows)

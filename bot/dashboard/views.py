@@ -24,7 +24,7 @@ from storage import dashboard as dashboard_store
 from storage import desks as desks_store
 from storage import incidents as incidents_store
 from storage import members as members_store
-from storage.board import Counts, State
+from storage.board import Board, Counts, State, Unit
 from storage.models import Desk, Level, utcnow
 from storage.rules.duty import zone
 
@@ -73,12 +73,17 @@ def _state_of(counts: Counts) -> State:
     return State.SHORT if counts.short else State.STAFFED if counts.staffed else State.OFF
 
 
-async def _markers(data: BotData, lang: str, scope: Desk | None, now: datetime) -> JSON:
+def by_unit(scope: Desk | None) -> bool:
+    """Whether the map of a scope shows its child units instead of its desks."""
+    return scope is None or scope.level is Level.PROVINSI
+
+
+async def _markers(data: BotData, lang: str, scope: Desk | None, units: list[Unit],
+                   now: datetime) -> JSON:
     db = data.db
     markers: list[JSON] = []
     missing: list[str] = []
-    if scope is None or scope.level is Level.PROVINSI:
-        units = await board_store.all_units(db, scope, now)
+    if by_unit(scope) and units:  # a country of kecamatan only has no units: its desks
         places = await dashboard_store.places(db, [u.desk_id for u in units])
         for u in units:
             place = places.get(u.desk_id)
@@ -111,14 +116,13 @@ async def _markers(data: BotData, lang: str, scope: Desk | None, now: datetime) 
             label = plain(lang, f"dash.marker.{line.state.value}", **values)
         markers.append({"id": line.desk_id, "lat": place.latitude, "lon": place.longitude,
                         "unit": False, "state": line.state.value, "minutes": minutes,
-                        "label": label})
+                        "name": line.name, "label": label})
     return {"markers": markers, "missing": missing}
 
 
-async def _board(data: BotData, caller: Caller, scope: Desk | None, page: int,
-                 now: datetime) -> JSON:
+async def _board(data: BotData, caller: Caller, board: Board, now: datetime) -> JSON:
     lang = caller.lang
-    board = await board_store.load(data.db, scope, now, page)
+    scope = board.scope
     c = board.counts
     header = plain(lang, "rekap.header", scope=scope.name if scope else t(lang, "status.all"),
                    total=fmt_count(lang, c.total), short=fmt_count(lang, c.short),
@@ -192,12 +196,13 @@ async def _reports(data: BotData, lang: str, path: str | None) -> JSON:
     return {"total": total, "items": shown}
 
 
-async def _timeline(data: BotData, lang: str, path: str | None, tz_name: str,
+async def _timeline(data: BotData, lang: str, scope: Desk | None, tz_name: str,
                     now: datetime) -> list[str]:
     tz = zone(tz_name)
     local = now.astimezone(tz)
     midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
-    events = await dashboard_store.timeline(data.db, path, midnight)
+    events = await dashboard_store.timeline(data.db, scope.path if scope else None, midnight,
+                                            presence=not by_unit(scope))
     return [plain(lang, f"dash.event.{e.kind}", time=fmt_time(lang, e.at, zone(e.timezone), now),
                   desk=e.desk_name, who=e.who or "", detail=plain_text(t(
                       lang, f"sev.{e.detail}")) if e.kind == "report" and e.detail else "")
@@ -219,14 +224,16 @@ async def state(data: BotData, caller: Caller, csrf: str, unit: int | None,
     lang = caller.lang
     tz_name = scope.timezone if scope is not None else data.settings.timezone
     path = scope.path if scope is not None else None
+    # One count of the scope serves the board and, for a province or the country, the map.
+    board, units = await board_store.load_with_units(data.db, scope, now, page)
     return {
         "lang": lang, "csrf": csrf, "unit": scope.id if scope is not None else NATIONAL,
         "asof": plain(lang, "dash.page.asof", time=fmt_time(lang, now, zone(tz_name))),
         "labels": labels(lang) | {"ack": plain(lang, "alert.ack_button")},
         "tiles": data.settings.map_tiles, "attribution": data.settings.map_attribution,
-        "map": await _markers(data, lang, scope, now),
-        "board": await _board(data, caller, scope, page, now),
+        "map": await _markers(data, lang, scope, units, now),
+        "board": await _board(data, caller, board, now),
         "alerts": await _alerts(data, lang, path, now),
         "reports": await _reports(data, lang, path),
-        "timeline": await _timeline(data, lang, path, tz_name, now),
+        "timeline": await _timeline(data, lang, scope, tz_name, now),
     }

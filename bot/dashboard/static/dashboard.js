@@ -10,6 +10,7 @@
   var map = null;
   var markers = null;
   var timer = null;
+  var tilesFailed = false;
 
   function $(id) { return document.getElementById(id); }
   function text(id, value) { $(id).textContent = value; }
@@ -29,7 +30,12 @@
   function setupMap(data) {
     map = L.map("map", { zoomSnap: 0.5 });
     if (data.tiles) {
-      L.tileLayer(data.tiles, { attribution: data.attribution, maxZoom: 18 }).addTo(map);
+      var tiles = L.tileLayer(data.tiles, { attribution: data.attribution, maxZoom: 18 });
+      // Without tiles the markers stay, on a plain background, each with its name.
+      tiles.on("tileerror", function () {
+        if (!tilesFailed) { tilesFailed = true; if (state) { drawMap(state); } }
+      });
+      tiles.addTo(map);
     }
     markers = L.layerGroup().addTo(map);
     map.setView([-2.5, 118], 5);
@@ -39,16 +45,17 @@
     if (map === null) { setupMap(data); }
     markers.clearLayers();
     var points = [];
+    var names = !data.tiles || tilesFailed;
     data.map.markers.forEach(function (m) {
       var label = document.createElement("span");
-      label.textContent = m.label;
+      label.textContent = m.unit || !names ? m.label : m.name;
       var marker = L.circleMarker([m.lat, m.lon], {
         radius: m.unit ? 14 : 8, color: "#263238", weight: 1, fillOpacity: 0.9,
         fillColor: COLOURS[m.state] || COLOURS.off,
         className: "marker m-" + m.state + " desk-" + m.id
       });
       // Units carry their name always, so the map reads without tiles too.
-      marker.bindTooltip(label, { permanent: m.unit, direction: "top",
+      marker.bindTooltip(label, { permanent: m.unit || names, direction: "top",
                                   className: m.unit ? "unit-label" : "" });
       if (m.unit) {
         marker.on("click", function () { go(m.id, 0); });
