@@ -24,6 +24,7 @@ from typing import Any
 
 import pytest
 
+from bot.dashboard import server as dashboard_server
 from scheduler.sweep import sweep
 from storage.models import Role, to_db, utcnow
 from tests.support import updates as u
@@ -162,3 +163,16 @@ async def test_the_situation_room_in_a_browser(db_path: Path, tmp_path: Path,
         assert edit[0].params["message_id"] is not None and alert_msg
         await until(lambda: "Ditangani oleh Camat Cengkareng" in browser.find_element(
             By.ID, f"alert-{world.alert}").text, "who took it, on the page")
+
+        # The web server goes away (the bot restarting) and comes back: the page carries on.
+        data = h.app.bot_data
+        assert data.dashboard_server is not None
+        await data.dashboard_server.cleanup()
+        await until(lambda: browser.find_element(By.ID, "offline").is_displayed(),
+                    "the page saying it is not connected")
+        await check_in(h.db, OFFICER2, SECOND, utcnow())
+        data.dashboard_server = await dashboard_server.start(h.app)
+        await until(lambda: "m-staffed" in classes(browser, second.id)
+                    and not browser.find_element(By.ID, "offline").is_displayed(),
+                    "the page back, with the desk staffed again")
+        assert browser.execute_script("return window.stillTheSamePage") is True

@@ -238,3 +238,17 @@ async def test_english_for_a_member_who_chose_it(harness: Harness, world: World,
     _, body = await state(client)
     assert body["lang"] == "en" and body["labels"]["board"] == "Board"
     assert "WIB" in body["asof"] and body["asof"].startswith("As of ")
+
+
+async def test_signing_out_ends_the_session(harness: Harness, world: World,
+                                            client: Client) -> None:
+    assert (await sign_in(harness, client, CAMAT)).status == 200
+    cookie = client.session.cookie_jar.filter_cookies(client.make_url("/"))["posko_dasbor"]
+    answer = await client.post("/auth/logout")
+    assert answer.status == 200
+    assert (await state(client))[0] == 401
+    # The cookie kept elsewhere is worth nothing now either.
+    client.session.cookie_jar.update_cookies({"posko_dasbor": cookie.value})
+    assert (await state(client))[0] == 401
+    assert await harness.db.fetchval(
+        "SELECT count(*) FROM dashboard_sessions WHERE ended_at IS NULL") == 0
