@@ -123,9 +123,12 @@ async def post_init(app: PoskoApp) -> None:
     except Exception as exc:
         if not is_storage_fault(exc):
             raise
+    # /dasbor only where there is a dashboard to sign in to.
+    menu = [(name, english) for name, english in MENU
+            if name != "dasbor" or data.settings.dashboard_port]
     for lang in LANGUAGES:
         commands = [BotCommand(english if lang == "en" else name, t(lang, f"cmd.{name}"))
-                    for name, english in MENU]
+                    for name, english in menu]
         await app.bot.set_my_commands(commands, scope=BotCommandScopeDefault(),
                                       language_code=None if lang == "id" else lang)
     settings = data.settings

@@ -154,7 +154,8 @@ async def test_posko_bot_run_serves_the_dashboard_and_a_taken_port_stops_it(
     bot = BotProcess(env, tmp_path)
     bot.start()
     try:
-        await stub.wait_for_call("setMyCommands", timeout=30)
+        menu = await stub.wait_for_call("setMyCommands", timeout=30)
+        assert "dasbor" in str(menu.params["commands"])  # offered where there is a dashboard
         async with aiohttp.ClientSession() as http:
             for _ in range(100):  # it listens right after the command menu is set
                 try:
