@@ -11,8 +11,13 @@ second overall. The bot keeps its replies within that count (``bot.outbox.pacing
 input faster than 30 check-ins a second queues and the latency grows with the backlog; the
 benchmark then also reports how many 429s the stand-in returned and the busiest second.
 
+With ``--dashboards N``, N camat keep the situation room open meanwhile
+(``benchmarks/dashboard_watchers.py``: each polls its kecamatan's state every 4 s, as the
+page does), and the time of their polls is reported too.
+
 Usage (from the repository root):
     python -m benchmarks.bench_peak PATH/TO/wilayah.csv [COUNT] [SECONDS] [--limit]
+        [--dashboards N]
 (defaults: 84 000 check-ins over 300 s, i.e. 280 per second).
 """
 
@@ -31,8 +36,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from benchmarks.dashboard_watchers import add_camat, watch
 from tests.support.botapi_stub import StubBotAPI
-from tests.support.e2e import BotProcess, bot_env
+from tests.support.e2e import BotProcess, bot_env, free_port
 
 FIRST_USER = 10_000_000
 BOT = (sys.executable, "-m", "bot")  # how to start posko-bot (bench_knee may start another)
@@ -77,6 +83,7 @@ class Result:
     refused_429: int = 0
     busiest: int = 0
     bot_cpu_s: float = math.nan  # CPU time the bot process used while the check-ins came
+    dashboard_ms: list[float] = field(default_factory=list)  # open dashboards' polls
 
     @property
     def cpu_ms_per_checkin(self) -> float:
@@ -138,9 +145,11 @@ async def drive(stub: StubBotAPI, officers: Sequence[Officer], seconds: float,
 async def run_bot(env: dict[str, str], workdir: Path, stub: StubBotAPI,
                   officers: Sequence[Officer], seconds: float, wait_s: float,
                   command: Sequence[str] = BOT,
-                  on_ready: Callable[[int], object] | None = None) -> Result:
+                  on_ready: Callable[[int], object] | None = None,
+                  dashboards: tuple[str, list[str]] | None = None) -> Result:
     """Start ``posko-bot run`` on the prepared database in ``workdir``, drive it, stop it.
-    ``on_ready`` gets the bot's process id once it is ready (to attach a profiler)."""
+    ``on_ready`` gets the bot's process id once it is ready (to attach a profiler);
+    ``dashboards``: the dashboard's address and the login tokens of the pages kept open."""
     bot = BotProcess(env, workdir, command=list(command))
     bot.start()
     try:
@@ -148,9 +157,17 @@ async def run_bot(env: dict[str, str], workdir: Path, stub: StubBotAPI,
         assert bot.proc is not None
         if on_ready is not None:
             on_ready(bot.proc.pid)
+        stop = asyncio.Event()
+        watching = (asyncio.create_task(watch(*dashboards, stop)) if dashboards
+                    else None)
+        if watching is not None:
+            await asyncio.sleep(5)  # every page signed in and polling
         cpu_before = cpu_seconds(bot.proc.pid)
         result = await drive(stub, officers, seconds, wait_s)
         result.bot_cpu_s = cpu_seconds(bot.proc.pid) - cpu_before
+        stop.set()
+        if watching is not None:
+            result.dashboard_ms = sorted(await watching)
         return result
     finally:
         await bot.stop()
@@ -180,25 +197,41 @@ def report(result: Result, limit: bool) -> None:
         print(f"other answers: {n} x {first_line!r}")
     print(f"stand-in: {result.refused_429} sends refused with 429 (limit "
           f"{'on' if limit else 'off'}); busiest second {result.busiest} sends")
+    polls = result.dashboard_ms
+    if len(polls) > 1:
+        d = statistics.quantiles(polls, n=100)
+        print(f"open dashboards: {len(polls)} polls of /api/state, p50 {d[49]:.0f} ms, "
+              f"p99 {d[98]:.0f} ms, max {polls[-1]:.0f} ms")
 
 
-async def run(csv_path: str, count: int, seconds: float, limit: bool) -> None:
+async def run(csv_path: str, count: int, seconds: float, limit: bool,
+              dashboards: int = 0) -> None:
     async with StubBotAPI() as stub:
         stub.enforce_overall = limit
         with tempfile.TemporaryDirectory() as tmp:
             workdir = Path(tmp)
-            env = bot_env(stub, workdir, POSKO_LOG_LEVEL="WARNING")
+            port = free_port() if dashboards else 0
+            env = bot_env(stub, workdir, POSKO_LOG_LEVEL="WARNING",
+                          POSKO_DASHBOARD_PORT=str(port))
             officers = prepare(workdir / "posko.db", csv_path, env, count)
+            pages = ((f"http://127.0.0.1:{port}", add_camat(workdir / "posko.db", dashboards))
+                     if dashboards else None)
             # At 30 replies a second a backlog takes count / 30 s to answer.
             result = await run_bot(env, workdir, stub, officers, seconds,
-                                   120 + (count / 30 if limit else 0))
+                                   120 + (count / 30 if limit else 0), dashboards=pages)
     report(result, limit)
 
 
 if __name__ == "__main__":
-    args = [a for a in sys.argv[1:] if a != "--limit"]
+    argv = sys.argv[1:]
+    watchers = 0
+    if "--dashboards" in argv:
+        at = argv.index("--dashboards")
+        watchers = int(argv[at + 1])
+        del argv[at:at + 2]
+    args = [a for a in argv if a != "--limit"]
     if not args:
         raise SystemExit(__doc__)
     n = int(args[1]) if len(args) > 1 else 84_000
     period = float(args[2]) if len(args) > 2 else 300.0
-    asyncio.run(run(args[0], n, period, "--limit" in sys.argv[1:]))
+    asyncio.run(run(args[0], n, period, "--limit" in argv, watchers))

@@ -353,7 +353,7 @@ async def main(args: argparse.Namespace) -> None:
         print(f"prepared {len(officers)} officers on the national desks in "
               f"{time.perf_counter() - t0:.1f} s; load {os.getloadavg()[0]:.2f}")
         settings = Settings(_env_file=None, TELEGRAM_BOT_TOKEN=TOKEN,  # type: ignore[call-arg]
-                            POSKO_DB_PATH=str(db_path))
+                            POSKO_DB_PATH=str(db_path), POSKO_DASHBOARD_PORT="0")
         runs: list[Pass] = []
         for mode in modes:
             bare = await bare_pass(officers, mode, args.updates)

@@ -19,6 +19,7 @@ from telegram.request import BaseRequest
 
 from bot.config import Settings
 from bot.context import BotData, Ctx
+from bot.dashboard import server as dashboard_server
 from bot.handlers import COMMANDS, register
 from bot.handlers.throttle import Throttle
 from bot.ops import server as status_server
@@ -121,9 +122,12 @@ async def post_init(app: PoskoApp) -> None:
     except Exception as exc:
         if not is_storage_fault(exc):
             raise
+    # /dasbor only where there is a dashboard to sign in to.
+    menu = [(name, english) for name, english in MENU
+            if name != "dasbor" or data.settings.dashboard_port]
     for lang in LANGUAGES:
         commands = [BotCommand(english if lang == "en" else name, t(lang, f"cmd.{name}"))
-                    for name, english in MENU]
+                    for name, english in menu]
         await app.bot.set_my_commands(commands, scope=BotCommandScopeDefault(),
                                       language_code=None if lang == "id" else lang)
     settings = data.settings
@@ -154,6 +158,7 @@ async def post_init(app: PoskoApp) -> None:
     if settings.heartbeat_url:
         data.heartbeat = Heartbeat(settings.heartbeat_url)
     data.status_server = await status_server.start(app)
+    data.dashboard_server = await dashboard_server.start(app)
     log.info("posko bot @%s ready (database %s)", data.username, data.db.path)
 
 
@@ -189,11 +194,12 @@ async def _ready(data: BotData, bot: Bot) -> bool:
 
 
 async def post_shutdown(app: PoskoApp) -> None:
-    """Stop the status endpoints and the heartbeat, let the sender finish what is in flight,
-    then close the store."""
-    runner = getattr(app.bot_data, "status_server", None)
-    if runner is not None:
-        await runner.cleanup()
+    """Stop the status endpoints, the dashboard and the heartbeat, let the sender finish what
+    is in flight, then close the store."""
+    for name in ("status_server", "dashboard_server"):
+        runner = getattr(app.bot_data, name, None)
+        if runner is not None:
+            await runner.cleanup()
     heartbeat = getattr(app.bot_data, "heartbeat", None)
     if heartbeat is not None:
         await heartbeat.close()

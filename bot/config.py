@@ -124,6 +124,15 @@ class Settings(BaseSettings):
     status_listen: str = Field("127.0.0.1", alias="POSKO_STATUS_LISTEN")
     status_port: int = Field(9180, ge=0, le=65535, alias="POSKO_STATUS_PORT")
     heartbeat_url: str = Field("", alias="POSKO_HEARTBEAT_URL")
+    # The situation room in a browser (bot.dashboard); an empty port or 0 turns it off.
+    dashboard_listen: str = Field("127.0.0.1", alias="POSKO_DASHBOARD_LISTEN")
+    dashboard_port: int = Field(8080, ge=0, le=65535, alias="POSKO_DASHBOARD_PORT")
+    # Its public address behind a reverse proxy; empty: http://LISTEN:PORT/.
+    dashboard_url: str = Field("", alias="POSKO_DASHBOARD_URL")
+    map_tiles: str = Field("https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+                           alias="POSKO_MAP_TILES")
+    map_attribution: str = Field("© OpenStreetMap contributors",
+                                 alias="POSKO_MAP_ATTRIBUTION")
     # The neutrality pledge officers and supervisors must confirm (bot.views.pledge): a UTF-8
     # text file in Indonesian, and optionally one in English; empty means no pledge.
     pledge_file: str = Field("", alias="POSKO_PLEDGE_FILE")
@@ -209,7 +218,34 @@ class Settings(BaseSettings):
                              "rule for secret_token)")
         return value
 
-    @field_validator("webhook_listen", "status_listen")
+    @field_validator("dashboard_port", mode="before")
+    @classmethod
+    def _dashboard_port(cls, value: Any) -> Any:
+        return 0 if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("dashboard_url")
+    @classmethod
+    def _dashboard_url(cls, value: str) -> str:
+        value = value.strip().rstrip("/")
+        if value:
+            parts = urlsplit(value)
+            if (parts.scheme not in ("http", "https") or not parts.hostname
+                    or re.search(r"\s", value) or parts.query or parts.fragment):
+                raise ValueError("must be empty or the public http(s) address of the "
+                                 "dashboard, like https://posko.example.org")
+        return value
+
+    @field_validator("map_tiles")
+    @classmethod
+    def _map_tiles(cls, value: str) -> str:
+        value = value.strip()
+        if value and (urlsplit(value).scheme not in ("http", "https")
+                      or not all(part in value for part in ("{z}", "{x}", "{y}"))):
+            raise ValueError("must be empty (no tiles) or a tile URL with {z}, {x} and {y}, "
+                             "like https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+        return value
+
+    @field_validator("webhook_listen", "status_listen", "dashboard_listen")
     @classmethod
     def _webhook_listen(cls, value: str) -> str:
         value = value.strip()
@@ -260,6 +296,22 @@ class Settings(BaseSettings):
     def webhook_path(self) -> str:
         """The path part of ``POSKO_WEBHOOK_URL``: where the webhook server takes updates."""
         return urlsplit(self.webhook_url).path or "/"
+
+    @property
+    def dashboard_base(self) -> str:
+        """Where members open the dashboard: ``POSKO_DASHBOARD_URL``, else the address it
+        listens on (a wildcard address read as this machine)."""
+        if self.dashboard_url:
+            return self.dashboard_url
+        host = self.dashboard_listen
+        host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+        host = f"[{host}]" if ":" in host else host
+        return f"http://{host}:{self.dashboard_port}"
+
+    @property
+    def dashboard_https(self) -> bool:
+        """Whether members reach the dashboard over https (secure cookies, the Mini App)."""
+        return self.dashboard_base.startswith("https://")
 
     @property
     def tz(self) -> ZoneInfo:

@@ -42,6 +42,7 @@ class BotData:
     liveness: Liveness  # when polling and the jobs last worked, for /readyz
     heartbeat: Heartbeat | None = None  # pings POSKO_HEARTBEAT_URL after each sweep
     status_server: web.AppRunner | None = None  # /healthz, /readyz, /metrics
+    dashboard_server: web.AppRunner | None = None  # the situation room (bot.dashboard)
     pledge: Pledge | None = None  # the neutrality pledge members confirm, if one is set
     # The scheduled backups' last outcome (for readiness and metrics); None when they are off.
     backups: BackupRecord | None = None

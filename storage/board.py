@@ -233,8 +233,26 @@ def _pages(count: int, page: int) -> tuple[int, int]:
 _ORDER = {State.SHORT: 0, State.STAFFED: 1, State.OFF: 2}
 
 
+async def desk_lines(db: Database, scope: Desk | None, now: datetime) -> list[DeskLine]:
+    """Every desk of a scope (its own desk too), worst first: what a map of a kota or a
+    smaller scope shows, one marker each."""
+    where, params = _scope_where(scope)
+    judged = await _judge(db, where, params, _Spans(now))
+    judged.sort(key=lambda j: (_ORDER[j.state], j.since or now, j.desk_id))
+    return list(await _lines(db, judged))
+
+
 async def load(db: Database, scope: Desk | None, now: datetime, page: int = 0) -> Board:
     """Page ``page`` (0-based) of the board of ``scope`` at ``now``."""
+    board, _ = await load_with_units(db, scope, now, page)
+    return board
+
+
+async def load_with_units(db: Database, scope: Desk | None, now: datetime,
+                          page: int = 0) -> tuple[Board, list[Unit]]:
+    """The board page and, for a scope of units, every child unit with its counts, worst
+    first (what a map of the scope shows, one marker per unit), from one count of the scope.
+    """
     spans = _Spans(now)
     if not await _has_grandchildren(db, scope):
         where, params = _scope_where(scope)
@@ -244,7 +262,7 @@ async def load(db: Database, scope: Desk | None, now: datetime, page: int = 0) -
         judged.sort(key=lambda j: (_ORDER[j.state], j.since or now, j.desk_id))
         pages, page = _pages(len(judged), page)
         shown = await _lines(db, judged[page * PAGE:(page + 1) * PAGE])
-        return Board(scope, counts, page, pages, False, desks=shown)
+        return Board(scope, counts, page, pages, False, desks=shown), []
     per_unit = await _unit_counts(db, scope, spans)
     counts = sum(per_unit.values(), Counts())
     own = None
@@ -255,7 +273,7 @@ async def load(db: Database, scope: Desk | None, now: datetime, page: int = 0) -
     units = sorted(((unit, c) for unit, c in per_unit.items() if unit is not None),
                    key=lambda uc: (-uc[1].short, -uc[1].short / uc[1].total, uc[0]))
     pages, page = _pages(len(units), page)
-    chosen = units[page * PAGE:(page + 1) * PAGE]
-    names = await _names(db, [unit for unit, _ in chosen])
-    rows = tuple(Unit(unit, *names[unit], c) for unit, c in chosen if unit in names)
-    return Board(scope, counts, page, pages, True, own=own, units=rows)
+    names = await _names(db, [unit for unit, _ in units])
+    every = [Unit(unit, *names[unit], c) for unit, c in units if unit in names]
+    rows = tuple(every[page * PAGE:(page + 1) * PAGE])
+    return Board(scope, counts, page, pages, True, own=own, units=rows), every

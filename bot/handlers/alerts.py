@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from telegram import InlineKeyboardMarkup, Update
 
 from bot.callbacks import AlertAck, AlertsPage, DeskView
-from bot.context import Ctx
+from bot.context import BotData, Ctx
 from bot.handlers.access import Caller
 from bot.handlers.common import (
     popup,
@@ -30,32 +32,50 @@ from storage.models import Role, utcnow
 from storage.rules.duty import desk_state
 
 
+@dataclass(frozen=True, slots=True)
+class Taken:
+    """What pressing *Saya tangani* came to: the answer for the presser, whether it is a
+    refusal (shown as an alert box in the chat, 403 on the dashboard), whether they took it."""
+
+    text: str
+    refused: bool = False
+    taken: bool = False
+
+
+async def take(data: BotData, caller: Caller, alert_id: int) -> Taken:
+    """Take an alert for ``caller`` if their scope holds its desk: the one conditional update
+    (``storage.alerts.acknowledge``) behind the chat button and the dashboard's, which queues
+    the edit of every message that announced it."""
+    db = data.db
+    found = await alerts_store.get_many(db, [alert_id])
+    desk = await desks_store.get(db, found[0].desk_id) if found else None
+    if desk is None:
+        return Taken(t(caller.lang, "button.stale"))
+    if caller.member is None or not caller.can_oversee(desk):
+        return Taken(t(caller.lang, "out_of_scope", code=desk.code), refused=True)
+    outcome = await alerts_store.acknowledge(db, found[0].id, caller.user_id, utcnow())
+    if outcome is AckOutcome.ACKED:
+        data.sender.wake()
+        return Taken(t(caller.lang, "ack.done", desk=desk.name), taken=True)
+    if outcome is AckOutcome.ALREADY:
+        (current,) = await alerts_store.get_many(db, [found[0].id])
+        taker = await members_store.get(db, current.acked_by) if current.acked_by else None
+        return Taken(t(caller.lang, "ack.already", who=taker.full_name if taker else "?"))
+    return Taken(t(caller.lang, "ack.resolved" if outcome is AckOutcome.RESOLVED
+                   else "button.stale"))
+
+
 async def acknowledge(update: Update, context: Ctx) -> None:
     """*Saya tangani*: take the alert (scope checked); every recipient's message shows who."""
     press = await pressed(update, context, AlertAck)
     if press is None:
         return
     query, button, caller = press
-    db = context.bot_data.db
-    found = await alerts_store.get_many(db, [button.alert_id]) if button else []
-    desk = await desks_store.get(db, found[0].desk_id) if found else None
-    if desk is None:
+    if button is None:
         await popup(query, t(caller.lang, "button.stale"))
         return
-    if caller.member is None or not caller.can_oversee(desk):
-        await popup(query, t(caller.lang, "out_of_scope", code=desk.code), show_alert=True)
-        return
-    outcome = await alerts_store.acknowledge(db, found[0].id, caller.user_id, utcnow())
-    if outcome is AckOutcome.ACKED:
-        context.bot_data.sender.wake()
-        await popup(query, t(caller.lang, "ack.done", desk=desk.name))
-    elif outcome is AckOutcome.ALREADY:
-        (current,) = await alerts_store.get_many(db, [found[0].id])
-        taker = await members_store.get(db, current.acked_by) if current.acked_by else None
-        await popup(query, t(caller.lang, "ack.already", who=taker.full_name if taker else "?"))
-    else:
-        await popup(query, t(caller.lang, "ack.resolved" if outcome is AckOutcome.RESOLVED
-                             else "button.stale"))
+    taken = await take(context.bot_data, caller, button.alert_id)
+    await popup(query, taken.text, show_alert=taken.refused)
 
 
 async def desk_view(update: Update, context: Ctx) -> None:

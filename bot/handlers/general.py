@@ -32,6 +32,8 @@ async def help_command(update: Update, context: Ctx) -> None:
         parts.append(t(caller.lang, "help.export"))
         parts.append(t(caller.lang, "help.digest"))
         parts.append(t(caller.lang, "help.rekap"))
+        if context.bot_data.settings.dashboard_port:
+            parts.append(t(caller.lang, "help.dashboard"))
         if caller.desk is not None:
             parts.append(t(caller.lang, "help.report"))
     parts.append(t(caller.lang, "help.common"))

@@ -18,6 +18,7 @@ from bot.texts import (
     board,
     checkin,
     common,
+    dashboard,
     digest,
     exports,
     general,
@@ -37,7 +38,7 @@ from bot.texts import (
 # ``t`` never finds.
 FEATURES: tuple[ModuleType, ...] = (
     common, onboarding, invites, checkin, presence, status, general, alerts, board, report,
-    incidents, digest, exports, subscriptions, members, throttle, pledge,
+    incidents, digest, exports, subscriptions, members, throttle, pledge, dashboard,
 )
 
 

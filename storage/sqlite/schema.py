@@ -365,4 +365,28 @@ MIGRATIONS: list[list[str | AddColumn]] = [
             PRIMARY KEY (member_id, version)
         )""",
     ],
+    # 13: sign-in to the dashboard (storage/logins.py): one-time links and browser sessions,
+    # both kept as the SHA-256 of their token only. A session remembers the role and desk its
+    # member had at sign-in, so a move, a demotion or a removal ends it.
+    [
+        """CREATE TABLE dashboard_logins (
+            token_hash  TEXT PRIMARY KEY,
+            member_id   INTEGER NOT NULL REFERENCES members(telegram_id),
+            created_at  TEXT NOT NULL,
+            expires_at  TEXT NOT NULL,
+            used_at     TEXT
+        )""",
+        """CREATE TABLE dashboard_sessions (
+            token_hash  TEXT PRIMARY KEY,
+            member_id   INTEGER NOT NULL REFERENCES members(telegram_id),
+            role        TEXT NOT NULL,
+            desk_id     INTEGER,
+            csrf        TEXT NOT NULL,
+            created_at  TEXT NOT NULL,
+            expires_at  TEXT NOT NULL,
+            ended_at    TEXT
+        )""",
+        "CREATE INDEX dashboard_sessions_member ON dashboard_sessions(member_id) "
+        "WHERE ended_at IS NULL",
+    ],
 ]

@@ -251,6 +251,7 @@ async def test_the_image_builds_runs_healthy_and_stops_cleanly(stub: StubBotAPI)
             "--env", f"TELEGRAM_BOT_TOKEN={stub.token}",
             "--env", f"TELEGRAM_API_BASE_URL={stub.base_url}",
             "--env", f"POSKO_STATUS_PORT={free_port()}",  # the host's network: no clash
+            "--env", f"POSKO_DASHBOARD_PORT={free_port()}",
             "--health-interval", "2s", tag)
         assert started.returncode == 0, started.stderr
         await stub.wait_for_call("setMyCommands", timeout=180)

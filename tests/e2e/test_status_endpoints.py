@@ -145,3 +145,45 @@ async def test_a_taken_status_port_stops_the_bot_with_one_line(stub: StubBotAPI,
     assert code == 1
     last = bot.log_text().strip().splitlines()[-1]
     assert last.startswith(f"posko-bot: cannot listen on 127.0.0.1:{port} (POSKO_STATUS_LISTEN")
+
+
+async def test_posko_bot_run_serves_the_dashboard_and_a_taken_port_stops_it(
+        stub: StubBotAPI, tmp_path: Path) -> None:
+    port = free_port()
+    env = bot_env(stub, tmp_path, POSKO_DASHBOARD_PORT=str(port))
+    bot = BotProcess(env, tmp_path)
+    bot.start()
+    try:
+        menu = await stub.wait_for_call("setMyCommands", timeout=30)
+        assert "dasbor" in str(menu.params["commands"])  # offered where there is a dashboard
+        async with aiohttp.ClientSession() as http:
+            for _ in range(100):  # it listens right after the command menu is set
+                try:
+                    answer = await http.get(f"http://127.0.0.1:{port}/")
+                    break
+                except aiohttp.ClientConnectorError:
+                    await asyncio.sleep(0.1)
+            async with answer:
+                assert answer.status == 401  # served, and nothing without a session
+                assert "script-src 'self'" in answer.headers["Content-Security-Policy"]
+            async with http.get(f"http://127.0.0.1:{port}/api/state") as answer:
+                assert answer.status == 401
+        assert await bot.stop() == 0
+    finally:
+        bot.kill()
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = bot_env(stub, tmp_path, POSKO_DASHBOARD_PORT=str(port))
+        bot = BotProcess(env, tmp_path)
+        bot.start()
+        try:
+            assert bot.proc is not None
+            code = await asyncio.to_thread(bot.proc.wait, 60)
+        finally:
+            bot.kill()
+    assert code == 1
+    last = bot.log_text().strip().splitlines()[-1]
+    assert last.startswith(f"posko-bot: cannot listen on 127.0.0.1:{port} "
+                           "(POSKO_DASHBOARD_LISTEN")

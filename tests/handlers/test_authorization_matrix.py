@@ -143,6 +143,10 @@ COMMANDS: dict[tuple[str, ...], dict[str, Cell]] = {
         no("unknown", UNKNOWN), no("supervisors only", SUPERVISORS), ok(say("alerts.none")),
         ok("<b>Peringatan terbuka: 1</b>"), ok("<b>Peringatan terbuka: 1</b>"),
         no("private only", PRIVATE)),
+    ("dasbor", "dashboard"): row(
+        no("unknown", UNKNOWN), no("supervisors only", SUPERVISORS),
+        ok("🗺 <b>Dasbor Gambir</b>", "login link"), ok("🗺 <b>Dasbor Cengkareng</b>", "login link"),
+        ok("🗺 <b>Dasbor Seluruh wilayah</b>", "login link"), no("private only", PRIVATE)),
     ("undang", "invite"): row(
         no("unknown", UNKNOWN), no("supervisors only", SUPERVISORS),
         ok(say("invite.choose_desk_own")), ok(say("invite.choose_desk_own")),
@@ -294,6 +298,9 @@ async def world(harness: Harness) -> World:
     for four hours (a pending presence question), a report from KEL, a one-use supervisor
     invite for the kecamatan; the camat of KEC, the camat of Gambir, the admin known."""
     await harness.stop_sender()
+    # /dasbor makes links only when the dashboard is on; its pages are tests/dashboard's.
+    data = harness.app.bot_data
+    data.settings = data.settings.model_copy(update={"dashboard_port": 8080})
     db = harness.db
     await only_these_need_staff(db, KEL)
     await harness.set_desk(KEL, duty_hours="00:00-24:00")
@@ -331,6 +338,7 @@ STATE = {
     "notes": "SELECT member_id, incident_id FROM closing_notes",
     "drafts": "SELECT member_id, desk_id, step FROM incident_drafts",
     "subscriptions": "SELECT chat_id, desk_id, active, created_by FROM subscriptions",
+    "logins": "SELECT member_id, used_at FROM dashboard_logins",
 }
 
 
@@ -407,7 +415,12 @@ async def _removed(h: Harness, w: World, who: int) -> None:
     assert await one(h, "SELECT end_reason FROM shifts WHERE id = ?", w.shift) == ("admin",)
 
 
+async def _login_link(h: Harness, w: World, who: int) -> None:
+    assert await one(h, "SELECT member_id, used_at FROM dashboard_logins") == (who, None)
+
+
 EFFECTS = {
+    "login link": (("logins",), _login_link),
     "acked": (("alerts",), _acked),
     "present": (("presence", "shifts"), _present),
     "taken": (("incidents",), _taken),

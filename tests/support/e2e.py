@@ -43,6 +43,7 @@ def bot_env(stub: StubBotAPI, workdir: Path, **extra: str) -> dict[str, str]:
         "PYTHONPATH": str(ROOT),
         "POSKO_LOG_LEVEL": "INFO",
         "POSKO_STATUS_PORT": "0",  # status endpoints only where a test asks for them
+        "POSKO_DASHBOARD_PORT": "0",  # the dashboard too
     })
     env.update(extra)
     return env

@@ -40,10 +40,11 @@ class Harness:
     elapsed: float = 0.0
 
     @classmethod
-    def build(cls, db_path: Path) -> Harness:
-        """The bot on ``db_path`` (not yet initialised), collecting what its handlers raise."""
+    def build(cls, db_path: Path, **env: Any) -> Harness:
+        """The bot on ``db_path`` (not yet initialised), collecting what its handlers raise;
+        ``env``: settings beside the tests' own (``POSKO_DASHBOARD_PORT="8123"``)."""
         request = RecordingRequest()
-        h = cls(build_application(make_settings(db_path), request=request), request)
+        h = cls(build_application(make_settings(db_path, **env), request=request), request)
         h.app.bot_data.throttle = Throttle(clock=lambda: h.elapsed)
 
         async def record(update: object, context: Any) -> None:
@@ -60,10 +61,10 @@ class Harness:
 
     @classmethod
     @asynccontextmanager
-    async def running(cls, db_path: Path) -> AsyncIterator[Harness]:
+    async def running(cls, db_path: Path, **env: Any) -> AsyncIterator[Harness]:
         """The bot started as ``posko-bot run`` starts it and shut down on leaving; leaving
         fails if any handler raised meanwhile."""
-        h = cls.build(db_path)
+        h = cls.build(db_path, **env)
         async with h.app:
             await post_init(h.app)
             try:

@@ -17,6 +17,6 @@ def make_settings(db_path: Path | str, **env: Any) -> Settings:
                               "POSKO_ADMIN_IDS": str(ADMIN_ID),
                               # The status endpoints only where a test asks for them: tests
                               # run bots side by side, which would share the port.
-                              "POSKO_STATUS_PORT": "0"}
+                              "POSKO_STATUS_PORT": "0", "POSKO_DASHBOARD_PORT": "0"}
     values.update(env)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]

@@ -192,6 +192,13 @@ def test_unrelated_variables_with_our_field_names_are_ignored(
         ("POSKO_HEARTBEAT_URL", "ftp://hc-ping.com/3f2a-uuid"),
         ("POSKO_STATUS_PORT", "70000"),
         ("POSKO_STATUS_LISTEN", " "),
+        ("POSKO_DASHBOARD_PORT", "70000"),
+        ("POSKO_DASHBOARD_PORT", "web"),
+        ("POSKO_DASHBOARD_LISTEN", " "),
+        ("POSKO_DASHBOARD_URL", "posko.example.org"),
+        ("POSKO_DASHBOARD_URL", "https://posko.example.org/?x=1"),
+        ("POSKO_MAP_TILES", "https://tile.example.org/tiles.png"),
+        ("POSKO_MAP_TILES", "file:///srv/{z}/{x}/{y}.png"),
     ],
 )
 def test_bad_value_names_the_key(monkeypatch: pytest.MonkeyPatch, key: str, value: str) -> None:
@@ -208,6 +215,22 @@ def test_bad_duration_message_quotes_the_value(monkeypatch: pytest.MonkeyPatch) 
 
 def test_bad_timezone_message_quotes_the_value(monkeypatch: pytest.MonkeyPatch) -> None:
     assert "Mars/Base" in config_error(monkeypatch, "POSKO_TIMEZONE", "Mars/Base")
+
+
+def test_the_dashboard_address(monkeypatch: pytest.MonkeyPatch) -> None:
+    s = settings()
+    assert (s.dashboard_port, s.dashboard_base, s.dashboard_https) == (
+        8080, "http://127.0.0.1:8080", False)
+    monkeypatch.setenv("POSKO_DASHBOARD_PORT", "")
+    assert settings().dashboard_port == 0  # empty: off
+    monkeypatch.setenv("POSKO_DASHBOARD_PORT", "9000")
+    monkeypatch.setenv("POSKO_DASHBOARD_LISTEN", "0.0.0.0")
+    assert settings().dashboard_base == "http://127.0.0.1:9000"
+    monkeypatch.setenv("POSKO_DASHBOARD_URL", "https://posko.example.org/")
+    s = settings()
+    assert (s.dashboard_base, s.dashboard_https) == ("https://posko.example.org", True)
+    monkeypatch.setenv("POSKO_MAP_TILES", "")
+    assert settings().map_tiles == ""  # no tiles at all
 
 
 # --- the token -----------------------------------------------------------------------------
