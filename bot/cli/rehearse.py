@@ -109,7 +109,7 @@ def cmd_rehearse(args: argparse.Namespace, settings: Settings) -> int:
     plan = Plan(args.scope, day, seed=args.seed, script=script, profile=profile,
                 speed=max(0.0, args.speed), charts=args.charts,
                 log=_log if args.speed > 0 else None)
-    return _play(settings, plan, Path(settings.db_path), None, args.out)
+    return _play(settings, plan, Path(settings.db_path), None, args.out, args.script)
 
 
 def _bad_script(path: Path, exc: Any) -> int:
@@ -148,7 +148,7 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _play(settings: Settings, plan: Any, source: Path | None, prepare: Any,
-          out: Path | None) -> int:
+          out: Path | None, script: Path | None = None) -> int:
     from bot.rehearsal.report import summary, summary_text, write, write_xlsx
     from bot.rehearsal.runner import Rehearsal, RehearsalError
 
@@ -166,7 +166,7 @@ def _play(settings: Settings, plan: Any, source: Path | None, prepare: Any,
     try:
         text, files = asyncio.run(work())
     except ScriptError as exc:  # a scripted desk that the scope does not hold
-        return _bad_script(Path("script"), exc)
+        return _bad_script(script or Path("script"), exc)
     except RehearsalError as exc:
         raise CliError(str(exc)) from None
     except OSError as exc:

@@ -151,7 +151,6 @@ class Rehearsal:
         self.plan, self.settings = plan, settings
         self.due: dict[datetime, list[tuple[int, Event]]] = defaultdict(list)
         self.rng = random.Random(plan.seed)
-        self.react = random.Random(plan.seed + 1)  # reactions: their own stream
         self.per_chat: Counter[int] = Counter()
         self.per_minute: Counter[datetime] = Counter()
         self.silent: set[int] = set()
@@ -263,7 +262,12 @@ class Rehearsal:
                     continue
                 if elapsed % max(60.0, spec.interval.total_seconds()) == 0:
                     await spec.run(db, moment)
+            sent = len(player.telegram.deliveries)
             await sender.drain(until_empty=False)
+            # Sends to different chats finish in any order; each chat's own are in order.
+            # Listed chat by chat, the same day gives the same timeline.
+            player.telegram.deliveries[sent:] = sorted(player.telegram.deliveries[sent:],
+                                                       key=lambda d: d.chat_id)
             moment += MINUTE
             if self.plan.speed > 0:
                 ahead = (moment - first).total_seconds() / self.plan.speed - (
@@ -310,18 +314,22 @@ class Rehearsal:
                           f"→ {who}: {first_line}")
         if actor is None:
             return
+        # A reaction is drawn from the seed, the chat and its count of messages: the same
+        # whatever order the chats' messages were sent in.
+        react = random.Random(f"{self.plan.seed}:{delivery.chat_id}:"
+                              f"{self.per_chat[delivery.chat_id]}")
         datas = [d for _text, d in delivery.buttons]
         label = (actor.desk.code, actor.officer)
         if actor.officer > 0 and any(d.startswith("pc:") for d in datas):
             if actor.user_id in self.silent:
                 return
             delay: int | None = SCRIPT_ANSWER if self.plan.script is not None else \
-                self.react.randint(*self.plan.profile.answer_delay)
+                react.randint(*self.plan.profile.answer_delay)
             if delay is not None:
                 self._later(delivery.at + delay * MINUTE, Event(0, label[0], label[1], "answer"))
         elif actor.officer == 0 and self.plan.script is None and any(
                 d.startswith("ack:") for d in datas):
-            delay = self.plan.profile.reaction(self.react, self.plan.profile.ack,
+            delay = self.plan.profile.reaction(react, self.plan.profile.ack,
                                                self.plan.profile.ack_delay)
             if delay is not None:
                 self._later(delivery.at + delay * MINUTE, Event(0, label[0], label[1], "ack"))
