@@ -252,6 +252,8 @@ class Rehearsal:
         real_start, moment = wall.perf_counter(), first
         while moment < last:
             clock.set(moment)
+            if self.plan.log is not None and moment.astimezone(self.tz).minute == 0:
+                self.plan.log(f"── {_stamp(moment, self.tz)} ──")
             for _seq, event in sorted(self.due.pop(moment, [])):
                 await self._do(player, event)
             elapsed = (moment - first).total_seconds()
