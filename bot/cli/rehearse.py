@@ -150,7 +150,8 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
 def _play(settings: Settings, plan: Any, source: Path | None, prepare: Any,
           out: Path | None, script: Path | None = None) -> int:
     from bot.rehearsal.report import summary, summary_text, write, write_xlsx
-    from bot.rehearsal.runner import Rehearsal, RehearsalError
+    from bot.rehearsal.runner import Rehearsal
+    from bot.rehearsal.stage import RehearsalError
 
     async def work() -> tuple[str, list[Path]]:
         outcome = await Rehearsal(settings, plan).run(source, prepare)

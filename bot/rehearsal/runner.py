@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import asyncio
 import random
-import sqlite3
 import tempfile
 import time as wall
 from collections import Counter, defaultdict
@@ -33,18 +32,16 @@ from bot.config import Settings
 from bot.handlers.throttle import Throttle
 from bot.outbox.render import OutboxRenderer
 from bot.outbox.sender import Sender
-from bot.rehearsal.actors import Actor, Cast, Profile, synthetic
+from bot.rehearsal.actors import Cast, Profile, synthetic
 from bot.rehearsal.clock import SimClock
 from bot.rehearsal.play import Player
 from bot.rehearsal.report import ACTION, Outcome, collect
-from bot.rehearsal.script import ACTIONS, Event, ScriptError
+from bot.rehearsal.script import ACTIONS, Event
+from bot.rehearsal.stage import copy_database, register, resolve, scope_desks
 from bot.rehearsal.telegram import Delivery, SimulatedTelegram
 from bot.texts import plain_text, zone_name
 from scheduler.digest import Digest
-from storage import desks as desks_store
-from storage import invites as invites_store
-from storage.models import Desk, Role
-from storage.rules.duty import Schedule
+from storage.models import Desk
 from storage.sqlite.engine import Database
 
 MINUTE = timedelta(minutes=1)
@@ -66,10 +63,6 @@ async def _no_chart(_digest: Digest, _lang: str) -> bytes:
     return NO_CHART
 
 
-class RehearsalError(Exception):
-    """The rehearsal cannot start (an unknown scope, an empty one)."""
-
-
 @dataclass
 class Plan:
     """What to rehearse: a scope (None: every desk) on a local date."""
@@ -83,65 +76,6 @@ class Plan:
     keep: bool = True  # keep every message for the timeline
     charts: bool = False  # draw every digest chart sent (0.2 s each), not only the scope's
     log: Callable[[str], None] | None = None
-
-
-def copy_database(source: Path, target: Path) -> None:
-    """Step 1: an online copy of ``source``, which is only read."""
-    if not source.exists():
-        raise RehearsalError(f"no database at {source} (import desks first, or try "
-                             "posko-bot demo)")
-    with sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True) as live, \
-            sqlite3.connect(target) as copy:
-        live.backup(copy)
-    live.close()
-    copy.close()
-
-
-async def scope_desks(db: Database, code: str | None) -> tuple[Desk | None, list[tuple[Desk,
-                                                                                  Schedule]]]:
-    """The scope's own desk and every desk in it with its schedule, by code."""
-    top = None
-    if code is not None:
-        top = await desks_store.by_code(db, code)
-        if top is None:
-            raise RehearsalError(f"no desk has the code {code} (import desks first)")
-    where, params = desks_store.in_scope(top.path if top else None)
-    ids = [row[0] for row in await db.scan(f"SELECT id FROM desks d WHERE 1 = 1{where}", params)]
-    if not ids:
-        raise RehearsalError("no desks to rehearse (import desks first)")
-    found = await desks_store.get_many(db, ids)
-    rules = await desks_store.rules_for(db, ids)
-    desks = sorted(found.values(), key=lambda d: d.code)
-    return top, [(d, Schedule(d.duty_hours, d.min_staff, rules.get(d.id, ()))) for d in desks]
-
-
-def resolve(events: list[Event], cast: Cast) -> None:
-    """Every scripted actor exists in the scope; else :class:`ScriptError`, nothing run."""
-    errors = []
-    for event in events:
-        if event.desk not in cast.officers:
-            errors.append((event.line, f"desk {event.desk} is not in the rehearsed scope"))
-        elif event.officer > cast.officers[event.desk]:
-            errors.append((event.line, f"desk {event.desk} has {cast.officers[event.desk]} "
-                           f"officer(s) in the rehearsal, not {event.officer}"))
-    if errors:
-        raise ScriptError(errors)
-
-
-async def register(db: Database, cast: Cast, now: datetime) -> None:
-    """Step 3: each desk's supervisor and officers, through invites as a real member."""
-    by_desk: dict[int, list[Actor]] = defaultdict(list)
-    for actor in cast.actors.values():
-        by_desk[actor.desk.id].append(actor)
-    for actors in by_desk.values():
-        for role, group in ((Role.SUPERVISOR, [a for a in actors if a.officer == 0]),
-                            (Role.OFFICER, [a for a in actors if a.officer > 0])):
-            token = await invites_store.create(db, actors[0].desk.id, role,
-                                               max_uses=len(group), ttl=timedelta(days=1),
-                                               created_by=None, now=now)
-            for actor in group:
-                await invites_store.redeem(db, token, telegram_id=actor.user_id,
-                                           full_name=actor.name, username=None, now=now)
 
 
 class Rehearsal:
