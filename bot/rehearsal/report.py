@@ -217,6 +217,12 @@ def write(outcome: Outcome, out: Path) -> list[Path]:
             writer.writerow([_local(d.at, tz), d.chat_id, who, d.method, d.text,
                              " | ".join(text for text, _ in d.buttons)])
     written.append(out / "messages.csv")
+    with (out / "recipients.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["chat_id", "recipient", "messages"])
+        for chat, count in sorted(outcome.per_chat.items(), key=lambda kv: (-kv[1], kv[0])):
+            writer.writerow([chat, _who(outcome, chat)[0], count])
+    written.append(out / "recipients.csv")
     (out / "digest.png").write_bytes(outcome.digest_png)
     written.append(out / "digest.png")
     for name, sheet in zip(("shifts", "alerts", "incidents", "pledges"), outcome.sheets,

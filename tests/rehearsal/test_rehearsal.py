@@ -97,8 +97,8 @@ async def test_the_same_seed_gives_the_same_files(db_path: Path, tmp_path: Path)
     again = await _rehearse(db_path, plan)
     other = await _rehearse(db_path, Plan(SCOPE, DAY, seed=8,
                                           profile=Profile(late=0.4, silent=0.3, reports=50)))
-    names = ("timeline.txt", "summary.json", "summary.txt", "messages.csv", "shifts.csv",
-             "alerts.csv", "incidents.csv")
+    names = ("timeline.txt", "summary.json", "summary.txt", "messages.csv", "recipients.csv",
+             "shifts.csv", "alerts.csv", "incidents.csv")
     for outcome, folder in ((first, "a"), (again, "b"), (other, "c")):
         write(outcome, tmp_path / folder)
 
@@ -137,3 +137,37 @@ async def test_the_live_database_is_only_read(db_path: Path) -> None:
         assert conn.execute("SELECT count(*) FROM members").fetchone()[0] == 0
         assert conn.execute("SELECT count(*) FROM alerts").fetchone()[0] == 0
     conn.close()
+
+
+STORY = """time,who,action
+07:50,31.73.01.1001,checkin
+09:00,31.73.01.1001,checkout
+09:40,31.73.01,ack
+10:00,31.73.01.1001#2,checkin
+"""
+
+
+async def test_the_alert_story_of_the_end_to_end_test_plays_the_same(db_path: Path) -> None:
+    """What ``tests/e2e/test_e2e_alerts.py`` observes of ``posko-bot run``, played as a
+    script: the officer leaves at 09:00, the lurah is alerted after the grace (09:15), the
+    camat after the first escalation step (09:30, "diteruskan ke atasan"), the camat takes
+    it (09:40), the next officer arrives (10:00) and both hear it is over. One alert."""
+    _duty(db_path, codes=("31.73.01.1001",))
+    outcome = await _rehearse(db_path, Plan(SCOPE, DAY, script=parse_script(STORY)),
+                              POSKO_UNATTENDED_GRACE="15m", POSKO_ESCALATION_STEPS="15m,30m")
+    numbers = summary(outcome)
+    assert numbers["alerts"] == {"opened": 1, "escalated": 1, "taken": 1,
+                                 "median_minutes_to_take": 25.0, "not_resolved": 0}
+    lurah = outcome.cast.by_label[("31.73.01.1001", 0)]
+    camat = outcome.cast.by_label[("31.73.01", 0)]
+
+    def got(actor: Any, words: str) -> list[str]:
+        return [d.at.astimezone(actor.desk.tz).strftime("%H:%M") for d in outcome.deliveries
+                if d.chat_id == actor.user_id and not d.edit and words in d.text]
+
+    assert got(lurah, "Posko kosong") == ["09:15"]
+    assert got(camat, "Posko kosong") == ["09:30"]
+    assert got(camat, "diteruskan ke atasan") == ["09:30"]
+    assert got(lurah, "Peringatan selesai") == got(camat, "Peringatan selesai") == ["10:00"]
+    taken = [d for d in outcome.deliveries if d.edit and "Ditangani oleh" in d.text]
+    assert {d.chat_id for d in taken} == {lurah.user_id, camat.user_id}
