@@ -8,7 +8,8 @@
 3. The cast registers through real invites an hour before the first local midnight.
 4. Every simulated minute: the clock moves; the actors' actions due then become updates to
    the application (:mod:`bot.rehearsal.play`); the jobs due run (the sweep with its presence
-   pass, the digest, the coordinate purge); the outbox sender sends everything due, rendered
+   pass, the coordinate purge, and the digest at each zone's digest time); the outbox sender
+   sends everything due, rendered
    by the real renderers. A message an actor gets may make them react later: an officer taps
    *Masih bertugas*, a supervisor *Saya tangani*.
 5. With ``speed`` the loop waits so that the day plays at that many times real time.
