@@ -9,9 +9,8 @@
 4. Every simulated minute: the clock moves; the actors' actions due then become updates to
    the application (:mod:`bot.rehearsal.play`); the jobs due run (the sweep with its presence
    pass, the coordinate purge, and the digest at each zone's digest time); the outbox sender
-   sends everything due, rendered
-   by the real renderers. A message an actor gets may make them react later: an officer taps
-   *Masih bertugas*, a supervisor *Saya tangani*.
+   sends everything due, rendered by the real renderers. A message an actor gets may make
+   them react later: an officer taps *Masih bertugas*, a supervisor *Saya tangani*.
 5. With ``speed`` the loop waits so that the day plays at that many times real time.
 """
 
