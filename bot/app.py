@@ -143,23 +143,29 @@ async def post_init(app: PoskoApp) -> None:
         backup = (BackupConfig(Path(settings.backup_dir), settings.backup_every,
                                settings.backup_keep), data.backups)
     if app.job_queue is not None:
-        for spec in job_specs(
-            sweep_interval=settings.sweep_interval,
-            presence=PresenceConfig(settings.presence_confirm_every,
-                                    settings.presence_confirm_timeout),
-            desks=SweepConfig(settings.unattended_grace, tuple(settings.escalation_steps)),
-            location_retention=settings.location_retention,
-            digest_time=settings.digest_time,
-            default_tz=settings.tz,
-            admin_ids=settings.admin_ids,
-            backup=backup,
-        ):
+        for spec in scheduled_jobs(settings, backup):
             _schedule(app, spec)
     if settings.heartbeat_url:
         data.heartbeat = Heartbeat(settings.heartbeat_url)
     data.status_server = await status_server.start(app)
     data.dashboard_server = await dashboard_server.start(app)
     log.info("posko bot @%s ready (database %s)", data.username, data.db.path)
+
+
+def scheduled_jobs(settings: Settings, backup: tuple[BackupConfig, BackupRecord] | None = None
+                   ) -> list[JobSpec]:
+    """The scheduler's jobs configured by the settings (a rehearsal runs the same ones)."""
+    return job_specs(
+        sweep_interval=settings.sweep_interval,
+        presence=PresenceConfig(settings.presence_confirm_every,
+                                settings.presence_confirm_timeout),
+        desks=SweepConfig(settings.unattended_grace, tuple(settings.escalation_steps)),
+        location_retention=settings.location_retention,
+        digest_time=settings.digest_time,
+        default_tz=settings.tz,
+        admin_ids=settings.admin_ids,
+        backup=backup,
+    )
 
 
 def _schedule(app: PoskoApp, spec: JobSpec) -> None:

@@ -10,6 +10,7 @@ and read back aware by :func:`from_db`; nothing else formats or parses stored ti
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated, Any, Self
@@ -20,9 +21,24 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict
 from storage.records import Convert, named_columns
 
 
-def utcnow() -> datetime:
-    """The current time, aware, in UTC."""
+def _wall_clock() -> datetime:
     return datetime.now(UTC)
+
+
+# Every part of the program asks utcnow() for the time; a rehearsal (bot.rehearsal) puts its
+# simulated clock here, so handlers, jobs and renderers all live in the same simulated minute.
+_clock: Callable[[], datetime] = _wall_clock
+
+
+def utcnow() -> datetime:
+    """The current time, aware, in UTC (the wall clock, unless :func:`set_clock` changed it)."""
+    return _clock()
+
+
+def set_clock(clock: Callable[[], datetime] | None) -> None:
+    """Make :func:`utcnow` answer with ``clock`` (aware UTC datetimes); None: the wall clock."""
+    global _clock
+    _clock = clock or _wall_clock
 
 
 def to_db(moment: datetime) -> str:

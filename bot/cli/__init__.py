@@ -3,8 +3,8 @@
 Every failure a user can cause ends with one line on stderr and a non-zero exit code, never a
 traceback: 2 for a usage or configuration problem, 1 for a failed operation. Each command
 lives in the module of its feature (``setup``, ``run``, ``admin``, ``members``,
-``reports``, ``restore``, ``status``); this one parses the command line and turns failures
-into that one line.
+``reports``, ``restore``, ``status``, ``rehearse``); this one parses the command line and
+turns failures into that one line.
 """
 
 from __future__ import annotations
@@ -27,6 +27,8 @@ from bot.cli.health import add_parser as add_health_parser
 from bot.cli.health import cmd_health
 from bot.cli.members import add_parsers as add_member_parsers
 from bot.cli.members import cmd_invites, cmd_members
+from bot.cli.rehearse import add_parsers as add_rehearsal_parsers
+from bot.cli.rehearse import cmd_demo, cmd_rehearse
 from bot.cli.reports import cmd_digest, cmd_export
 from bot.cli.restore import cmd_restore
 from bot.cli.run import cmd_run
@@ -73,6 +75,7 @@ def _parser() -> argparse.ArgumentParser:
                      help="also write shifts.csv, alerts.csv and incidents.csv into DIR")
     add_member_parsers(sub)
     add_health_parser(sub)
+    add_rehearsal_parsers(sub)
     bak = sub.add_parser("backup", help="online backup of the database to PATH")
     bak.add_argument("path", type=Path)
     res = sub.add_parser("restore", help="put a backup in place of the database (the bot "
@@ -126,4 +129,6 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "status": cmd_status,
     "check-config": cmd_check_config,
     "health": cmd_health,
+    "rehearse": cmd_rehearse,
+    "demo": cmd_demo,
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from bot.config import Settings
@@ -14,13 +15,16 @@ from storage.models import utcnow
 from storage.outbox_kinds import DigestPayload
 from storage.sqlite.engine import Database
 
+Draw = Callable[[Digest, str], Awaitable[bytes]]  # a digest's chart as PNG, in a language
+
 
 class DigestRenderer:
     """The digest kinds of the outbox renderer (the text, then the chart)."""
 
-    def __init__(self, db: Database, settings: Settings) -> None:
+    def __init__(self, db: Database, settings: Settings, draw: Draw | None = None) -> None:
         self.db = db
         self.settings = settings
+        self.draw = draw or digest_png
         self._cache: dict[tuple[int | None, str], Digest] = {}
         # A scope's chart goes to each of its supervisors and groups: drawn once per language.
         self._charts: dict[tuple[int | None, str, str], bytes] = {}
@@ -52,7 +56,7 @@ class DigestRenderer:
             return None
         key = (desk_id, end.isoformat(), lang)
         if key not in self._charts:
-            self._charts[key] = await digest_png(digest, lang)
+            self._charts[key] = await self.draw(digest, lang)
         scope = digest.scope_name or t(lang, "digest.everything")
         return Rendered(t(lang, "digest.chart_caption", scope=scope), photo=self._charts[key])
 

@@ -14,7 +14,7 @@ from typing import assert_never
 
 from bot.config import Settings
 from bot.outbox.alerts import AlertRenderer
-from bot.outbox.digest import DigestRenderer
+from bot.outbox.digest import DigestRenderer, Draw
 from bot.outbox.incidents import IncidentRenderer
 from bot.outbox.members import MemberRenderer
 from bot.outbox.message import Rendered
@@ -39,13 +39,14 @@ from storage.sqlite.engine import Database
 class OutboxRenderer:
     """Turns outbox rows into :class:`Rendered` messages (the sender's ``render``)."""
 
-    def __init__(self, db: Database, settings: Settings) -> None:
+    def __init__(self, db: Database, settings: Settings, *, draw: Draw | None = None) -> None:
+        """``draw`` makes the digest's chart (a rehearsal may skip the drawing)."""
         self.db = db
         self.settings = settings
         self._alerts = AlertRenderer(db)
         self._presence = PresenceRenderer(db, settings)
         self._incidents = IncidentRenderer(db)
-        self._digests = DigestRenderer(db, settings)
+        self._digests = DigestRenderer(db, settings, draw)
         self._members = MemberRenderer(db)
 
     async def __call__(self, row: OutboxRow) -> Rendered | None:

@@ -232,6 +232,13 @@ class Database:
             raise
         return db
 
+    async def skip_fsync(self) -> None:
+        """Commits stop waiting for the disk (``synchronous=OFF``). Only for a throwaway copy
+        whose loss nobody minds, such as a rehearsal's (``bot.rehearsal``): never for the
+        database of a running bot, whose users are told "saved" after the commit."""
+        async with self._lock:
+            await self._writer.execute("PRAGMA synchronous=OFF")
+
     async def close(self) -> None:
         """Commit what is pending, then close the connections (idempotent).
 

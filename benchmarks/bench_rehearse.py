@@ -1,0 +1,63 @@
+"""Benchmark: a rehearsed duty day (``posko-bot rehearse``) of one or more scopes.
+
+Each scope is imported alone from the desk file (with its ancestors) into a temporary
+database, then a day is rehearsed on it with the default synthetic actors and settings: the
+real handlers, jobs (a sweep every simulated minute), renderers and store, against the
+simulated Telegram. Reports the wall time, the cost per desk-day (to size larger runs), the
+messages and the peak memory of the process.
+
+Usage (from the repository root):
+    python -m benchmarks.bench_rehearse tests/data/wilayah_31_jakarta.csv 31
+    python -m benchmarks.bench_rehearse PATH/TO/wilayah.csv 51 72
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+from benchmarks.common import peak_rss_mb
+from bot.config import load_settings
+from bot.rehearsal.report import summary
+from bot.rehearsal.runner import Plan, Rehearsal
+from storage.importer import import_desks, parse_desk_csv, within_scope
+from storage.sqlite.engine import Database
+from storage.tables import read_table
+
+
+async def one(csv_path: str, scope: str, day: date) -> None:
+    rows = within_scope(parse_desk_csv(read_table(csv_path)), scope)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "bench.db"
+        db = await Database.open(path)
+        await import_desks(db, rows, "Asia/Jakarta")
+        await db.close()
+        settings = load_settings(POSKO_DB_PATH=str(path))
+        started = time.perf_counter()
+        # No timeline kept: the numbers only, as a national run would be made.
+        outcome = await Rehearsal(settings, Plan(scope, day, keep=False)).run(path)
+        took = time.perf_counter() - started
+    numbers = summary(outcome)
+    desks = numbers["desks"]
+    print(f"scope {scope} ({numbers['scope_name']}): {desks} desks, {numbers['officers']} "
+          f"officers, {numbers['supervisors']} supervisors")
+    print(f"  day rehearsed in {took:.1f} s = {took / desks * 1000:.1f} ms per desk-day; "
+          f"{numbers['messages']['total']} messages, {numbers['alerts']['opened']} alerts, "
+          f"busiest minute {numbers['busiest_minute']['messages']} messages")
+    print(f"  peak RSS so far {peak_rss_mb():.0f} MB")
+
+
+async def main(csv_path: str, scopes: list[str]) -> None:
+    day = date.today() + timedelta(days=1)  # after the import: the digest counts the whole day
+    for scope in scopes:
+        await one(csv_path, scope, day)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) < 3:
+        raise SystemExit(__doc__)
+    asyncio.run(main(sys.argv[1], sys.argv[2:]))

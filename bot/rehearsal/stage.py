@@ -1,0 +1,86 @@
+"""The stage of a rehearsal: the copy of the database, the scope's desks, the cast.
+
+Step 1 of :mod:`bot.rehearsal.runner` copies the database with SQLite's backup API, the
+original opened read-only (a live bot may be running on it). Step 3 registers the cast
+through real invites, as a member joins.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import defaultdict
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from bot.rehearsal.actors import Actor, Cast
+from bot.rehearsal.script import Event, ScriptError
+from storage import desks as desks_store
+from storage import invites as invites_store
+from storage.models import Desk, Role
+from storage.rules.duty import Schedule
+from storage.sqlite.engine import Database
+
+
+class RehearsalError(Exception):
+    """The rehearsal cannot start (an unknown scope, an empty one)."""
+
+
+def copy_database(source: Path, target: Path) -> None:
+    """Step 1: an online copy of ``source``, which is only read."""
+    if not source.exists():
+        raise RehearsalError(f"no database at {source} (import desks first, or try "
+                             "posko-bot demo)")
+    with sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True) as live, \
+            sqlite3.connect(target) as copy:
+        live.backup(copy)
+    live.close()
+    copy.close()
+
+
+async def scope_desks(db: Database, code: str | None) -> tuple[Desk | None, list[tuple[Desk,
+                                                                                  Schedule]]]:
+    """The scope's own desk and every desk in it with its schedule, by code."""
+    top = None
+    if code is not None:
+        top = await desks_store.by_code(db, code)
+        if top is None:
+            raise RehearsalError(f"no desk has the code {code} (import desks first)")
+    where, params = desks_store.in_scope(top.path if top else None)
+    ids = [row[0] for row in await db.scan(f"SELECT id FROM desks d WHERE 1 = 1{where}", params)]
+    if not ids:
+        raise RehearsalError("no desks to rehearse (import desks first)")
+    found = await desks_store.get_many(db, ids)
+    rules = await desks_store.rules_for(db, ids)
+    desks = sorted(found.values(), key=lambda d: d.code)
+    return top, [(d, Schedule(d.duty_hours, d.min_staff, rules.get(d.id, ()))) for d in desks]
+
+
+def resolve(events: list[Event], cast: Cast) -> None:
+    """Every scripted actor exists in the scope; else :class:`ScriptError`, nothing run."""
+    errors = []
+    for event in events:
+        if event.desk not in cast.officers:
+            errors.append((event.line, f"desk {event.desk} is not in the rehearsed scope"))
+        elif event.officer > cast.officers[event.desk]:
+            errors.append((event.line, f"desk {event.desk} has {cast.officers[event.desk]} "
+                           f"officer(s) in the rehearsal, not {event.officer}"))
+    if errors:
+        raise ScriptError(errors)
+
+
+async def register(db: Database, cast: Cast, now: datetime) -> None:
+    """Step 3: each desk's supervisor and officers, through invites as a real member."""
+    by_desk: dict[int, list[Actor]] = defaultdict(list)
+    for actor in cast.actors.values():
+        by_desk[actor.desk.id].append(actor)
+    for actors in by_desk.values():
+        for role, group in ((Role.SUPERVISOR, [a for a in actors if a.officer == 0]),
+                            (Role.OFFICER, [a for a in actors if a.officer > 0])):
+            token = await invites_store.create(db, actors[0].desk.id, role,
+                                               max_uses=len(group), ttl=timedelta(days=1),
+                                               created_by=None, now=now)
+            for actor in group:
+                await invites_store.redeem(db, token, telegram_id=actor.user_id,
+                                           full_name=actor.name, username=None, now=now)
+
+
