@@ -8,7 +8,7 @@ arrive at the same time, and it opens the session in the same transaction.
 A session remembers the role and desk its member had when it opened. The web layer compares
 them with the member's current ones on every request and calls :func:`end` when they differ,
 so a member who is moved, demoted or removed loses the dashboard at once, not when the
-cookie expires. :func:`end_for_member` ends every session of a member (signing out).
+cookie expires.
 """
 
 from __future__ import annotations
@@ -115,11 +115,3 @@ async def end(db: Database, token: str, now: datetime) -> bool:
             (to_db(now), hash_token(token)))
         return cursor.rowcount == 1
 
-
-async def end_for_member(db: Database, member_id: int, now: datetime) -> int:
-    """End every open session of a member; how many."""
-    async with db.transaction() as tx:
-        cursor = await tx.execute(
-            "UPDATE dashboard_sessions SET ended_at = ? WHERE member_id = ? AND ended_at IS NULL",
-            (to_db(now), member_id))
-        return int(cursor.rowcount)

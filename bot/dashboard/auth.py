@@ -111,14 +111,20 @@ def _signed_in(request: web.Request, token: str) -> web.Response:
     return response
 
 
+async def _supervisor(data: BotData, member_id: int | None) -> tuple[str, int | None]:
+    """The role and desk a session of ``member_id`` opens with; 403 unless they are a
+    supervisor or admin now."""
+    caller = await _caller(data, member_id) if member_id is not None else None
+    if caller is None or not caller.is_supervisor or caller.role is None:
+        raise web.HTTPForbidden()
+    return caller.role, caller.desk.id if caller.desk else None
+
+
 async def _open_for(request: web.Request, member_id: int) -> web.Response:
     """A session for ``member_id`` if they are a supervisor or admin now."""
     data = request.app[BOT_DATA]
-    caller = await _caller(data, member_id)
-    if caller is None or not caller.is_supervisor or caller.role is None:
-        raise web.HTTPForbidden()
-    desk_id = caller.desk.id if caller.desk else None
-    token, _ = await logins.open_session(data.db, member_id, caller.role, desk_id, utcnow())
+    role, desk_id = await _supervisor(data, member_id)
+    token, _ = await logins.open_session(data.db, member_id, role, desk_id, utcnow())
     return _signed_in(request, token)
 
 
@@ -127,12 +133,9 @@ async def login_link(request: web.Request) -> web.Response:
     token = str((await _body(request)).get("token", ""))
     data = request.app[BOT_DATA]
     now = utcnow()
-    member_id = await logins.link_member(data.db, token, now) if token else None
-    caller = await _caller(data, member_id) if member_id is not None else None
-    if caller is None or caller.role is None or not caller.is_supervisor:
-        raise web.HTTPForbidden()
-    opened = await logins.redeem_link(data.db, token, caller.role,
-                                      caller.desk.id if caller.desk else None, now)
+    role, desk_id = await _supervisor(
+        data, await logins.link_member(data.db, token, now) if token else None)
+    opened = await logins.redeem_link(data.db, token, role, desk_id, now)
     if opened is None:  # spent by a request that came at the same moment
         raise web.HTTPForbidden()
     return _signed_in(request, opened[0])

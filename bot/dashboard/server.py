@@ -30,7 +30,7 @@ from aiohttp import web
 
 from bot.dashboard import api, auth
 from bot.dashboard.auth import BOT_DATA
-from bot.ops.server import ListenError
+from bot.ops.server import listen
 from bot.texts import plain_text, t
 
 if TYPE_CHECKING:
@@ -128,14 +128,5 @@ async def start(app: PoskoApp) -> web.AppRunner | None:
     settings = app.bot_data.settings
     if settings.dashboard_port == 0:
         return None
-    runner = web.AppRunner(build(app), access_log=None)  # tokens and names stay out of logs
-    await runner.setup()
-    try:
-        await web.TCPSite(runner, settings.dashboard_listen, settings.dashboard_port).start()
-    except OSError as exc:
-        await runner.cleanup()
-        raise ListenError(f"cannot listen on {settings.dashboard_listen}:"
-                          f"{settings.dashboard_port} (POSKO_DASHBOARD_LISTEN, "
-                          f"POSKO_DASHBOARD_PORT; 0 turns the dashboard off): "
-                          f"{exc.strerror or exc}") from None
-    return runner
+    return await listen(build(app), settings.dashboard_listen, settings.dashboard_port,
+                        "POSKO_DASHBOARD_LISTEN, POSKO_DASHBOARD_PORT; 0 turns the dashboard off")

@@ -65,13 +65,22 @@ async def start(app: PoskoApp) -> web.AppRunner | None:
     server.router.add_get("/healthz", _healthz)
     server.router.add_get("/readyz", _readyz)
     server.router.add_get("/metrics", _metrics)
-    runner = web.AppRunner(server, access_log=None)  # a scrape every 15 s is not news
+    # A scrape every 15 s is not news.
+    return await listen(server, settings.status_listen, settings.status_port,
+                        "POSKO_STATUS_LISTEN, POSKO_STATUS_PORT; 0 turns the status endpoints off")
+
+
+async def listen(server: web.Application, host: str, port: int, settings: str
+                 ) -> web.AppRunner:
+    """Serve ``server`` on ``host:port`` without an access log (it would show who asked for
+    what, and a path may hold a token); ListenError, naming ``settings``, if the address is
+    taken or not this machine's."""
+    runner = web.AppRunner(server, access_log=None)
     await runner.setup()
     try:
-        await web.TCPSite(runner, settings.status_listen, settings.status_port).start()
+        await web.TCPSite(runner, host, port).start()
     except OSError as exc:
         await runner.cleanup()
-        raise ListenError(f"cannot listen on {settings.status_listen}:{settings.status_port} "
-                          f"(POSKO_STATUS_LISTEN, POSKO_STATUS_PORT; 0 turns the status "
-                          f"endpoints off): {exc.strerror or exc}") from None
+        raise ListenError(f"cannot listen on {host}:{port} ({settings}): "
+                          f"{exc.strerror or exc}") from None
     return runner

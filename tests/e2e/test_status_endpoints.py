@@ -128,14 +128,14 @@ async def test_health_readiness_metrics_and_heartbeat(stub: StubBotAPI, tmp_path
         assert not any(p.endswith("/fail") for p in pings)
 
 
-async def test_a_taken_status_port_stops_the_bot_with_one_line(stub: StubBotAPI,
-                                                               tmp_path: Path) -> None:
+async def on_a_taken_port(stub: StubBotAPI, tmp_path: Path, setting: str) -> tuple[int, str]:
+    """``posko-bot run`` with the port ``setting`` names already taken: its exit code and the
+    last line it printed, with the port."""
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        env = bot_env(stub, tmp_path, POSKO_STATUS_PORT=str(port))
-        bot = BotProcess(env, tmp_path)
+        bot = BotProcess(bot_env(stub, tmp_path, **{setting: str(port)}), tmp_path)
         bot.start()
         try:
             assert bot.proc is not None
@@ -143,7 +143,12 @@ async def test_a_taken_status_port_stops_the_bot_with_one_line(stub: StubBotAPI,
         finally:
             bot.kill()
     assert code == 1
-    last = bot.log_text().strip().splitlines()[-1]
+    return port, bot.log_text().strip().splitlines()[-1]
+
+
+async def test_a_taken_status_port_stops_the_bot_with_one_line(stub: StubBotAPI,
+                                                               tmp_path: Path) -> None:
+    port, last = await on_a_taken_port(stub, tmp_path, "POSKO_STATUS_PORT")
     assert last.startswith(f"posko-bot: cannot listen on 127.0.0.1:{port} (POSKO_STATUS_LISTEN")
 
 
@@ -171,19 +176,6 @@ async def test_posko_bot_run_serves_the_dashboard_and_a_taken_port_stops_it(
         assert await bot.stop() == 0
     finally:
         bot.kill()
-    with socket.socket() as taken:
-        taken.bind(("127.0.0.1", 0))
-        taken.listen()
-        port = taken.getsockname()[1]
-        env = bot_env(stub, tmp_path, POSKO_DASHBOARD_PORT=str(port))
-        bot = BotProcess(env, tmp_path)
-        bot.start()
-        try:
-            assert bot.proc is not None
-            code = await asyncio.to_thread(bot.proc.wait, 60)
-        finally:
-            bot.kill()
-    assert code == 1
-    last = bot.log_text().strip().splitlines()[-1]
+    port, last = await on_a_taken_port(stub, tmp_path, "POSKO_DASHBOARD_PORT")
     assert last.startswith(f"posko-bot: cannot listen on 127.0.0.1:{port} "
                            "(POSKO_DASHBOARD_LISTEN")
