@@ -29,7 +29,7 @@ import logging
 import os
 import re
 import sqlite3
-from contextlib import suppress
+from contextlib import closing, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -141,6 +141,14 @@ def _prepare(directory: Path, db_path: str | Path) -> None:
     for name in os.listdir(directory):
         if stale.fullmatch(name):
             (directory / name).unlink(missing_ok=True)
+
+
+def copy_read_only(source: Path, target: Path) -> None:
+    """An online copy of ``source`` into ``target``, opening ``source`` read-only (SQLite's
+    backup API: consistent while another process writes it)."""
+    with closing(sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)) as live, \
+            closing(sqlite3.connect(target)) as copy:
+        live.backup(copy)
 
 
 def fsync(path: Path) -> None:

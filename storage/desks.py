@@ -74,6 +74,13 @@ async def by_code(db: Database, code: str) -> Desk | None:
     return Desk.from_row(row) if row else None
 
 
+async def ids_in_scope(db: Database, scope_path: str | None) -> list[int]:
+    """The ids of every desk in a scope (the scope's own desk too; None: every desk)."""
+    where, params = in_scope(scope_path)
+    return [row[0] for row in await db.scan(f"SELECT id FROM desks d WHERE 1 = 1{where}",
+                                            params)]
+
+
 async def get_many(db: Database, ids: list[int]) -> dict[int, Desk]:
     """The desks with these ids (those that exist), by id."""
     rows = await db.fetch_in(f"SELECT {_COLUMNS} FROM desks WHERE id IN ({{keys}})", ids)

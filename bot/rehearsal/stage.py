@@ -7,13 +7,13 @@ through real invites, as a member joins.
 
 from __future__ import annotations
 
-import sqlite3
 from collections import defaultdict
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from bot.rehearsal.actors import Actor, Cast
 from bot.rehearsal.script import Event, ScriptError
+from storage import backups
 from storage import desks as desks_store
 from storage import invites as invites_store
 from storage.models import Desk, Role
@@ -30,11 +30,7 @@ def copy_database(source: Path, target: Path) -> None:
     if not source.exists():
         raise RehearsalError(f"no database at {source} (import desks first, or try "
                              "posko-bot demo)")
-    with sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True) as live, \
-            sqlite3.connect(target) as copy:
-        live.backup(copy)
-    live.close()
-    copy.close()
+    backups.copy_read_only(source, target)
 
 
 async def scope_desks(db: Database, code: str | None) -> tuple[Desk | None, list[tuple[Desk,
@@ -45,8 +41,7 @@ async def scope_desks(db: Database, code: str | None) -> tuple[Desk | None, list
         top = await desks_store.by_code(db, code)
         if top is None:
             raise RehearsalError(f"no desk has the code {code} (import desks first)")
-    where, params = desks_store.in_scope(top.path if top else None)
-    ids = [row[0] for row in await db.scan(f"SELECT id FROM desks d WHERE 1 = 1{where}", params)]
+    ids = await desks_store.ids_in_scope(db, top.path if top else None)
     if not ids:
         raise RehearsalError("no desks to rehearse (import desks first)")
     found = await desks_store.get_many(db, ids)
