@@ -42,6 +42,7 @@ pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chrom
 
 if CHROMIUM.exists():  # selenium is a dev dependency; import it only where it runs
     from selenium import webdriver
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
     from selenium.webdriver.remote.webdriver import WebDriver
@@ -68,10 +69,15 @@ def browser() -> Iterator[WebDriver]:
 
 
 async def until(check: Callable[[], Any], what: str, within_s: float = 15) -> Any:
-    """Poll ``check`` (run off the event loop, so the bot keeps serving) until it is truthy."""
+    """Poll ``check`` (run off the event loop, so the bot keeps serving) until it is truthy.
+    An element the page redrew between being found and being read (it polls every 4 s)
+    counts as not yet."""
     deadline = time.monotonic() + within_s
     while True:
-        found = await asyncio.to_thread(check)
+        try:
+            found = await asyncio.to_thread(check)
+        except StaleElementReferenceException:
+            found = None
         if found:
             return found
         assert time.monotonic() < deadline, f"never saw: {what}"
@@ -150,8 +156,9 @@ async def test_the_situation_room_in_a_browser(db_path: Path, tmp_path: Path,
             shutil.copy(shot, os.environ["POSKO_SCREENSHOT"])
 
         # Saya tangani from the page: taken, and the chat message edited to say who.
-        button = browser.find_element(By.CSS_SELECTOR, f"#alert-{world.alert} button.take")
-        await asyncio.to_thread(button.click)
+        await until(lambda: browser.find_element(
+            By.CSS_SELECTOR, f"#alert-{world.alert} button.take").click() or True,
+            "Saya tangani pressed")  # found and clicked in one go: the page redraws
         await until(lambda: browser.find_element(By.ID, "notice").text.startswith(
             "Anda menangani"), "the answer on the page")
         assert await h.db.fetchval("SELECT acked_by FROM alerts WHERE id = ?",
