@@ -25,7 +25,8 @@ MAX_BYTES = 64  # Telegram's limit for callback data
 # cancel.
 ReportAction = Literal["cat", "sev", "done", "skip", "help", "edit", "fix", "back", "send",
                        "cancel"]
-RoleKey = Literal["o", "s"]  # officer, supervisor: one letter keeps invite buttons short
+# officer, supervisor, partner (mitra): one letter keeps invite buttons short
+RoleKey = Literal["o", "s", "m"]
 # What a member's button does: v show, mv choose a desk (page), to move to a desk, ty move
 # confirmed, rm ask to remove, ry remove confirmed, dm make an officer, pm make a supervisor,
 # py that confirmed.
@@ -167,12 +168,14 @@ class ReportStep(CallbackData):
 
 @dataclass(frozen=True, slots=True)
 class InviteRole(CallbackData):
-    """The role chosen under ``/undang``: ``o`` officer, ``s`` supervisor, for ``uses`` people."""
+    """The role chosen under ``/undang``: ``o`` officer, ``s`` supervisor, ``m`` partner, for
+    ``uses`` people; a partner's invite asks next for the ``agency``."""
 
     PREFIX = "inv"
     desk_id: int
     role: RoleKey
     uses: int
+    agency: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,6 +217,23 @@ class ReportFinish(CallbackData):
 
     PREFIX = "inc:f"
     incident_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class ReportHandOff(CallbackData):
+    """*Teruskan* under a report: the agencies to hand it to are offered in private."""
+
+    PREFIX = "inc:h"
+    incident_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class ReportHandTo(CallbackData):
+    """An agency chosen after *Teruskan* (its key, checked against the configured ones)."""
+
+    PREFIX = "inc:a"
+    incident_id: int
+    agency: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,4 +301,4 @@ class MemberAction(CallbackData):
 KINDS: tuple[type[CallbackData], ...] = (
     Registration, Language, Checkout, StillHere, ReportStep, InviteRole, AlertAck, DeskView,
     ReportTake, ReportFinish, ReportsPage, BoardPage, AlertsPage, InvitesPage, InviteRevoke,
-    MembersPage, MemberAction, InviteDesk, PledgeAgree)
+    MembersPage, MemberAction, InviteDesk, PledgeAgree, ReportHandOff, ReportHandTo)

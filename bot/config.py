@@ -12,6 +12,7 @@ import os
 import re
 from collections.abc import Mapping
 from datetime import time, timedelta
+from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlsplit
@@ -20,6 +21,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from dotenv import dotenv_values
 from pydantic import Field, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from storage.incidents import CATEGORIES
+from storage.rules.agencies import Routing, parse_agencies, routing
 
 _SHORT = re.compile(r"^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")
 _ISO = re.compile(r"^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$")
@@ -137,6 +141,10 @@ class Settings(BaseSettings):
     # text file in Indonesian, and optionally one in English; empty means no pledge.
     pledge_file: str = Field("", alias="POSKO_PLEDGE_FILE")
     pledge_file_en: str = Field("", alias="POSKO_PLEDGE_FILE_EN")
+    # Partner agencies beyond the six built in, and changes to which agencies get which report
+    # category (storage.rules.agencies has the defaults and the syntax).
+    agencies: str = Field("", alias="POSKO_AGENCIES")
+    report_routes: str = Field("", alias="POSKO_REPORT_ROUTES")
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -277,6 +285,24 @@ class Settings(BaseSettings):
         if value and not info.data.get("pledge_file"):
             raise ValueError("an English pledge needs the Indonesian one in POSKO_PLEDGE_FILE")
         return value
+
+    @field_validator("agencies")
+    @classmethod
+    def _agencies(cls, value: str) -> str:
+        parse_agencies(value)  # raises what is wrong
+        return value
+
+    @field_validator("report_routes")
+    @classmethod
+    def _report_routes(cls, value: str, info: ValidationInfo) -> str:
+        if "agencies" in info.data:  # else POSKO_AGENCIES failed, and is the error to show
+            routing(info.data["agencies"], value, CATEGORIES)
+        return value
+
+    @cached_property
+    def routing(self) -> Routing:
+        """The partner agencies and which of them get each report category."""
+        return routing(self.agencies, self.report_routes, CATEGORIES)
 
     @field_validator("heartbeat_url")
     @classmethod

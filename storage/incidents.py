@@ -7,12 +7,14 @@ edited, the reporter told), all in one transaction.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
 from storage import desks as desks_store
 from storage import members as members_store
+from storage import partners
 from storage import subscriptions as subscriptions_store
 from storage.drafts import DRAFT_SELECT, Draft, Step
 from storage.models import Desk, Level, StoredTime, from_db, to_db
@@ -91,9 +93,11 @@ async def history(db: Database, incident_id: int) -> list[tuple[datetime, int | 
     return [(from_db(r[0]), r[1], r[2], r[3]) for r in rows]
 
 
-async def recipients(db: Database, desk: Desk, severity: str) -> list[int]:
+async def recipients(db: Database, desk: Desk, severity: str,
+                     agencies: Sequence[str] = ()) -> list[int]:
     """Who gets a new report: supervisors of the desk and its parent (``kritis``: every level
-    up to the kabupaten/kota) and the groups subscribed to a scope containing the desk."""
+    up to the kabupaten/kota), the groups subscribed to a scope containing the desk, and the
+    liaisons of ``agencies`` (those the category routes to) at the desk or above it."""
     levels = desks_store.chain(desk.path)[:2]
     if severity == "kritis":  # never fewer than usual: a kota desk's parent stays in
         for up in [desk, *await desks_store.ancestors(db, desk)]:
@@ -104,6 +108,7 @@ async def recipients(db: Database, desk: Desk, severity: str) -> list[int]:
     supervised = await members_store.supervisors_of(db, levels)
     chats = {chat for desk_id in levels for chat in supervised.get(desk_id, [])}
     chats |= subscriptions_store.chats_within(await subscriptions_store.active(db), desk.path)
+    chats |= set(await partners.liaisons(db, desk.path, agencies))
     return sorted(chats)
 
 
@@ -116,11 +121,13 @@ class SubmitOutcome(StrEnum):
 
 
 async def submit(db: Database, draft_id: int, member_id: int, chats: list[int],
-                 now: datetime) -> tuple[SubmitOutcome, Incident | None]:
+                 now: datetime, agencies: Sequence[str] = ()
+                 ) -> tuple[SubmitOutcome, Incident | None]:
     """Turn a confirmed draft into a report, route it, and drop the draft, in one transaction.
 
     The reference is ``LP-<desk code>-<seq>`` with a per-desk sequence. ``draft_id`` is
     unique on reports, so a double tap or a redelivered update makes one report only.
+    ``agencies`` are those the category routes to: the report concerns them from now on.
     """
     async with db.transaction() as tx:
         cursor = await tx.execute(f"{DRAFT_SELECT} WHERE id = ? AND member_id = ? AND step = ?",
@@ -155,6 +162,7 @@ async def submit(db: Database, draft_id: int, member_id: int, chats: list[int],
             "VALUES (?, ?, ?, ?)",
             [(incident_id, i, kind, file_id) for i, (kind, file_id) in enumerate(draft.media)])
         await _history(tx, incident_id, member_id, "baru", None, now)
+        await partners.record_routed(tx, incident_id, agencies, now)
         if all_clear:  # nothing to follow up: an all-clear is closed as it is made
             await _history(tx, incident_id, member_id, "selesai", None, now)
         intents = []
@@ -277,12 +285,17 @@ async def close(db: Database, member_id: int, note: str, now: datetime
 
 
 async def open_in_scope(db: Database, scope_path: str | None, offset: int,
-                        limit: int) -> tuple[int, list[Incident]]:
-    """Unfinished reports in a scope (all when None): most severe, then newest, first;
-    returns the total count and one page."""
+                        limit: int, agency: str | None = None) -> tuple[int, list[Incident]]:
+    """Unfinished reports in a scope (all when None), only those concerning ``agency`` when
+    given (a liaison's): most severe, then newest, first; returns the total count and one
+    page."""
     within, scope_params = desks_store.in_scope(scope_path)
     where = f"JOIN desks d ON d.id = i.desk_id WHERE i.status != 'selesai'{within}"
     params: list[object] = list(scope_params)
+    if agency is not None:
+        where += (" AND EXISTS (SELECT 1 FROM incident_agencies a WHERE a.incident_id = i.id "
+                  "AND a.agency = ?)")
+        params.append(agency)
     total = int(await db.scanval(f"SELECT count(*) FROM incidents i {where}", params))
     rank = ("CASE i.severity WHEN 'kritis' THEN 3 WHEN 'tinggi' THEN 2 WHEN 'sedang' THEN 1 "
             "ELSE 0 END")

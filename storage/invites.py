@@ -51,24 +51,30 @@ class InviteLookup:
 
 
 async def create(db: Database, desk_id: int, role: Role, *, max_uses: int, ttl: timedelta,
-                 created_by: int | None, now: datetime) -> str:
-    """Create an invite and return its token (the only time the plain token exists)."""
-    if role not in (Role.OFFICER, Role.SUPERVISOR):
-        raise ValueError("invites are for officers and supervisors")
+                 created_by: int | None, now: datetime, agency: str | None = None) -> str:
+    """Create an invite and return its token (the only time the plain token exists).
+
+    A partner's invite names the agency (checked against the configured ones by the caller);
+    no other invite has one.
+    """
+    if role not in (Role.OFFICER, Role.SUPERVISOR, Role.PARTNER):
+        raise ValueError("invites are for officers, supervisors and partners")
+    if (role is Role.PARTNER) != (agency is not None):
+        raise ValueError("a partner's invite, and only a partner's, names an agency")
     if max_uses < 1:
         raise ValueError("max_uses must be at least 1")
     token = secrets.token_urlsafe(TOKEN_BYTES)
     async with db.transaction() as tx:
         await tx.execute(
             "INSERT INTO invites (token_hash, desk_id, role, max_uses, expires_at, created_by, "
-            "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "created_at, agency) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (hash_token(token), desk_id, role.value, max_uses, to_db(now + ttl), created_by,
-             to_db(now)),
+             to_db(now), agency),
         )
     return token
 
 
-_INVITE_COLUMNS = "id, desk_id, role, max_uses, uses, expires_at, revoked_at"
+_INVITE_COLUMNS = "id, desk_id, role, max_uses, uses, expires_at, revoked_at, agency"
 
 
 def _state(invite: Invite, now: datetime) -> InviteState:
@@ -127,14 +133,16 @@ async def redeem(db: Database, token: str, *, telegram_id: int, full_name: str,
     async with db.transaction() as tx:
         cursor = await tx.execute(
             "SELECT desk_id, role, active, (SELECT count(*) FROM shifts WHERE member_id = ? "
-            "AND ended_at IS NULL), removed_at IS NOT NULL FROM members WHERE telegram_id = ?",
+            "AND ended_at IS NULL), removed_at IS NOT NULL, agency FROM members "
+            "WHERE telegram_id = ?",
             (telegram_id, telegram_id),
         )
         current = await cursor.fetchone()
         # Checked before the invite's state: a double tap on "Daftar" or a redelivered update
         # with a single-use invite finds it used up by this very user, who is registered.
         if (current is not None and current[0] == invite.desk_id
-                and current[1] == invite.role.value and current[2] and not current[4]):
+                and current[1] == invite.role.value and current[2] and not current[4]
+                and current[5] == invite.agency):
             return Redeemed(RedeemOutcome.ALREADY, found)
         if found.state is not InviteState.VALID:
             return Redeemed(RedeemOutcome.INVALID, found)
@@ -158,13 +166,13 @@ async def redeem(db: Database, token: str, *, telegram_id: int, full_name: str,
         stamp = to_db(now)
         await tx.execute(
             "INSERT INTO members (telegram_id, full_name, username, desk_id, role, invite_id, "
-            "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+            "created_at, updated_at, agency) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (telegram_id) DO UPDATE SET full_name = excluded.full_name, "
             "username = excluded.username, desk_id = excluded.desk_id, role = excluded.role, "
             "invite_id = excluded.invite_id, active = 1, removed_at = NULL, "
-            "updated_at = excluded.updated_at",
+            "updated_at = excluded.updated_at, agency = excluded.agency",
             (telegram_id, full_name, username, invite.desk_id, invite.role.value, invite.id,
-             stamp, stamp),
+             stamp, stamp, invite.agency),
         )
         if invite.role is Role.SUPERVISOR:
             await alerts.tell_new_supervisor(tx, telegram_id, invite.desk_id, now)
@@ -188,6 +196,7 @@ class OpenInvite(RowRecord):
     expires_at: StoredTime
     created_by: int | None
     creator_name: str | None  # None: made on the server (``posko-bot invite``) or unknown
+    agency: str | None  # a partner's invite
 
     @property
     def uses_left(self) -> int:
@@ -197,7 +206,7 @@ class OpenInvite(RowRecord):
 
 _OPEN = ("SELECT i.id, i.desk_id, d.code AS desk_code, d.name AS desk_name, "
          "d.path AS desk_path, d.timezone, i.role, i.max_uses, i.uses, i.expires_at, "
-         "i.created_by, m.full_name AS creator_name FROM invites i "
+         "i.created_by, m.full_name AS creator_name, i.agency FROM invites i "
          "JOIN desks d ON d.id = i.desk_id LEFT JOIN members m ON m.telegram_id = i.created_by "
          "WHERE i.revoked_at IS NULL AND i.expires_at > ? AND i.uses < i.max_uses")
 

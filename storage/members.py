@@ -5,7 +5,7 @@ from __future__ import annotations
 from storage.models import Desk, Member, Role, to_db, utcnow
 from storage.sqlite.engine import Database
 
-_COLUMNS = "telegram_id, full_name, username, desk_id, role, language, active"
+_COLUMNS = "telegram_id, full_name, username, desk_id, role, language, active, agency"
 # The member's columns are prefixed m_, the desk's d_: one row holds both records.
 _WITH_DESK = (f"SELECT {', '.join(f'm.{name} AS m_{name}' for name in Member.model_fields)}, "
               f"{', '.join(f'd.{name} AS d_{name}' for name in Desk.model_fields)} "

@@ -64,6 +64,7 @@ class MemberLine(RowRecord):
     desk_name: str
     desk_path: str
     on_duty: Flag
+    agency: str | None  # a partner's
 
     @property
     def member_role(self) -> Role:
@@ -74,7 +75,7 @@ class MemberLine(RowRecord):
 _LINES = ("SELECT m.telegram_id, m.full_name, m.username, m.role, m.desk_id, "
           "d.code AS desk_code, d.name AS desk_name, d.path AS desk_path, "
           "EXISTS (SELECT 1 FROM shifts s WHERE s.member_id = m.telegram_id "
-          "AND s.ended_at IS NULL) AS on_duty "
+          "AND s.ended_at IS NULL) AS on_duty, m.agency "
           "FROM members m JOIN desks d ON d.id = m.desk_id "
           "WHERE m.removed_at IS NULL AND m.role != 'admin'")
 
@@ -183,7 +184,9 @@ async def set_role(db: Database, telegram_id: int, role: Role, *, end_shift: boo
         current = await _current(tx, telegram_id)
         if current is None:
             return Change.GONE
-        if current.role is role:
+        # A liaison speaks for an agency, not for the local government: invited anew to
+        # become an officer or supervisor, never promoted.
+        if current.role is role or current.role is Role.PARTNER:
             return Change.ALREADY
         if current.shift_id is not None and not end_shift:
             return Change.ON_DUTY

@@ -74,6 +74,9 @@ class Role(StrEnum):
     OFFICER = "officer"
     SUPERVISOR = "supervisor"
     ADMIN = "admin"
+    # A liaison of a partner agency (KPU, Bawaslu, Polri, ...): gets and follows up the reports
+    # of its agency in its scope; sees no presence data (storage.rules.agencies).
+    PARTNER = "partner"
 
 
 class EndReason(StrEnum):
@@ -153,6 +156,7 @@ class Member(Record):
     role: Role
     language: str | None
     active: bool
+    agency: str | None = None  # a partner's agency (storage.rules.agencies)
 
 
 class Invite(Record):
@@ -165,6 +169,7 @@ class Invite(Record):
     uses: int
     expires_at: StoredTime
     revoked_at: StoredTime | None
+    agency: str | None = None  # for a partner's invite
 
 
 class Shift(Record):

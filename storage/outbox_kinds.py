@@ -112,10 +112,12 @@ class IncidentMediaPayload(OutboxPayload):
 
 @dataclass(frozen=True, slots=True)
 class IncidentStatusPayload(OutboxPayload):
-    """``incident_status``: the report and the status it reached."""
+    """``incident_status``: the report and the status it reached (``diteruskan``: handed to
+    ``agency``)."""
 
     incident: int
     status: str
+    agency: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -52,6 +52,8 @@ async def of_scope(db: Database, scope_path: str | None, version: str) -> list[P
         "SELECT d.code AS desk_code, d.name AS desk_name, m.full_name AS member, m.role, "
         "p.confirmed_at FROM members m JOIN desks d ON d.id = m.desk_id "
         "LEFT JOIN pledges p ON p.member_id = m.telegram_id AND p.version = ? "
-        f"WHERE m.removed_at IS NULL{where} ORDER BY d.path, m.full_name",
+        # Liaisons of partner agencies are not the ASN the pledge binds.
+        f"WHERE m.removed_at IS NULL AND m.role != 'partner'{where} "
+        "ORDER BY d.path, m.full_name",
         (version, *params))
     return PledgeRow.from_rows(rows)

@@ -54,7 +54,11 @@ def _parser() -> argparse.ArgumentParser:
     sch.add_argument("file", type=Path)
     inv = sub.add_parser("invite", help="create an invite link for a desk")
     inv.add_argument("--desk", required=True, help="desk code, e.g. 31.73.01.1001")
-    inv.add_argument("--role", required=True, choices=("officer", "supervisor"))
+    inv.add_argument("--role", required=True, choices=("officer", "supervisor", "partner",
+                                                       "mitra"),
+                     help="partner (or mitra): a liaison of a partner agency, with --agency")
+    inv.add_argument("--agency", help="a partner's agency: kpu, bawaslu, polri, tni, bpbd, "
+                     "satpol_pp, or one added in POSKO_AGENCIES")
     inv.add_argument("--uses", type=int, default=1, help="how many people may use it (1)")
     inv.add_argument("--expires", default=None, help="lifetime, e.g. 7d, 12h (POSKO_INVITE_TTL)")
     dig = sub.add_parser("digest", help="build a scope's daily digest now (text and chart)")

@@ -96,17 +96,26 @@ def cmd_invite(args: argparse.Namespace, settings: Settings) -> int:
         raise CliError(f"--expires: {exc}", USAGE_ERROR) from None
     if ttl <= timedelta(0) or not 1 <= args.uses <= 10_000:
         raise CliError("--expires must be positive and --uses 1-10000", USAGE_ERROR)
+    role = Role.PARTNER if args.role == "mitra" else Role(args.role)
+    agency = (args.agency or "").strip().lower() or None
+    agencies = settings.routing.agencies
+    if role is Role.PARTNER and agency not in agencies:
+        raise CliError(f"--role {args.role} needs --agency, one of {', '.join(agencies)}",
+                       USAGE_ERROR)
+    if role is not Role.PARTNER and agency is not None:
+        raise CliError("--agency is for --role partner only", USAGE_ERROR)
 
     async def work(db: Database) -> int:
         desk = await desks_store.by_code(db, args.desk)
         if desk is None:
             raise CliError(f"no desk has the code {args.desk} (import desks first)")
-        token = await invites_store.create(db, desk.id, Role(args.role), max_uses=args.uses,
-                                           ttl=ttl, created_by=None, now=utcnow())
+        token = await invites_store.create(db, desk.id, role, max_uses=args.uses, ttl=ttl,
+                                           created_by=None, now=utcnow(), agency=agency)
         username = await meta.get(db, "bot_username")
         username = username or await _bot_username(settings)
         until = (utcnow() + ttl).astimezone(desk.tz)
-        print(f"{args.role} invite for {desk.code} {desk.name}, {args.uses} use(s), "
+        who = f"{role.value} ({agencies[agency]})" if agency else role.value
+        print(f"{who} invite for {desk.code} {desk.name}, {args.uses} use(s), "
               f"valid until {until:%Y-%m-%d %H:%M %Z}:")
         if username:
             print(invite_link(username, token))

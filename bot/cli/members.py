@@ -18,6 +18,10 @@ from bot.config import Settings
 from storage.sqlite.engine import Database
 
 
+def _role(role: str, agency: str | None) -> str:
+    """A role as the command line prints it: ``partner/bawaslu`` for a liaison."""
+    return f"{role}/{agency}" if agency else role
+
 def _local(moment: datetime, timezone: str) -> str:
     from zoneinfo import ZoneInfo
 
@@ -48,7 +52,8 @@ def cmd_invites(args: argparse.Namespace, settings: Settings) -> int:
         for invite in found:
             maker = invite.creator_name or ("server" if invite.created_by is None
                                             else str(invite.created_by))
-            print(f"{invite.id}\t{invite.role}\t{invite.desk_code} {invite.desk_name}\t"
+            print(f"{invite.id}\t{_role(invite.role, invite.agency)}\t"
+                  f"{invite.desk_code} {invite.desk_name}\t"
                   f"{invite.uses_left}/{invite.max_uses} left\tuntil "
                   f"{_local(invite.expires_at, invite.timezone)}\tby {maker}")
         print(f"{total} open invite(s)")
@@ -81,7 +86,8 @@ def cmd_members(args: argparse.Namespace, settings: Settings) -> int:
         total, lines = await membership.list_in_scope(db, await _scope(db, args.scope))
         for line in lines:
             duty = "\ton duty" if line.on_duty else ""
-            print(f"{line.telegram_id}\t{line.role}\t{line.desk_code} {line.desk_name}\t"
+            print(f"{line.telegram_id}\t{_role(line.role, line.agency)}\t"
+                  f"{line.desk_code} {line.desk_name}\t"
                   f"{line.full_name}{duty}")
         print(f"{total} member(s)")
         return 0

@@ -191,8 +191,10 @@ async def _reports(data: BotData, lang: str, path: str | None) -> JSON:
             "text": plain(lang, "dash.report", ref=r.ref, severity=t(lang, f"sev.{r.severity}"),
                           category=t(lang, f"cat.{r.category}"),
                           desk=desk.name if desk else "?", text=text),
-            "by": plain(lang, "dash.report.by", who=member_name(reporter),
-                        status=plain_text(await status_line(data.db, r, lang)))})
+            "by": plain(lang, "dash.report.by",
+                        who=member_name(reporter, data.settings.routing),
+                        status=plain_text(await status_line(data.db, r, lang,
+                                                            data.settings.routing)))})
     return {"total": total, "items": shown}
 
 

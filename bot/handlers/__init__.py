@@ -40,6 +40,7 @@ from bot.handlers import (
     errors,
     exports,
     general,
+    handoff,
     incidents,
     invites,
     members,
@@ -66,10 +67,13 @@ class Who(StrEnum):
     OFFICER = "officers, in a private chat"
     REPORTER = "officers and supervisors with a desk, in a private chat"
     SUPERVISOR = "supervisors and admins, in a private chat"
+    FOLLOWER = "supervisors, admins and partner liaisons, in a private chat"
     GROUP = "supervisors and admins, in a group"
     INVITED = "whoever holds the invite"
     OWNER = "the member it was sent to"
     IN_SCOPE = "supervisors and admins whose scope holds the desk"
+    CONCERNED = ("supervisors and admins whose scope holds the desk, and liaisons in scope of "
+                 "an agency the report concerns")
     ABOVE = "supervisors above the member or the invite's maker, and admins"
 
 
@@ -104,7 +108,7 @@ COMMANDS = [
     Command(("status",), status.status, Who.MEMBER),
     Command(("rekap", "board"), board.rekap, Who.SUPERVISOR),
     Command(("lapor", "report"), report.lapor, Who.REPORTER),
-    Command(("laporan", "incidents"), incidents.open_reports, Who.SUPERVISOR),
+    Command(("laporan", "incidents"), incidents.open_reports, Who.FOLLOWER),
     Command(("ekspor", "export"), exports.export, Who.SUPERVISOR),
     Command(("rekapharian", "digest"), digests.digest, Who.SUPERVISOR),
     Command(("peringatan", "alerts"), alerts.open_alerts, Who.SUPERVISOR),
@@ -129,9 +133,11 @@ BUTTONS = [
     Button(cb.InviteDesk, invites.invite_desk_chosen, Who.IN_SCOPE, OWN_CHAT),
     Button(cb.InviteRole, invites.invite_role_chosen, Who.IN_SCOPE, OWN_CHAT),
     Button(cb.ReportStep, report.button, Who.OWNER, OWN_CHAT),
-    Button(cb.ReportTake, incidents.take, Who.IN_SCOPE, ANY_CHAT),
-    Button(cb.ReportFinish, incidents.finish, Who.IN_SCOPE, ANY_CHAT),
-    Button(cb.ReportsPage, incidents.turn_page, Who.SUPERVISOR, OWN_CHAT),
+    Button(cb.ReportTake, incidents.take, Who.CONCERNED, ANY_CHAT),
+    Button(cb.ReportFinish, incidents.finish, Who.CONCERNED, ANY_CHAT),
+    Button(cb.ReportHandOff, handoff.offer, Who.IN_SCOPE, ANY_CHAT),
+    Button(cb.ReportHandTo, handoff.hand_to, Who.IN_SCOPE, OWN_CHAT),
+    Button(cb.ReportsPage, incidents.turn_page, Who.FOLLOWER, OWN_CHAT),
     Button(cb.AlertAck, alerts.acknowledge, Who.IN_SCOPE, ANY_CHAT),
     Button(cb.DeskView, alerts.desk_view, Who.IN_SCOPE, ANY_CHAT),
     Button(cb.AlertsPage, alerts.turn_page, Who.SUPERVISOR, OWN_CHAT),

@@ -6,6 +6,7 @@ Every handler starts with :func:`identify`; every scope decision goes through
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from telegram import Update
@@ -48,6 +49,21 @@ class Caller:
         return self.role in (Role.SUPERVISOR, Role.ADMIN)
 
     @property
+    def is_partner(self) -> bool:
+        """A liaison of a partner agency attached to a desk."""
+        return self.role is Role.PARTNER
+
+    @property
+    def follows_reports(self) -> bool:
+        """Whether the caller takes and closes reports: supervisors, admins and liaisons."""
+        return self.is_supervisor or self.is_partner
+
+    @property
+    def agency(self) -> str | None:
+        """A liaison's agency; None for everyone else."""
+        return self.member.agency if self.is_partner and self.member is not None else None
+
+    @property
     def scope_path(self) -> str | None:
         """Path of the caller's scope; None means everything (admins)."""
         if self.is_admin or self.desk is None:
@@ -61,6 +77,14 @@ class Caller:
         if self.role is not Role.SUPERVISOR or self.desk is None:
             return False
         return desks_store.within(self.desk.path, desk.path)
+
+    def can_follow_up(self, desk: Desk, agencies: Collection[str]) -> bool:
+        """Whether the caller may take and close a report at ``desk`` that concerns
+        ``agencies``: a supervisor in scope, or a liaison of one of them in scope."""
+        if self.can_oversee(desk):
+            return True
+        return (self.is_partner and self.desk is not None and self.agency in agencies
+                and desks_store.within(self.desk.path, desk.path))
 
 
 _CALLER = "posko_caller"  # where an update's context keeps its caller

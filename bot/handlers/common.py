@@ -53,10 +53,13 @@ async def private_member(update: Update, context: Ctx) -> Caller | None:
     return caller
 
 
-async def private_supervisor(update: Update, context: Ctx) -> Caller | None:
-    """Like :func:`private_member`, for commands only supervisors and admins may use."""
+async def private_supervisor(update: Update, context: Ctx, *, partners: bool = False
+                             ) -> Caller | None:
+    """Like :func:`private_member`, for commands only supervisors and admins may use (and
+    partner liaisons, with ``partners``: following reports up)."""
     caller = await private_member(update, context)
-    if caller is not None and not caller.is_supervisor:
+    if caller is not None and not (caller.follows_reports if partners
+                                   else caller.is_supervisor):
         await reply(update, t(caller.lang, "supervisors_only"))
         return None
     return caller
@@ -96,10 +99,11 @@ PageOf = Callable[[Ctx, Caller, int], Coroutine[Any, Any, tuple[str, InlineKeybo
 
 
 async def turn_to(update: Update, context: Ctx, kind: type[CallbackData],
-                  page_of: PageOf) -> None:
+                  page_of: PageOf, *, partners: bool = False) -> None:
     """‹ 🔄 › under a supervisor's paged list (``kind`` has one field, ``page``): the message
-    shows that page again, read anew for the presser, who must still be a supervisor. Such
-    lists live in private chats only, and the registry refuses presses anywhere else."""
+    shows that page again, read anew for the presser, who must still be a supervisor (or a
+    liaison, with ``partners``). Such lists live in private chats only, and the registry
+    refuses presses anywhere else."""
     press = await pressed(update, context, kind)
     if press is None:
         return
@@ -108,7 +112,7 @@ async def turn_to(update: Update, context: Ctx, kind: type[CallbackData],
     if not isinstance(number, int) or caller.role is None:
         await popup(query, t(caller.lang, "button.stale"))
         return
-    if not caller.is_supervisor:
+    if not (caller.follows_reports if partners else caller.is_supervisor):
         await popup(query, t(caller.lang, "supervisors_only"), show_alert=True)
         return
     await query.answer()

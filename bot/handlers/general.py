@@ -7,7 +7,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, ReplyKeyboardRe
 from bot.callbacks import Language
 from bot.context import Ctx
 from bot.handlers.common import edit_or_ignore, popup, pressed, private_member, reply
-from bot.texts import t
+from bot.texts import role_name, t
 from storage import drafts as drafts_store
 from storage import incidents as incidents_store
 from storage import members as members_store
@@ -21,9 +21,14 @@ async def help_command(update: Update, context: Ctx) -> None:
     caller = await private_member(update, context)
     if caller is None or caller.role is None:
         return
-    parts = [t(caller.lang, "help.header", role=t(caller.lang, f"role.{caller.role}"))]
+    routing = context.bot_data.settings.routing
+    agency = routing.name(caller.agency) if caller.agency else None
+    parts = [t(caller.lang, "help.header", role=role_name(caller.lang, caller.role, agency))]
     if caller.role is Role.OFFICER:
         parts.append(t(caller.lang, "help.officer"))
+        parts.append(t(caller.lang, "help.report"))
+    elif caller.role is Role.PARTNER:
+        parts.append(t(caller.lang, "help.partner", agency=agency or "—"))
         parts.append(t(caller.lang, "help.report"))
     else:
         parts.append(t(caller.lang, "help.supervisor"))

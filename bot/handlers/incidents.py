@@ -23,6 +23,7 @@ from bot.texts import Markup, fmt_time, t
 from bot.views.incidents import (
     follow_up_buttons,
     incident_text,
+    member_name,
     severity_icon,
     status_line,
 )
@@ -31,6 +32,7 @@ from bot.views.pages import page_row
 from storage import desks as desks_store
 from storage import incidents as incidents_store
 from storage import members as members_store
+from storage import partners
 from storage.incidents import FollowUp, Incident
 from storage.models import Desk, utcnow
 
@@ -44,13 +46,15 @@ HISTORY_NOTE_ROOM = 300
 
 async def _reachable(caller: Caller, context: Ctx, incident_id: int | None
                      ) -> tuple[Incident, Desk] | None:
-    """The report and its desk if the caller is a supervisor whose scope contains it."""
+    """The report and its desk if the caller may follow it up: a supervisor whose scope
+    contains it, or a liaison in scope of an agency it concerns."""
     db = context.bot_data.db
     incident = await incidents_store.get(db, incident_id) if incident_id else None
     desk = await desks_store.get(db, incident.desk_id) if incident else None
-    if incident is None or desk is None or not caller.can_oversee(desk):
+    if incident is None or desk is None:
         return None
-    return incident, desk
+    agencies = await partners.agencies_of(db, incident.id) if caller.is_partner else ()
+    return (incident, desk) if caller.can_follow_up(desk, agencies) else None
 
 
 async def _refusal(caller: Caller, context: Ctx, incident_id: int | None) -> str:
@@ -60,7 +64,11 @@ async def _refusal(caller: Caller, context: Ctx, incident_id: int | None) -> str
     desk = await desks_store.get(db, incident.desk_id) if incident else None
     if desk is None:
         return t(caller.lang, "button.stale")
-    if caller.is_supervisor:  # a supervisor, but of another area
+    if caller.is_partner and caller.desk is not None \
+            and desks_store.within(caller.desk.path, desk.path):
+        return t(caller.lang, "incident.not_for_agency",
+                 agency=context.bot_data.settings.routing.name(caller.agency or ""))
+    if caller.follows_reports:  # a supervisor or liaison, but of another area
         return t(caller.lang, "out_of_scope", code=desk.code)
     return t(caller.lang, "supervisors_only")
 
@@ -137,7 +145,7 @@ async def closing_note(update: Update, context: Ctx) -> None:
     caller = await identify(update, context)
     # Only supervisors tap Selesai: officers' messages skip the lookup.
     if update.message is None or caller is None or caller.member is None \
-            or not caller.is_supervisor:
+            or not caller.follows_reports:
         return
     db = context.bot_data.db
     incident_id = await incidents_store.pending_note(db, caller.user_id)
@@ -159,8 +167,9 @@ async def closing_note(update: Update, context: Ctx) -> None:
 
 
 async def open_reports(update: Update, context: Ctx) -> None:
-    """``/laporan [LP-…]``: open reports in scope (paged), or one report with its history."""
-    caller = await private_supervisor(update, context)
+    """``/laporan [LP-…]``: open reports in scope (paged), or one report with its history; a
+    liaison sees those of their agency."""
+    caller = await private_supervisor(update, context, partners=True)
     if caller is None:
         return
     if context.args:
@@ -173,16 +182,16 @@ async def open_reports(update: Update, context: Ctx) -> None:
 async def page(context: Ctx, caller: Caller, number: int
                ) -> tuple[str, InlineKeyboardMarkup | None]:
     """One page of the open-reports list with follow-up and paging buttons."""
-    db = context.bot_data.db
+    db, routing = context.bot_data.db, context.bot_data.settings.routing
     total, found = await incidents_store.open_in_scope(db, caller.scope_path, number * PAGE,
-                                                       PAGE)
+                                                       PAGE, caller.agency)
     if total == 0:
         return t(caller.lang, "incidents.none"), None
     pages = (total + PAGE - 1) // PAGE
     if number >= pages:  # a page button from when more reports were open: the last page
         number = pages - 1
         total, found = await incidents_store.open_in_scope(db, caller.scope_path,
-                                                           number * PAGE, PAGE)
+                                                           number * PAGE, PAGE, caller.agency)
     lines = [t(caller.lang, "incidents.header", n=total, page=number + 1, pages=pages)]
     rows: list[list[InlineKeyboardButton]] = []
     now = utcnow()
@@ -190,24 +199,25 @@ async def page(context: Ctx, caller: Caller, number: int
         desk = await desks_store.get(db, incident.desk_id)
         if desk is None:
             continue
-        status = await status_line(db, incident, caller.lang, LIST_NOTE_ROOM)
+        status = await status_line(db, incident, caller.lang, routing, LIST_NOTE_ROOM)
         lines.append(t(caller.lang, "incidents.line", icon=severity_icon(incident.severity),
                        ref=incident.ref, category=t(caller.lang, f"cat.{incident.category}"),
                        desk=desk.name,
                        time=fmt_time(caller.lang, incident.created_at, desk.tz, now),
                        status=Markup(status)))
-        rows.extend(follow_up_buttons(incident, caller.lang, with_ref=True))
+        rows.extend(follow_up_buttons(incident, caller.lang, with_ref=True,
+                                      hand_off=caller.is_supervisor))
     nav = page_row(ReportsPage, number, pages)
     return fit("\n".join(lines), TEXT_MAX), InlineKeyboardMarkup([*rows, nav] if nav else rows)
 
 
 async def turn_page(update: Update, context: Ctx) -> None:
     """‹ / › under the open-reports list."""
-    await turn_to(update, context, ReportsPage, page)
+    await turn_to(update, context, ReportsPage, page, partners=True)
 
 
 async def _one(update: Update, context: Ctx, caller: Caller, ref: str) -> None:
-    db = context.bot_data.db
+    db, routing = context.bot_data.db, context.bot_data.settings.routing
     incident = await incidents_store.by_ref(db, ref)
     found = await _reachable(caller, context, incident.id if incident else None)
     if found is None:
@@ -220,10 +230,10 @@ async def _one(update: Update, context: Ctx, caller: Caller, ref: str) -> None:
         lines.append(t(caller.lang, "incidents.history_line",
                        time=fmt_time(caller.lang, at, desk.tz),
                        status=t(caller.lang, f"status.{status}"),
-                       who=who.full_name if who else "—",
+                       who=member_name(who, routing),
                        note=Markup(": " + fit(html.escape(note, quote=False), HISTORY_NOTE_ROOM))
                        if note else ""))
-    text = await incident_text(db, incident, caller.lang, after=lines, pointer=False)
-    markup = follow_up_buttons(incident, caller.lang)
+    text = await incident_text(db, incident, caller.lang, routing, after=lines, pointer=False)
+    markup = follow_up_buttons(incident, caller.lang, hand_off=caller.is_supervisor)
     await reply(update, text,
                 reply_markup=InlineKeyboardMarkup(markup) if markup else None)

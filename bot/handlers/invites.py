@@ -27,7 +27,7 @@ from bot.handlers.common import (
     turn_to,
 )
 from bot.handlers.rank import may_revoke
-from bot.texts import fmt_datetime, t
+from bot.texts import fmt_datetime, role_name, t
 from bot.views.invites import invite_link
 from bot.views.pages import page_row
 from storage import desks as desks_store
@@ -38,7 +38,8 @@ from storage.models import Desk, Role, utcnow
 MAX_USES = 500
 PAGE = 10
 CHOICES = 12  # desks offered as buttons under /undang
-_ROLES: dict[RoleKey, Role] = {"o": Role.OFFICER, "s": Role.SUPERVISOR}
+_ROLES: dict[RoleKey, Role] = {"o": Role.OFFICER, "s": Role.SUPERVISOR, "m": Role.PARTNER}
+AGENCIES_PER_ROW = 3
 
 
 async def invite(update: Update, context: Ctx) -> None:
@@ -136,19 +137,38 @@ async def invite_role_chosen(update: Update, context: Ctx) -> None:
     settings, now = context.bot_data.settings, utcnow()
     role = _ROLES[button.role]
     count = max(1, min(button.uses, MAX_USES))
+    agencies = settings.routing.agencies
+    if role is Role.PARTNER and not button.agency:  # which agency? asked before the link
+        await query.answer()
+        choices = [InlineKeyboardButton(name, callback_data=InviteRole(
+            desk.id, "m", count, key).pack()) for key, name in agencies.items()]
+        await edit_or_ignore(query, t(caller.lang, "invite.choose_agency", desk=desk.name),
+                             reply_markup=InlineKeyboardMarkup([
+                                 choices[i:i + AGENCIES_PER_ROW]
+                                 for i in range(0, len(choices), AGENCIES_PER_ROW)]))
+        return
+    if (role is Role.PARTNER) != bool(button.agency) or \
+            (button.agency and button.agency not in agencies):
+        await popup(query, t(caller.lang, "button.stale"))
+        return
+    agency = button.agency or None
     token = await invites_store.create(context.bot_data.db, desk.id, role, max_uses=count,
-                                       ttl=settings.invite_ttl, created_by=caller.user_id, now=now)
+                                       ttl=settings.invite_ttl, created_by=caller.user_id, now=now,
+                                       agency=agency)
     await query.answer()
-    text = t(caller.lang, "invite.created", role=t(caller.lang, f"role.{role}"), desk=desk.name,
-             uses=count, expires=fmt_datetime(caller.lang, now + settings.invite_ttl, desk.tz),
+    text = t(caller.lang, "invite.created",
+             role=role_name(caller.lang, role, settings.routing.name(agency) if agency else None),
+             desk=desk.name, uses=count,
+             expires=fmt_datetime(caller.lang, now + settings.invite_ttl, desk.tz),
              link=invite_link(context.bot_data.username, token))
     await edit_or_ignore(query, text,
                          link_preview_options=LinkPreviewOptions(is_disabled=True))
 
 
-def _describe(lang: str, invite: OpenInvite, key: str, **values: object) -> str:
+def _describe(context: Ctx, lang: str, invite: OpenInvite, key: str, **values: object) -> str:
     """An open invite in one of the listing's texts."""
-    return t(lang, key, role=t(lang, f"role.{invite.role}"), desk=invite.desk_name,
+    agency = context.bot_data.settings.routing.name(invite.agency) if invite.agency else None
+    return t(lang, key, role=role_name(lang, invite.role, agency), desk=invite.desk_name,
              code=invite.desk_code, left=invite.uses_left, max=invite.max_uses, **values)
 
 
@@ -173,7 +193,7 @@ async def _open_page(context: Ctx, caller: Caller, page: int
     desks = await desks_store.get_many(db, [invite.desk_id for invite in found])
     for n, invite in enumerate(found, start=page * PAGE + 1):
         desk = desks[invite.desk_id]
-        lines.append(_describe(lang, invite, "invites.line", n=n,
+        lines.append(_describe(context, lang, invite, "invites.line", n=n,
                                expires=fmt_datetime(lang, invite.expires_at, desk.tz),
                                creator=invite.creator_name or t(lang, "invites.by_server")))
         if await may_revoke(context, caller, invite, desk):
@@ -233,7 +253,7 @@ async def revoke(update: Update, context: Ctx) -> None:
         await query.answer()
         yes = InlineKeyboardButton(t(lang, "invites.btn.yes"),
                                    callback_data=InviteRevoke(invite.id, "yes").pack())
-        await edit_or_ignore(query, _describe(lang, invite, "invites.confirm_revoke"),
+        await edit_or_ignore(query, _describe(context, lang, invite, "invites.confirm_revoke"),
                              reply_markup=InlineKeyboardMarkup([[yes, back]]))
         return
     outcome = await invites_store.revoke(db, invite.id, now)
@@ -241,5 +261,5 @@ async def revoke(update: Update, context: Ctx) -> None:
         await popup(query, t(lang, "invites.already_revoked"), show_alert=True)
         return
     await query.answer()
-    await edit_or_ignore(query, _describe(lang, invite, "invites.revoked"),
+    await edit_or_ignore(query, _describe(context, lang, invite, "invites.revoked"),
                          reply_markup=InlineKeyboardMarkup([[back]]))

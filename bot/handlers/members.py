@@ -20,7 +20,7 @@ from bot.context import Ctx
 from bot.handlers.access import Caller
 from bot.handlers.common import edit_or_ignore, popup, pressed, private_supervisor, reply, turn_to
 from bot.handlers.rank import member_refusal
-from bot.texts import Markup, t
+from bot.texts import Markup, role_name, t
 from bot.views.pages import page_row
 from storage import desks as desks_store
 from storage import membership
@@ -56,7 +56,7 @@ async def _list(context: Ctx, caller: Caller, page: int) -> tuple[str, InlineKey
     for n, line in enumerate(lines, start=page * PAGE + 1):
         duty = t(lang, "members.line_on_duty") if line.on_duty else ""
         text.append(t(lang, "members.line", n=n, name=line.full_name,
-                      role=t(lang, f"role.{line.role}"), desk=line.desk_name,
+                      role=_role(context, lang, line), desk=line.desk_name,
                       code=line.desk_code, duty=Markup(duty)))
         picks.append(_button(t(lang, "members.pick", n=n, name=Markup(line.full_name[:40])),
                              line.telegram_id, "v", page))
@@ -80,19 +80,26 @@ async def turn_page(update: Update, context: Ctx) -> None:
     await turn_to(update, context, MembersPage, _list)
 
 
-def _card(lang: str, line: MemberLine) -> tuple[str, InlineKeyboardMarkup]:
-    """A member with their actions."""
+def _role(context: Ctx, lang: str, line: MemberLine) -> str:
+    """The member's role as shown, a liaison's with the agency."""
+    agency = context.bot_data.settings.routing.name(line.agency) if line.agency else None
+    return role_name(lang, line.role, agency)
+
+
+def _card(context: Ctx, lang: str, line: MemberLine) -> tuple[str, InlineKeyboardMarkup]:
+    """A member with their actions (a liaison's role is not changed: see set_role)."""
     duty = "members.card_on_duty" if line.on_duty else "members.card_off_duty"
     text = t(lang, "members.card", name=line.full_name,
              username=f" @{line.username}" if line.username else "",
-             role=t(lang, f"role.{line.role}"), desk=line.desk_name, code=line.desk_code,
+             role=_role(context, lang, line), desk=line.desk_name, code=line.desk_code,
              duty=t(lang, duty))
     who = line.telegram_id
-    role = (_button(t(lang, "members.btn.demote"), who, "dm")
+    role = ([_button(t(lang, "members.btn.demote"), who, "dm")]
             if line.member_role is Role.SUPERVISOR
-            else _button(t(lang, "members.btn.promote"), who, "pm"))
+            else [] if line.member_role is Role.PARTNER
+            else [_button(t(lang, "members.btn.promote"), who, "pm")])
     return text, InlineKeyboardMarkup([
-        [_button(t(lang, "members.btn.move"), who, "mv"), role],
+        [_button(t(lang, "members.btn.move"), who, "mv"), *role],
         [_button(t(lang, "members.btn.remove"), who, "rm")],
         [InlineKeyboardButton(t(lang, "members.btn.back"),
                               callback_data=MembersPage(0).pack())]])
@@ -170,12 +177,12 @@ async def act(update: Update, context: Ctx) -> None:
     action, arg = button.action, button.arg
     view: tuple[str, InlineKeyboardMarkup] | None = None
     if action == "v":
-        view = _card(lang, line)
+        view = _card(context, lang, line)
     elif action == "mv":
         view = await _picker(context, caller, line, desk, arg)
     elif action == "rm":
         view = _confirm(lang, line, t(lang, "members.confirm_remove", name=line.full_name,
-                                      role=t(lang, f"role.{line.role}"), desk=line.desk_name),
+                                      role=_role(context, lang, line), desk=line.desk_name),
                         "members.btn.yes_remove", "ry")
     if view is not None:
         await query.answer()
@@ -227,7 +234,7 @@ async def _change(query: CallbackQuery, context: Ctx, caller: Caller, line: Memb
     if outcome is Change.ALREADY:
         shown = target.name if target is not None else line.desk_name
         await edit_or_ignore(query, t(lang, "members.already", name=line.full_name,
-                                      role=t(lang, f"role.{line.role}"), desk=shown),
+                                      role=_role(context, lang, line), desk=shown),
                              reply_markup=back)
         return
     context.bot_data.sender.wake()

@@ -9,10 +9,15 @@ from bot.context import Ctx
 from bot.handlers import pledge, throttle
 from bot.handlers.access import identify
 from bot.handlers.common import edit_or_ignore, is_private, pressed, reply
-from bot.texts import t
+from bot.texts import role_name, t
 from storage import invites as invites_store
 from storage.invites import InviteState, RedeemOutcome
-from storage.models import utcnow
+from storage.models import Role, utcnow
+
+
+def _agency(context: Ctx, agency: str | None) -> str | None:
+    """An agency's name as this installation calls it."""
+    return context.bot_data.settings.routing.name(agency) if agency else None
 
 
 async def start(update: Update, context: Ctx) -> None:
@@ -26,7 +31,8 @@ async def start(update: Update, context: Ctx) -> None:
             await reply(update, t(caller.lang, "welcome_admin", name=caller.name))
         elif caller.role is not None and caller.desk is not None:
             await reply(update, t(caller.lang, "welcome_back", name=caller.name,
-                                  role=t(caller.lang, f"role.{caller.role}"),
+                                  role=role_name(caller.lang, caller.role,
+                                                 _agency(context, caller.agency)),
                                   desk=caller.desk.name))
         else:
             await reply(update, t(caller.lang, "unknown_user", id=caller.user_id))
@@ -43,7 +49,8 @@ async def start(update: Update, context: Ctx) -> None:
                              callback_data=Registration(Registration.DECLINE).pack()),
     ]])
     await reply(update, t(caller.lang, "invite.confirm",
-                          role=t(caller.lang, f"role.{found.invite.role}"),
+                          role=role_name(caller.lang, found.invite.role,
+                                         _agency(context, found.invite.agency)),
                           desk=found.desk.name, code=found.desk.code, name=caller.name),
                 reply_markup=keyboard)
 
@@ -72,8 +79,11 @@ async def confirm(update: Update, context: Ctx) -> None:
     else:
         key = ("invite.registered" if redeemed.outcome is RedeemOutcome.REGISTERED
                else "invite.already")
-        text = t(caller.lang, key, role=t(caller.lang, f"role.{found.invite.role}"),
+        text = t(caller.lang, key, role=role_name(caller.lang, found.invite.role,
+                                         _agency(context, found.invite.agency)),
                  desk=found.desk.name)
     await edit_or_ignore(query, text)
-    if redeemed.outcome is RedeemOutcome.REGISTERED:  # the pledge comes with the first day
+    # The pledge comes with the first day, for the ASN of the local government only.
+    if redeemed.outcome is RedeemOutcome.REGISTERED and found.invite is not None \
+            and found.invite.role is not Role.PARTNER:
         await pledge.offer(update, context, await identify(update, context) or caller)

@@ -50,6 +50,7 @@ from bot.views.report import (
 from storage import desks as desks_store
 from storage import drafts as drafts_store
 from storage import incidents as incidents_store
+from storage import partners
 from storage.drafts import MAX_MEDIA, Draft, Step
 from storage.incidents import ALL_CLEAR, CATEGORIES, SEVERITIES
 from storage.models import utcnow
@@ -212,25 +213,30 @@ def _typed(text: str | None, lang: str, key: str) -> bool:
 
 async def _submit(update: Update, context: Ctx, caller: Caller, draft_id: int) -> None:
     """*Kirim*: commit the report, route it, and only then give the receipt."""
-    db = context.bot_data.db
+    db, routing = context.bot_data.db, context.bot_data.settings.routing
     draft = await drafts_store.draft_of(db, caller.user_id)
     chats: list[int] = []
+    agencies: tuple[str, ...] = ()
     if draft is not None and draft.id == draft_id:
         desk = await desks_store.get(db, draft.desk_id)
+        agencies = routing.agencies_for(draft.category or "")
         if desk is not None:
             # The reporter (a supervisor may report too) gets the receipt, not a copy.
             chats = [chat for chat in await incidents_store.recipients(
-                db, desk, draft.severity or "info") if chat != caller.user_id]
+                db, desk, draft.severity or "info", agencies) if chat != caller.user_id]
     outcome, incident = await incidents_store.submit(db, draft_id, caller.user_id, chats,
-                                                     utcnow())
+                                                     utcnow(), agencies)
     if incident is None:
         await reply(update, t(caller.lang, "lapor.stale"))
         return
     if outcome is incidents_store.SubmitOutcome.CREATED:
         context.bot_data.sender.wake()
     routed = await incidents_store.routed_to(db, incident.id)
-    await reply(update, t(caller.lang, "lapor.receipt", ref=incident.ref, n=routed),
-                reply_markup=ReplyKeyboardRemove())
+    text = t(caller.lang, "lapor.receipt", ref=incident.ref, n=routed)
+    if concerned := await partners.agencies_of(db, incident.id):
+        text += "\n" + t(caller.lang, "lapor.receipt_agencies",
+                         agencies=", ".join(routing.name(a) for a in concerned))
+    await reply(update, text, reply_markup=ReplyKeyboardRemove())
 
 
 def _attachment(message: Message) -> tuple[str, str] | None:

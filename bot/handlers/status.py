@@ -1,4 +1,5 @@
-"""``/status``: the caller's own shift and desk; for supervisors a summary of their scope."""
+"""``/status``: the caller's own shift and desk; for supervisors a summary of their scope; for
+a partner liaison their agency's open reports (never presence)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from bot.context import Ctx
 from bot.handlers.common import private_member, reply
 from bot.texts import fmt_duration, fmt_time, fmt_until, t
 from storage import desks as desks_store
+from storage import incidents as incidents_store
 from storage import shifts as shifts_store
 from storage.desks import schedule_of
 from storage.models import utcnow
@@ -20,8 +22,13 @@ async def status(update: Update, context: Ctx) -> None:
     if caller is None:
         return
     db, now, lang = context.bot_data.db, utcnow(), caller.lang
-    lines = []
     desk = caller.desk
+    if caller.is_partner and desk is not None:  # reports only: a liaison sees no presence
+        name = context.bot_data.settings.routing.name(caller.agency or "")
+        total, _ = await incidents_store.open_in_scope(db, desk.path, 0, 0, caller.agency)
+        await reply(update, t(lang, "status.partner", agency=name, desk=desk.name, n=total))
+        return
+    lines = []
     if desk is not None:
         shift = await shifts_store.open_shift(db, caller.user_id)
         if shift is not None:

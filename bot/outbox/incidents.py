@@ -10,28 +10,35 @@ from bot.views.incidents import follow_up_buttons, incident_text, member_name
 from storage import incidents as incidents_store
 from storage import members as members_store
 from storage import outbox as outbox_store
+from storage.models import Role
 from storage.outbox_kinds import (
     EditPayload,
     IncidentMediaPayload,
     IncidentPayload,
     IncidentStatusPayload,
 )
+from storage.rules.agencies import Routing
 from storage.sqlite.engine import Database
 
 
 class IncidentRenderer:
     """The incident kinds of the outbox renderer."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, routing: Routing) -> None:
         self.db = db
+        self.routing = routing
 
-    async def routed(self, payload: IncidentPayload, lang: str) -> Rendered | None:
-        """The report as supervisors and groups receive it, with its follow-up buttons."""
+    async def routed(self, payload: IncidentPayload, lang: str, chat_id: int
+                     ) -> Rendered | None:
+        """The report as supervisors, groups and liaisons receive it, with its follow-up
+        buttons (*Teruskan* for all but liaisons: handing on is a supervisor's)."""
         incident = await incidents_store.get(self.db, payload.incident)
         if incident is None:
             return None
-        buttons = follow_up_buttons(incident, lang)
-        return Rendered(await incident_text(self.db, incident, lang),
+        member = await members_store.get(self.db, chat_id) if chat_id > 0 else None
+        partner = member is not None and member.role is Role.PARTNER
+        buttons = follow_up_buttons(incident, lang, hand_off=not partner)
+        return Rendered(await incident_text(self.db, incident, lang, self.routing),
                         InlineKeyboardMarkup(buttons) if buttons else None)
 
     async def media(self, payload: IncidentMediaPayload, lang: str) -> Rendered | None:
@@ -50,15 +57,18 @@ class IncidentRenderer:
         original = await outbox_store.get_row(self.db, payload.target)
         if sent is None or original is None:
             return None
-        fresh = await self.routed(original.payload_as(IncidentPayload), lang)
+        fresh = await self.routed(original.payload_as(IncidentPayload), lang,
+                                  original.chat_id)
         return Rendered(fresh.text, fresh.reply_markup, edit=sent) if fresh else None
 
     async def status(self, payload: IncidentStatusPayload, lang: str) -> Rendered | None:
         """Tell the reporter what happened to their report."""
         incident = await incidents_store.get(self.db, payload.incident)
-        if incident is None or payload.status not in ("ditangani", "selesai"):
+        if incident is None or payload.status not in ("ditangani", "selesai", "diteruskan"):
             return None
         handler = await members_store.get(self.db, incident.handler_id) \
             if incident.handler_id else None
         return Rendered(t(lang, f"incident.reporter.{payload.status}", ref=incident.ref,
-                          who=member_name(handler), note=incident.closing_note or ""))
+                          who=member_name(handler, self.routing),
+                          note=incident.closing_note or "",
+                          agency=self.routing.name(payload.agency or "")))

@@ -45,7 +45,7 @@ class OutboxRenderer:
         self.settings = settings
         self._alerts = AlertRenderer(db)
         self._presence = PresenceRenderer(db, settings)
-        self._incidents = IncidentRenderer(db)
+        self._incidents = IncidentRenderer(db, settings.routing)
         self._digests = DigestRenderer(db, settings, draw)
         self._members = MemberRenderer(db)
 
@@ -70,7 +70,8 @@ class OutboxRenderer:
                 return await self._presence.shift_closed(row.payload_as(ShiftClosedPayload),
                                                          lang)
             case OutboxKind.INCIDENT:
-                return await self._incidents.routed(row.payload_as(IncidentPayload), lang)
+                return await self._incidents.routed(row.payload_as(IncidentPayload), lang,
+                                                   row.chat_id)
             case OutboxKind.INCIDENT_MEDIA:
                 return await self._incidents.media(row.payload_as(IncidentMediaPayload), lang)
             case OutboxKind.INCIDENT_UPDATE:

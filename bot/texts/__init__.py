@@ -84,6 +84,12 @@ def t(lang: str, key: str, **values: object) -> str:
 _TAG = re.compile(r"<[^>]+>")
 
 
+def role_name(lang: str, role: str, agency: str | None = None) -> str:
+    """A role as members read it; a liaison's with the agency's name (``Mitra (Bawaslu)``)."""
+    name = t(lang, f"role.{role}")
+    return f"{name} ({agency})" if agency else name
+
+
 def plain_text(text: str) -> str:
     """A catalog text without its HTML: tags go, escaped values read as typed (``&amp;``)."""
     return html.unescape(_TAG.sub("", text))

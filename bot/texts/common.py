@@ -8,6 +8,7 @@ ID: dict[str, str] = {
     "role.officer": "Petugas",
     "role.supervisor": "Pengawas",
     "role.admin": "Admin",
+    "role.partner": "Mitra",
     "unknown_user": (
         "Maaf, Anda belum terdaftar. Mintalah tautan undangan kepada sekretariat posko "
         "atau pengawas Anda, lalu buka tautan itu. ID Telegram Anda: <code>{id}</code>"
@@ -52,6 +53,7 @@ EN: dict[str, str] = {
     "role.officer": "Officer",
     "role.supervisor": "Supervisor",
     "role.admin": "Admin",
+    "role.partner": "Partner liaison",
     "unknown_user": (
         "Sorry, you are not registered. Ask the posko secretariat or your supervisor for an "
         "invite link, then open it. Your Telegram ID: <code>{id}</code>"

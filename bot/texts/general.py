@@ -25,6 +25,11 @@ ID: dict[str, str] = {
     ),
     "help.report": "/lapor — laporkan kejadian (juga \"kondusif\" jika aman)",
     "help.incidents": "/laporan [LP-…] — laporan terbuka di wilayah Anda",
+    "help.partner": (
+        "/laporan [LP-…] — laporan terbuka untuk {agency} di wilayah Anda\n"
+        "Laporan yang menjadi urusan {agency} dikirim kepada Anda: tekan <b>Tangani</b> lalu "
+        "<b>Selesai</b> dengan catatan penutup; pelapor diberi tahu."
+    ),
     "help.export": (
         "/ekspor [dari] [sampai] — berkas XLSX kehadiran, peringatan, dan laporan (paling "
         "lama 31 hari)"
@@ -67,6 +72,11 @@ EN: dict[str, str] = {
     ),
     "help.report": "/report — report an incident (also \"all clear\")",
     "help.incidents": "/incidents [LP-…] — open reports in your area",
+    "help.partner": (
+        "/incidents [LP-…] — open reports for {agency} in your area\n"
+        "Reports that are {agency}'s business are sent to you: tap <b>Handle</b>, then "
+        "<b>Done</b> with a closing note; the reporter is told."
+    ),
     "help.export": "/export [from] [to] — XLSX of shifts, alerts and reports (up to 31 days)",
     "language.choose": "Choose a language:",
     "language.set": "Language set to English.",

@@ -45,6 +45,26 @@ ID: dict[str, str] = {
     "status.baru": "baru",
     "status.ditangani": "ditangani",
     "status.selesai": "selesai",
+    "status.diteruskan": "diteruskan",
+    "incident.agencies": "Mitra: {agencies}",
+    "incident.hand_off": "↪️ Teruskan",
+    "incident.not_for_agency": "Laporan ini bukan untuk {agency}.",
+    "incident.reporter.diteruskan": (
+        "↪️ Laporan <b>{ref}</b> diteruskan kepada {agency} untuk ditindaklanjuti."
+    ),
+    "handoff.choose": (
+        "Teruskan laporan <b>{ref}</b> kepada instansi mitra mana?\nSudah menerima: {already}"
+    ),
+    "handoff.in_private": "Pilih instansinya dalam percakapan pribadi dengan bot.",
+    "handoff.none_left": "{ref} sudah diteruskan kepada semua instansi mitra.",
+    "handoff.already": "{ref} sudah diteruskan kepada {agency}.",
+    "handoff.done": (
+        "↪️ {ref} diteruskan kepada {agency} ({n} mitra). Pelapor diberi tahu."
+    ),
+    "handoff.done_nobody": (
+        "↪️ {ref} diteruskan kepada {agency}. Belum ada mitra {agency} yang terdaftar di "
+        "wilayah ini: mereka akan melihatnya di /laporan setelah terdaftar. Pelapor diberi tahu."
+    ),
 }
 
 EN: dict[str, str] = {
@@ -85,4 +105,20 @@ EN: dict[str, str] = {
     "status.baru": "new",
     "status.ditangani": "being handled",
     "status.selesai": "closed",
+    "status.diteruskan": "handed on",
+    "incident.agencies": "Partners: {agencies}",
+    "incident.hand_off": "↪️ Hand on",
+    "incident.not_for_agency": "This report is not for {agency}.",
+    "incident.reporter.diteruskan": "↪️ Report <b>{ref}</b> was handed to {agency} to act on.",
+    "handoff.choose": (
+        "Hand report <b>{ref}</b> to which partner agency?\nAlready has it: {already}"
+    ),
+    "handoff.in_private": "Choose the agency in your private chat with the bot.",
+    "handoff.none_left": "{ref} was handed to every partner agency already.",
+    "handoff.already": "{ref} was handed to {agency} already.",
+    "handoff.done": "↪️ {ref} handed to {agency} ({n} liaison(s)). The reporter is told.",
+    "handoff.done_nobody": (
+        "↪️ {ref} handed to {agency}. No {agency} liaison is registered in this area yet: "
+        "they will see it in /laporan once registered. The reporter is told."
+    ),
 }

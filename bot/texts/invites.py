@@ -9,6 +9,7 @@ ID: dict[str, str] = {
         "posko Anda. Jumlah orang 1–{max}; jika tidak diisi, 1. Contoh: /undang Kapuk 5"
     ),
     "invite.choose_role": "Undangan untuk <b>{desk}</b> ({code}), untuk {uses} orang. Pilih peran:",
+    "invite.choose_agency": "Mitra di <b>{desk}</b> dari instansi mana?",
     "invite.choose_desk": "Beberapa posko cocok dengan \"{text}\". Pilih posko:",
     "invite.choose_desk_own": (
         "Undangan untuk posko mana? Untuk posko lain di wilayah Anda, ketik /undang diikuti "
@@ -55,6 +56,7 @@ EN: dict[str, str] = {
         "your desks. Number of people 1–{max}, 1 by default. Example: /invite Kapuk 5"
     ),
     "invite.choose_role": "Invite for <b>{desk}</b> ({code}), for {uses} person(s). Choose a role:",
+    "invite.choose_agency": "A partner liaison at <b>{desk}</b> from which agency?",
     "invite.choose_desk": "Several desks match \"{text}\". Choose one:",
     "invite.choose_desk_own": (
         "An invite to which desk? Other desks in your area: /invite desk name or code."

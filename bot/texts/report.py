@@ -91,6 +91,7 @@ ID: dict[str, str] = {
     "lapor.cancel": "✖️ Batal",
     "lapor.skip": "Lewati",
     "lapor.done": "Selesai",
+    "lapor.receipt_agencies": "Instansi mitra yang menangani: {agencies}.",
     "lapor.receipt": (
         "✅ Laporan <b>{ref}</b> diterima dan diteruskan kepada {n} penerima. Anda akan "
         "diberi tahu setiap kali statusnya berubah."
@@ -181,6 +182,7 @@ EN: dict[str, str] = {
     "lapor.cancel": "✖️ Cancel",
     "lapor.skip": "Skip",
     "lapor.done": "Done",
+    "lapor.receipt_agencies": "Partner agencies that handle it: {agencies}.",
     "lapor.receipt": (
         "✅ Report <b>{ref}</b> received and forwarded to {n} recipient(s). You are told "
         "whenever its status changes."

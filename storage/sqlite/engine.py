@@ -80,7 +80,8 @@ import aiosqlite
 
 from storage.sqlite.faults import NotTried, RolledBack, StoreHealth, is_storage_fault, reason
 from storage.sqlite.faults import StorageError as StorageError
-from storage.sqlite.schema import MIGRATIONS, AddColumn
+from storage.sqlite.rebuild import rebuild
+from storage.sqlite.schema import MIGRATIONS, AddColumn, Rebuild
 from storage.sqlite.statements import Cursor as Cursor
 from storage.sqlite.statements import Params
 from storage.sqlite.statements import Tx as Tx
@@ -268,13 +269,24 @@ class Database:
                 f"({len(MIGRATIONS)}); upgrade posko-bot"
             )
         for version, statements in enumerate(MIGRATIONS[current:], start=current + 1):
-            async with self.transaction() as tx:
-                for statement in statements:
-                    if not isinstance(statement, AddColumn):
-                        await tx.execute(statement)
-                    elif not await tx.execute_fetchall(statement.exists_sql):
-                        await tx.execute(statement.sql)
-                await tx.execute(f"PRAGMA user_version = {version}")
+            # A rebuilt table is dropped and made again: its children's foreign keys would
+            # refuse that, and the pragma only takes effect outside a transaction.
+            rebuilds = any(isinstance(statement, Rebuild) for statement in statements)
+            if rebuilds:
+                await self._writer.execute("PRAGMA foreign_keys=OFF")
+            try:
+                async with self.transaction() as tx:
+                    for statement in statements:
+                        if isinstance(statement, Rebuild):
+                            await rebuild(tx, statement)
+                        elif not isinstance(statement, AddColumn):
+                            await tx.execute(statement)
+                        elif not await tx.execute_fetchall(statement.exists_sql):
+                            await tx.execute(statement.sql)
+                    await tx.execute(f"PRAGMA user_version = {version}")
+            finally:
+                if rebuilds:
+                    await self._writer.execute("PRAGMA foreign_keys=ON")
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Tx]:

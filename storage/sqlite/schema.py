@@ -28,7 +28,20 @@ class AddColumn:
         return f"ALTER TABLE {self.table} ADD COLUMN {self.column} {self.declaration}"
 
 
-MIGRATIONS: list[list[str | AddColumn]] = [
+@dataclass(frozen=True)
+class Rebuild:
+    """A table rebuilt with ``old`` replaced by ``new`` in its ``CREATE TABLE`` (SQLite cannot
+    alter a CHECK constraint): ``storage.sqlite.rebuild`` does it the way SQLite documents,
+    keeping every row, column, index and trigger, with foreign keys checked afterwards."""
+
+    table: str
+    old: str
+    new: str
+
+
+Step = str | AddColumn | Rebuild
+
+MIGRATIONS: list[list[Step]] = [
     # 1: desks, members, invites, shifts
     [
         """CREATE TABLE meta (
@@ -388,5 +401,24 @@ MIGRATIONS: list[list[str | AddColumn]] = [
         )""",
         "CREATE INDEX dashboard_sessions_member ON dashboard_sessions(member_id) "
         "WHERE ended_at IS NULL",
+    ],
+    # 14: partner liaisons (storage.agencies): a member or invite of the role `partner`
+    # carries its agency, and each report keeps the agencies it concerns, by the routing table
+    # when it was made or handed on by a supervisor, so who may follow a report up does not
+    # change with a later edit of the table.
+    [
+        Rebuild("members", "role IN ('officer', 'supervisor', 'admin')",
+                "role IN ('officer', 'supervisor', 'admin', 'partner')"),
+        Rebuild("invites", "role IN ('officer', 'supervisor')",
+                "role IN ('officer', 'supervisor', 'partner')"),
+        AddColumn("members", "agency", "TEXT"),
+        AddColumn("invites", "agency", "TEXT"),
+        """CREATE TABLE incident_agencies (
+            incident_id INTEGER NOT NULL REFERENCES incidents(id),
+            agency      TEXT NOT NULL,
+            handed_by   INTEGER,
+            at          TEXT NOT NULL,
+            PRIMARY KEY (incident_id, agency)
+        )""",
     ],
 ]

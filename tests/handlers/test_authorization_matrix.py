@@ -38,7 +38,7 @@ from tests.support.sweeping import CONFIG, KEC, KEL, PRESENCE, WIB, check_in, on
 from tests.support.telegram import Call
 
 GAMBIR = "31.71.01"  # Kec. Gambir, Jakarta Pusat: another kecamatan
-OFFICER, CAMAT, OTHER_CAMAT, STRANGER = 801, 802, 803, 804
+OFFICER, CAMAT, OTHER_CAMAT, STRANGER, LIAISON = 801, 802, 803, 804, 805
 GROUP = -100555
 REF = f"LP-{KEL}-0001"
 NAME = "Budi Santoso"  # what tests.support.updates.user calls everybody
@@ -51,6 +51,7 @@ ACTORS = {
     "supervisor in scope": (CAMAT, "private"),
     "admin": (ADMIN_ID, "private"),
     "group": (CAMAT, "group"),  # the camat, in a group chat
+    "partner": (LIAISON, "private"),  # the Polri liaison of the kecamatan
 }
 
 
@@ -90,8 +91,9 @@ SILENCE = Cell("silence", "")
 
 
 def row(unknown: Cell, officer: Cell, elsewhere: Cell, in_scope: Cell, admin: Cell,
-        group: Cell) -> dict[str, Cell]:
-    return dict(zip(ACTORS, (unknown, officer, elsewhere, in_scope, admin, group), strict=True))
+        group: Cell, partner: Cell) -> dict[str, Cell]:
+    return dict(zip(ACTORS, (unknown, officer, elsewhere, in_scope, admin, group, partner),
+                    strict=True))
 
 
 def for_role(role: str, desk: str) -> str:
@@ -103,78 +105,96 @@ COMMANDS: dict[tuple[str, ...], dict[str, Cell]] = {
     ("start",): row(
         no("unknown", UNKNOWN), ok(for_role("officer", "Cengkareng Barat")),
         ok(for_role("supervisor", "Gambir")), ok(for_role("supervisor", "Cengkareng")),
-        ok(say("welcome_admin", name=NAME)), SILENCE),
+        ok(say("welcome_admin", name=NAME)), SILENCE,
+        ok(say("welcome_back", name=NAME, role="Mitra (Polri)", desk="Cengkareng"))),
     ("checkin",): row(
         no("unknown", UNKNOWN), ok("Anda sudah check-in di <b>Cengkareng Barat</b>"),
         no("officers only", OFFICERS), no("officers only", OFFICERS),
-        no("officers only", OFFICERS), no("private only", PRIVATE)),
+        no("officers only", OFFICERS), no("private only", PRIVATE),
+        no("officers only", OFFICERS)),
     ("checkout",): row(
         no("unknown", UNKNOWN),
         ok(say("checkout.confirm_empty", desk="Cengkareng Barat", left=0, min=1)),
         no("officers only", OFFICERS), no("officers only", OFFICERS),
-        no("officers only", OFFICERS), no("private only", PRIVATE)),
+        no("officers only", OFFICERS), no("private only", PRIVATE),
+        no("officers only", OFFICERS)),
     ("status",): row(
         no("unknown", UNKNOWN), ok("🟢 Anda bertugas di <b>Cengkareng Barat</b>"),
         ok("<b>Gambir</b>: "), ok("<b>Cengkareng</b>: "), ok("<b>Seluruh wilayah</b>: "),
-        no("private only", PRIVATE)),
+        no("private only", PRIVATE),
+        ok("🤝 Anda mitra <b>Polri</b> di <b>Cengkareng</b>")),
     ("rekap", "board"): row(
         no("unknown", UNKNOWN), no("supervisors only", SUPERVISORS), ok("📋 <b>Gambir</b>:"),
         ok("📋 <b>Cengkareng</b>:"), ok("📋 <b>Daerah Khusus Ibukota Jakarta</b>:"),
-        no("private only", PRIVATE)),
+        no("private only", PRIVATE),
+        no("supervisors only", SUPERVISORS)),
     ("lapor", "report"): row(
         no("unknown", UNKNOWN), ok("<b>Laporan kejadian</b> di Cengkareng Barat", "draft"),
         ok("<b>Laporan kejadian</b> di Gambir", "draft"),
         ok("<b>Laporan kejadian</b> di Cengkareng.", "draft"),
-        no("no desk", say("lapor.no_desk")), no("private only", PRIVATE)),
+        no("no desk", say("lapor.no_desk")), no("private only", PRIVATE),
+        ok("<b>Laporan kejadian</b> di Cengkareng.", "draft")),
     ("laporan", "incidents"): row(
         no("unknown", UNKNOWN), no("supervisors only", SUPERVISORS),
         ok(say("incidents.none")), ok("<b>Laporan terbuka: 1</b>"),
-        ok("<b>Laporan terbuka: 1</b>"), no("private only", PRIVATE)),
+        ok("<b>Laporan terbuka: 1</b>"), no("private only", PRIVATE),
+        ok("<b>Laporan terbuka: 1</b>")),
     ("ekspor", "export"): row(
         no("unknown", UNKNOWN), no("supervisors only", SUPERVISORS),
         ok("Tidak ada catatan kehadiran, peringatan, atau laporan di Gambir (31.71.01)"),
         ok("📊 Ekspor Cengkareng (31.73.01), "), ok("📊 Ekspor seluruh wilayah, "),
-        no("private only", PRIVATE)),
+        no("private only", PRIVATE),
+        no("supervisors only", SUPERVISORS)),
     ("rekapharian", "digest"): row(
         no("unknown", UNKNOWN), no("supervisors only", SUPERVISORS),
         ok("📊 <b>Rekap harian Gambir</b>"), ok("📊 <b>Rekap harian Cengkareng</b>"),
-        ok("📊 <b>Rekap harian seluruh wilayah</b>"), no("private only", PRIVATE)),
+        ok("📊 <b>Rekap harian seluruh wilayah</b>"), no("private only", PRIVATE),
+        no("supervisors only", SUPERVISORS)),
     ("peringatan", "alerts"): row(
         no("unknown", UNKNOWN), no("supervisors only", SUPERVISORS), ok(say("alerts.none")),
         ok("<b>Peringatan terbuka: 1</b>"), ok("<b>Peringatan terbuka: 1</b>"),
-        no("private only", PRIVATE)),
+        no("private only", PRIVATE),
+        no("supervisors only", SUPERVISORS)),
     ("dasbor", "dashboard"): row(
         no("unknown", UNKNOWN), no("supervisors only", SUPERVISORS),
         ok("🗺 <b>Dasbor Gambir</b>", "login link"), ok("🗺 <b>Dasbor Cengkareng</b>", "login link"),
-        ok("🗺 <b>Dasbor Seluruh wilayah</b>", "login link"), no("private only", PRIVATE)),
+        ok("🗺 <b>Dasbor Seluruh wilayah</b>", "login link"), no("private only", PRIVATE),
+        no("supervisors only", SUPERVISORS)),
     ("undang", "invite"): row(
         no("unknown", UNKNOWN), no("supervisors only", SUPERVISORS),
         ok(say("invite.choose_desk_own")), ok(say("invite.choose_desk_own")),
-        no("no desk of their own", say("invite.usage", max=500)), no("private only", PRIVATE)),
+        no("no desk of their own", say("invite.usage", max=500)), no("private only", PRIVATE),
+        no("supervisors only", SUPERVISORS)),
     ("undangan", "invites"): row(
         no("unknown", UNKNOWN), no("supervisors only", SUPERVISORS),
         ok("✉️ <b>Undangan yang masih berlaku di Gambir: 0</b>"),
         ok("✉️ <b>Undangan yang masih berlaku di Cengkareng: 1</b>"),
         ok("✉️ <b>Undangan yang masih berlaku di Seluruh wilayah: 1</b>"),
-        no("private only", PRIVATE)),
+        no("private only", PRIVATE),
+        no("supervisors only", SUPERVISORS)),
     ("anggota", "members"): row(
         no("unknown", UNKNOWN), no("supervisors only", SUPERVISORS),
-        ok("👥 <b>Anggota di Gambir: 1</b>"), ok("👥 <b>Anggota di Cengkareng: 2</b>"),
-        ok("👥 <b>Anggota di Seluruh wilayah: 3</b>"), no("private only", PRIVATE)),
+        ok("👥 <b>Anggota di Gambir: 1</b>"), ok("👥 <b>Anggota di Cengkareng: 3</b>"),
+        ok("👥 <b>Anggota di Seluruh wilayah: 4</b>"), no("private only", PRIVATE),
+        no("supervisors only", SUPERVISORS)),
     ("langganan", "subscribe"): row(
         no("unknown", UNKNOWN), no("groups only", GROUPS_ONLY), no("groups only", GROUPS_ONLY),
         no("groups only", GROUPS_ONLY), no("groups only", GROUPS_ONLY),
-        ok(say("subscribe.done", scope="Cengkareng"), "subscribed")),
+        ok(say("subscribe.done", scope="Cengkareng"), "subscribed"),
+        no("groups only", GROUPS_ONLY)),
     ("bahasa", "language"): row(
         no("unknown", UNKNOWN), ok(say("language.choose")), ok(say("language.choose")),
-        ok(say("language.choose")), ok(say("language.choose")), no("private only", PRIVATE)),
+        ok(say("language.choose")), ok(say("language.choose")), no("private only", PRIVATE),
+        ok(say("language.choose"))),
     ("batal", "cancel"): row(
         no("unknown", UNKNOWN), ok(say("cancel.done")), ok(say("cancel.done")),
-        ok(say("cancel.done")), ok(say("cancel.done")), no("private only", PRIVATE)),
+        ok(say("cancel.done")), ok(say("cancel.done")), no("private only", PRIVATE),
+        ok(say("cancel.done"))),
     ("bantuan", "help"): row(
         no("unknown", UNKNOWN), ok(say("help.header", role="Petugas")),
         ok(say("help.header", role="Pengawas")), ok(say("help.header", role="Pengawas")),
-        ok(say("help.header", role="Admin")), no("private only", PRIVATE)),
+        ok(say("help.header", role="Admin")), no("private only", PRIVATE),
+        ok(say("help.header", role="Mitra (Polri)"))),
 }
 
 # Buttons, by kind; the data is filled in from the objects of the world.
@@ -183,90 +203,121 @@ BUTTONS: dict[str, tuple[str, dict[str, Cell]]] = {
         no("out of scope", OUT_KEL), no("out of scope", OUT_KEL), no("out of scope", OUT_KEL),
         ok(say("ack.done", desk="Cengkareng Barat"), "acked"),
         ok(say("ack.done", desk="Cengkareng Barat"), "acked"),
-        ok(say("ack.done", desk="Cengkareng Barat"), "acked"))),
+        ok(say("ack.done", desk="Cengkareng Barat"), "acked"),
+        no("out of scope", OUT_KEL))),
     "desk view": ("desk:{kel}", row(
         no("supervisors only", say("button.for_supervisors")),
         no("supervisors only", say("button.for_supervisors")), no("out of scope", OUT_KEL),
         ok(say("desk.title", desk="Cengkareng Barat", code=KEL)),
         ok(say("desk.title", desk="Cengkareng Barat", code=KEL)),
-        ok(say("desk.title", desk="Cengkareng Barat", code=KEL)))),
+        ok(say("desk.title", desk="Cengkareng Barat", code=KEL)),
+        no("supervisors only", say("button.for_supervisors")))),
     "presence answer": ("pc:{check}", row(
         no("not yours", NOT_YOURS), ok(say("presence.thanks"), "present"),
         no("not yours", NOT_YOURS), no("not yours", NOT_YOURS), no("not yours", NOT_YOURS),
-        no("private only", STALE))),
+        no("private only", STALE),
+        no("not yours", NOT_YOURS))),
     "incident take": ("inc:t:{incident}", row(
         no("supervisors only", SUPERVISORS), no("supervisors only", SUPERVISORS),
         no("out of scope", OUT_KEL), ok(say("incident.taken", ref=REF), "taken"),
+        ok(say("incident.taken", ref=REF), "taken"),
         ok(say("incident.taken", ref=REF), "taken"),
         ok(say("incident.taken", ref=REF), "taken"))),
     "incident finish": ("inc:f:{incident}", row(
         no("supervisors only", SUPERVISORS), no("supervisors only", SUPERVISORS),
         no("out of scope", OUT_KEL), ok(say("incident.note_ask", ref=REF), "note owed"),
         ok(say("incident.note_ask", ref=REF), "note owed"),
-        ok(say("incident.note_in_private"), "note owed"))),
+        ok(say("incident.note_in_private"), "note owed"),
+        ok(say("incident.note_ask", ref=REF), "note owed"))),
+    # Handing on is the supervisors': the agencies are offered in private, and one chosen
+    # there is recorded.
+    "incident hand off": ("inc:h:{incident}", row(
+        no("supervisors only", SUPERVISORS), no("supervisors only", SUPERVISORS),
+        no("out of scope", OUT_KEL), ok(say("handoff.choose", ref=REF, already="Polri, TNI")),
+        ok(say("handoff.choose", ref=REF, already="Polri, TNI")),
+        ok(say("handoff.in_private")), no("supervisors only", SUPERVISORS))),
+    "incident hand to": ("inc:a:{incident}:bawaslu", row(
+        no("supervisors only", SUPERVISORS), no("supervisors only", SUPERVISORS),
+        no("out of scope", OUT_KEL),
+        ok(say("handoff.done_nobody", ref=REF, agency="Bawaslu"), "handed"),
+        ok(say("handoff.done_nobody", ref=REF, agency="Bawaslu"), "handed"),
+        no("private only", STALE), no("supervisors only", SUPERVISORS))),
     "incidents page": ("incp:0", row(
         no("stale", STALE), no("supervisors only", SUPERVISORS), ok(say("incidents.none")),
         ok("<b>Laporan terbuka: 1</b>"), ok("<b>Laporan terbuka: 1</b>"),
-        no("private only", STALE))),
+        no("private only", STALE),
+        ok("<b>Laporan terbuka: 1</b>"))),
     "alerts page": ("alp:0", row(
         no("stale", STALE), no("supervisors only", SUPERVISORS), ok(say("alerts.none")),
         ok("<b>Peringatan terbuka: 1</b>"), ok("<b>Peringatan terbuka: 1</b>"),
-        no("private only", STALE))),
+        no("private only", STALE),
+        no("supervisors only", SUPERVISORS))),
     "board page": ("rk:{kec}:0", row(
         no("stale", STALE), no("supervisors only", SUPERVISORS), no("out of scope", OUT_KEC),
         ok("📋 <b>Cengkareng</b>:"), ok("📋 <b>Cengkareng</b>:"),
-        no("private only", STALE))),
+        no("private only", STALE),
+        no("supervisors only", SUPERVISORS))),
     "checkout confirm": ("co:{shift}:y", row(
         no("not yours", NOT_YOURS), ok("👋 Check-out tercatat pukul", "checked out"),
         no("not yours", NOT_YOURS), no("not yours", NOT_YOURS), no("not yours", NOT_YOURS),
-        no("private only", STALE))),
+        no("private only", STALE),
+        no("not yours", NOT_YOURS))),
     "invite desk": ("ivd:{kel}:1", row(
         no("out of scope", OUT_KEL), no("out of scope", OUT_KEL), no("out of scope", OUT_KEL),
         ok(say("invite.choose_role", desk="Cengkareng Barat", code="31.73.01.1001", uses=1)),
         ok(say("invite.choose_role", desk="Cengkareng Barat", code="31.73.01.1001", uses=1)),
-        no("private only", STALE))),
+        no("private only", STALE),
+        no("out of scope", OUT_KEL))),
     "invite role": ("inv:{kel}:o:1", row(
         no("out of scope", OUT_KEL), no("out of scope", OUT_KEL), no("out of scope", OUT_KEL),
         ok("Tautan undangan <b>Petugas</b> untuk <b>Cengkareng Barat</b>", "invited"),
         ok("Tautan undangan <b>Petugas</b> untuk <b>Cengkareng Barat</b>", "invited"),
-        no("private only", STALE))),
+        no("private only", STALE),
+        no("out of scope", OUT_KEL))),
     "registration": ("reg:{token}", row(
         ok(say("invite.registered", role="Pengawas", desk="Cengkareng"), "registered"),
         no("on shift", say("invite.on_shift")),
         ok(say("invite.registered", role="Pengawas", desk="Cengkareng"), "registered"),
         ok(say("invite.already", role="Pengawas", desk="Cengkareng")),
         ok(say("invite.registered", role="Pengawas", desk="Cengkareng"), "registered"),
-        no("private only", STALE))),
+        no("private only", STALE),
+        ok(say("invite.registered", role="Pengawas", desk="Cengkareng"), "registered"))),
     "invites page": ("ivp:0", row(
         no("stale", STALE), no("supervisors only", SUPERVISORS),
         ok("✉️ <b>Undangan yang masih berlaku di Gambir: 0</b>"),
         ok("✉️ <b>Undangan yang masih berlaku di Cengkareng: 1</b>"),
         ok("✉️ <b>Undangan yang masih berlaku di Seluruh wilayah: 1</b>"),
-        no("private only", STALE))),
+        no("private only", STALE),
+        no("supervisors only", SUPERVISORS))),
     "invite revoke": ("ivr:{invite}:yes", row(
         no("stale", STALE), no("supervisors only", SUPERVISORS), no("out of scope", OUT_KEC),
         no("made on the server", say("invites.not_yours")),
         ok("Undangan Pengawas untuk <b>Cengkareng</b> dicabut", "revoked"),
-        no("private only", STALE))),
+        no("private only", STALE),
+        no("supervisors only", SUPERVISORS))),
     "members page": ("mbp:0", row(
         no("stale", STALE), no("supervisors only", SUPERVISORS),
-        ok("👥 <b>Anggota di Gambir: 1</b>"), ok("👥 <b>Anggota di Cengkareng: 2</b>"),
-        ok("👥 <b>Anggota di Seluruh wilayah: 3</b>"), no("private only", STALE))),
+        ok("👥 <b>Anggota di Gambir: 1</b>"), ok("👥 <b>Anggota di Cengkareng: 3</b>"),
+        ok("👥 <b>Anggota di Seluruh wilayah: 4</b>"), no("private only", STALE),
+        no("supervisors only", SUPERVISORS))),
     "member action": (f"mb:{OFFICER}:ry:0", row(
         no("stale", STALE), no("supervisors only", SUPERVISORS), no("out of scope", OUT_KEL),
         ok(say("members.removed", name=NAME, desk="Cengkareng Barat"), "removed"),
         ok(say("members.removed", name=NAME, desk="Cengkareng Barat"), "removed"),
-        no("private only", STALE))),
+        no("private only", STALE),
+        no("supervisors only", SUPERVISORS))),
     # With no pledge set (this world's), its button changes nothing for anyone; who may
     # confirm one is tests/handlers/test_pledge.py's.
     "pledge": ("pk:0123456789abcdef", row(
         no("stale", STALE), no("no pledge", say("pledge.none")),
         no("no pledge", say("pledge.none")), no("no pledge", say("pledge.none")),
-        no("no pledge", say("pledge.none")), no("private only", STALE))),
+        no("no pledge", say("pledge.none")), no("private only", STALE),
+        no("no pledge", say("pledge.none")))),
     "language": ("lang:en", row(
         no("unknown", STALE), ok(t("en", "language.set"), "english"),
         ok(t("en", "language.set"), "english"), ok(t("en", "language.set"), "english"),
-        ok(t("en", "language.set"), "english"), no("private only", STALE))),
+        ok(t("en", "language.set"), "english"), no("private only", STALE),
+        ok(t("en", "language.set"), "english"))),
 }
 
 CELLS = [pytest.param("command", f"/{name}", actor, cell, id=f"/{name}-{actor}")
@@ -295,8 +346,9 @@ class World:
 @pytest.fixture
 async def world(harness: Harness) -> World:
     """KEL on duty all day and empty when swept (an open alert), then its officer on shift
-    for four hours (a pending presence question), a report from KEL, a one-use supervisor
-    invite for the kecamatan; the camat of KEC, the camat of Gambir, the admin known."""
+    for four hours (a pending presence question), a kamtib report from KEL (routed to the
+    Polri liaison), a one-use supervisor invite for the kecamatan; the camat of KEC, the camat
+    of Gambir, the Polri liaison of KEC, the admin known."""
     await harness.stop_sender()
     # /dasbor makes links only when the dashboard is on; its pages are tests/dashboard's.
     data = harness.app.bot_data
@@ -307,6 +359,7 @@ async def world(harness: Harness) -> World:
     kel = await harness.member(OFFICER, KEL, Role.OFFICER)
     kec = await harness.member(CAMAT, KEC, Role.SUPERVISOR)
     await harness.member(OTHER_CAMAT, GAMBIR, Role.SUPERVISOR)
+    await harness.member(LIAISON, KEC, Role.PARTNER, agency="polri")
     await members_store.ensure_admin(db, ADMIN_ID, "Admin", None)
     moment = utcnow() + timedelta(minutes=20)
     if moment.astimezone(WIB).hour == 0 and moment.astimezone(WIB).minute < 20:
@@ -318,7 +371,8 @@ async def world(harness: Harness) -> World:
     await drafts_store.update_draft(db, draft.id, OFFICER, Step.CONFIRM, utcnow(),
                                     category="kamtib", severity="tinggi",
                                     description="Kericuhan kecil di dekat TPS 7.")
-    _, incident = await incidents_store.submit(db, draft.id, OFFICER, [CAMAT], utcnow())
+    _, incident = await incidents_store.submit(db, draft.id, OFFICER, [CAMAT, LIAISON],
+                                               utcnow(), ("polri", "tni"))
     assert incident is not None and incident.ref == REF
     token = await invites_store.create(db, kec.id, Role.SUPERVISOR, max_uses=1,
                                        ttl=timedelta(days=1), created_by=None, now=utcnow())
@@ -339,6 +393,7 @@ STATE = {
     "drafts": "SELECT member_id, desk_id, step FROM incident_drafts",
     "subscriptions": "SELECT chat_id, desk_id, active, created_by FROM subscriptions",
     "logins": "SELECT member_id, used_at FROM dashboard_logins",
+    "agencies": "SELECT incident_id, agency, handed_by FROM incident_agencies",
 }
 
 
@@ -419,7 +474,13 @@ async def _login_link(h: Harness, w: World, who: int) -> None:
     assert await one(h, "SELECT member_id, used_at FROM dashboard_logins") == (who, None)
 
 
+async def _handed(h: Harness, w: World, who: int) -> None:
+    assert await one(h, "SELECT agency, handed_by FROM incident_agencies WHERE incident_id = ? "
+                        "AND handed_by IS NOT NULL", w.incident) == ("bawaslu", who)
+
+
 EFFECTS = {
+    "handed": (("agencies",), _handed),
     "login link": (("logins",), _login_link),
     "acked": (("alerts",), _acked),
     "present": (("presence", "shifts"), _present),

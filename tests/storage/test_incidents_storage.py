@@ -204,7 +204,7 @@ async def test_take_then_close_with_history_and_announcements(db: Database) -> N
     assert [(c, p["target"]) for c, _, p in await intents(db, "incident_update")] == \
         [(chat, target) for target, chat in routed]
     assert [p for _, _, p in await intents(db, "incident_status")] == \
-        [{"incident": incident.id, "status": "ditangani"}]
+        [{"incident": incident.id, "status": "ditangani", "agency": None}]
     assert [c for c, _, _ in await intents(db, "incident_status")] == [OFFICER]
 
     assert await incidents_store.pending_note(db, CAMAT) is None

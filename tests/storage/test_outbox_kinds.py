@@ -43,8 +43,10 @@ STORED: list[tuple[OutboxKind, str, OutboxPayload]] = [
     (OutboxKind.INCIDENT_MEDIA, '{"incident":4,"kinds":["photo","video"]}',
      IncidentMediaPayload(4, ("photo", "video"))),
     (OutboxKind.INCIDENT_UPDATE, '{"target":8}', EditPayload(8)),
-    (OutboxKind.INCIDENT_STATUS, '{"incident":4,"status":"selesai"}',
+    (OutboxKind.INCIDENT_STATUS, '{"incident":4,"status":"selesai","agency":null}',
      IncidentStatusPayload(4, "selesai")),
+    (OutboxKind.INCIDENT_STATUS, '{"incident":4,"status":"diteruskan","agency":"bawaslu"}',
+     IncidentStatusPayload(4, "diteruskan", "bawaslu")),
     (OutboxKind.DIGEST, '{"desk":12,"end":"2026-11-23T13:00:00.000000Z"}', DigestPayload(12, END)),
     (OutboxKind.DIGEST_CHART, '{"desk":null,"end":"2026-11-23T13:00:00.000000Z"}',
      DigestPayload(None, END)),
@@ -54,6 +56,8 @@ STORED: list[tuple[OutboxKind, str, OutboxPayload]] = [
 # Shapes only earlier versions wrote.
 LEGACY: list[tuple[OutboxKind, str, OutboxPayload]] = [
     (OutboxKind.INCIDENT_MEDIA, '{"incident":4}', IncidentMediaPayload(4, None)),
+    (OutboxKind.INCIDENT_STATUS, '{"incident":4,"status":"selesai"}',
+     IncidentStatusPayload(4, "selesai")),
 ]
 
 

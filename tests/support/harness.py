@@ -92,13 +92,14 @@ class Harness:
         return self.request.calls[before:]
 
     async def member(self, user_id: int, desk_code: str, role: Role = Role.OFFICER,
-                     name: str = "Budi Santoso") -> Desk:
-        """Register a user through a real invite; return their desk."""
+                     name: str = "Budi Santoso", agency: str | None = None) -> Desk:
+        """Register a user through a real invite (a partner's names its ``agency``); return
+        their desk."""
         desk = await desks_store.by_code(self.db, desk_code)
         assert desk is not None
         token = await invites_store.create(self.db, desk.id, role, max_uses=1,
                                            ttl=timedelta(days=1), created_by=None,
-                                           now=utcnow())
+                                           now=utcnow(), agency=agency)
         await invites_store.redeem(self.db, token, telegram_id=user_id, full_name=name,
                                    username=None, now=utcnow())
         return desk

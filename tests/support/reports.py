@@ -132,3 +132,8 @@ def take(incident: Incident) -> str:
 def finish(incident: Incident) -> str:
     """The data of a report's *Selesai* button."""
     return f"inc:f:{incident.id}"
+
+
+def hand_off(incident: Incident) -> str:
+    """The data of a report's *Teruskan* button (supervisors' copies)."""
+    return f"inc:h:{incident.id}"

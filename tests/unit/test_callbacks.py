@@ -27,6 +27,8 @@ from bot.callbacks import (
     PledgeAgree,
     Registration,
     ReportFinish,
+    ReportHandOff,
+    ReportHandTo,
     ReportsPage,
     ReportStep,
     ReportTake,
@@ -61,6 +63,9 @@ WIRE = [
     (MemberAction(7_012_345_678, "v", 0), "mb:7012345678:v:0"),
     (MemberAction(7_012_345_678, "to", 4471), "mb:7012345678:to:4471"),
     (MemberAction(7_012_345_678, "ry", 0), "mb:7012345678:ry:0"),
+    (ReportHandOff(31), "inc:h:31"),
+    (ReportHandTo(31, "satpol_pp"), "inc:a:31:satpol_pp"),
+    (InviteRole(4471, "m", 1, "bawaslu"), "inv:4471:m:1:bawaslu"),
 ]
 
 

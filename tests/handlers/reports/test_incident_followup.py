@@ -27,6 +27,7 @@ from tests.support.reports import (
     WALIKOTA,
     finish,
     fresh_sender,
+    hand_off,
     outbox,
     press,
     report,
@@ -69,7 +70,8 @@ async def test_tangani_by_the_camat(h: Harness) -> None:
     assert sorted((c, p["target"]) for c, _, p in await outbox(h, "incident_update")) == \
         sorted((r["chat_id"], r["id"]) for r in routed)
     assert await outbox(h, "incident_status") == [
-        (OFFICER, "incident_status", {"incident": incident.id, "status": "ditangani"})]
+        (OFFICER, "incident_status",
+         {"incident": incident.id, "status": "ditangani", "agency": None})]
     # The lurah comes second: told who has it, nothing changes.
     rows = len(await outbox(h))
     calls = await press(h, LURAH, take(incident))
@@ -85,7 +87,8 @@ async def test_every_recipient_and_the_reporter_see_each_change(h: Harness) -> N
     assert await sender.drain(timeout=5) == 3
     first = {int(c.params["chat_id"]): c for c in h.request.calls[before:]}
     assert set(first) == {LURAH, CAMAT, WALIKOTA}
-    assert [d for _, d in first[WALIKOTA].buttons()] == [take(incident), finish(incident)]
+    assert [d for _, d in first[WALIKOTA].buttons()] == [take(incident), finish(incident),
+                                                         hand_off(incident)]
     assert "🆕 Belum ditangani" in first[WALIKOTA].text
     sent_ids = {(int(r[0]), int(r[1])) for r in await h.db.fetchall(
         "SELECT chat_id, message_id FROM outbox WHERE kind = 'incident'")}
@@ -99,7 +102,7 @@ async def test_every_recipient_and_the_reporter_see_each_change(h: Harness) -> N
         sent_ids
     for edit in edits:
         assert "🛠 Ditangani oleh Bu Camat" in edit.text and incident.ref in edit.text
-        assert [d for _, d in edit.buttons()] == [finish(incident)]
+        assert [d for _, d in edit.buttons()] == [finish(incident), hand_off(incident)]
     (told,) = [c for c in out if c.method == "sendMessage"]
     assert int(told.params["chat_id"]) == OFFICER
     assert told.text == f"🛠 Laporan <b>{incident.ref}</b> sedang ditangani oleh Bu Camat."

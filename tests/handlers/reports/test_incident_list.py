@@ -18,6 +18,7 @@ from tests.support.reports import (
     STRANGER,
     WALIKOTA,
     finish,
+    hand_off,
     press,
     report,
     say,
@@ -99,7 +100,7 @@ async def test_laporan_one_report_with_its_history(h: Harness) -> None:
     history = one.text.split("<b>Riwayat</b>", 1)[1]
     assert "baru (Budi Santoso)" in history and "ditangani (Bu Camat)" in history
     assert history.index("baru") < history.index("ditangani")
-    assert [d for _, d in one.buttons()] == [finish(incident)]
+    assert [d for _, d in one.buttons()] == [finish(incident), hand_off(incident)]
 
     await press(h, CAMAT, finish(incident))
     await say(h, CAMAT, NOTE)

@@ -119,4 +119,5 @@ async def test_routed_messages_escape_the_description(h: Harness) -> None:
         assert escaped in message.text and "<b>Massa" not in message.text
         assert f"<b>Laporan LP-{KEL}-0001</b>" in message.text
         assert "Cengkareng Barat" in message.text and "Budi Santoso" in message.text
-        assert [label for label, _ in message.buttons()] == ["🛠 Tangani", "✅ Selesai"]
+        assert [label for label, _ in message.buttons()] == ["🛠 Tangani", "✅ Selesai",
+                                                             "↪️ Teruskan"]
