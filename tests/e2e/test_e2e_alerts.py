@@ -15,7 +15,7 @@ from tests.support.data import JAKARTA_CSV
 from tests.support.e2e import BotProcess, bot_env, cli, register
 
 KEL, KEC = "31.73.01.1001", "31.73.01"
-LURAH, CAMAT, OFFICER = 5001, 5002, 5003
+LURAH, CAMAT, OFFICER, BABINSA = 5001, 5002, 5003, 5004
 FAST = {"POSKO_SWEEP_INTERVAL": "1", "POSKO_UNATTENDED_GRACE": "2",
         "POSKO_ESCALATION_STEPS": "4,4"}
 
@@ -45,10 +45,13 @@ async def _setup(stub: StubBotAPI, tmp_path: Path) -> tuple[BotProcess, dict[str
     await stub.wait_for_call("setMyCommands", timeout=30)
     users = {"lurah": stub.user(LURAH, "Lurah", "Cengkareng"),
              "camat": stub.user(CAMAT, "Camat", "Cengkareng"),
-             "officer": stub.user(OFFICER, "Budi", "Santoso")}
+             "officer": stub.user(OFFICER, "Budi", "Santoso"),
+             "babinsa": stub.user(BABINSA, "Babinsa", "Cengkareng")}
     await register(stub, env, tmp_path, users["lurah"], KEL, "supervisor")
     await register(stub, env, tmp_path, users["camat"], KEC, "supervisor")
     await register(stub, env, tmp_path, users["officer"], KEL, "officer")
+    # A partner liaison hears of reports, never of empty desks (see the test below).
+    await register(stub, env, tmp_path, users["babinsa"], KEL, "partner", "--agency", "tni")
     users["officer"].send_location(*where)
     await stub.wait_for_message(OFFICER, contains="Check-in tercatat")
     # Duty starts now for the kelurahan (the CLI writes while the bot runs).
@@ -107,6 +110,8 @@ async def test_alert_escalation_ack_resolve(stub: StubBotAPI, tmp_path: Path) ->
         assert "diteruskan ke atasan" in (escalated.text or "")
         await _take_and_resolve(stub, users, where)
         assert len(_alerts(stub, LURAH)) == 1 and len(_alerts(stub, CAMAT)) == 1
+        assert _alerts(stub, BABINSA) == [] and not [
+            m for m in stub.sent(BABINSA) if "Peringatan selesai" in (m.text or "")]
         assert await bot.stop() == 0
     finally:
         bot.kill()

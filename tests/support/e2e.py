@@ -59,9 +59,10 @@ async def cli(env: dict[str, str], workdir: Path, *args: str, stdin: str = ""
 
 
 async def register(stub: StubBotAPI, env: dict[str, str], workdir: Path, user: SimUser,
-                   code: str, role: str) -> None:
-    """A user registered the real way: ``posko-bot invite``, ``/start <token>``, *Daftar*."""
-    done = await cli(env, workdir, "invite", "--desk", code, "--role", role)
+                   code: str, role: str, *more: str) -> None:
+    """A user registered the real way: ``posko-bot invite`` (with ``more`` of its options,
+    such as a partner's ``--agency``), ``/start <token>``, *Daftar*."""
+    done = await cli(env, workdir, "invite", "--desk", code, "--role", role, *more)
     token = re.search(r"start=([\w-]+)", done.stdout)
     assert token, done.stdout + done.stderr
     user.send_text(f"/start {token[1]}")
