@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
-from telegram.error import BadRequest
+from telegram.error import BadRequest, Forbidden
 
 from bot.callbacks import CallbackData
 from bot.context import Ctx
@@ -82,6 +82,25 @@ async def popup(query: CallbackQuery, text: str, *, show_alert: bool = False) ->
     """Answer a button with a text. A popup shows plain text, not HTML: the catalog's tags
     go and escaped values (``&amp;`` in a name) are shown as typed; a long one is cut."""
     await query.answer(fit_plain(plain_text(text), POPUP_MAX), show_alert=show_alert)
+
+
+async def ask_in_private(update: Update, context: Ctx, query: CallbackQuery, caller: Caller,
+                         text: str, where: str, **kwargs: Any) -> bool:
+    """Send ``text`` (a question after a button) to the presser's private chat, and answer
+    the press: nothing more in the private chat, where the question is right below; ``where``
+    (a catalog key saying to look there) in a group. False, with the presser told to open the
+    private chat first, when the bot may not write to them."""
+    try:
+        with unread():
+            await context.bot.send_message(caller.user_id, text, **kwargs)
+    except Forbidden:  # pressed in a group by someone who never opened a chat with the bot
+        await popup(query, t(caller.lang, "incident.open_private_chat"), show_alert=True)
+        return False
+    if is_private(update):
+        await query.answer()
+    else:
+        await popup(query, t(caller.lang, where))
+    return True
 
 
 async def edit_or_ignore(query: CallbackQuery, text: str, **kwargs: Any) -> None:

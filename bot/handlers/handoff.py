@@ -9,13 +9,11 @@ report and re-check the presser: only a supervisor whose scope holds the report'
 from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import Forbidden
 
 from bot.callbacks import ReportHandOff, ReportHandTo
 from bot.context import Ctx
 from bot.handlers.access import Caller
-from bot.handlers.common import edit_or_ignore, is_private, popup, pressed
-from bot.outbox.pacing import unread
+from bot.handlers.common import ask_in_private, edit_or_ignore, popup, pressed
 from bot.texts import t
 from storage import desks as desks_store
 from storage import incidents as incidents_store
@@ -66,17 +64,8 @@ async def offer(update: Update, context: Ctx) -> None:
     rows = [choices[i:i + PER_ROW] for i in range(0, len(choices), PER_ROW)]
     text = t(caller.lang, "handoff.choose", ref=incident.ref,
              already=", ".join(routing.name(a) for a in sorted(concerned)) or "—")
-    try:
-        with unread():
-            await context.bot.send_message(caller.user_id, text,
-                                           reply_markup=InlineKeyboardMarkup(rows))
-    except Forbidden:  # pressed in a group by someone who never opened a chat with the bot
-        await popup(query, t(caller.lang, "incident.open_private_chat"), show_alert=True)
-        return
-    if is_private(update):
-        await query.answer()
-    else:
-        await popup(query, t(caller.lang, "handoff.in_private"))
+    await ask_in_private(update, context, query, caller, text, "handoff.in_private",
+                         reply_markup=InlineKeyboardMarkup(rows))
 
 
 async def hand_to(update: Update, context: Ctx) -> None:

@@ -5,14 +5,13 @@ from __future__ import annotations
 import html
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import Forbidden
 from telegram.ext import ApplicationHandlerStop
 
 from bot.callbacks import ReportFinish, ReportsPage, ReportTake
 from bot.context import Ctx
 from bot.handlers.access import Caller, identify
 from bot.handlers.common import (
-    is_private,
+    ask_in_private,
     popup,
     pressed,
     private_supervisor,
@@ -121,19 +120,10 @@ async def finish(update: Update, context: Ctx) -> None:
         return
     await incidents_store.ask_closing_note(context.bot_data.db, incident.id, caller.user_id,
                                            utcnow())
-    try:
-        await context.bot.send_message(caller.user_id, t(caller.lang, "incident.note_ask",
-                                                         ref=incident.ref))
-    except Forbidden:  # pressed in a group by someone who never opened a chat with the bot
+    if not await ask_in_private(update, context, query, caller,
+                                t(caller.lang, "incident.note_ask", ref=incident.ref),
+                                "incident.note_in_private"):
         await incidents_store.drop_note(context.bot_data.db, caller.user_id)
-        await popup(query, t(caller.lang, "incident.open_private_chat"), show_alert=True)
-        return
-    # Pressed in a group, the question went to the private chat: say where. Pressed in the
-    # private chat, the question is right below: nothing to add.
-    if is_private(update):
-        await query.answer()
-    else:
-        await popup(query, t(caller.lang, "incident.note_in_private"))
 
 
 async def closing_note(update: Update, context: Ctx) -> None:
