@@ -237,6 +237,15 @@ class ReportHandTo(CallbackData):
 
 
 @dataclass(frozen=True, slots=True)
+class TpsMove(CallbackData):
+    """*Catat pemindahan TPS* under a report (no reason: ask it), then a reason chosen."""
+
+    PREFIX = "tpm"
+    incident_id: int
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class ReportsPage(CallbackData):
     """‹ / › under ``/laporan``."""
 
@@ -301,4 +310,5 @@ class MemberAction(CallbackData):
 KINDS: tuple[type[CallbackData], ...] = (
     Registration, Language, Checkout, StillHere, ReportStep, InviteRole, AlertAck, DeskView,
     ReportTake, ReportFinish, ReportsPage, BoardPage, AlertsPage, InvitesPage, InviteRevoke,
-    MembersPage, MemberAction, InviteDesk, PledgeAgree, ReportHandOff, ReportHandTo)
+    MembersPage, MemberAction, InviteDesk, PledgeAgree, ReportHandOff, ReportHandTo,
+    TpsMove)

@@ -37,6 +37,7 @@ class OutboxKind(StrEnum):
     INCIDENT_MEDIA = "incident_media"  # one album of a report's attachments
     INCIDENT_UPDATE = "incident_update"  # an "incident" message edited after a status change
     INCIDENT_STATUS = "incident_status"  # the reporter told what happened to their report
+    TPS_MOVED = "tps_moved"  # a report's TPS moved: where to, why, when
     DIGEST = "digest"  # the daily digest text
     DIGEST_CHART = "digest_chart"  # its chart, as a photo
     MEMBER_CHANGED = "member_changed"  # a member told they were moved, removed or re-roled
@@ -150,7 +151,7 @@ def payload_type(kind: OutboxKind) -> type[OutboxPayload]:
             return PresenceCheckPayload
         case OutboxKind.SHIFT_CLOSED:
             return ShiftClosedPayload
-        case OutboxKind.INCIDENT:
+        case OutboxKind.INCIDENT | OutboxKind.TPS_MOVED:
             return IncidentPayload
         case OutboxKind.INCIDENT_MEDIA:
             return IncidentMediaPayload

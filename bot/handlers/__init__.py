@@ -47,6 +47,7 @@ from bot.handlers import (
     onboarding,
     pledge,
     presence,
+    relocation,
     report,
     status,
     subscriptions,
@@ -75,6 +76,8 @@ class Who(StrEnum):
     CONCERNED = ("supervisors and admins whose scope holds the desk, and liaisons in scope of "
                  "an agency the report concerns")
     ABOVE = "supervisors above the member or the invite's maker, and admins"
+    RECORDER = ("the reporter, supervisors whose scope holds the desk, and liaisons of an "
+                "agency the report concerns")
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +141,7 @@ BUTTONS = [
     Button(cb.ReportHandOff, handoff.offer, Who.IN_SCOPE, ANY_CHAT),
     Button(cb.ReportHandTo, handoff.hand_to, Who.IN_SCOPE, OWN_CHAT),
     Button(cb.ReportsPage, incidents.turn_page, Who.FOLLOWER, OWN_CHAT),
+    Button(cb.TpsMove, relocation.pressed_move, Who.RECORDER, OWN_CHAT),
     Button(cb.AlertAck, alerts.acknowledge, Who.IN_SCOPE, ANY_CHAT),
     Button(cb.DeskView, alerts.desk_view, Who.IN_SCOPE, ANY_CHAT),
     Button(cb.AlertsPage, alerts.turn_page, Who.SUPERVISOR, OWN_CHAT),
@@ -152,13 +156,15 @@ BUTTONS = [
 
 def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """Add every handler to ``app`` in the documented order."""
-    # -3. First of all: a repeated text, or an unknown user's message within the minute of
+    # -4. First of all: a repeated text, or an unknown user's message within the minute of
     #     the last answer, stops here (``bot.handlers.throttle``).
-    app.add_handler(TypeHandler(Update, throttle.guard), group=-3)
-    # 0. Before everything: a private message that is a supervisor's closing note (group -2)
-    #    or answers a /lapor step (group -1) is consumed there; anything else passes on to
-    #    the handlers below.
+    app.add_handler(TypeHandler(Update, throttle.guard), group=-4)
+    # 0. Before everything: a private message that is a closing note (group -3), the new
+    #    place of a moved TPS (group -2) or answers a /lapor step (group -1) is consumed
+    #    there; anything else passes on to the handlers below.
     app.add_handler(MessageHandler(NEW & PRIVATE & ~filters.COMMAND, incidents.closing_note),
+                    group=-3)
+    app.add_handler(MessageHandler(NEW & PRIVATE & ~filters.COMMAND, relocation.place_input),
                     group=-2)
     app.add_handler(MessageHandler(NEW & PRIVATE & ~filters.COMMAND, report.route_input),
                     group=-1)

@@ -11,6 +11,7 @@ from bot.texts import role_name, t
 from storage import drafts as drafts_store
 from storage import incidents as incidents_store
 from storage import members as members_store
+from storage import relocations
 from storage.models import Role
 
 _LANGUAGE_NAMES = {"id": "🇮🇩 Bahasa Indonesia", "en": "🇬🇧 English"}
@@ -86,5 +87,6 @@ async def cancel(update: Update, context: Ctx) -> None:
                                                                               caller.user_id)
     if caller.member is not None:
         await incidents_store.drop_note(db, caller.user_id)
+        dropped = await relocations.drop_unfinished(db, caller.user_id) or dropped
     await reply(update, t(caller.lang, "lapor.cancelled" if dropped else "cancel.done"),
                 reply_markup=ReplyKeyboardRemove())

@@ -18,6 +18,7 @@ from bot.handlers.common import (
     reply,
     turn_to,
 )
+from bot.handlers.relocation import move_button
 from bot.texts import Markup, fmt_time, t
 from bot.views.incidents import (
     follow_up_buttons,
@@ -225,5 +226,7 @@ async def _one(update: Update, context: Ctx, caller: Caller, ref: str) -> None:
                        if note else ""))
     text = await incident_text(db, incident, caller.lang, routing, after=lines, pointer=False)
     markup = follow_up_buttons(incident, caller.lang, hand_off=caller.is_supervisor)
+    if (move := move_button(caller.lang, incident)) is not None:
+        markup.append([move])
     await reply(update, text,
                 reply_markup=InlineKeyboardMarkup(markup) if markup else None)

@@ -37,6 +37,7 @@ from bot.callbacks import ReportAction, ReportStep
 from bot.context import Ctx
 from bot.handlers.access import Caller, identify
 from bot.handlers.common import edit_or_ignore, popup, pressed, private_member, reply
+from bot.handlers.relocation import move_button
 from bot.texts import t
 from bot.views.report import (
     FIXABLE,
@@ -236,7 +237,10 @@ async def _submit(update: Update, context: Ctx, caller: Caller, draft_id: int) -
     if concerned := await partners.agencies_of(db, incident.id):
         text += "\n" + t(caller.lang, "lapor.receipt_agencies",
                          agencies=", ".join(routing.name(a) for a in concerned))
-    await reply(update, text, reply_markup=ReplyKeyboardRemove())
+    # The location step's keyboard is gone by now; a TPS that may have moved gets its button.
+    button = move_button(caller.lang, incident)
+    await reply(update, text, reply_markup=InlineKeyboardMarkup([[button]]) if button
+                else ReplyKeyboardRemove())
 
 
 def _attachment(message: Message) -> tuple[str, str] | None:

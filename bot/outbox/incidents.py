@@ -5,11 +5,13 @@ from __future__ import annotations
 from telegram import InlineKeyboardMarkup
 
 from bot.outbox.message import Rendered
-from bot.texts import t
-from bot.views.incidents import follow_up_buttons, incident_text, member_name
+from bot.texts import fmt_datetime, t
+from bot.views.incidents import follow_up_buttons, incident_text, member_name, place_text
+from storage import desks as desks_store
 from storage import incidents as incidents_store
 from storage import members as members_store
 from storage import outbox as outbox_store
+from storage import relocations
 from storage.models import Role
 from storage.outbox_kinds import (
     EditPayload,
@@ -72,3 +74,18 @@ class IncidentRenderer:
                           who=member_name(handler, self.routing),
                           note=incident.closing_note or "",
                           agency=self.routing.name(payload.agency or "")))
+
+    async def moved(self, payload: IncidentPayload, lang: str) -> Rendered | None:
+        """A report's TPS moved: where from, where to, why and since when."""
+        incident = await incidents_store.get(self.db, payload.incident)
+        move = await relocations.of_incident(self.db, payload.incident)
+        desk = await desks_store.get(self.db, incident.desk_id) if incident else None
+        if incident is None or move is None or move.moved_at is None or desk is None:
+            return None
+        return Rendered(t(lang, "move.news", tps=move.tps, desk=desk.name, code=desk.code,
+                          reason=t(lang, f"move.reason.{move.reason}"),
+                          old=place_text(lang, incident.latitude, incident.longitude, None),
+                          new=place_text(lang, move.new_latitude, move.new_longitude,
+                                         move.new_address),
+                          time=fmt_datetime(lang, move.moved_at, desk.tz), ref=incident.ref))
+

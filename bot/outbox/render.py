@@ -76,6 +76,8 @@ class OutboxRenderer:
                 return await self._incidents.media(row.payload_as(IncidentMediaPayload), lang)
             case OutboxKind.INCIDENT_UPDATE:
                 return await self._incidents.update(row.payload_as(EditPayload), lang)
+            case OutboxKind.TPS_MOVED:
+                return await self._incidents.moved(row.payload_as(IncidentPayload), lang)
             case OutboxKind.INCIDENT_STATUS:
                 return await self._incidents.status(row.payload_as(IncidentStatusPayload), lang)
             case OutboxKind.DIGEST:

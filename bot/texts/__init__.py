@@ -28,6 +28,7 @@ from bot.texts import (
     onboarding,
     pledge,
     presence,
+    relocation,
     report,
     status,
     subscriptions,
@@ -38,7 +39,7 @@ from bot.texts import (
 # ``t`` never finds.
 FEATURES: tuple[ModuleType, ...] = (
     common, onboarding, invites, checkin, presence, status, general, alerts, board, report,
-    incidents, digest, exports, subscriptions, members, throttle, pledge, dashboard,
+    incidents, digest, exports, subscriptions, members, throttle, pledge, dashboard, relocation,
 )
 
 

@@ -44,6 +44,22 @@ def member_name(member: Member | None, routing: Routing | None = None) -> str:
     return member.full_name
 
 
+def map_link(latitude: float, longitude: float) -> Markup:
+    """A place as a link to a map, its coordinates as the text."""
+    url = f"https://maps.google.com/?q={latitude:.6f},{longitude:.6f}"
+    return Markup(f'<a href="{url}">{latitude:.5f}, {longitude:.5f}</a>')
+
+
+def place_text(lang: str, latitude: float | None, longitude: float | None,
+               address: str | None) -> Markup:
+    """A place given as coordinates (a map link) or as an address (escaped); a dash for none."""
+    if latitude is not None and longitude is not None:
+        return map_link(latitude, longitude)
+    if address:
+        return Markup(html.escape(address, quote=False))
+    return Markup(t(lang, "move.unknown_place"))
+
+
 def follow_up_buttons(incident: Incident, lang: str, with_ref: bool = False,
                       hand_off: bool = False) -> list[list[InlineKeyboardButton]]:
     """*Tangani* (while new) and *Selesai* (until closed), and *Teruskan* for supervisors
@@ -104,10 +120,8 @@ async def incident_text(db: Database, incident: Incident, lang: str, routing: Ro
     if agencies := await agencies_line(db, incident, lang, routing):
         lines.append(agencies)
     if incident.latitude is not None and incident.longitude is not None:
-        url = f"https://maps.google.com/?q={incident.latitude:.6f},{incident.longitude:.6f}"
         lines.append(t(lang, "incident.location",
-                       link=Markup(f'<a href="{url}">{incident.latitude:.5f}, '
-                                   f'{incident.longitude:.5f}</a>')))
+                       link=map_link(incident.latitude, incident.longitude)))
     rest = ["", status, *after]
     room = limit - visible_length("\n".join([*lines, "", *rest]))
     description = fit(html.escape(incident.description, quote=False),

@@ -421,4 +421,25 @@ MIGRATIONS: list[list[Step]] = [
             PRIMARY KEY (incident_id, agency)
         )""",
     ],
+    # 15: TPS moved (storage.relocations): a report of category lokasi_tps records where its
+    # TPS went, why and when, one move per report. `step` is how far its recording is
+    # (`reason`, `place`, `done`): the questions live in this row, so a restart loses none.
+    [
+        """CREATE TABLE tps_moves (
+            id            INTEGER PRIMARY KEY,
+            incident_id   INTEGER NOT NULL UNIQUE REFERENCES incidents(id),
+            desk_id       INTEGER NOT NULL REFERENCES desks(id),
+            tps           TEXT NOT NULL,
+            recorded_by   INTEGER NOT NULL REFERENCES members(telegram_id),
+            step          TEXT NOT NULL CHECK (step IN ('reason', 'place', 'done')),
+            reason        TEXT,
+            new_latitude  REAL,
+            new_longitude REAL,
+            new_address   TEXT,
+            moved_at      TEXT,
+            created_at    TEXT NOT NULL
+        )""",
+        "CREATE INDEX tps_moves_recorder ON tps_moves(recorded_by) WHERE step != 'done'",
+        "CREATE INDEX tps_moves_desk_time ON tps_moves(desk_id, moved_at)",
+    ],
 ]

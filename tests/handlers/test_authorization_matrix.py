@@ -242,6 +242,13 @@ BUTTONS: dict[str, tuple[str, dict[str, Cell]]] = {
         ok(say("handoff.done_nobody", ref=REF, agency="Bawaslu"), "handed"),
         ok(say("handoff.done_nobody", ref=REF, agency="Bawaslu"), "handed"),
         no("private only", STALE), no("supervisors only", SUPERVISORS))),
+    # Recording a moved TPS: who may is checked before whether this report can (a kamtib
+    # one cannot; tests/handlers/reports/test_relocation.py records one).
+    "tps move": ("tpm:{incident}", row(
+        no("not theirs", say("move.not_yours")), no("not movable", say("move.not_movable")),
+        no("not theirs", say("move.not_yours")), no("not movable", say("move.not_movable")),
+        no("not movable", say("move.not_movable")), no("private only", STALE),
+        no("not movable", say("move.not_movable")))),
     "incidents page": ("incp:0", row(
         no("stale", STALE), no("supervisors only", SUPERVISORS), ok(say("incidents.none")),
         ok("<b>Laporan terbuka: 1</b>"), ok("<b>Laporan terbuka: 1</b>"),

@@ -30,6 +30,7 @@ from bot.callbacks import (
     ReportsPage,
     ReportStep,
     StillHere,
+    TpsMove,
 )
 from bot.texts import t
 from storage import members as members_store
@@ -45,7 +46,8 @@ FORGED: list[CallbackData] = [
     Checkout(1, "y"), ReportStep(1, "cancel"), InviteRole(1, "o", 1), ReportsPage(0),
     BoardPage(0, 0), InvitesPage(0), InviteRevoke(1, "yes"), MembersPage(0),
     MemberAction(OFFICER, "ry", 0), AlertsPage(0), InviteDesk(1, 1),
-    PledgeAgree("0123456789abcdef"), ReportHandTo(1, "bawaslu")]
+    PledgeAgree("0123456789abcdef"), ReportHandTo(1, "bawaslu"),
+    TpsMove(1), TpsMove(1, "genangan")]
 
 
 def test_every_own_chat_kind_is_probed() -> None:

@@ -47,6 +47,7 @@ STORED: list[tuple[OutboxKind, str, OutboxPayload]] = [
      IncidentStatusPayload(4, "selesai")),
     (OutboxKind.INCIDENT_STATUS, '{"incident":4,"status":"diteruskan","agency":"bawaslu"}',
      IncidentStatusPayload(4, "diteruskan", "bawaslu")),
+    (OutboxKind.TPS_MOVED, '{"incident":4}', IncidentPayload(4)),
     (OutboxKind.DIGEST, '{"desk":12,"end":"2026-11-23T13:00:00.000000Z"}', DigestPayload(12, END)),
     (OutboxKind.DIGEST_CHART, '{"desk":null,"end":"2026-11-23T13:00:00.000000Z"}',
      DigestPayload(None, END)),

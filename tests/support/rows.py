@@ -34,6 +34,7 @@ SAMPLES: dict[OutboxKind, OutboxPayload] = {
     OutboxKind.INCIDENT_MEDIA: IncidentMediaPayload(GONE, ("photo", "video")),
     OutboxKind.INCIDENT_UPDATE: EditPayload(GONE),
     OutboxKind.INCIDENT_STATUS: IncidentStatusPayload(GONE, "selesai"),
+    OutboxKind.TPS_MOVED: IncidentPayload(GONE),
     OutboxKind.DIGEST: DigestPayload(GONE, datetime(2026, 11, 23, 13, tzinfo=UTC)),
     OutboxKind.DIGEST_CHART: DigestPayload(GONE, datetime(2026, 11, 23, 13, tzinfo=UTC)),
     OutboxKind.MEMBER_CHANGED: MemberChangedPayload("removed", GONE, "officer", GONE),

@@ -33,6 +33,7 @@ from bot.callbacks import (
     ReportStep,
     ReportTake,
     StillHere,
+    TpsMove,
 )
 
 # Buttons already sitting in chats when the bot is upgraded must keep working: these are the
@@ -65,6 +66,8 @@ WIRE = [
     (MemberAction(7_012_345_678, "ry", 0), "mb:7012345678:ry:0"),
     (ReportHandOff(31), "inc:h:31"),
     (ReportHandTo(31, "satpol_pp"), "inc:a:31:satpol_pp"),
+    (TpsMove(31), "tpm:31"),
+    (TpsMove(31, "genangan"), "tpm:31:genangan"),
     (InviteRole(4471, "m", 1, "bawaslu"), "inv:4471:m:1:bawaslu"),
 ]
 

@@ -1,0 +1,135 @@
+"""A moved TPS: a lokasi_tps report records the reason and the new place, asked in private;
+the desk's supervisors and the KPU liaison are told; a restart, a double tap or /batal loses
+or doubles nothing."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.outbox.render import OutboxRenderer
+from bot.texts import t
+from storage import incidents as incidents_store
+from storage import outbox as outbox_store
+from storage import relocations
+from storage.drafts import Step
+from storage.incidents import Incident
+from storage.models import Role, utcnow
+from tests.support import updates as u
+from tests.support.harness import Harness
+from tests.support.reports import (
+    CAMAT,
+    KEC,
+    LURAH,
+    OFFICER,
+    STRANGER,
+    outbox,
+    press,
+    said,
+    say,
+    walk,
+)
+
+PPK = 671  # the KPU liaison of the kecamatan
+PLACE = (-6.1512, 106.7340)
+
+
+async def flooded(h: Harness) -> tuple[Incident, list[tuple[str, str]]]:
+    """A lokasi_tps report of TPS 12 sent; the receipt's buttons."""
+    await h.member(PPK, KEC, Role.PARTNER, name="Pak PPK", agency="kpu")
+    draft_id = await walk(h, OFFICER, Step.TPS, category="lokasi_tps", severity="tinggi",
+                          description="TPS 012 tergenang air setinggi 40 cm sejak subuh.")
+    await say(h, OFFICER, "12")
+    calls = await press(h, OFFICER, f"lp:{draft_id}:send")
+    (receipt,) = [c for c in calls if "diterima" in c.text]
+    row = await h.db.fetchone("SELECT id FROM incidents WHERE draft_id = ?", (draft_id,))
+    assert row is not None
+    incident = await incidents_store.get(h.db, int(row[0]))
+    assert incident is not None and incident.tps == "012"
+    return incident, receipt.buttons()
+
+
+async def test_the_reporter_records_the_move_and_the_right_people_hear(h: Harness) -> None:
+    incident, buttons = await flooded(h)
+    assert buttons == [("🚚 Catat pemindahan TPS 012", f"tpm:{incident.id}")]
+    calls = await press(h, OFFICER, f"tpm:{incident.id}")
+    (question,) = [c for c in calls if c.method == "sendMessage"]
+    assert "TPS <b>012</b>" in question.text
+    assert [d for _, d in question.buttons()] == [
+        f"tpm:{incident.id}:{reason}" for reason in relocations.REASONS]
+    calls = await press(h, OFFICER, f"tpm:{incident.id}:genangan")
+    assert "Ke mana TPS <b>012</b> dipindahkan?" in said(calls)
+    before = await outbox(h, "tps_moved")
+    calls = await h.send(u.location(u.user(OFFICER), *PLACE))
+    assert said(calls) == t("id", "move.done", tps="012")
+    assert await h.db.fetchval("SELECT count(*) FROM shifts") == 0  # the TPS's, no check-in
+    move = await relocations.of_incident(h.db, incident.id)
+    assert move is not None and move.step == "done" and move.reason == "genangan"
+    assert (move.new_latitude, move.new_longitude, move.new_address) == (*PLACE, None)
+    told = sorted(chat for chat, _, _ in await outbox(h, "tps_moved"))
+    assert before == [] and told == [LURAH, CAMAT, PPK]
+    history = await incidents_store.history(h.db, incident.id)
+    assert history[-1][1:] == (OFFICER, "dipindahkan", "TPS 012: genangan")
+    row = await outbox_store.get_row(h.db, int(await h.db.fetchval(
+        "SELECT id FROM outbox WHERE kind = 'tps_moved' ORDER BY id LIMIT 1")))
+    assert row is not None
+    news = await OutboxRenderer(h.db, h.app.bot_data.settings)(row)
+    assert news is not None
+    assert "🚚 <b>TPS 012 dipindahkan</b> · Cengkareng Barat" in news.text
+    assert "Alasan: Genangan / banjir" in news.text and incident.ref in news.text
+    assert "maps.google.com/?q=-6.151200,106.734000" in news.text
+    # Recorded once: the button again, and the same location again, change nothing.
+    assert said(await press(h, OFFICER, f"tpm:{incident.id}")) == t(
+        "id", "move.recorded", ref=incident.ref)
+    await h.send(u.location(u.user(OFFICER), *PLACE))
+    assert len(await outbox(h, "tps_moved")) == 3
+
+
+async def test_an_address_and_bad_answers(h: Harness) -> None:
+    incident, _ = await flooded(h)
+    await press(h, OFFICER, f"tpm:{incident.id}")
+    await press(h, OFFICER, f"tpm:{incident.id}:akses")
+    calls = await say(h, OFFICER, "RW")
+    assert said(calls) == t("id", "move.place_only", tps="012", min=5, max=300)
+    calls = await say(h, OFFICER, "x" * 301)
+    assert said(calls) == t("id", "move.place_only", tps="012", min=5, max=300)
+    assert (await relocations.of_incident(h.db, incident.id)).step == "place"  # type: ignore[union-attr]
+    await say(h, OFFICER, "Balai RW 05 <Jl. Kapuk Raya> No. 12")
+    move = await relocations.of_incident(h.db, incident.id)
+    assert move is not None and move.new_address == "Balai RW 05 <Jl. Kapuk Raya> No. 12"
+    row = await outbox_store.get_row(h.db, int(await h.db.fetchval(
+        "SELECT id FROM outbox WHERE kind = 'tps_moved' ORDER BY id LIMIT 1")))
+    assert row is not None
+    news = await OutboxRenderer(h.db, h.app.bot_data.settings)(row)
+    assert news is not None and "Ke: Balai RW 05 &lt;Jl. Kapuk Raya&gt; No. 12" in news.text
+    moved = await relocations.moved_between(h.db, None, utcnow() - timedelta(hours=1),
+                                            utcnow() + timedelta(minutes=1))
+    assert [(m.tps, m.reason, m.ref) for m in moved] == [("012", "akses", incident.ref)]
+
+
+async def test_who_may_record_and_batal(h: Harness) -> None:
+    incident, _ = await flooded(h)
+    assert said(await press(h, STRANGER, f"tpm:{incident.id}")) == t("id", "move.not_yours")
+    # The camat in scope records it from /laporan; the reporter's /batal is not theirs.
+    (one,) = await say(h, CAMAT, f"/laporan {incident.ref}")
+    assert ("🚚 Catat pemindahan TPS 012", f"tpm:{incident.id}") in one.buttons()
+    await press(h, CAMAT, f"tpm:{incident.id}")
+    await press(h, CAMAT, f"tpm:{incident.id}:konflik")
+    await say(h, CAMAT, "/batal")
+    assert await relocations.of_incident(h.db, incident.id) is None
+    await say(h, CAMAT, "Aula Kantor Camat")  # no longer the answer to anything
+    assert await outbox(h, "tps_moved") == []
+    # A forged reason.
+    assert said(await press(h, OFFICER, f"tpm:{incident.id}:tsunami")) == t("id",
+                                                                           "button.stale")
+
+
+async def test_only_a_lokasi_tps_report_with_a_number_moves(h: Harness) -> None:
+    draft_id = await walk(h, OFFICER, Step.CONFIRM, category="lokasi_tps", severity="sedang",
+                          description="Lokasi TPS 3 berdekatan dengan saluran air.")
+    calls = await press(h, OFFICER, f"lp:{draft_id}:send")
+    (receipt,) = [c for c in calls if "diterima" in c.text]
+    assert receipt.buttons() == []  # no TPS number: nothing to move
+    incident_id = int(await h.db.fetchval("SELECT id FROM incidents WHERE draft_id = ?",
+                                          (draft_id,)))
+    assert said(await press(h, OFFICER, f"tpm:{incident_id}")) == t("id", "move.not_movable")
+    assert await relocations.of_incident(h.db, incident_id) is None
