@@ -31,10 +31,12 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from storage import digests as digests_store
+from storage import relocations
 from storage.desks import chain
 from storage.digests import DeskRow
 from storage.incidents import ALL_CLEAR
 from storage.models import Desk
+from storage.relocations import MovedTps
 from storage.rules.coverage import Coverage, Spans, Stretches, coverage_seconds, epoch_spans
 from storage.rules.duty import Schedule, spans_between, zone
 from storage.schedule_history import timeline
@@ -65,6 +67,7 @@ class Digest:
     earlier_alerts: int = 0  # opened before the range, not resolved now
     earlier_incidents: int = 0
     counted_from: datetime | None = None  # every desk of the scope is newer than the range
+    moved: list[MovedTps] = field(default_factory=list)  # TPS moved in the range
 
 
 def digest_range(end: datetime) -> tuple[datetime, datetime]:
@@ -169,6 +172,7 @@ async def build_digest(db: Database, scope: Desk | None, end: datetime, tz: Zone
     digest.by_category, digest.by_status = dict(categories), dict(statuses)
     (digest.open_alerts, digest.earlier_alerts, digest.open_incidents,
      digest.earlier_incidents) = await digests_store.still_open(db, scope_path, start, end)
+    digest.moved = await relocations.moved_between(db, scope_path, start, end)
     return digest
 
 

@@ -24,6 +24,7 @@ from openpyxl.styles import Font
 from bot.texts import t, zone_name
 from storage.exports import AlertRow, ExportData, IncidentRow, ShiftRow
 from storage.pledges import PledgeRow
+from storage.relocations import MovedTps
 
 Cell = str | int | float | datetime | None
 
@@ -110,6 +111,26 @@ def pledge_sheet(rows: Sequence[PledgeRow], tz: ZoneInfo, lang: str) -> Sheet:
     return Sheet(t(lang, "export.sheet.pledges"), _headers(lang, zone_name(tz), PLEDGE_COLUMNS),
                  [[row.desk_code, row.desk_name, row.member, t(lang, f"role.{row.role}"),
                    _local(row.confirmed_at, tz)] for row in rows])
+
+
+MOVED_COLUMNS = ("ref", "desk_code", "desk_name", "tps", "reason", "moved_from", "moved_to",
+                 "moved")
+
+
+def _place(latitude: float | None, longitude: float | None, address: str | None) -> str:
+    if latitude is not None and longitude is not None:
+        return f"{latitude:.6f}, {longitude:.6f}"
+    return address or ""
+
+
+def moved_sheet(rows: Sequence[MovedTps], tz: ZoneInfo, lang: str) -> Sheet:
+    """The TPS of a scope moved in the period: from where (the report's place), to where, why."""
+    return Sheet(t(lang, "export.sheet.moved"), _headers(lang, zone_name(tz), MOVED_COLUMNS),
+                 [[row.ref, row.desk_code, row.desk_name, row.tps,
+                   t(lang, f"move.reason.{row.reason}"),
+                   _place(row.old_latitude, row.old_longitude, None),
+                   _place(row.new_latitude, row.new_longitude, row.new_address),
+                   _local(row.moved_at, tz)] for row in rows])
 
 
 def _text(value: Cell) -> str:

@@ -9,11 +9,14 @@ from __future__ import annotations
 import asyncio
 
 from bot.files.charts import digest_chart
-from bot.texts import Markup, fmt_count, fmt_datetime, fmt_duration, t
+from bot.texts import Markup, fmt_count, fmt_datetime, fmt_duration, fmt_time, t
+from bot.views.incidents import place_text
 from bot.views.limits import TEXT_MAX, fit
 from scheduler.digest import Digest
+from storage.rules.duty import zone
 
 MAX_UNITS = 10
+MAX_MOVED = 10  # moved TPS listed by name; a flooded kota lists the rest in the export
 
 
 def _pct(share: float | None) -> str:
@@ -69,6 +72,16 @@ def digest_text(digest: Digest, lang: str) -> str:
     if digest.earlier_alerts or digest.earlier_incidents:
         lines.append(t(lang, "digest.earlier", alerts=digest.earlier_alerts,
                        incidents=digest.earlier_incidents))
+    if digest.moved:
+        lines += ["", t(lang, "digest.moved", n=len(digest.moved))]
+        lines += [t(lang, "digest.moved_line", tps=m.tps, desk=m.desk_name,
+                    reason=t(lang, f"move.reason.{m.reason}"),
+                    old=place_text(lang, m.old_latitude, m.old_longitude, None),
+                    new=place_text(lang, m.new_latitude, m.new_longitude, m.new_address),
+                    time=fmt_time(lang, m.moved_at, zone(m.timezone)))
+                  for m in digest.moved[:MAX_MOVED]]
+        if len(digest.moved) > MAX_MOVED:
+            lines.append(t(lang, "digest.more_units", n=len(digest.moved) - MAX_MOVED))
     if digest.worst:
         lines += ["", t(lang, "digest.worst")]
         lines += [t(lang, "digest.worst_line", n=i, desk=name, code=code,

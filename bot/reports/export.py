@@ -9,9 +9,10 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.files.xlsx import Sheet, export_sheets, pledge_sheet
+from bot.files.xlsx import Sheet, export_sheets, moved_sheet, pledge_sheet
 from storage import exports as exports_store
 from storage import pledges as pledges_store
+from storage import relocations
 from storage.exports import ExportData
 from storage.sqlite.engine import Database
 
@@ -105,6 +106,10 @@ async def export_data(db: Database, scope_path: str | None, first: date, last: d
     ``pledge_version``, a last sheet of who confirmed that pledge and when."""
     data = await exports_store.collect(db, scope_path, *utc_bounds(first, last, tz))
     sheets = export_sheets(data, tz, lang)
+    start, end = utc_bounds(first, last, tz)
+    moved = await relocations.moved_between(db, scope_path, start, end)
+    if moved:  # most days move no TPS: the sheet is there when one did
+        sheets.append(moved_sheet(moved, tz, lang))
     if pledge_version is not None:
         sheets.append(pledge_sheet(await pledges_store.of_scope(db, scope_path, pledge_version),
                                    tz, lang))

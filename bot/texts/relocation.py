@@ -27,6 +27,8 @@ ID: dict[str, str] = {
         "Ke: {new}\nSejak: {time}\nLaporan: {ref}"
     ),
     "move.unknown_place": "—",
+    "digest.moved": "🚚 <b>TPS dipindahkan: {n}</b>",
+    "digest.moved_line": "• TPS {tps} {desk} ({time}): {reason}; dari {old} ke {new}",
 }
 
 EN: dict[str, str] = {
@@ -54,4 +56,6 @@ EN: dict[str, str] = {
         "To: {new}\nSince: {time}\nReport: {ref}"
     ),
     "move.unknown_place": "—",
+    "digest.moved": "🚚 <b>Polling stations moved: {n}</b>",
+    "digest.moved_line": "• TPS {tps} {desk} ({time}): {reason}; from {old} to {new}",
 }

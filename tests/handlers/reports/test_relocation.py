@@ -7,7 +7,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.outbox.render import OutboxRenderer
+from bot.reports.digest import digest_text
+from bot.reports.export import export_data
 from bot.texts import t
+from scheduler.digest import build_digest
+from storage import desks as desks_store
 from storage import incidents as incidents_store
 from storage import outbox as outbox_store
 from storage import relocations
@@ -133,3 +137,30 @@ async def test_only_a_lokasi_tps_report_with_a_number_moves(h: Harness) -> None:
                                           (draft_id,)))
     assert said(await press(h, OFFICER, f"tpm:{incident_id}")) == t("id", "move.not_movable")
     assert await relocations.of_incident(h.db, incident_id) is None
+
+
+async def test_the_digest_and_the_export_list_the_moved_tps(h: Harness) -> None:
+    incident, _ = await flooded(h)
+    await press(h, OFFICER, f"tpm:{incident.id}")
+    await press(h, OFFICER, f"tpm:{incident.id}:genangan")
+    await h.send(u.location(u.user(OFFICER), *PLACE))
+    kec = await desks_store.by_code(h.db, KEC)
+    assert kec is not None
+    now = utcnow()
+    digest = await build_digest(h.db, kec, now + timedelta(minutes=1), kec.tz, now=now)
+    text = digest_text(digest, "id")
+    assert "🚚 <b>TPS dipindahkan: 1</b>" in text
+    (line,) = [x for x in text.splitlines() if x.startswith("• TPS 012 Cengkareng Barat")]
+    assert "Genangan / banjir; dari — ke <a href=" in line  # reported without a location
+    elsewhere = await desks_store.by_code(h.db, "31.71.01")
+    assert elsewhere is not None
+    other = await build_digest(h.db, elsewhere, now + timedelta(minutes=1), kec.tz, now=now)
+    assert other.moved == []
+    today = now.astimezone(kec.tz).date()
+    _, sheets = await export_data(h.db, kec.path, today, today, kec.tz, "id")
+    (moved,) = [s for s in sheets if s.title == "TPS dipindahkan"]
+    assert moved.headers[:5] == ["Nomor laporan", "Kode posko", "Nama posko", "TPS", "Alasan"]
+    assert moved.rows[0][:7] == [incident.ref, "31.73.01.1001", "Cengkareng Barat", "012",
+                                 "Genangan / banjir", "", "-6.151200, 106.734000"]
+    _, quiet = await export_data(h.db, elsewhere.path, today, today, kec.tz, "id")
+    assert "TPS dipindahkan" not in [s.title for s in quiet]
