@@ -165,6 +165,7 @@ def scheduled_jobs(settings: Settings, backup: tuple[BackupConfig, BackupRecord]
         default_tz=settings.tz,
         admin_ids=settings.admin_ids,
         backup=backup,
+        weekly=settings.weekly_at,
     )
 
 

@@ -22,6 +22,7 @@ from dotenv import dotenv_values
 from pydantic import Field, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from scheduler.weekly import parse_weekly
 from storage.incidents import CATEGORIES
 from storage.rules.agencies import Routing, parse_agencies, routing
 
@@ -112,6 +113,9 @@ class Settings(BaseSettings):
     presence_confirm_timeout: Duration = Field(timedelta(minutes=30),
                                                alias="POSKO_PRESENCE_CONFIRM_TIMEOUT")
     digest_time: time = Field(time(20, 0), alias="POSKO_DIGEST_TIME")
+    # The weekly report to kabupaten/kota and provinsi (scheduler.weekly): a day and a time,
+    # desk-local; "off" turns it off.
+    weekly_report_day: str = Field("senin 08:00", alias="POSKO_WEEKLY_REPORT_DAY")
     location_retention: Duration = Field(timedelta(days=90), alias="POSKO_LOCATION_RETENTION")
     log_level: str = Field("INFO", alias="POSKO_LOG_LEVEL")
     # Scheduled backups (scheduler.backup); an empty directory turns them off.
@@ -285,6 +289,17 @@ class Settings(BaseSettings):
         if value and not info.data.get("pledge_file"):
             raise ValueError("an English pledge needs the Indonesian one in POSKO_PLEDGE_FILE")
         return value
+
+    @field_validator("weekly_report_day")
+    @classmethod
+    def _weekly(cls, value: str) -> str:
+        parse_weekly(value)  # raises what is wrong
+        return value
+
+    @property
+    def weekly_at(self) -> tuple[int, time] | None:
+        """The weekly report's weekday (Monday 0) and local time; None: no weekly report."""
+        return parse_weekly(self.weekly_report_day)
 
     @field_validator("agencies")
     @classmethod

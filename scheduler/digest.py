@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -33,9 +34,10 @@ from zoneinfo import ZoneInfo
 from storage import digests as digests_store
 from storage import relocations
 from storage.desks import chain
-from storage.digests import DeskRow
+from storage.digests import DeskRow, Recipient
 from storage.incidents import ALL_CLEAR
 from storage.models import Desk
+from storage.outbox_kinds import OutboxKind
 from storage.relocations import MovedTps
 from storage.rules.coverage import Coverage, Spans, Stretches, coverage_seconds, epoch_spans
 from storage.rules.duty import Schedule, spans_between, zone
@@ -70,9 +72,9 @@ class Digest:
     moved: list[MovedTps] = field(default_factory=list)  # TPS moved in the range
 
 
-def digest_range(end: datetime) -> tuple[datetime, datetime]:
-    """The 24 hours a digest due at ``end`` covers."""
-    return end - timedelta(days=1), end
+def digest_range(end: datetime, days: int = 1) -> tuple[datetime, datetime]:
+    """The 24 hours (or ``days`` days) a digest due at ``end`` covers."""
+    return end - timedelta(days=days), end
 
 
 def next_digest(after: datetime, at: time, tz: ZoneInfo) -> datetime:
@@ -108,10 +110,10 @@ def _desk_spans(desk: DeskRow, start: datetime, end: datetime,
 
 
 async def build_digest(db: Database, scope: Desk | None, end: datetime, tz: ZoneInfo, *,
-                       now: datetime, everything: str = "") -> Digest:
-    """The digest of ``scope`` (None: every desk) for the 24 hours before ``end``, counted up
-    to ``now`` at the latest."""
-    start, end = digest_range(end)
+                       now: datetime, everything: str = "", days: int = 1) -> Digest:
+    """The digest of ``scope`` (None: every desk) for the 24 hours (``days`` days: the
+    weekly report's seven) before ``end``, counted up to ``now`` at the latest."""
+    start, end = digest_range(end, days)
     end = max(start, min(end, now))  # time that has not happened yet is neither kept nor lost
     scope_path = scope.path if scope else None
     digest = Digest(scope.name if scope else everything, scope.code if scope else None,
@@ -194,15 +196,28 @@ async def send_due(db: Database, now: datetime, *, at: time, default_tz: ZoneInf
        conditional UPDATE on the planned time) and queues the digest for the planned time.
        After downtime a missed digest goes out late, once; the next one is on time.
     """
-    run = DigestRun()
     people = await digests_store.recipients(db, admin_ids)
-    planned = [(r, next_digest(now, at, zone(r.timezone) if r.timezone else default_tz))
+    return await queue_due(db, now, people, lambda after, tz: next_digest(after, at, tz),
+                           default_tz=default_tz)
+
+
+NextTime = Callable[[datetime, ZoneInfo], datetime]  # the first report time after a moment
+
+
+async def queue_due(db: Database, now: datetime, people: list[Recipient], next_time: NextTime,
+                    *, default_tz: ZoneInfo, table: str = digests_store.DAILY,
+                    kinds: tuple[OutboxKind, ...] = digests_store.DAILY_KINDS) -> DigestRun:
+    """Steps 1 and 2 of :func:`send_due` for any schedule: the daily digest's, or the weekly
+    report's (its own ``table``, ``kinds`` of message and ``next_time``)."""
+    run = DigestRun()
+    planned = [(r, next_time(now, zone(r.timezone) if r.timezone else default_tz))
                for r in people]
-    await digests_store.schedule(db, planned)
+    await digests_store.schedule(db, planned, table)
     run.scheduled = len(planned)
     zones = {(r.chat_id, r.desk_id): zone(r.timezone) if r.timezone else default_tz
              for r in people}
-    for chat, desk_id, when in await digests_store.due(db, now):
-        following = next_digest(max(now, when), at, zones.get((chat, desk_id), default_tz))
-        run.queued += await digests_store.advance(db, chat, when, following, desk_id, now)
+    for chat, desk_id, when in await digests_store.due(db, now, table):
+        following = next_time(max(now, when), zones.get((chat, desk_id), default_tz))
+        run.queued += await digests_store.advance(db, chat, when, following, desk_id, now,
+                                                  table=table, kinds=kinds)
     return run

@@ -21,6 +21,7 @@ from scheduler.digest import send_due
 from scheduler.presence import PresenceConfig, check_presence
 from scheduler.retention import purge_coordinates
 from scheduler.sweep import SweepConfig, SweepReport, sweep
+from scheduler.weekly import send_due_weekly
 from storage import meta
 from storage.models import to_db
 from storage.sqlite.engine import Database
@@ -28,6 +29,7 @@ from storage.sqlite.engine import Database
 log = logging.getLogger(__name__)
 
 JobFunc = Callable[[Database, datetime], Awaitable[object]]
+WEEKLY_TICK = timedelta(minutes=5)
 LAST_SWEEP = "last_sweep_at"  # meta key: when the last sweep finished (posko-bot status)
 
 
@@ -64,14 +66,29 @@ async def digests(db: Database, now: datetime, *, at: time, default_tz: ZoneInfo
         log.info("digest: %d queued (%d recipients)", run.queued, run.scheduled)
 
 
+async def weekly_reports(db: Database, now: datetime, *, weekday: int, at: time,
+                         default_tz: ZoneInfo, admin_ids: list[int]) -> None:
+    """Queue the weekly reports that are due."""
+    run = await send_due_weekly(db, now, weekday=weekday, at=at, default_tz=default_tz,
+                                admin_ids=admin_ids)
+    if run.queued:
+        log.info("weekly report: %d queued (%d recipients)", run.queued, run.scheduled)
+
+
 def job_specs(*, sweep_interval: timedelta, presence: PresenceConfig, desks: SweepConfig,
               location_retention: timedelta, digest_time: time, default_tz: ZoneInfo,
-              admin_ids: list[int], backup: tuple[BackupConfig, BackupRecord] | None = None
-              ) -> list[JobSpec]:
-    """All jobs of the scheduler, configured; ``backup`` None: no scheduled backups."""
+              admin_ids: list[int], backup: tuple[BackupConfig, BackupRecord] | None = None,
+              weekly: tuple[int, time] | None = None) -> list[JobSpec]:
+    """All jobs of the scheduler, configured; ``backup`` None: no scheduled backups;
+    ``weekly`` (weekday, time) None: no weekly report."""
     backups = [] if backup is None else [
         JobSpec("backup", min(TICK, backup[0].every),
                 partial(backup_if_due, config=backup[0], record=backup[1]))]
+    # A few hundred recipients a country: planned every five minutes, sent at most that late.
+    weeklies = [] if weekly is None else [
+        JobSpec("weekly", WEEKLY_TICK,
+                partial(weekly_reports, weekday=weekly[0], at=weekly[1], default_tz=default_tz,
+                        admin_ids=admin_ids), first=timedelta(seconds=3))]
     return [
         JobSpec("sweep", sweep_interval, partial(watch, presence=presence, desks=desks),
                 first=timedelta(seconds=1)),
@@ -81,4 +98,5 @@ def job_specs(*, sweep_interval: timedelta, presence: PresenceConfig, desks: Swe
         JobSpec("purge-coordinates", timedelta(hours=1),
                 partial(purge_coordinates, retention=location_retention)),
         *backups,
+        *weeklies,
     ]

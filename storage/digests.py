@@ -124,16 +124,24 @@ class Recipient(RowRecord):
     timezone: str | None
 
 
-async def recipients(db: Database, admin_ids: list[int]) -> list[Recipient]:
+async def recipients(db: Database, admin_ids: list[int], *, weekly: bool = False
+                     ) -> list[Recipient]:
     """Every chat that should get a daily digest, with its scope: active supervisors (their
-    desk), admins (everything) and subscribed groups (their scope)."""
+    desk), admins (everything) and subscribed groups (their scope). ``weekly``: those of the
+    weekly report, the supervisors of kabupaten/kota and provinsi desks and the admins."""
     admins = set(admin_ids)
-    rows = await db.scan(
-        "SELECT m.telegram_id AS chat_id, m.desk_id, d.timezone, m.role FROM members m "
-        "LEFT JOIN desks d ON d.id = m.desk_id "
-        "WHERE m.active = 1 AND m.role IN ('supervisor', 'admin') "
-        "UNION ALL SELECT s.chat_id, s.desk_id, d.timezone, 'group' FROM subscriptions s "
-        "JOIN desks d ON d.id = s.desk_id WHERE s.active = 1")
+    if weekly:
+        rows = await db.scan(
+            "SELECT m.telegram_id AS chat_id, m.desk_id, d.timezone, m.role FROM members m "
+            "LEFT JOIN desks d ON d.id = m.desk_id WHERE m.active = 1 AND (m.role = 'admin' "
+            "OR (m.role = 'supervisor' AND d.level IN ('provinsi', 'kabupaten_kota')))")
+    else:
+        rows = await db.scan(
+            "SELECT m.telegram_id AS chat_id, m.desk_id, d.timezone, m.role FROM members m "
+            "LEFT JOIN desks d ON d.id = m.desk_id "
+            "WHERE m.active = 1 AND m.role IN ('supervisor', 'admin') "
+            "UNION ALL SELECT s.chat_id, s.desk_id, d.timezone, 'group' FROM subscriptions s "
+            "JOIN desks d ON d.id = s.desk_id WHERE s.active = 1")
     read = Recipient.reader(rows, other=("role",))
     chat_id, role = read.column("chat_id"), read.column("role")
     found = [Recipient(chat_id(r), desk_id=None, timezone=None) if chat_id(r) in admins
@@ -141,7 +149,14 @@ async def recipients(db: Database, admin_ids: list[int]) -> list[Recipient]:
     return [r for r in found if r.desk_id is not None or r.chat_id in admins]
 
 
-async def schedule(db: Database, planned: list[tuple[Recipient, datetime]]) -> int:
+DAILY = "digest_schedule"  # the schedule tables: the daily digest's, the weekly report's
+WEEKLY = "weekly_schedule"
+DAILY_KINDS = (OutboxKind.DIGEST, OutboxKind.DIGEST_CHART)
+WEEKLY_KINDS = (OutboxKind.WEEKLY, OutboxKind.WEEKLY_CHART, OutboxKind.WEEKLY_FILE)
+
+
+async def schedule(db: Database, planned: list[tuple[Recipient, datetime]],
+                   table: str = DAILY) -> int:
     """Give recipients without a row their first digest time; drop rows of former ones.
 
     A row is a chat and a scope: a group subscribed to two scopes gets a digest of each. A
@@ -152,38 +167,40 @@ async def schedule(db: Database, planned: list[tuple[Recipient, datetime]]) -> i
     """
     async with db.transaction() as tx:
         await tx.executemany(
-            "INSERT INTO digest_schedule (chat_id, desk_id, next_at) VALUES (?, ?, ?) "
+            f"INSERT INTO {table} (chat_id, desk_id, next_at) VALUES (?, ?, ?) "
             "ON CONFLICT (chat_id, ifnull(desk_id, 0)) DO UPDATE SET "
-            "next_at = excluded.next_at WHERE excluded.next_at < digest_schedule.next_at",
+            f"next_at = excluded.next_at WHERE excluded.next_at < {table}.next_at",
             [(r.chat_id, r.desk_id, to_db(at)) for r, at in planned])
         keys = json.dumps([f"{r.chat_id}:{r.desk_id or 0}" for r, _ in planned])
         cursor = await tx.execute(
-            "DELETE FROM digest_schedule WHERE chat_id || ':' || ifnull(desk_id, 0) "
+            f"DELETE FROM {table} WHERE chat_id || ':' || ifnull(desk_id, 0) "
             "NOT IN (SELECT value FROM json_each(?))", (keys,))
         return cursor.rowcount
 
 
-async def due(db: Database, now: datetime) -> list[tuple[int, int | None, datetime]]:
+async def due(db: Database, now: datetime, table: str = DAILY
+              ) -> list[tuple[int, int | None, datetime]]:
     """(chat, scope desk, planned time) of every digest whose time has come."""
     rows = await db.scan(
-        "SELECT chat_id, desk_id, next_at FROM digest_schedule WHERE next_at <= ? "
+        f"SELECT chat_id, desk_id, next_at FROM {table} WHERE next_at <= ? "
         "ORDER BY next_at", (to_db(now),))
     return [(r[0], r[1], from_db(r[2])) for r in rows]
 
 
 async def advance(db: Database, chat_id: int, planned: datetime, following: datetime,
-                  desk_id: int | None, now: datetime) -> bool:
-    """Move a due digest to its next time and queue it, in one transaction; False if another
-    run already did (the conditional UPDATE on the planned time)."""
+                  desk_id: int | None, now: datetime, *, table: str = DAILY,
+                  kinds: tuple[OutboxKind, ...] = DAILY_KINDS) -> bool:
+    """Move a due digest to its next time and queue it (its ``kinds`` of message), in one
+    transaction; False if another run already did (the conditional UPDATE on the planned
+    time)."""
     async with db.transaction() as tx:
         cursor = await tx.execute(
-            "UPDATE digest_schedule SET next_at = ? WHERE chat_id = ? AND desk_id IS ? "
+            f"UPDATE {table} SET next_at = ? WHERE chat_id = ? AND desk_id IS ? "
             "AND next_at = ?", (to_db(following), chat_id, desk_id, to_db(planned)))
         if cursor.rowcount != 1:
             return False
         payload = DigestPayload(desk_id, planned)
-        await enqueue(tx, [Intent(chat_id, OutboxKind.DIGEST, payload),
-                           Intent(chat_id, OutboxKind.DIGEST_CHART, payload)], now)
+        await enqueue(tx, [Intent(chat_id, kind, payload) for kind in kinds], now)
     return True
 
 

@@ -303,3 +303,13 @@ async def open_in_scope(db: Database, scope_path: str | None, offset: int,
         f"{_INCIDENT_JOINED} {where} ORDER BY {rank} DESC, i.created_at DESC LIMIT ? OFFSET ?",
         [*params, limit, offset])
     return total, Incident.from_rows(rows)
+
+
+async def open_before(db: Database, scope_path: str | None, before: datetime) -> int:
+    """Reports of a scope (all when None) made before ``before`` and not closed yet."""
+    within, params = desks_store.in_scope(scope_path)
+    return int(await db.scanval(
+        "SELECT count(*) FROM incidents i JOIN desks d ON d.id = i.desk_id "
+        f"WHERE i.status != 'selesai' AND i.created_at < ?{within}",
+        (to_db(before), *params)))
+

@@ -39,7 +39,8 @@ from storage.sqlite.engine import Database, Tx
 # that (moved elsewhere, made an officer).
 _SCOPE_KINDS = (OutboxKind.ALERTS, OutboxKind.ALERT_UPDATE, OutboxKind.ALERTS_RESOLVED,
                 OutboxKind.INCIDENT, OutboxKind.INCIDENT_MEDIA, OutboxKind.INCIDENT_UPDATE,
-                OutboxKind.DIGEST, OutboxKind.DIGEST_CHART)
+                OutboxKind.DIGEST, OutboxKind.DIGEST_CHART, OutboxKind.WEEKLY,
+                OutboxKind.WEEKLY_CHART, OutboxKind.WEEKLY_FILE, OutboxKind.TPS_MOVED)
 
 
 class Change(StrEnum):

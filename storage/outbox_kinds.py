@@ -40,6 +40,9 @@ class OutboxKind(StrEnum):
     TPS_MOVED = "tps_moved"  # a report's TPS moved: where to, why, when
     DIGEST = "digest"  # the daily digest text
     DIGEST_CHART = "digest_chart"  # its chart, as a photo
+    WEEKLY = "weekly"  # the weekly report's text
+    WEEKLY_CHART = "weekly_chart"  # its chart, as a photo
+    WEEKLY_FILE = "weekly_file"  # the week's export, as an XLSX document
     MEMBER_CHANGED = "member_changed"  # a member told they were moved, removed or re-roled
 
 
@@ -157,7 +160,8 @@ def payload_type(kind: OutboxKind) -> type[OutboxPayload]:
             return IncidentMediaPayload
         case OutboxKind.INCIDENT_STATUS:
             return IncidentStatusPayload
-        case OutboxKind.DIGEST | OutboxKind.DIGEST_CHART:
+        case (OutboxKind.DIGEST | OutboxKind.DIGEST_CHART | OutboxKind.WEEKLY
+              | OutboxKind.WEEKLY_CHART | OutboxKind.WEEKLY_FILE):
             return DigestPayload
         case OutboxKind.MEMBER_CHANGED:
             return MemberChangedPayload

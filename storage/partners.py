@@ -49,6 +49,18 @@ async def record_routed(tx: Tx, incident_id: int, agencies: Sequence[str],
         "ON CONFLICT DO NOTHING", [(incident_id, agency, to_db(now)) for agency in agencies])
 
 
+async def counts_by_agency(db: Database, scope_path: str | None, start: datetime,
+                           end: datetime) -> dict[str, int]:
+    """Reports of a scope (all when None) made in ``[start, end)``, per agency they concern."""
+    within, params = desks_store.in_scope(scope_path)
+    rows = await db.scan(
+        "SELECT a.agency, count(*) FROM incident_agencies a JOIN incidents i "
+        "ON i.id = a.incident_id JOIN desks d ON d.id = i.desk_id "
+        f"WHERE i.created_at >= ? AND i.created_at < ?{within} GROUP BY a.agency",
+        (to_db(start), to_db(end), *params))
+    return {str(row[0]): int(row[1]) for row in rows}
+
+
 class HandOff(StrEnum):
     """Result of handing a report to an agency."""
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 import telegram
 from telegram import (
     InlineKeyboardMarkup,
+    InputFile,
     InputMediaDocument,
     InputMediaPhoto,
     InputMediaVideo,
@@ -29,6 +30,7 @@ class Rendered:
     # caption, or as an album (caption on the first item); no keyboard on those.
     media: tuple[tuple[str, str], ...] = ()
     photo: bytes | None = None  # an image to upload (a chart), ``text`` as its caption
+    document: tuple[str, bytes] | None = None  # (file name, content) to upload, captioned
 
 
 _INPUT_MEDIA: dict[str, type[InputMediaPhoto | InputMediaVideo | InputMediaDocument]] = {
@@ -41,12 +43,18 @@ async def deliver(bot: telegram.Bot, chat_id: int, rendered: Rendered) -> int | 
     A text over Telegram's limit would be refused for good, and an edit refused leaves the
     old message standing: what goes out is cut to fit whatever the renderer made.
     """
-    captioned = rendered.photo is not None or bool(rendered.media)
+    captioned = rendered.photo is not None or rendered.document is not None \
+        or bool(rendered.media)
     text = fit(rendered.text, CAPTION_MAX if captioned else TEXT_MAX)
     rendered = replace(rendered, text=text)
     markup, html = rendered.reply_markup, ParseMode.HTML
     if rendered.photo is not None:
         sent = await bot.send_photo(chat_id, rendered.photo, caption=text, parse_mode=html)
+        return sent.message_id
+    if rendered.document is not None:
+        name, content = rendered.document
+        sent = await bot.send_document(chat_id, InputFile(content, filename=name), caption=text,
+                                       parse_mode=html)
         return sent.message_id
     if rendered.media:
         return await _send_media(bot, chat_id, rendered)

@@ -19,6 +19,7 @@ from bot.outbox.incidents import IncidentRenderer
 from bot.outbox.members import MemberRenderer
 from bot.outbox.message import Rendered
 from bot.outbox.presence import PresenceRenderer
+from bot.outbox.weekly import WeeklyRenderer
 from storage import members as members_store
 from storage.outbox import OutboxRow
 from storage.outbox_kinds import (
@@ -48,6 +49,7 @@ class OutboxRenderer:
         self._incidents = IncidentRenderer(db, settings.routing)
         self._digests = DigestRenderer(db, settings, draw)
         self._members = MemberRenderer(db)
+        self._weekly = WeeklyRenderer(db, settings)
 
     async def __call__(self, row: OutboxRow) -> Rendered | None:
         """Render one row for its chat.
@@ -84,6 +86,12 @@ class OutboxRenderer:
                 return await self._digests.text(row.payload_as(DigestPayload), lang)
             case OutboxKind.DIGEST_CHART:
                 return await self._digests.chart(row.payload_as(DigestPayload), lang)
+            case OutboxKind.WEEKLY:
+                return await self._weekly.text(row.payload_as(DigestPayload), lang)
+            case OutboxKind.WEEKLY_CHART:
+                return await self._weekly.chart(row.payload_as(DigestPayload), lang)
+            case OutboxKind.WEEKLY_FILE:
+                return await self._weekly.file(row.payload_as(DigestPayload), lang)
             case OutboxKind.MEMBER_CHANGED:
                 return await self._members.changed(row.payload_as(MemberChangedPayload), lang)
             case _:

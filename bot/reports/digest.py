@@ -13,6 +13,8 @@ from bot.texts import Markup, fmt_count, fmt_datetime, fmt_duration, fmt_time, t
 from bot.views.incidents import place_text
 from bot.views.limits import TEXT_MAX, fit
 from scheduler.digest import Digest
+from scheduler.weekly import Weekly
+from storage.rules.agencies import Routing
 from storage.rules.duty import zone
 
 MAX_UNITS = 10
@@ -40,9 +42,34 @@ def digest_text(digest: Digest, lang: str) -> str:
     Every count says what it counts: alerts and reports of the period, then (only if any)
     what opened before it and is still open, so no two lines can contradict each other.
     """
-    scope = digest.scope_name or t(lang, "digest.everything")
-    lines = [t(lang, "digest.title", scope=scope, start=fmt_datetime(lang, digest.start, digest.tz),
-               end=fmt_datetime(lang, digest.end, digest.tz)), ""]
+    return fit("\n".join([_title(digest, lang, "digest.title"), "", *digest_lines(digest, lang)]),
+               TEXT_MAX)
+
+
+def _title(digest: Digest, lang: str, key: str) -> str:
+    """The heading ``key`` with the scope and the period."""
+    return t(lang, key, scope=digest.scope_name or t(lang, "digest.everything"),
+             start=fmt_datetime(lang, digest.start, digest.tz),
+             end=fmt_datetime(lang, digest.end, digest.tz))
+
+
+def weekly_text(weekly: Weekly, lang: str, routing: Routing) -> str:
+    """The weekly report as one message: the reports per partner agency and those open for
+    more than three days, then every line of the week's digest."""
+    digest = weekly.digest
+    extra = []
+    if weekly.by_agency:
+        extra.append(t(lang, "weekly.agencies", agencies=", ".join(
+            f"{routing.name(a)} {n}" for a, n in sorted(weekly.by_agency.items(),
+                                                        key=lambda kv: (-kv[1], kv[0])))))
+    extra.append(t(lang, "weekly.overdue", n=weekly.overdue))
+    return fit("\n".join([_title(digest, lang, "weekly.title"), "", *extra,
+                          *digest_lines(digest, lang)]), TEXT_MAX)
+
+
+def digest_lines(digest: Digest, lang: str) -> list[str]:
+    """Every line of a digest below its heading."""
+    lines: list[str] = []
     if digest.counted_from is not None:
         lines.append(t(lang, "digest.counted_from",
                        time=fmt_datetime(lang, digest.counted_from, digest.tz)))
@@ -93,7 +120,7 @@ def digest_text(digest: Digest, lang: str) -> str:
                   for name, cov in digest.units[:MAX_UNITS]]
         if len(digest.units) > MAX_UNITS:
             lines.append(t(lang, "digest.more_units", n=len(digest.units) - MAX_UNITS))
-    return fit("\n".join(lines), TEXT_MAX)
+    return lines
 
 
 def chart_title(digest: Digest, lang: str) -> str:
@@ -103,12 +130,13 @@ def chart_title(digest: Digest, lang: str) -> str:
              end=fmt_datetime(lang, digest.end, digest.tz))
 
 
-async def digest_png(digest: Digest, lang: str) -> bytes:
-    """The chart, drawn in a worker thread (matplotlib is slow and blocking)."""
+async def digest_png(digest: Digest, lang: str, title: str | None = None) -> bytes:
+    """The chart (under ``title``, else the digest's), drawn in a worker thread (matplotlib is
+    slow and blocking)."""
     units = [(name, cov.share or 0.0) for name, cov in digest.units if cov.duty]
     categories = sorted(((t(lang, f"cat.{c}"), n) for c, n in digest.by_category.items()),
                         key=lambda kv: -kv[1])
     return await asyncio.to_thread(
-        digest_chart, chart_title(digest, lang), units, categories,
+        digest_chart, title or chart_title(digest, lang), units, categories,
         t(lang, "digest.chart_share"), t(lang, "digest.chart_categories"),
         t(lang, "digest.chart_empty"))

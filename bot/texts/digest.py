@@ -4,6 +4,12 @@ from __future__ import annotations
 
 ID: dict[str, str] = {
     "digest.title": "📊 <b>Rekap harian {scope}</b>\n{start} – {end}",
+    "weekly.title": "📅 <b>Laporan mingguan {scope}</b>\n{start} – {end}",
+    "weekly.agencies": "Laporan per instansi mitra: {agencies}",
+    "weekly.overdue": "Laporan terbuka lebih dari 3 hari: <b>{n}</b>",
+    "weekly.chart_title": "Laporan mingguan {scope}, {start} – {end}",
+    "weekly.chart_caption": "📅 Grafik laporan mingguan {scope}",
+    "weekly.file_caption": "📅 Ekspor minggu ini: {scope}, {period}",
     "digest.desks": "Posko dalam jam tugas: <b>{desks}</b>, terisi <b>{share}</b> dari jam tugas",
     "digest.no_duty": "Tidak ada jam tugas dalam 24 jam ini.",
     "digest.counted_from": "Dihitung sejak {time}, saat posko wilayah ini dimasukkan ke sistem.",
@@ -41,6 +47,12 @@ ID: dict[str, str] = {
 
 EN: dict[str, str] = {
     "digest.title": "📊 <b>Daily digest {scope}</b>\n{start} – {end}",
+    "weekly.title": "📅 <b>Weekly report {scope}</b>\n{start} – {end}",
+    "weekly.agencies": "Reports per partner agency: {agencies}",
+    "weekly.overdue": "Reports open for more than 3 days: <b>{n}</b>",
+    "weekly.chart_title": "Weekly report {scope}, {start} – {end}",
+    "weekly.chart_caption": "📅 Weekly report chart {scope}",
+    "weekly.file_caption": "📅 This week's export: {scope}, {period}",
     "digest.desks": "Desks on duty: <b>{desks}</b>, staffed <b>{share}</b> of duty time",
     "digest.no_duty": "No duty hours in these 24 hours.",
     "digest.counted_from": "Counted from {time}, when this area's desks were added.",

@@ -442,4 +442,15 @@ MIGRATIONS: list[list[Step]] = [
         "CREATE INDEX tps_moves_recorder ON tps_moves(recorded_by) WHERE step != 'done'",
         "CREATE INDEX tps_moves_desk_time ON tps_moves(desk_id, moved_at)",
     ],
+    # 16: the weekly report's schedule (scheduler.weekly), shaped as the daily digest's.
+    [
+        """CREATE TABLE weekly_schedule (
+            chat_id     INTEGER NOT NULL,
+            desk_id     INTEGER REFERENCES desks(id),
+            next_at     TEXT NOT NULL
+        )""",
+        "CREATE UNIQUE INDEX weekly_schedule_scope ON weekly_schedule(chat_id, "
+        "ifnull(desk_id, 0))",
+        "CREATE INDEX weekly_schedule_due ON weekly_schedule(next_at)",
+    ],
 ]

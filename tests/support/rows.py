@@ -37,6 +37,9 @@ SAMPLES: dict[OutboxKind, OutboxPayload] = {
     OutboxKind.TPS_MOVED: IncidentPayload(GONE),
     OutboxKind.DIGEST: DigestPayload(GONE, datetime(2026, 11, 23, 13, tzinfo=UTC)),
     OutboxKind.DIGEST_CHART: DigestPayload(GONE, datetime(2026, 11, 23, 13, tzinfo=UTC)),
+    OutboxKind.WEEKLY: DigestPayload(GONE, datetime(2026, 11, 23, 1, tzinfo=UTC)),
+    OutboxKind.WEEKLY_CHART: DigestPayload(GONE, datetime(2026, 11, 23, 1, tzinfo=UTC)),
+    OutboxKind.WEEKLY_FILE: DigestPayload(GONE, datetime(2026, 11, 23, 1, tzinfo=UTC)),
     OutboxKind.MEMBER_CHANGED: MemberChangedPayload("removed", GONE, "officer", GONE),
 }
 

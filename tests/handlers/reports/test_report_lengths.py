@@ -5,6 +5,7 @@ The recording request refuses, as Telegram does, any text too long once parsed."
 from __future__ import annotations
 
 import html
+from typing import Any
 
 from bot.outbox.message import Rendered, deliver
 from storage import desks as desks_store
@@ -80,3 +81,23 @@ async def test_whatever_the_outbox_sends_is_cut_to_telegrams_limits(h: Harness) 
     photo, message = only(h.request.calls, "sendPhoto", "sendMessage")[-2:]
     assert shown(photo.params["caption"]) <= 1024 and photo.params["caption"].endswith("…")
     assert shown(message.text) <= 4096 and message.text.endswith("</i>…")
+
+
+async def test_a_document_goes_up_with_its_name_and_a_caption_within_the_limit(
+        h: Harness) -> None:
+    uploads: list[tuple[str, bytes]] = []
+    original = h.request.do_request
+
+    async def do_request(*args: Any, **kwargs: Any) -> tuple[int, bytes]:
+        data = kwargs.get("request_data")
+        if data is not None and data.contains_files:
+            uploads.extend((name, content) for name, content, _ in
+                           data.multipart_data.values())
+        return await original(*args, **kwargs)
+
+    h.request.do_request = do_request  # type: ignore[method-assign]
+    caption = "📅 Ekspor " + "🗳" * 700
+    await deliver(h.app.bot, LURAH, Rendered(caption, document=("posko-31.73.xlsx", b"PK\x03")))
+    (sent,) = only(h.request.calls, "sendDocument")
+    assert shown(sent.params["caption"]) <= 1024 and sent.params["caption"].endswith("…")
+    assert uploads == [("posko-31.73.xlsx", b"PK\x03")]
