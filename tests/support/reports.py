@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.outbox.message import Rendered
 from bot.outbox.render import OutboxRenderer
 from bot.outbox.sender import Sender
 from storage import drafts as drafts_store
 from storage import incidents as incidents_store
+from storage import outbox as outbox_store
 from storage.drafts import Draft, Step
 from storage.incidents import Incident
 from storage.models import Role
@@ -117,6 +119,16 @@ async def routed(h: Harness, incident: Incident | None = None) -> list[int]:
     """Chats that got a report (its ``incident`` intents), of one report or of all."""
     return sorted(chat for chat, _, payload in await outbox(h, "incident")
                   if incident is None or payload["incident"] == incident.id)
+
+
+async def rendered_first(h: Harness, kind: str) -> Rendered:
+    """The first queued message of ``kind``, rendered as the sender would send it."""
+    row = await outbox_store.get_row(h.db, int(await h.db.fetchval(
+        "SELECT id FROM outbox WHERE kind = ? ORDER BY id LIMIT 1", (kind,))))
+    assert row is not None
+    rendered = await OutboxRenderer(h.db, h.app.bot_data.settings)(row)
+    assert rendered is not None
+    return rendered
 
 
 def fresh_sender(h: Harness) -> Sender:

@@ -4,10 +4,8 @@ close their agency's reports and nothing else, and a supervisor hands a report o
 
 from __future__ import annotations
 
-from bot.outbox.render import OutboxRenderer
 from bot.texts import t
 from storage import incidents as incidents_store
-from storage import outbox as outbox_store
 from storage import partners
 from storage.models import Role
 from storage.rules.agencies import routing
@@ -24,6 +22,7 @@ from tests.support.reports import (
     hand_off,
     outbox,
     press,
+    rendered_first,
     report,
     routed,
     said,
@@ -78,11 +77,7 @@ async def test_the_liaison_takes_and_closes_and_the_reporter_hears_who(h: Harnes
     assert said(calls) == t("id", "incident.taken", ref=incident.ref)
     (status,) = [p for c, k, p in await outbox(h, "incident_status") if c == OFFICER]
     assert status["status"] == "ditangani"
-    row = await outbox_store.get_row(h.db, int(await h.db.fetchval(
-        "SELECT id FROM outbox WHERE kind = 'incident_status'")))
-    assert row is not None
-    rendered = await OutboxRenderer(h.db, h.app.bot_data.settings)(row)
-    assert rendered is not None
+    rendered = await rendered_first(h, "incident_status")
     assert "ditangani oleh Pak Panwas (Bawaslu)" in rendered.text
     await press(h, PANWAS, f"inc:f:{incident.id}")
     calls = await say(h, PANWAS, NOTE)

@@ -6,14 +6,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.outbox.render import OutboxRenderer
 from bot.reports.digest import digest_text
 from bot.reports.export import export_data
 from bot.texts import t
 from scheduler.digest import build_digest
 from storage import desks as desks_store
 from storage import incidents as incidents_store
-from storage import outbox as outbox_store
 from storage import relocations
 from storage.drafts import Step
 from storage.incidents import Incident
@@ -28,6 +26,7 @@ from tests.support.reports import (
     STRANGER,
     outbox,
     press,
+    rendered_first,
     said,
     say,
     walk,
@@ -73,11 +72,7 @@ async def test_the_reporter_records_the_move_and_the_right_people_hear(h: Harnes
     assert before == [] and told == [LURAH, CAMAT, PPK]
     history = await incidents_store.history(h.db, incident.id)
     assert history[-1][1:] == (OFFICER, "dipindahkan", "TPS 012: genangan")
-    row = await outbox_store.get_row(h.db, int(await h.db.fetchval(
-        "SELECT id FROM outbox WHERE kind = 'tps_moved' ORDER BY id LIMIT 1")))
-    assert row is not None
-    news = await OutboxRenderer(h.db, h.app.bot_data.settings)(row)
-    assert news is not None
+    news = await rendered_first(h, "tps_moved")
     assert "🚚 <b>TPS 012 dipindahkan</b> · Cengkareng Barat" in news.text
     assert "Alasan: Genangan / banjir" in news.text and incident.ref in news.text
     assert "maps.google.com/?q=-6.151200,106.734000" in news.text
@@ -100,11 +95,8 @@ async def test_an_address_and_bad_answers(h: Harness) -> None:
     await say(h, OFFICER, "Balai RW 05 <Jl. Kapuk Raya> No. 12")
     move = await relocations.of_incident(h.db, incident.id)
     assert move is not None and move.new_address == "Balai RW 05 <Jl. Kapuk Raya> No. 12"
-    row = await outbox_store.get_row(h.db, int(await h.db.fetchval(
-        "SELECT id FROM outbox WHERE kind = 'tps_moved' ORDER BY id LIMIT 1")))
-    assert row is not None
-    news = await OutboxRenderer(h.db, h.app.bot_data.settings)(row)
-    assert news is not None and "Ke: Balai RW 05 &lt;Jl. Kapuk Raya&gt; No. 12" in news.text
+    news = await rendered_first(h, "tps_moved")
+    assert "Ke: Balai RW 05 &lt;Jl. Kapuk Raya&gt; No. 12" in news.text
     moved = await relocations.moved_between(h.db, None, utcnow() - timedelta(hours=1),
                                             utcnow() + timedelta(minutes=1))
     assert [(m.tps, m.reason, m.ref) for m in moved] == [("012", "akses", incident.ref)]
