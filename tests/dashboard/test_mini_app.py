@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
-from storage.models import utcnow
+from storage.models import Role, utcnow
 from tests.dashboard.conftest import Client
 from tests.dashboard.test_init_data import signed
 from tests.support import updates as u
@@ -14,6 +14,7 @@ from tests.support.dashboard import CAMAT, OFFICER, World
 from tests.support.harness import Harness
 
 URL = "https://posko.example.org"
+LIAISON = 7777
 
 
 def over_https(h: Harness) -> None:
@@ -50,6 +51,16 @@ async def test_forged_old_or_officers_init_data_opens_nothing(harness: Harness, 
     assert (await client.post("/auth/webapp", json={"initData": init_data(OFFICER)})
             ).status == 403
     assert (await client.post("/auth/webapp", data="not json")).status == 400
+    assert await sessions(harness) == []
+
+
+async def test_a_partner_liaison_opens_nothing(harness: Harness, world: World,
+                                               client: Client) -> None:
+    # The map shows presence, which is the local government's own.
+    over_https(harness)
+    await harness.member(LIAISON, "31.73.01", Role.PARTNER, agency="bawaslu")
+    assert (await client.post("/auth/webapp", json={"initData": init_data(LIAISON)})
+            ).status == 403
     assert await sessions(harness) == []
 
 
