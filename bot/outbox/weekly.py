@@ -9,10 +9,11 @@ from bot.config import Settings
 from bot.files.xlsx import workbook_bytes
 from bot.outbox.message import Rendered
 from bot.reports.digest import digest_png, weekly_text
-from bot.reports.export import export_data, file_name, fmt_period
-from bot.texts import fmt_datetime, t
+from bot.reports.export import MAX_ROWS, export_data, file_name, fmt_period, utc_bounds
+from bot.texts import fmt_count, fmt_datetime, t
 from scheduler.weekly import Weekly, build_weekly
 from storage import desks as desks_store
+from storage import exports as exports_store
 from storage.models import utcnow
 from storage.outbox_kinds import DigestPayload
 from storage.sqlite.engine import Database
@@ -68,10 +69,14 @@ class WeeklyRenderer:
         tz = desk.tz if desk else self.settings.tz
         last = payload.end.astimezone(tz).date() - timedelta(days=1)
         first = last - timedelta(days=6)
-        _, sheets = await export_data(self.db, desk.path if desk else None, first, last, tz,
-                                      lang)
+        path, scope = (desk.path, desk.name) if desk else (None, t(lang, "digest.everything"))
+        rows = await exports_store.count(self.db, path, *utc_bounds(first, last, tz))
+        if rows > MAX_ROWS:  # as /ekspor: a province's week is the server's to export
+            return Rendered(t(lang, "weekly.file_too_big", scope=scope, rows=fmt_count(lang, rows),
+                              max=fmt_count(lang, MAX_ROWS), code=desk.code if desk else "KODE",
+                              first=first.isoformat(), last=last.isoformat()))
+        _, sheets = await export_data(self.db, path, first, last, tz, lang)
         content = await asyncio.to_thread(workbook_bytes, sheets)
-        scope = desk.name if desk else t(lang, "digest.everything")
         return Rendered(t(lang, "weekly.file_caption", scope=scope,
                           period=fmt_period(first, last)),
                         document=(file_name(desk.code if desk else "semua", first, last),

@@ -10,6 +10,11 @@ ID: dict[str, str] = {
     "weekly.chart_title": "Laporan mingguan {scope}, {start} – {end}",
     "weekly.chart_caption": "📅 Grafik laporan mingguan {scope}",
     "weekly.file_caption": "📅 Ekspor minggu ini: {scope}, {period}",
+    "weekly.file_too_big": (
+        "📅 Ekspor minggu ini untuk {scope} terlalu besar untuk dikirim lewat Telegram ({rows} "
+        "baris, paling banyak {max}). Di server: <code>posko-bot export --scope {code} "
+        "--from {first} --to {last}</code>"
+    ),
     "digest.desks": "Posko dalam jam tugas: <b>{desks}</b>, terisi <b>{share}</b> dari jam tugas",
     "digest.no_duty": "Tidak ada jam tugas dalam 24 jam ini.",
     "digest.counted_from": "Dihitung sejak {time}, saat posko wilayah ini dimasukkan ke sistem.",
@@ -53,6 +58,11 @@ EN: dict[str, str] = {
     "weekly.chart_title": "Weekly report {scope}, {start} – {end}",
     "weekly.chart_caption": "📅 Weekly report chart {scope}",
     "weekly.file_caption": "📅 This week's export: {scope}, {period}",
+    "weekly.file_too_big": (
+        "📅 This week's export of {scope} is too big to send through Telegram ({rows} rows, at "
+        "most {max}). On the server: <code>posko-bot export --scope {code} --from {first} "
+        "--to {last}</code>"
+    ),
     "digest.desks": "Desks on duty: <b>{desks}</b>, staffed <b>{share}</b> of duty time",
     "digest.no_duty": "No duty hours in these 24 hours.",
     "digest.counted_from": "Counted from {time}, when this area's desks were added.",

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.config import ConfigError, load_settings
+from bot.outbox import weekly as weekly_outbox
 from bot.outbox.render import OutboxRenderer
 from scheduler.jobs import job_specs
 from scheduler.weekly import build_weekly, next_weekly, parse_weekly, send_due_weekly
@@ -146,3 +147,19 @@ async def test_what_the_week_says(db: Database, db_path: Path) -> None:
     name, content = file.document
     assert name == "posko-31.73-2026-11-23-2026-11-29.xlsx" and content.startswith(b"PK")
     assert "23/11/2026" in file.text or "2026-11-23" in file.text
+
+
+async def test_a_week_too_big_for_telegram_says_how_to_export_it(
+        db: Database, db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    await _week(db)
+    monkeypatch.setattr(weekly_outbox, "MAX_ROWS", 2)  # the week holds three reports
+    kota = await desk(db, KOTA)
+    async with db.transaction() as tx:
+        (row_id,) = await outbox_store.enqueue(tx, [outbox_store.Intent(
+            WALIKOTA, OutboxKind.WEEKLY_FILE, DigestPayload(kota.id, MONDAY))], MONDAY)
+    row = await outbox_store.get_row(db, row_id)
+    assert row is not None
+    file = await OutboxRenderer(db, make_settings(db_path))(row)
+    assert file is not None and file.document is None
+    assert "terlalu besar" in file.text and "(3 baris, paling banyak 2)" in file.text
+    assert "posko-bot export --scope 31.73 --from 2026-11-23 --to 2026-11-29" in file.text
