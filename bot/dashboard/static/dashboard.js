@@ -5,6 +5,7 @@
   "use strict";
   var POLL_MS = 4000;
   var COLOURS = { short: "#c62828", staffed: "#2e7d32", off: "#90a4ae" };
+  var MAX_NAMES = 20;  // desks whose names stay on a map without tiles (see drawMap)
   var view = { unit: null, page: 0, fitted: null };
   var state = null;
   var map = null;
@@ -46,6 +47,9 @@
     markers.clearLayers();
     var points = [];
     var names = !data.tiles || tilesFailed;
+    // Without tiles every desk would carry its name, and a kota's 65 names cover each other:
+    // beyond MAX_NAMES only the short desks keep theirs, the others show it on hover.
+    var crowded = data.map.markers.length > MAX_NAMES;
     data.map.markers.forEach(function (m) {
       var label = document.createElement("span");
       label.textContent = m.unit || !names ? m.label : m.name;
@@ -55,7 +59,8 @@
         className: "marker m-" + m.state + " desk-" + m.id
       });
       // Units carry their name always, so the map reads without tiles too.
-      marker.bindTooltip(label, { permanent: m.unit || names, direction: "top",
+      marker.bindTooltip(label, { permanent: m.unit || (names && (!crowded ||
+                                  m.state === "short")), direction: "top",
                                   className: m.unit ? "unit-label" : "" });
       if (m.unit) {
         marker.on("click", function () { go(m.id, 0); });
