@@ -21,7 +21,7 @@ from bot.config import Settings
 from bot.context import BotData, Ctx
 from bot.dashboard import server as dashboard_server
 from bot.handlers import COMMANDS, register
-from bot.handlers.throttle import Throttle
+from bot.handlers.throttle import Throttle, tell_dropped
 from bot.ops import server as status_server
 from bot.ops.application import MeteredApplication
 from bot.ops.heartbeat import Heartbeat
@@ -33,6 +33,7 @@ from bot.outbox.sender import Sender
 from bot.texts import LANGUAGES, t
 from bot.updates.clock import TelegramClock
 from bot.updates.repeats import Repeats
+from bot.updates.webhook_lanes import LaneProcessor
 from bot.views import pledge
 from scheduler.backup import BackupConfig, BackupRecord
 from scheduler.jobs import JobSpec, job_specs
@@ -85,6 +86,8 @@ def build_application(settings: Settings, request: BaseRequest | None = None) ->
         .context_types(context_types)
         .post_init(post_init)
         .post_shutdown(post_shutdown)
+        # By webhook, updates go through PTB's update processor: by chat lanes, as polling's.
+        .concurrent_updates(LaneProcessor(lambda update: tell_dropped(app, update)))
     )
     clock, repeats = TelegramClock(), Repeats()
     if request is not None:

@@ -1,6 +1,6 @@
 """Keeping floods short before any handler works on them: repeated texts and unknown users.
 
-The guard runs first for every update (group -3 of the registry, so for long polling and
+The guard runs first for every update (group -4 of the registry, so for long polling and
 webhooks alike), after nothing but who is asking:
 
 1. A text message whose text (and replied-to message) is that of the sender's previous update
