@@ -12,6 +12,8 @@ Algorithm of :func:`import_desks`:
    whose stored values differ. A second import of the same file therefore changes nothing.
    A desk whose duty hours or staff change keeps its former schedule in its history first
    (:mod:`storage.schedule_history`), so past days are still judged by it.
+5. A non-empty ``rawan`` cell replaces the desk's risk labels (:mod:`storage.risks`; ``-``
+   removes them); an empty one keeps them.
 """
 
 from __future__ import annotations
@@ -28,11 +30,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from storage import schedule_history
 from storage.models import Level, to_db, utcnow
 from storage.rules.duty import format_duty_hours, parse_duty_hours
+from storage.rules.risk import parse_labels
 from storage.sqlite.engine import Database
 from storage.tables import dialect_for
 
 REQUIRED = ("code", "name", "level", "parent_code", "latitude", "longitude")
-OPTIONAL = ("timezone", "radius_m", "min_staff", "duty_hours")
+OPTIONAL = ("timezone", "radius_m", "min_staff", "duty_hours", "rawan")
 DEFAULT_RADIUS_M = 150
 DEFAULT_MIN_STAFF = 1
 # Jakarta decree for the 2024 election; provinsi follows kota.
@@ -84,6 +87,7 @@ class DeskRow:
     radius_m: int | None = None
     min_staff: int | None = None
     duty_hours: str | None = None
+    rawan: tuple[str, ...] | None = None  # risk labels (storage.risks); () removes them
 
 
 def _number(value: str, what: str, low: float, high: float) -> float:
@@ -135,8 +139,9 @@ def _row(line: int, raw: dict[str, str]) -> DeskRow:
             duty = format_duty_hours(parse_duty_hours(cell["duty_hours"]))
         except ValueError as exc:
             raise ValueError(f"duty_hours: {exc}") from None
+    risks = parse_labels(cell["rawan"]) if cell["rawan"] else None
     return DeskRow(line, cell["code"], cell["name"], level, cell["parent_code"] or None,
-                   lat, lon, tz, radius, min_staff, duty)
+                   lat, lon, tz, radius, min_staff, duty, risks)
 
 
 def csv_reader(text: str, required: tuple[str, ...],
@@ -221,6 +226,7 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     codes: list[str] = field(default_factory=list)
+    relabelled: int = 0  # desks whose risk labels changed (the rawan column)
 
 
 _COLUMNS = ("name", "level", "parent_id", "path", "latitude", "longitude", "timezone",
@@ -278,11 +284,17 @@ async def import_desks(db: Database, rows: list[DeskRow], default_timezone: str,
         await schedule_history.keep(tx, rescheduled, moment)  # past days keep their rules
         await tx.executemany(f"UPDATE desks SET {assignments}, updated_at = ? WHERE id = ?",
                              updates)
+        # Here, not at the top: storage.risks reads its own CSV with this module's reader.
+        from storage.risks import replace
+
+        relabelled = await replace(tx, {merged[row.code]["id"]: row.rawan for row in rows
+                                        if row.rawan is not None})
     result.inserted, result.updated = len(inserts), len(updates)
     # Not len(rows) - inserted - updated: moving a desk re-paths its descendants, which are
     # updated without being rows of the file.
     changed = set(result.codes)
     result.unchanged = sum(1 for row in rows if row.code not in changed)
+    result.relabelled = relabelled
     return result
 
 

@@ -389,4 +389,13 @@ MIGRATIONS: list[list[str | AddColumn]] = [
         "CREATE INDEX dashboard_sessions_member ON dashboard_sessions(member_id) "
         "WHERE ended_at IS NULL",
     ],
+    # 14: risk labels of desks (storage/risks.py): perbatasan, banjir, konflik, psu or any
+    # other; a label's rule (POSKO_RISK_RULES) tightens the desk's duty.
+    [
+        """CREATE TABLE desk_risks (
+            desk_id     INTEGER NOT NULL REFERENCES desks(id),
+            label       TEXT NOT NULL,
+            PRIMARY KEY (desk_id, label)
+        ) WITHOUT ROWID""",
+    ],
 ]
