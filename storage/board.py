@@ -10,6 +10,8 @@ the work is set-based, so a province of thousands of desks costs a few grouped q
 3. Desks with weekday or date rules are evaluated one by one with their schedule.
 4. Read per-desk rows (names, since when short) only for the desks on the page shown.
 
+A list of desks shows risk-area desks (:mod:`storage.risks`) first, each with its labels.
+
 The states are those of :mod:`storage.rules.duty`: *short* is on duty with fewer open shifts
 than the window's ``min_staff``, *staffed* is on duty with enough, *off* is outside every window.
 """
@@ -24,6 +26,7 @@ from typing import Any
 from storage import desks as desks_store
 from storage.desks import get_many, path_range, rules_for
 from storage.models import Desk, from_db
+from storage.risks import HAS_RISKS, labels_for
 from storage.rules.duty import DeskState, DutySpan, Schedule, current_span, short_since, zone
 from storage.sqlite.engine import Database
 
@@ -80,6 +83,7 @@ class DeskLine:
     open_shifts: int
     min_staff: int
     since: datetime | None = None
+    risks: tuple[str, ...] = ()  # risk labels (storage.risks): the board lists these first
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,6 +193,7 @@ class _Judged:
     open_shifts: int
     min_staff: int
     since: datetime | None
+    risks: tuple[str, ...] = ()
 
 
 async def _judge(db: Database, where: str, params: dict[str, Any] | tuple[Any, ...],
@@ -197,12 +202,13 @@ async def _judge(db: Database, where: str, params: dict[str, Any] | tuple[Any, .
     rows = await db.scan(
         f"SELECT d.id, d.timezone, d.duty_hours, d.min_staff, {_OPEN}, a.short_since, "
         "(SELECT max(e.ended_at) FROM shifts e WHERE e.desk_id = d.id), "
-        f"{_HAS_RULES} FROM desks d "
+        f"{_HAS_RULES}, {HAS_RISKS} FROM desks d "
         f"LEFT JOIN alerts a ON a.desk_id = d.id AND a.resolved_at IS NULL WHERE {where}",
         params)
     rules = await rules_for(db, [row[0] for row in rows if row[7]])
+    risks = await labels_for(db, [row[0] for row in rows if row[8]])
     judged = []
-    for desk_id, zone_name, hours, min_staff, open_shifts, alert_since, last_end, _ in rows:
+    for desk_id, zone_name, hours, min_staff, open_shifts, alert_since, last_end, *_ in rows:
         span = spans(Schedule(hours, min_staff, rules.get(desk_id, ())), zone_name)
         state = _state(span, open_shifts)
         since = None
@@ -211,7 +217,8 @@ async def _judge(db: Database, where: str, params: dict[str, Any] | tuple[Any, .
             since = (from_db(alert_since) if alert_since
                      else short_since(span, from_db(last_end) if last_end else None))
         judged.append(_Judged(desk_id, zone_name, state, open_shifts,
-                              span.min_staff if span is not None else min_staff, since))
+                              span.min_staff if span is not None else min_staff, since,
+                              risks.get(desk_id, ())))
     return judged
 
 
@@ -222,7 +229,7 @@ async def _names(db: Database, ids: list[int]) -> dict[int, tuple[str, str, str]
 async def _lines(db: Database, judged: list[_Judged]) -> tuple[DeskLine, ...]:
     names = await _names(db, [j.desk_id for j in judged])
     return tuple(DeskLine(j.desk_id, *names[j.desk_id], j.timezone, j.state, j.open_shifts,
-                          j.min_staff, j.since) for j in judged if j.desk_id in names)
+                          j.min_staff, j.since, j.risks) for j in judged if j.desk_id in names)
 
 
 def _pages(count: int, page: int) -> tuple[int, int]:
@@ -233,12 +240,17 @@ def _pages(count: int, page: int) -> tuple[int, int]:
 _ORDER = {State.SHORT: 0, State.STAFFED: 1, State.OFF: 2}
 
 
+def _worst_first(judged: list[_Judged], now: datetime) -> None:
+    """Risk-area desks first; then short desks, longest-empty first; then staffed; then off."""
+    judged.sort(key=lambda j: (not j.risks, _ORDER[j.state], j.since or now, j.desk_id))
+
+
 async def desk_lines(db: Database, scope: Desk | None, now: datetime) -> list[DeskLine]:
     """Every desk of a scope (its own desk too), worst first: what a map of a kota or a
     smaller scope shows, one marker each."""
     where, params = _scope_where(scope)
     judged = await _judge(db, where, params, _Spans(now))
-    judged.sort(key=lambda j: (_ORDER[j.state], j.since or now, j.desk_id))
+    _worst_first(judged, now)
     return list(await _lines(db, judged))
 
 
@@ -258,8 +270,7 @@ async def load_with_units(db: Database, scope: Desk | None, now: datetime,
         where, params = _scope_where(scope)
         judged = await _judge(db, where, params, spans)
         counts = Counts(*(sum(j.state is s for j in judged) for s in State))
-        # Short desks first, longest-empty first; then staffed; then off duty.
-        judged.sort(key=lambda j: (_ORDER[j.state], j.since or now, j.desk_id))
+        _worst_first(judged, now)
         pages, page = _pages(len(judged), page)
         shown = await _lines(db, judged[page * PAGE:(page + 1) * PAGE])
         return Board(scope, counts, page, pages, False, desks=shown), []

@@ -29,6 +29,7 @@ from bot.texts import (
     pledge,
     presence,
     report,
+    risks,
     status,
     subscriptions,
     throttle,
@@ -39,6 +40,7 @@ from bot.texts import (
 FEATURES: tuple[ModuleType, ...] = (
     common, onboarding, invites, checkin, presence, status, general, alerts, board, report,
     incidents, digest, exports, subscriptions, members, throttle, pledge, dashboard,
+    risks,
 )
 
 
