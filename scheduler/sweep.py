@@ -32,7 +32,7 @@ from storage import subscriptions as subscriptions_store
 from storage.alerts import DeskSnapshot, Escalation, NewAlert
 from storage.desks import chain
 from storage.outbox_kinds import OutboxKind
-from storage.rules.duty import Schedule, desk_state, short_since, zone
+from storage.rules.duty import DeskState, Schedule, Spans, short_since
 from storage.rules.risk import Duty, RiskRule, tightest
 from storage.sqlite.engine import Database
 
@@ -45,6 +45,12 @@ class SweepConfig:
     grace: timedelta
     steps: tuple[timedelta, ...]
     risks: Mapping[str, RiskRule] = field(default_factory=dict)
+
+    @property
+    def floors(self) -> dict[str, int]:
+        """Label -> the staff its rule needs, for the labels whose rule raises it."""
+        return {label: rule.min_staff for label, rule in self.risks.items()
+                if rule.min_staff is not None}
 
     def duty(self, labels: tuple[str, ...], cache: dict[tuple[str, ...], Duty]) -> Duty:
         """The duty of a desk with ``labels`` (worked out once per set of labels in ``cache``:
@@ -73,15 +79,17 @@ class Judgement:
 
 
 
-def judge(snap: DeskSnapshot, now: datetime, duty: Duty) -> Judgement | None:
+def judge(snap: DeskSnapshot, now: datetime, duty: Duty,
+          spans: Spans | None = None) -> Judgement | None:
     """The one rule for a desk's alert at ``now`` (pure; see the module docstring), held to
-    ``duty``: its grace, and the least staff its risk labels require.
+    ``duty``: its grace, and the least staff its risk labels require. ``spans`` (at ``now``)
+    evaluates each distinct schedule once across a sweep.
 
     When a desk is short since is :func:`storage.rules.duty.short_since`.
     """
     grace = duty.grace
     schedule = Schedule(snap.duty_hours, snap.min_staff, snap.rules, duty.min_staff)
-    state = desk_state(schedule, zone(snap.timezone), snap.open_shifts, now)
+    state = DeskState((spans or Spans(now))(schedule, snap.timezone), snap.open_shifts)
     alert = snap.alert
     if alert is None:
         if state.span is None or not state.short:
@@ -125,14 +133,15 @@ class SweepReport:
 
 async def sweep(db: Database, now: datetime, config: SweepConfig) -> SweepReport:
     """Run the algorithm of the module docstring once."""
-    snaps = await alerts_store.snapshots(db, now)
+    snaps = await alerts_store.snapshots(db, now, config.floors)
     report = SweepReport(examined=len(snaps))
     duties: dict[tuple[str, ...], Duty] = {}
+    spans = Spans(now)
     # Judging every candidate desk of the country takes a noticeable fraction of a second:
     # a worker thread keeps the bot answering officers meanwhile.
     judged = await asyncio.to_thread(
-        lambda: [(snap, verdict) for snap in snaps
-                 if (verdict := judge(snap, now, config.duty(snap.risks, duties))) is not None])
+        lambda: [(snap, verdict) for snap in snaps if (verdict := judge(
+            snap, now, config.duty(snap.risks, duties), spans)) is not None])
     if not judged:
         return report
     needed = {desk_id for snap, verdict in judged if verdict.action in (Action.OPEN,

@@ -27,7 +27,7 @@ from storage import desks as desks_store
 from storage.desks import get_many, path_range, rules_for
 from storage.models import Desk, from_db
 from storage.risks import HAS_RISKS, labels_for
-from storage.rules.duty import DeskState, DutySpan, Schedule, current_span, short_since, zone
+from storage.rules.duty import DeskState, DutySpan, Schedule, Spans, short_since
 from storage.sqlite.engine import Database
 
 PAGE = 10  # lines per page: with the header, the scope's own desk and a gap, 14 lines
@@ -100,20 +100,6 @@ class Board:
     desks: tuple[DeskLine, ...] = ()
 
 
-class _Spans:
-    """The duty span of each distinct schedule at one moment, evaluated once per schedule."""
-
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-        self._seen: dict[tuple[Schedule, str], DutySpan | None] = {}
-
-    def __call__(self, schedule: Schedule, zone_name: str) -> DutySpan | None:
-        key = (schedule, zone_name)
-        if key not in self._seen:
-            self._seen[key] = current_span(schedule, self.now, zone(zone_name))
-        return self._seen[key]
-
-
 _OPEN = ("(SELECT count(*) FROM shifts o WHERE o.desk_id = d.id AND o.ended_at IS NULL)")
 _HAS_RULES = "EXISTS (SELECT 1 FROM duty_rules r WHERE r.desk_id = d.id)"
 
@@ -139,7 +125,7 @@ async def _has_grandchildren(db: Database, scope: Desk | None) -> bool:
 
 
 async def _unit_counts(db: Database, scope: Desk | None,
-                       spans: _Spans) -> dict[int | None, Counts]:
+                       spans: Spans) -> dict[int | None, Counts]:
     """Counts per child unit of the scope (key None: the scope's own desk)."""
     where, params = _scope_where(scope)
     # The child unit is the path component right after the scope's own path.
@@ -178,7 +164,7 @@ async def _unit_counts(db: Database, scope: Desk | None,
 
 def _state(span: DutySpan | None, open_shifts: int) -> State:
     # DeskState (what desk_state returns) holds the one rule for "short"; the span was
-    # evaluated once for its schedule by _Spans.
+    # evaluated once for its schedule by Spans.
     state = DeskState(span, open_shifts)
     if not state.on_duty:
         return State.OFF
@@ -197,7 +183,7 @@ class _Judged:
 
 
 async def _judge(db: Database, where: str, params: dict[str, Any] | tuple[Any, ...],
-                 spans: _Spans) -> list[_Judged]:
+                 spans: Spans) -> list[_Judged]:
     """State and since-when of the desks matching ``where`` (a bounded set)."""
     rows = await db.scan(
         f"SELECT d.id, d.timezone, d.duty_hours, d.min_staff, {_OPEN}, a.short_since, "
@@ -249,7 +235,7 @@ async def desk_lines(db: Database, scope: Desk | None, now: datetime) -> list[De
     """Every desk of a scope (its own desk too), worst first: what a map of a kota or a
     smaller scope shows, one marker each."""
     where, params = _scope_where(scope)
-    judged = await _judge(db, where, params, _Spans(now))
+    judged = await _judge(db, where, params, Spans(now))
     _worst_first(judged, now)
     return list(await _lines(db, judged))
 
@@ -265,7 +251,7 @@ async def load_with_units(db: Database, scope: Desk | None, now: datetime,
     """The board page and, for a scope of units, every child unit with its counts, worst
     first (what a map of the scope shows, one marker per unit), from one count of the scope.
     """
-    spans = _Spans(now)
+    spans = Spans(now)
     if not await _has_grandchildren(db, scope):
         where, params = _scope_where(scope)
         judged = await _judge(db, where, params, spans)

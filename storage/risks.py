@@ -143,3 +143,14 @@ HAS_RISKS = "EXISTS (SELECT 1 FROM desk_risks k WHERE k.desk_id = d.id)"
 # A column of a desk query (alias ``d``): its labels as one text, ``banjir, psu`` (NULL: none).
 LABELS_TEXT = ("(SELECT group_concat(label, ', ') FROM (SELECT label FROM desk_risks k "
                "WHERE k.desk_id = d.id ORDER BY label))")
+
+
+def floor_sql(floors: Mapping[str, int]) -> tuple[str, list[str | int]]:
+    """An SQL expression (alias ``d``) for the most staff the desk's labels need, with its
+    parameters: NULL for a desk without such a label, and always NULL without ``floors``."""
+    if not floors:
+        return "NULL", []
+    values = ", ".join("(?, ?)" for _ in floors)
+    return (f"(SELECT max(f.column2) FROM desk_risks k JOIN (VALUES {values}) f "
+            "ON f.column1 = k.label WHERE k.desk_id = d.id)",
+            [x for pair in floors.items() for x in pair])

@@ -174,6 +174,21 @@ def current_span(schedule: Schedule | tuple[Window, ...], moment: datetime,
     return None
 
 
+class Spans:
+    """The duty span of each distinct schedule and zone at one moment, evaluated once: a
+    country's desks share a handful of schedules, and a board or a sweep asks for thousands."""
+
+    def __init__(self, moment: datetime) -> None:
+        self.moment = moment
+        self._seen: dict[tuple[Schedule, str], DutySpan | None] = {}
+
+    def __call__(self, schedule: Schedule, zone_name: str) -> DutySpan | None:
+        key = (schedule, zone_name)
+        if key not in self._seen:
+            self._seen[key] = current_span(schedule, self.moment, zone(zone_name))
+        return self._seen[key]
+
+
 def last_end(schedule: Schedule, moment: datetime, tz: ZoneInfo) -> datetime | None:
     """End of the latest span that ended at or before ``moment`` (looking two days back)."""
     local = moment.astimezone(tz)
