@@ -22,9 +22,10 @@ import csv
 import io
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from storage import schedule_history
@@ -162,20 +163,33 @@ def csv_reader(text: str, required: tuple[str, ...],
     return reader
 
 
-def parse_desk_csv(text: str) -> list[DeskRow]:
-    """Validate a whole desk CSV; raises :class:`CsvImportError` listing every bad line."""
-    reader = csv_reader(text, REQUIRED, OPTIONAL)
-    rows: list[DeskRow] = []
+class _Coded(Protocol):
+    """A validated row of a file keyed by desk code."""
+
+    @property
+    def code(self) -> str: ...
+
+
+Row = TypeVar("Row", bound=_Coded)
+
+
+def parse_rows(text: str, columns: tuple[tuple[str, ...], tuple[str, ...]],
+               build: Callable[[int, dict[str, str]], Row], overflow: str) -> list[Row]:
+    """Validate a whole CSV of desk rows (``columns``: required and optional) with ``build``,
+    which raises ValueError for a bad row; raises :class:`CsvImportError` listing every bad
+    line, a code given twice, or an ``overflow`` of cells, so nothing is half-read."""
+    reader = csv_reader(text, *columns)
+    rows: list[Row] = []
     errors: list[tuple[int, str]] = []
     seen: dict[str, int] = {}
     line = 1
     for raw in reader:
         line = reader.line_num
         if None in raw:
-            errors.append((line, "more cells than header columns (quote names with commas)"))
+            errors.append((line, f"more cells than header columns ({overflow})"))
             continue
         try:
-            row = _row(line, raw)
+            row = build(line, raw)
         except ValueError as exc:
             errors.append((line, str(exc)))
             continue
@@ -189,6 +203,11 @@ def parse_desk_csv(text: str) -> list[DeskRow]:
     if not rows:
         raise CsvImportError([(line, "no desks in the file")])
     return rows
+
+
+def parse_desk_csv(text: str) -> list[DeskRow]:
+    """Validate a whole desk CSV; raises :class:`CsvImportError` listing every bad line."""
+    return parse_rows(text, (REQUIRED, OPTIONAL), _row, "quote names with commas")
 
 
 def within_scope(rows: list[DeskRow], scope: str) -> list[DeskRow]:

@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from storage import desks as desks_store
-from storage.importer import CsvImportError, csv_reader
+from storage.importer import CsvImportError, parse_rows
 from storage.rules.risk import parse_labels
 from storage.sqlite.engine import Database, Tx
 
@@ -38,38 +38,18 @@ class RiskRow:
     labels: tuple[str, ...]
 
 
+def _risk_row(line: int, raw: dict[str, str]) -> RiskRow:
+    code = (raw.get("code") or "").strip()
+    cell = (raw.get(LABELS_COLUMN) or "").strip()
+    if not code:
+        raise ValueError("code is empty")
+    return RiskRow(line, code, parse_labels(cell) if cell else ())
+
+
 def parse_risk_csv(text: str) -> list[RiskRow]:
     """Validate a risk CSV; raises :class:`CsvImportError` listing every bad line."""
-    reader = csv_reader(text, ("code", LABELS_COLUMN))
-    rows: list[RiskRow] = []
-    errors: list[tuple[int, str]] = []
-    seen: dict[str, int] = {}
-    line = 1
-    for raw in reader:
-        line = reader.line_num
-        if None in raw:
-            errors.append((line, "more cells than header columns (quote labels with the "
-                                 "file's delimiter, or separate them with ';')"))
-            continue
-        code = (raw.get("code") or "").strip()
-        cell = (raw.get(LABELS_COLUMN) or "").strip()
-        try:
-            if not code:
-                raise ValueError("code is empty")
-            labels = parse_labels(cell) if cell else ()
-        except ValueError as exc:
-            errors.append((line, str(exc)))
-            continue
-        if code in seen:
-            errors.append((line, f"code {code} already on line {seen[code]}"))
-            continue
-        seen[code] = line
-        rows.append(RiskRow(line, code, labels))
-    if errors:
-        raise CsvImportError(errors)
-    if not rows:
-        raise CsvImportError([(line, "no desks in the file")])
-    return rows
+    return parse_rows(text, (("code", LABELS_COLUMN), ()), _risk_row,
+                      "quote labels with the file's delimiter, or separate them with ';'")
 
 
 @dataclass
