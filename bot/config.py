@@ -25,6 +25,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from scheduler.weekly import parse_weekly
 from storage.incidents import CATEGORIES
 from storage.rules.agencies import Routing, parse_agencies, routing
+from storage.rules.risk import DEFAULT_RULES, RiskRule, parse_rules
 
 _SHORT = re.compile(r"^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")
 _ISO = re.compile(r"^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$")
@@ -107,6 +108,10 @@ class Settings(BaseSettings):
     escalation_steps: Annotated[list[timedelta], NoDecode] = Field(
         default_factory=lambda: [timedelta(minutes=15), timedelta(minutes=30)],
         alias="POSKO_ESCALATION_STEPS")
+    # Risk areas: how each desk label tightens duty (storage.rules.risk.parse_rules).
+    risk_rules: Annotated[dict[str, RiskRule], NoDecode] = Field(
+        default_factory=lambda: parse_rules(DEFAULT_RULES, parse_duration),
+        alias="POSKO_RISK_RULES")
     sweep_interval: Duration = Field(timedelta(seconds=60), alias="POSKO_SWEEP_INTERVAL")
     presence_confirm_every: Duration = Field(timedelta(hours=3),
                                              alias="POSKO_PRESENCE_CONFIRM_EVERY")
@@ -165,6 +170,11 @@ class Settings(BaseSettings):
         if any(step <= timedelta(0) for step in steps):
             raise ValueError("every step must be longer than zero")
         return steps
+
+    @field_validator("risk_rules", mode="before")
+    @classmethod
+    def _risk_rules(cls, value: Any) -> Any:
+        return parse_rules(value, parse_duration) if isinstance(value, str) else value
 
     @field_validator("location_max_age", "invite_ttl", "unattended_grace", "sweep_interval",
                      "presence_confirm_every", "presence_confirm_timeout",

@@ -19,7 +19,8 @@ scope: staffed share of duty time, episodes, empty time; plus the scope's alerts
 the range (how many, how many acknowledged, median time to acknowledge), reports made in the
 range by category and status (all-clear *kondusif* reports counted apart: they are not
 incidents), what of those is still open, what opened earlier is still open, and the three
-desks that were empty longest.
+desks that were empty longest (risk-area desks first). Desks with risk labels
+(:mod:`storage.risks`) are also summed apart: how many, and their empty time.
 """
 
 from __future__ import annotations
@@ -57,7 +58,10 @@ class Digest:
     desks: int = 0
     total: Coverage = field(default_factory=Coverage)
     units: list[tuple[str, Coverage]] = field(default_factory=list)
-    worst: list[tuple[str, str, Coverage]] = field(default_factory=list)
+    worst: list[tuple[str, str, Coverage]] = field(default_factory=list)  # rawan desks first
+    risk_labels: dict[str, tuple[str, ...]] = field(default_factory=dict)  # code -> labels
+    rawan_desks: int = 0  # desks with risk labels and duty in the range
+    rawan: Coverage = field(default_factory=Coverage)  # their duty and empty time
     alerts: int = 0  # opened in the range
     acked: int = 0
     median_ack: timedelta | None = None
@@ -128,6 +132,7 @@ async def build_digest(db: Database, scope: Desk | None, end: datetime, tz: Zone
     units: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0, 0.0])
     total = [0.0, 0.0, 0.0, 0.0]
     per_desk: list[tuple[DeskRow, Coverage]] = []
+    rawan = [0.0, 0.0, 0.0, 0.0]
     cache: dict[tuple[str, int, str], Spans] = {}
     born = [desk.created_at for desk in desks if desk.created_at is not None]
     if desks and len(born) == len(desks):  # a new installation: say why its day is short
@@ -145,6 +150,9 @@ async def build_digest(db: Database, scope: Desk | None, end: datetime, tz: Zone
         total = [x + y for x, y in zip(total, sums, strict=True)]
         if cov.empty:
             per_desk.append((desk, cov))
+        if desk.risks:
+            rawan = [x + y for x, y in zip(rawan, sums, strict=True)]
+            digest.rawan_desks += 1
         ids = desk.path.strip("/").split("/")  # root first
         if len(ids) > depth:  # the scope's own desk is in the totals, not a unit of its own
             unit = units[ids[depth]]
@@ -155,8 +163,11 @@ async def build_digest(db: Database, scope: Desk | None, end: datetime, tz: Zone
     digest.units = sorted(((names.get(int(unit), "?"),
                             Coverage(v[0], v[1], int(v[2]), v[3])) for unit, v in units.items()),
                           key=lambda item: (item[1].share or 0.0, item[0]))
-    digest.worst = [(d.name, d.code, c) for d, c in sorted(
-        per_desk, key=lambda item: (-item[1].empty, item[0].code))][:3]
+    digest.rawan = Coverage(rawan[0], rawan[1], int(rawan[2]), rawan[3])
+    worst = sorted(per_desk, key=lambda item: (not item[0].risks, -item[1].empty,
+                                               item[0].code))[:3]
+    digest.worst = [(d.name, d.code, c) for d, c in worst]
+    digest.risk_labels = {d.code: d.risks for d, _ in worst if d.risks}
     alerts = await digests_store.alerts_between(db, scope_path, start, end)
     digest.alerts = len(alerts)
     waits = [(acked - opened).total_seconds() for opened, acked in alerts if acked is not None]

@@ -4,9 +4,11 @@ Algorithm of :func:`sweep` (run every ``POSKO_SWEEP_INTERVAL``; it keeps no stat
 downtime simply catches up):
 
 1. Read a snapshot of every desk that could be short or has an open alert (one query).
-2. Judge each desk with the pure rule :func:`judge`: open an alert when the desk has been short
-   for longer than the grace, resolve it when staffed again or off duty, escalate it when its
-   planned escalation time has passed and nobody has acknowledged it.
+2. Judge each desk with the pure rule :func:`judge`, held to its duty (the grace, the staff
+   and the escalation steps, tightened by its risk labels: :func:`storage.rules.risk.tightest`):
+   open an alert when the desk has been short for longer than the grace, resolve it when
+   staffed again or off duty, escalate it when its planned escalation time has passed and
+   nobody has acknowledged it.
 3. Choose recipients: an opening goes to the nearest level (the desk itself, else its parent,
    …) that has active supervisors (none yet: level -1, and whoever registers in its scope is
    told then), and to every group subscribed to a scope containing the desk; an escalation
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -29,16 +32,33 @@ from storage import subscriptions as subscriptions_store
 from storage.alerts import DeskSnapshot, Escalation, NewAlert
 from storage.desks import chain
 from storage.outbox_kinds import OutboxKind
-from storage.rules.duty import Schedule, desk_state, short_since, zone
+from storage.rules.duty import DeskState, Schedule, Spans, short_since
+from storage.rules.risk import Duty, RiskRule, tightest
 from storage.sqlite.engine import Database
 
 
 @dataclass(frozen=True, slots=True)
 class SweepConfig:
-    """The tunables of the sweep."""
+    """The tunables of the sweep: the installation's grace and escalation steps, and how each
+    risk label tightens them for a desk that carries it (:mod:`storage.rules.risk`)."""
 
     grace: timedelta
     steps: tuple[timedelta, ...]
+    risks: Mapping[str, RiskRule] = field(default_factory=dict)
+
+    @property
+    def floors(self) -> dict[str, int]:
+        """Label -> the staff its rule needs, for the labels whose rule raises it."""
+        return {label: rule.min_staff for label, rule in self.risks.items()
+                if rule.min_staff is not None}
+
+    def duty(self, labels: tuple[str, ...], cache: dict[tuple[str, ...], Duty]) -> Duty:
+        """The duty of a desk with ``labels`` (worked out once per set of labels in ``cache``:
+        a country has a handful of sets for its thousands of risk-area desks)."""
+        found = cache.get(labels)
+        if found is None:
+            found = cache[labels] = tightest(Duty(self.grace, self.steps), self.risks, labels)
+        return found
 
 
 class Action(StrEnum):
@@ -59,13 +79,17 @@ class Judgement:
 
 
 
-def judge(snap: DeskSnapshot, now: datetime, grace: timedelta) -> Judgement | None:
-    """The one rule for a desk's alert at ``now`` (pure; see the module docstring).
+def judge(snap: DeskSnapshot, now: datetime, duty: Duty,
+          spans: Spans | None = None) -> Judgement | None:
+    """The one rule for a desk's alert at ``now`` (pure; see the module docstring), held to
+    ``duty``: its grace, and the least staff its risk labels require. ``spans`` (at ``now``)
+    evaluates each distinct schedule once across a sweep.
 
     When a desk is short since is :func:`storage.rules.duty.short_since`.
     """
-    schedule = Schedule(snap.duty_hours, snap.min_staff, snap.rules)
-    state = desk_state(schedule, zone(snap.timezone), snap.open_shifts, now)
+    grace = duty.grace
+    schedule = Schedule(snap.duty_hours, snap.min_staff, snap.rules, duty.min_staff)
+    state = DeskState((spans or Spans(now))(schedule, snap.timezone), snap.open_shifts)
     alert = snap.alert
     if alert is None:
         if state.span is None or not state.short:
@@ -109,13 +133,15 @@ class SweepReport:
 
 async def sweep(db: Database, now: datetime, config: SweepConfig) -> SweepReport:
     """Run the algorithm of the module docstring once."""
-    snaps = await alerts_store.snapshots(db, now)
+    snaps = await alerts_store.snapshots(db, now, config.floors)
     report = SweepReport(examined=len(snaps))
+    duties: dict[tuple[str, ...], Duty] = {}
+    spans = Spans(now)
     # Judging every candidate desk of the country takes a noticeable fraction of a second:
     # a worker thread keeps the bot answering officers meanwhile.
     judged = await asyncio.to_thread(
-        lambda: [(snap, verdict) for snap in snaps
-                 if (verdict := judge(snap, now, config.grace)) is not None])
+        lambda: [(snap, verdict) for snap in snaps if (verdict := judge(
+            snap, now, config.duty(snap.risks, duties), spans)) is not None])
     if not judged:
         return report
     needed = {desk_id for snap, verdict in judged if verdict.action in (Action.OPEN,
@@ -142,7 +168,7 @@ async def sweep(db: Database, now: datetime, config: SweepConfig) -> SweepReport
                 # (storage.alerts.tell_new_supervisor), escalation looks from the desk up.
                 opening.append((snap, level, NewAlert(
                     snap.desk_id, verdict.short_since, -1 if level is None else level,
-                    planned(now, 0, config.steps))))
+                    planned(now, 0, config.duty(snap.risks, duties).steps))))
             elif alert is None or now_alert is None or now_alert.id != alert.id:
                 continue
             elif verdict.action is Action.ESCALATE:
@@ -152,7 +178,8 @@ async def sweep(db: Database, now: datetime, config: SweepConfig) -> SweepReport
                 base = alert.next_escalation_at or now
                 moves.append((snap, -1 if level is None else level, Escalation(
                     alert.id, alert.step, alert.level if level is None else level,
-                    planned(base, alert.step + 1, config.steps) if level is not None else None)))
+                    planned(base, alert.step + 1, config.duty(snap.risks, duties).steps)
+                    if level is not None else None)))
             else:
                 done.append((alert.id, verdict.action.value))
         ids = await alerts_store.open_many(tx, [new for _, _, new in opening], now)

@@ -7,6 +7,7 @@ index), and the outbox intents it causes are written in the same transaction.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -16,6 +17,7 @@ from storage.models import StoredTime, to_db
 from storage.outbox import Intent, enqueue
 from storage.outbox_kinds import AlertsPayload, EditPayload, OutboxKind
 from storage.records import Flag, RowRecord
+from storage.risks import HAS_RISKS, floor_sql, labels_for
 from storage.sqlite.engine import Database, Tx
 
 
@@ -45,6 +47,7 @@ class DeskSnapshot(RowRecord):
     open_shifts: int
     last_end: StoredTime | None
     alert: OpenAlert | None
+    risks: tuple[str, ...] = ()  # risk labels (storage.risks), sorted
 
 
 # The desk's open alert, if any, is read from the same row: its columns are prefixed alert_.
@@ -55,34 +58,42 @@ SELECT d.id AS desk_id, d.path, d.timezone, d.duty_hours, d.min_staff,
        a.level AS alert_level, a.step AS alert_step,
        a.next_escalation_at AS alert_next_escalation_at, a.acked_at IS NOT NULL AS alert_acked,
        (SELECT max(ended_at) FROM shifts e WHERE e.desk_id = d.id) AS last_end,
-       EXISTS (SELECT 1 FROM duty_rules r WHERE r.desk_id = d.id) AS has_rules
+       EXISTS (SELECT 1 FROM duty_rules r WHERE r.desk_id = d.id) AS has_rules,
+       {has_risks} AS has_risks
 FROM desks d
 LEFT JOIN (SELECT desk_id, count(*) AS n FROM shifts WHERE ended_at IS NULL
            GROUP BY desk_id) s ON s.desk_id = d.id
 LEFT JOIN alerts a ON a.desk_id = d.id AND a.resolved_at IS NULL
-WHERE (coalesce(s.n, 0) < d.min_staff AND (d.timezone, d.duty_hours) IN ({on_duty}))
+WHERE ((coalesce(s.n, 0) < d.min_staff OR coalesce(s.n, 0) < {floor})
+       AND (d.timezone, d.duty_hours) IN ({on_duty}))
    OR a.id IS NOT NULL
    OR EXISTS (SELECT 1 FROM duty_rules r WHERE r.desk_id = d.id)
 """
 
 
-async def snapshots(db: Database, moment: datetime) -> list[DeskSnapshot]:
+async def snapshots(db: Database, moment: datetime,
+                    floors: Mapping[str, int] | None = None) -> list[DeskSnapshot]:
     """Every desk that could be short or has an open alert, in one query.
 
     A desk with enough open shifts for its daily ``min_staff``, or whose daily hours are off
     duty now, with no alert and no rules, cannot be short, so it is not even read: the
     (zone, hours) pairs on duty are worked out first (a handful for the whole country), and
-    at night the sweep reads almost nothing.
+    at night the sweep reads almost nothing. ``floors`` (label -> the staff its rule needs)
+    counts too: a desk whose risk labels need more staff than it has is read as well.
     """
     values, params = await schedule_pairs(db, moment)
-    rows = await db.scan(_SNAPSHOT.format(on_duty=values), params)
-    desk = DeskSnapshot.reader(rows, given=("rules", "alert"),
-                               other=("has_rules", *OpenAlert.columns("alert_")))
+    floor, floor_params = floor_sql(floors or {})
+    rows = await db.scan(_SNAPSHOT.format(on_duty=values, has_risks=HAS_RISKS, floor=floor),
+                         [*floor_params, *params])
+    desk = DeskSnapshot.reader(rows, given=("rules", "alert", "risks"),
+                               other=("has_rules", "has_risks", *OpenAlert.columns("alert_")))
     alert = OpenAlert.reader(rows, prefix="alert_")
     desk_id, has_rules, alert_id = (desk.column("desk_id"), desk.column("has_rules"),
                                     desk.column("alert_id"))
+    has_risks = desk.column("has_risks")
     rules = await rules_for(db, [desk_id(r) for r in rows if has_rules(r)])
-    return [desk.build(r, rules=rules.get(desk_id(r), ()),
+    risks = await labels_for(db, [desk_id(r) for r in rows if has_risks(r)])
+    return [desk.build(r, rules=rules.get(desk_id(r), ()), risks=risks.get(desk_id(r), ()),
                        alert=alert.build(r) if alert_id(r) is not None else None)
             for r in rows]
 

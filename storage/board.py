@@ -10,6 +10,8 @@ the work is set-based, so a province of thousands of desks costs a few grouped q
 3. Desks with weekday or date rules are evaluated one by one with their schedule.
 4. Read per-desk rows (names, since when short) only for the desks on the page shown.
 
+A list of desks shows risk-area desks (:mod:`storage.risks`) first, each with its labels.
+
 The states are those of :mod:`storage.rules.duty`: *short* is on duty with fewer open shifts
 than the window's ``min_staff``, *staffed* is on duty with enough, *off* is outside every window.
 """
@@ -24,7 +26,8 @@ from typing import Any
 from storage import desks as desks_store
 from storage.desks import get_many, path_range, rules_for
 from storage.models import Desk, from_db
-from storage.rules.duty import DeskState, DutySpan, Schedule, current_span, short_since, zone
+from storage.risks import HAS_RISKS, labels_for
+from storage.rules.duty import DeskState, DutySpan, Schedule, Spans, short_since
 from storage.sqlite.engine import Database
 
 PAGE = 10  # lines per page: with the header, the scope's own desk and a gap, 14 lines
@@ -80,6 +83,7 @@ class DeskLine:
     open_shifts: int
     min_staff: int
     since: datetime | None = None
+    risks: tuple[str, ...] = ()  # risk labels (storage.risks): the board lists these first
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,20 +98,6 @@ class Board:
     own: DeskLine | None = None  # by unit: the scope's own desk, outside every child unit
     units: tuple[Unit, ...] = ()
     desks: tuple[DeskLine, ...] = ()
-
-
-class _Spans:
-    """The duty span of each distinct schedule at one moment, evaluated once per schedule."""
-
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-        self._seen: dict[tuple[Schedule, str], DutySpan | None] = {}
-
-    def __call__(self, schedule: Schedule, zone_name: str) -> DutySpan | None:
-        key = (schedule, zone_name)
-        if key not in self._seen:
-            self._seen[key] = current_span(schedule, self.now, zone(zone_name))
-        return self._seen[key]
 
 
 _OPEN = ("(SELECT count(*) FROM shifts o WHERE o.desk_id = d.id AND o.ended_at IS NULL)")
@@ -135,7 +125,7 @@ async def _has_grandchildren(db: Database, scope: Desk | None) -> bool:
 
 
 async def _unit_counts(db: Database, scope: Desk | None,
-                       spans: _Spans) -> dict[int | None, Counts]:
+                       spans: Spans) -> dict[int | None, Counts]:
     """Counts per child unit of the scope (key None: the scope's own desk)."""
     where, params = _scope_where(scope)
     # The child unit is the path component right after the scope's own path.
@@ -174,7 +164,7 @@ async def _unit_counts(db: Database, scope: Desk | None,
 
 def _state(span: DutySpan | None, open_shifts: int) -> State:
     # DeskState (what desk_state returns) holds the one rule for "short"; the span was
-    # evaluated once for its schedule by _Spans.
+    # evaluated once for its schedule by Spans.
     state = DeskState(span, open_shifts)
     if not state.on_duty:
         return State.OFF
@@ -189,20 +179,22 @@ class _Judged:
     open_shifts: int
     min_staff: int
     since: datetime | None
+    risks: tuple[str, ...] = ()
 
 
 async def _judge(db: Database, where: str, params: dict[str, Any] | tuple[Any, ...],
-                 spans: _Spans) -> list[_Judged]:
+                 spans: Spans) -> list[_Judged]:
     """State and since-when of the desks matching ``where`` (a bounded set)."""
     rows = await db.scan(
         f"SELECT d.id, d.timezone, d.duty_hours, d.min_staff, {_OPEN}, a.short_since, "
         "(SELECT max(e.ended_at) FROM shifts e WHERE e.desk_id = d.id), "
-        f"{_HAS_RULES} FROM desks d "
+        f"{_HAS_RULES}, {HAS_RISKS} FROM desks d "
         f"LEFT JOIN alerts a ON a.desk_id = d.id AND a.resolved_at IS NULL WHERE {where}",
         params)
     rules = await rules_for(db, [row[0] for row in rows if row[7]])
+    risks = await labels_for(db, [row[0] for row in rows if row[8]])
     judged = []
-    for desk_id, zone_name, hours, min_staff, open_shifts, alert_since, last_end, _ in rows:
+    for desk_id, zone_name, hours, min_staff, open_shifts, alert_since, last_end, *_ in rows:
         span = spans(Schedule(hours, min_staff, rules.get(desk_id, ())), zone_name)
         state = _state(span, open_shifts)
         since = None
@@ -211,7 +203,8 @@ async def _judge(db: Database, where: str, params: dict[str, Any] | tuple[Any, .
             since = (from_db(alert_since) if alert_since
                      else short_since(span, from_db(last_end) if last_end else None))
         judged.append(_Judged(desk_id, zone_name, state, open_shifts,
-                              span.min_staff if span is not None else min_staff, since))
+                              span.min_staff if span is not None else min_staff, since,
+                              risks.get(desk_id, ())))
     return judged
 
 
@@ -222,7 +215,7 @@ async def _names(db: Database, ids: list[int]) -> dict[int, tuple[str, str, str]
 async def _lines(db: Database, judged: list[_Judged]) -> tuple[DeskLine, ...]:
     names = await _names(db, [j.desk_id for j in judged])
     return tuple(DeskLine(j.desk_id, *names[j.desk_id], j.timezone, j.state, j.open_shifts,
-                          j.min_staff, j.since) for j in judged if j.desk_id in names)
+                          j.min_staff, j.since, j.risks) for j in judged if j.desk_id in names)
 
 
 def _pages(count: int, page: int) -> tuple[int, int]:
@@ -233,12 +226,17 @@ def _pages(count: int, page: int) -> tuple[int, int]:
 _ORDER = {State.SHORT: 0, State.STAFFED: 1, State.OFF: 2}
 
 
+def _worst_first(judged: list[_Judged], now: datetime) -> None:
+    """Risk-area desks first; then short desks, longest-empty first; then staffed; then off."""
+    judged.sort(key=lambda j: (not j.risks, _ORDER[j.state], j.since or now, j.desk_id))
+
+
 async def desk_lines(db: Database, scope: Desk | None, now: datetime) -> list[DeskLine]:
     """Every desk of a scope (its own desk too), worst first: what a map of a kota or a
     smaller scope shows, one marker each."""
     where, params = _scope_where(scope)
-    judged = await _judge(db, where, params, _Spans(now))
-    judged.sort(key=lambda j: (_ORDER[j.state], j.since or now, j.desk_id))
+    judged = await _judge(db, where, params, Spans(now))
+    _worst_first(judged, now)
     return list(await _lines(db, judged))
 
 
@@ -253,13 +251,12 @@ async def load_with_units(db: Database, scope: Desk | None, now: datetime,
     """The board page and, for a scope of units, every child unit with its counts, worst
     first (what a map of the scope shows, one marker per unit), from one count of the scope.
     """
-    spans = _Spans(now)
+    spans = Spans(now)
     if not await _has_grandchildren(db, scope):
         where, params = _scope_where(scope)
         judged = await _judge(db, where, params, spans)
         counts = Counts(*(sum(j.state is s for j in judged) for s in State))
-        # Short desks first, longest-empty first; then staffed; then off duty.
-        judged.sort(key=lambda j: (_ORDER[j.state], j.since or now, j.desk_id))
+        _worst_first(judged, now)
         pages, page = _pages(len(judged), page)
         shown = await _lines(db, judged[page * PAGE:(page + 1) * PAGE])
         return Board(scope, counts, page, pages, False, desks=shown), []

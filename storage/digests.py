@@ -19,6 +19,7 @@ from storage.models import StoredTime, from_db, to_db
 from storage.outbox import Intent, enqueue
 from storage.outbox_kinds import DigestPayload, OutboxKind
 from storage.records import RowRecord
+from storage.risks import HAS_RISKS, labels_for
 from storage.schedule_history import Version
 from storage.sqlite.engine import Database
 
@@ -37,6 +38,7 @@ class DeskRow(RowRecord):
     created_at: StoredTime | None  # None: the desk existed before the range
     rules: tuple[Rule, ...]
     kept: list[Version]  # former schedules still in force when the range began
+    risks: tuple[str, ...] = ()  # risk labels (storage.risks)
 
 
 async def desks_in(db: Database, scope_path: str | None, since: datetime) -> list[DeskRow]:
@@ -50,16 +52,20 @@ async def desks_in(db: Database, scope_path: str | None, since: datetime) -> lis
         "CASE WHEN d.created_at > ? THEN d.created_at END AS created_at, "
         "EXISTS (SELECT 1 FROM duty_rules r WHERE r.desk_id = d.id) AS has_rules, "
         "EXISTS (SELECT 1 FROM schedule_history h WHERE h.desk_id = d.id "
-        f"AND h.valid_until > ?) AS has_history FROM desks d WHERE 1 = 1{where}",
+        f"AND h.valid_until > ?) AS has_history, {HAS_RISKS} AS has_risks "
+        f"FROM desks d WHERE 1 = 1{where}",
         (stamp, stamp, *params))
-    read = DeskRow.reader(rows, given=("rules", "kept"), other=("has_rules", "has_history"))
+    read = DeskRow.reader(rows, given=("rules", "kept", "risks"),
+                          other=("has_rules", "has_history", "has_risks"))
     desk_id, has_rules = read.column("id"), read.column("has_rules")
     has_history = read.column("has_history")
+    has_risks = read.column("has_risks")
     rules = await rules_for(db, [desk_id(r) for r in rows if has_rules(r)])
     kept = await schedule_history.versions_after(
         db, [desk_id(r) for r in rows if has_history(r)], since)
-    return [read.build(r, rules=rules.get(desk_id(r), ()), kept=kept.get(desk_id(r), []))
-            for r in rows]
+    risks = await labels_for(db, [desk_id(r) for r in rows if has_risks(r)])
+    return [read.build(r, rules=rules.get(desk_id(r), ()), kept=kept.get(desk_id(r), []),
+                       risks=risks.get(desk_id(r), ())) for r in rows]
 
 
 async def shifts_between(db: Database, scope_path: str | None, start: datetime,

@@ -2,8 +2,9 @@
 
 Each kind is one set-based query (JOINs with desks and members), restricted to a scope by the
 desk path range and to a UTC half-open time range ``[start, end)`` on the row's own start
-(a shift's check-in, an alert's opening, a report's creation). Shift coordinates are never
-read: they are personal data (UU PDP), and the distance to the desk says enough.
+(a shift's check-in, an alert's opening, a report's creation). Alerts and reports of
+risk-area desks (:mod:`storage.risks`) come first, with the desk's labels. Shift coordinates
+are never read: they are personal data (UU PDP), and the distance to the desk says enough.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Annotated
 from storage.desks import chain, get_many, in_scope
 from storage.models import Level, StoredTime, to_db
 from storage.records import Convert, RowRecord
+from storage.risks import LABELS_TEXT
 from storage.sqlite.engine import Database
 
 Scope = str | None  # a scope's desk path; None = everything
@@ -51,6 +53,7 @@ class AlertRow(RowRecord):
     acked_at: StoredTime | None
     resolved_at: StoredTime | None
     resolution: str | None
+    rawan: str | None = None  # the desk's risk labels, "banjir, psu" (None: not a risk area)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +73,7 @@ class IncidentRow(RowRecord):
     closed_at: StoredTime | None
     closing_note: str | None
     tps: str | None
+    rawan: str | None = None  # the desk's risk labels, "banjir, psu" (None: not a risk area)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,14 +110,15 @@ async def shifts(db: Database, scope: Scope, start: datetime, end: datetime) -> 
 
 
 async def alerts(db: Database, scope: Scope, start: datetime, end: datetime) -> list[AlertRow]:
-    """Alerts opened in ``[start, end)`` at desks of the scope, oldest first."""
+    """Alerts opened in ``[start, end)`` at desks of the scope: those of risk-area desks
+    first, each part oldest first."""
     where, params = _where("a.opened_at", scope, start, end)
     rows = await db.scan(
         "SELECT d.code AS desk_code, d.name AS desk_name, d.path, a.level, a.short_since, "
-        "a.opened_at, m.full_name AS acked_by, a.acked_at, a.resolved_at, a.resolution "
-        "FROM alerts a JOIN desks d ON d.id = a.desk_id "
+        "a.opened_at, m.full_name AS acked_by, a.acked_at, a.resolved_at, a.resolution, "
+        f"{LABELS_TEXT} AS rawan FROM alerts a JOIN desks d ON d.id = a.desk_id "
         "LEFT JOIN members m ON m.telegram_id = a.acked_by "
-        f"{where} ORDER BY a.opened_at, d.code, a.id", params)
+        f"{where} ORDER BY rawan IS NULL, a.opened_at, d.code, a.id", params)
     read = AlertRow.reader(rows, given=("reached_level", "reached_code", "reached_name"),
                            other=("path", "level"))
     path, alert_level = read.column("path"), read.column("level")
@@ -134,17 +139,19 @@ async def alerts(db: Database, scope: Scope, start: datetime, end: datetime) -> 
 
 async def incidents(db: Database, scope: Scope, start: datetime, end: datetime
                     ) -> list[IncidentRow]:
-    """Reports created in ``[start, end)`` at desks of the scope, oldest first."""
+    """Reports created in ``[start, end)`` at desks of the scope: those of risk-area desks
+    first, each part oldest first."""
     where, params = _where("i.created_at", scope, start, end)
     rows = await db.scan(
         "SELECT i.ref, d.code AS desk_code, d.name AS desk_name, i.category, i.severity, "
         "i.status, r.full_name AS reporter, h.full_name AS handler, i.created_at, "
         "i.description, (SELECT max(at) FROM incident_history x WHERE x.incident_id = i.id "
-        "AND x.status = 'selesai') AS closed_at, i.closing_note, i.tps FROM incidents i "
+        "AND x.status = 'selesai') AS closed_at, i.closing_note, i.tps, "
+        f"{LABELS_TEXT} AS rawan FROM incidents i "
         "JOIN desks d ON d.id = i.desk_id "
         "LEFT JOIN members r ON r.telegram_id = i.reporter_id "
         f"LEFT JOIN members h ON h.telegram_id = i.handler_id {where} "
-        "ORDER BY i.created_at, i.id", params)
+        "ORDER BY rawan IS NULL, i.created_at, i.id", params)
     return IncidentRow.from_rows(rows)
 
 

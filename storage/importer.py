@@ -12,6 +12,8 @@ Algorithm of :func:`import_desks`:
    whose stored values differ. A second import of the same file therefore changes nothing.
    A desk whose duty hours or staff change keeps its former schedule in its history first
    (:mod:`storage.schedule_history`), so past days are still judged by it.
+5. A non-empty ``rawan`` cell replaces the desk's risk labels (:mod:`storage.risks`; ``-``
+   removes them); an empty one keeps them.
 """
 
 from __future__ import annotations
@@ -20,19 +22,21 @@ import csv
 import io
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from storage import schedule_history
 from storage.models import Level, to_db, utcnow
 from storage.rules.duty import format_duty_hours, parse_duty_hours
+from storage.rules.risk import parse_labels
 from storage.sqlite.engine import Database
 from storage.tables import dialect_for
 
 REQUIRED = ("code", "name", "level", "parent_code", "latitude", "longitude")
-OPTIONAL = ("timezone", "radius_m", "min_staff", "duty_hours")
+OPTIONAL = ("timezone", "radius_m", "min_staff", "duty_hours", "rawan")
 DEFAULT_RADIUS_M = 150
 DEFAULT_MIN_STAFF = 1
 # Jakarta decree for the 2024 election; provinsi follows kota.
@@ -84,6 +88,7 @@ class DeskRow:
     radius_m: int | None = None
     min_staff: int | None = None
     duty_hours: str | None = None
+    rawan: tuple[str, ...] | None = None  # risk labels (storage.risks); () removes them
 
 
 def _number(value: str, what: str, low: float, high: float) -> float:
@@ -135,8 +140,9 @@ def _row(line: int, raw: dict[str, str]) -> DeskRow:
             duty = format_duty_hours(parse_duty_hours(cell["duty_hours"]))
         except ValueError as exc:
             raise ValueError(f"duty_hours: {exc}") from None
+    risks = parse_labels(cell["rawan"]) if cell["rawan"] else None
     return DeskRow(line, cell["code"], cell["name"], level, cell["parent_code"] or None,
-                   lat, lon, tz, radius, min_staff, duty)
+                   lat, lon, tz, radius, min_staff, duty, risks)
 
 
 def csv_reader(text: str, required: tuple[str, ...],
@@ -157,20 +163,33 @@ def csv_reader(text: str, required: tuple[str, ...],
     return reader
 
 
-def parse_desk_csv(text: str) -> list[DeskRow]:
-    """Validate a whole desk CSV; raises :class:`CsvImportError` listing every bad line."""
-    reader = csv_reader(text, REQUIRED, OPTIONAL)
-    rows: list[DeskRow] = []
+class _Coded(Protocol):
+    """A validated row of a file keyed by desk code."""
+
+    @property
+    def code(self) -> str: ...
+
+
+Row = TypeVar("Row", bound=_Coded)
+
+
+def parse_rows(text: str, columns: tuple[tuple[str, ...], tuple[str, ...]],
+               build: Callable[[int, dict[str, str]], Row], overflow: str) -> list[Row]:
+    """Validate a whole CSV of desk rows (``columns``: required and optional) with ``build``,
+    which raises ValueError for a bad row; raises :class:`CsvImportError` listing every bad
+    line, a code given twice, or an ``overflow`` of cells, so nothing is half-read."""
+    reader = csv_reader(text, *columns)
+    rows: list[Row] = []
     errors: list[tuple[int, str]] = []
     seen: dict[str, int] = {}
     line = 1
     for raw in reader:
         line = reader.line_num
         if None in raw:
-            errors.append((line, "more cells than header columns (quote names with commas)"))
+            errors.append((line, f"more cells than header columns ({overflow})"))
             continue
         try:
-            row = _row(line, raw)
+            row = build(line, raw)
         except ValueError as exc:
             errors.append((line, str(exc)))
             continue
@@ -184,6 +203,11 @@ def parse_desk_csv(text: str) -> list[DeskRow]:
     if not rows:
         raise CsvImportError([(line, "no desks in the file")])
     return rows
+
+
+def parse_desk_csv(text: str) -> list[DeskRow]:
+    """Validate a whole desk CSV; raises :class:`CsvImportError` listing every bad line."""
+    return parse_rows(text, (REQUIRED, OPTIONAL), _row, "quote names with commas")
 
 
 def within_scope(rows: list[DeskRow], scope: str) -> list[DeskRow]:
@@ -221,6 +245,7 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     codes: list[str] = field(default_factory=list)
+    relabelled: int = 0  # desks whose risk labels changed (the rawan column)
 
 
 _COLUMNS = ("name", "level", "parent_id", "path", "latitude", "longitude", "timezone",
@@ -278,11 +303,17 @@ async def import_desks(db: Database, rows: list[DeskRow], default_timezone: str,
         await schedule_history.keep(tx, rescheduled, moment)  # past days keep their rules
         await tx.executemany(f"UPDATE desks SET {assignments}, updated_at = ? WHERE id = ?",
                              updates)
+        # Here, not at the top: storage.risks reads its own CSV with this module's reader.
+        from storage.risks import replace
+
+        relabelled = await replace(tx, {merged[row.code]["id"]: row.rawan for row in rows
+                                        if row.rawan is not None})
     result.inserted, result.updated = len(inserts), len(updates)
     # Not len(rows) - inserted - updated: moving a desk re-paths its descendants, which are
     # updated without being rows of the file.
     changed = set(result.codes)
     result.unchanged = sum(1 for row in rows if row.code not in changed)
+    result.relabelled = relabelled
     return result
 
 

@@ -19,6 +19,7 @@ from bot.cli.admin import (
     cmd_backup,
     cmd_check_config,
     cmd_import_desks,
+    cmd_import_risk,
     cmd_import_schedule,
     cmd_invite,
 )
@@ -52,6 +53,10 @@ def _parser() -> argparse.ArgumentParser:
     sch = sub.add_parser("import-schedule",
                          help="set weekday/date duty rules from a CSV or .xlsx file")
     sch.add_argument("file", type=Path)
+    rsk = sub.add_parser("import-risk", help="set desks' risk labels (rawan) from a CSV or "
+                         ".xlsx file of code,labels")
+    rsk.add_argument("file", type=Path)
+    rsk.add_argument("--scope", help="apply only the rows of this desk and those below it")
     inv = sub.add_parser("invite", help="create an invite link for a desk")
     inv.add_argument("--desk", required=True, help="desk code, e.g. 31.73.01.1001")
     inv.add_argument("--role", required=True, choices=("officer", "supervisor", "partner",
@@ -123,6 +128,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "run": cmd_run,
     "import-desks": cmd_import_desks,
     "import-schedule": cmd_import_schedule,
+    "import-risk": cmd_import_risk,
     "invite": cmd_invite,
     "digest": cmd_digest,
     "export": cmd_export,

@@ -54,7 +54,9 @@ def cmd_import_desks(args: argparse.Namespace, settings: Settings) -> int:
 
     async def apply(db: Database, rows: Any) -> str:
         result = await import_desks(db, rows, settings.timezone)
-        return f"{result.inserted} new, {result.updated} updated, {result.unchanged} unchanged"
+        relabelled = f", {result.relabelled} relabelled" if result.relabelled else ""
+        return (f"{result.inserted} new, {result.updated} updated, {result.unchanged} "
+                f"unchanged{relabelled}")
 
     return _import(args, settings, parse, apply)
 
@@ -68,6 +70,18 @@ def cmd_import_schedule(args: argparse.Namespace, settings: Settings) -> int:
         return f"{set_} desk rules set, {deleted} removed"
 
     return _import(args, settings, parse_schedule_csv, apply)
+
+
+def cmd_import_risk(args: argparse.Namespace, settings: Settings) -> int:
+    """Replace the risk labels of the desks a file names; print how many changed."""
+    from storage.risks import import_risks, parse_risk_csv
+
+    async def apply(db: Database, rows: Any) -> str:
+        result = await import_risks(db, rows, args.scope)
+        outside = f", {result.outside} outside {args.scope} left alone" if result.outside else ""
+        return f"{result.changed} desks relabelled, {result.unchanged} unchanged{outside}"
+
+    return _import(args, settings, parse_risk_csv, apply)
 
 
 def _report_bad_lines(path: Path, errors: list[tuple[int, str]]) -> int:

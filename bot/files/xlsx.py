@@ -59,10 +59,10 @@ def _headers(lang: str, zone: str, keys: Sequence[str]) -> list[str]:
 SHIFT_COLUMNS = ("desk_code", "desk_name", "officer", "started", "ended", "duration",
                  "end_reason", "distance")
 ALERT_COLUMNS = ("desk_code", "desk_name", "short_since", "opened", "reached", "acked_by",
-                 "acked_at", "ack_minutes", "resolved", "resolution", "empty_minutes")
+                 "acked_at", "ack_minutes", "resolved", "resolution", "empty_minutes", "rawan")
 INCIDENT_COLUMNS = ("ref", "desk_code", "desk_name", "category", "severity", "status",
                     "reporter", "handler", "created", "description", "closed", "closing_note",
-                    "tps")
+                    "tps", "rawan")
 
 
 def _shift(row: ShiftRow, tz: ZoneInfo, lang: str) -> list[Cell]:
@@ -80,14 +80,15 @@ def _alert(row: AlertRow, tz: ZoneInfo, lang: str) -> list[Cell]:
             reached, row.acked_by, _local(row.acked_at, tz),
             _minutes(row.opened_at, row.acked_at), _local(row.resolved_at, tz),
             t(lang, f"export.resolution.{row.resolution or 'open'}"),
-            _minutes(row.short_since, row.resolved_at)]
+            _minutes(row.short_since, row.resolved_at), row.rawan]
 
 
 def _incident(row: IncidentRow, tz: ZoneInfo, lang: str) -> list[Cell]:
     return [row.ref, row.desk_code, row.desk_name, t(lang, f"cat.{row.category}"),
             t(lang, f"export.sev.{row.severity}"), t(lang, f"export.status.{row.status}"),
             row.reporter, row.handler, _local(row.created_at, tz), row.description,
-            _local(row.closed_at, tz) if row.closed_at else None, row.closing_note, row.tps]
+            _local(row.closed_at, tz) if row.closed_at else None, row.closing_note, row.tps,
+            row.rawan]
 
 
 def export_sheets(data: ExportData, tz: ZoneInfo, lang: str) -> list[Sheet]:

@@ -41,14 +41,19 @@ def _icon(counts: Counts) -> str:
 
 
 def desk_line(lang: str, line: DeskLine, now: datetime, name: str | None = None) -> str:
-    """One desk of the board: short with since when, staffed with count/min, or off duty."""
+    """One desk of the board: short with since when, staffed with count/min, or off duty;
+    a risk-area desk marked with its labels."""
     shown = Markup(name) if name is not None else line.name
     if line.state is State.SHORT and line.since is not None:
         key = "rekap.desk.empty" if line.open_shifts == 0 else "rekap.desk.short"
-        return t(lang, key, name=shown, code=line.code, open=line.open_shifts,
+        text = t(lang, key, name=shown, code=line.code, open=line.open_shifts,
                  min=line.min_staff, since=fmt_time(lang, line.since, zone(line.timezone), now))
-    return t(lang, _DESK_KEYS.get(line.state, "rekap.desk.off"), name=shown, code=line.code,
-             open=line.open_shifts, min=line.min_staff)
+    else:
+        text = t(lang, _DESK_KEYS.get(line.state, "rekap.desk.off"), name=shown,
+                 code=line.code, open=line.open_shifts, min=line.min_staff)
+    if line.risks:
+        text += " " + t(lang, "rawan.mark", labels=", ".join(line.risks))
+    return text
 
 
 def render(board: Board, lang: str, now: datetime, tz: ZoneInfo,

@@ -81,6 +81,12 @@ def digest_lines(digest: Digest, lang: str) -> list[str]:
                        duration=_duration(lang, total.empty)))
     else:
         lines.append(t(lang, "digest.no_duty"))
+    if digest.rawan_desks:
+        rawan = digest.rawan
+        lines.append(t(lang, "rawan.digest", desks=fmt_count(lang, digest.rawan_desks),
+                       duration=_duration(lang, rawan.empty), episodes=rawan.episodes)
+                     if rawan.empty else
+                     t(lang, "rawan.digest.none", desks=fmt_count(lang, digest.rawan_desks)))
     median = (t(lang, "digest.median", time=fmt_duration(lang, digest.median_ack))
               if digest.median_ack is not None else "")
     lines.append(t(lang, "digest.alerts", alerts=digest.alerts, acked=digest.acked,
@@ -111,9 +117,12 @@ def digest_lines(digest: Digest, lang: str) -> list[str]:
             lines.append(t(lang, "digest.more_units", n=len(digest.moved) - MAX_MOVED))
     if digest.worst:
         lines += ["", t(lang, "digest.worst")]
-        lines += [t(lang, "digest.worst_line", n=i, desk=name, code=code,
-                    duration=_duration(lang, cov.empty), share=_pct(cov.share))
-                  for i, (name, code, cov) in enumerate(digest.worst, start=1)]
+        for i, (name, code, cov) in enumerate(digest.worst, start=1):
+            line = t(lang, "digest.worst_line", n=i, desk=name, code=code,
+                     duration=_duration(lang, cov.empty), share=_pct(cov.share))
+            if code in digest.risk_labels:
+                line += " " + t(lang, "rawan.mark", labels=", ".join(digest.risk_labels[code]))
+            lines.append(line)
     if len(digest.units) > 1:
         lines += ["", t(lang, "digest.units")]
         lines += [t(lang, "digest.unit_line", unit=name, share=_pct(cov.share))

@@ -30,6 +30,7 @@ from bot.texts import (
     presence,
     relocation,
     report,
+    risks,
     status,
     subscriptions,
     throttle,
@@ -40,6 +41,7 @@ from bot.texts import (
 FEATURES: tuple[ModuleType, ...] = (
     common, onboarding, invites, checkin, presence, status, general, alerts, board, report,
     incidents, digest, exports, subscriptions, members, throttle, pledge, dashboard, relocation,
+    risks,
 )
 
 

@@ -92,23 +92,26 @@ class Schedule:
     ``rules`` maps a day key to ``(duty_hours, min_staff or None)``: an ISO date
     (``2026-11-27``) for one local date, or ``1``…``7`` (Monday…Sunday) for a weekday. A
     date rule beats a weekday rule, which beats the daily hours. A rule's ``min_staff`` of
-    None keeps the desk's own.
+    None keeps the desk's own. ``floor`` is the least staff any window needs (a risk label's
+    ``min_staff``, :mod:`storage.rules.risk`; 0: none).
     """
 
     duty_hours: str
     min_staff: int
     rules: tuple[tuple[str, str, int | None], ...] = ()
+    floor: int = 0
 
     def day(self, day: date) -> tuple[tuple[Window, ...], int]:
         """The windows starting on local ``day`` and the staff they require."""
         if not self.rules:
-            return parse_duty_hours(self.duty_hours), self.min_staff
+            return parse_duty_hours(self.duty_hours), max(self.min_staff, self.floor)
         found = {key: (hours, staff) for key, hours, staff in self.rules}
         rule = found.get(day.isoformat()) or found.get(str(day.isoweekday()))
         if rule is None:
-            return parse_duty_hours(self.duty_hours), self.min_staff
+            return parse_duty_hours(self.duty_hours), max(self.min_staff, self.floor)
         hours, staff = rule
-        return parse_duty_hours(hours), self.min_staff if staff is None else staff
+        return parse_duty_hours(hours), max(self.min_staff if staff is None else staff,
+                                            self.floor)
 
 
 def daily(windows: tuple[Window, ...] | str, min_staff: int = 1) -> Schedule:
@@ -169,6 +172,21 @@ def current_span(schedule: Schedule | tuple[Window, ...], moment: datetime,
         if span.start <= local < span.end:
             return span
     return None
+
+
+class Spans:
+    """The duty span of each distinct schedule and zone at one moment, evaluated once: a
+    country's desks share a handful of schedules, and a board or a sweep asks for thousands."""
+
+    def __init__(self, moment: datetime) -> None:
+        self.moment = moment
+        self._seen: dict[tuple[Schedule, str], DutySpan | None] = {}
+
+    def __call__(self, schedule: Schedule, zone_name: str) -> DutySpan | None:
+        key = (schedule, zone_name)
+        if key not in self._seen:
+            self._seen[key] = current_span(schedule, self.moment, zone(zone_name))
+        return self._seen[key]
 
 
 def last_end(schedule: Schedule, moment: datetime, tz: ZoneInfo) -> datetime | None:

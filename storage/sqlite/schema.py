@@ -453,4 +453,13 @@ MIGRATIONS: list[list[Step]] = [
         "ifnull(desk_id, 0))",
         "CREATE INDEX weekly_schedule_due ON weekly_schedule(next_at)",
     ],
+    # 17: risk labels of desks (storage/risks.py): perbatasan, banjir, konflik, psu or any
+    # other; a label's rule (POSKO_RISK_RULES) tightens the desk's duty.
+    [
+        """CREATE TABLE desk_risks (
+            desk_id     INTEGER NOT NULL REFERENCES desks(id),
+            label       TEXT NOT NULL,
+            PRIMARY KEY (desk_id, label)
+        ) WITHOUT ROWID""",
+    ],
 ]

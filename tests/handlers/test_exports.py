@@ -86,11 +86,11 @@ async def test_camat_gets_only_the_kecamatan(h: Harness) -> None:
     assert shifts[3][3] == local(11)
     assert alerts[1] == [KEL, "Cengkareng Barat", local(10, 12), local(10, 27),
                          f"Kel./Desa {KEL} Cengkareng Barat", f"User {CAMAT}", local(10, 40), 13,
-                         local(11, 1), "ada petugas lagi", 49]
+                         local(11, 1), "ada petugas lagi", 49, None]
     assert incidents[1] == ["LP-31.73.01.1001-0001", KEL, "Cengkareng Barat", "Politik uang",
                             "tinggi", "selesai", f"User {OFFICER}", f"User {CAMAT}",
                             local(9, 30), "Pembagian amplop di dekat TPS oleh tim sukses.",
-                            local(11, 20), "Sudah diperingatkan Panwascam.", "012"]
+                            local(11, 20), "Sudah diperingatkan Panwascam.", "012", None]
     sheet = book["Kehadiran"]
     assert sheet.freeze_panes == "A2" and sheet["A1"].font.bold
     assert sheet.auto_filter.ref == "A1:H4"
@@ -104,7 +104,7 @@ async def test_admin_gets_everything_and_ranges(h: Harness) -> None:
     assert [len(rows(book, title)) - 1 for title in SHEETS] == [4, 2, 2]
     open_alert = rows(book, "Peringatan")[2]
     assert open_alert[0] == OTHER and open_alert[5:] == [None, None, None, None,
-                                                         "masih terbuka", None]
+                                                         "masih terbuka", None, None]
     _, name, book = await export_of(h, CAMAT, "/ekspor 22-11-2026 2026-11-23")
     assert name == "posko-31.73.01-2026-11-22-2026-11-23.xlsx"
     assert rows(book, "Kehadiran")[1][3] == local(9, day=22)

@@ -34,10 +34,11 @@ SHIFT_HEADERS = ["Kode posko", "Nama posko", "Petugas", "Mulai (WIB)", "Selesai 
                  "Durasi (menit)", "Alasan selesai", "Jarak ke posko (m)"]
 ALERT_HEADERS = ["Kode posko", "Nama posko", "Kosong sejak (WIB)", "Peringatan dibuka (WIB)",
                  "Diteruskan sampai tingkat", "Ditangani oleh", "Ditangani pada (WIB)",
-                 "Menit sampai ditangani", "Selesai (WIB)", "Penyelesaian", "Menit kosong"]
+                 "Menit sampai ditangani", "Selesai (WIB)", "Penyelesaian", "Menit kosong",
+                 "Rawan"]
 INCIDENT_HEADERS = ["Nomor laporan", "Kode posko", "Nama posko", "Kategori", "Tingkat kegawatan",
                     "Status", "Pelapor", "Ditangani oleh", "Dibuat (WIB)", "Uraian",
-                    "Ditutup (WIB)", "Catatan penutup", "TPS"]
+                    "Ditutup (WIB)", "Catatan penutup", "TPS", "Rawan"]
 SHEETS = ["Kehadiran", "Peringatan", "Laporan"]
 
 
