@@ -14,12 +14,14 @@ import pytest
 from bot.config import ConfigError, load_settings
 from bot.outbox import weekly as weekly_outbox
 from bot.outbox.render import OutboxRenderer
+from bot.reports.digest import weekly_text
 from scheduler.jobs import job_specs
 from scheduler.weekly import build_weekly, next_weekly, parse_weekly, send_due_weekly
 from storage import members as members_store
 from storage import outbox as outbox_store
 from storage.models import Role, to_db
 from storage.outbox_kinds import DigestPayload, OutboxKind
+from storage.risks import import_risks, parse_risk_csv
 from storage.sqlite.engine import Database
 from tests.support.settings import make_settings
 from tests.support.sweeping import KEC, KEL, KOTA, desk, register
@@ -163,3 +165,16 @@ async def test_a_week_too_big_for_telegram_says_how_to_export_it(
     assert file is not None and file.document is None
     assert "terlalu besar" in file.text and "(3 baris, paling banyak 2)" in file.text
     assert "posko-bot export --scope 31.73 --from 2026-11-23 --to 2026-11-29" in file.text
+
+
+async def test_the_week_of_the_risk_area_desks(db: Database, db_path: Path) -> None:
+    # The kelurahan is a flood area on duty 08:00-14:00 every day, and nobody came all week.
+    async with db.transaction() as tx:
+        await tx.execute("UPDATE desks SET duty_hours = '08:00-14:00' WHERE code = ?", (KEL,))
+    await import_risks(db, parse_risk_csv(f"code,labels\n{KEL},banjir\n"))
+    kota = await desk(db, KOTA)
+    weekly = await build_weekly(db, kota, MONDAY, WIB, now=MONDAY)
+    assert weekly.digest.rawan_desks == 1
+    assert weekly.digest.rawan.empty == 7 * 6 * 3600  # six hours a day, seven days
+    text = weekly_text(weekly, "id", load_settings().routing)
+    assert "⚠ Posko rawan (1 posko): kosong 42 jam dalam 7 kali" in text
