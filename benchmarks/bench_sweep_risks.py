@@ -5,8 +5,8 @@ The set-up is ``bench_sweep``'s (every desk on duty 00:00-24:00, a shift open at
 kelurahan/desa, a supervisor at every kecamatan). The labelled rounds then give 10 % of the
 desks, chosen at random with a fixed seed, one or two of ``perbatasan``, ``banjir``,
 ``konflik`` and ``psu``, under the default rules plus ``banjir:min_staff=2`` (so a flood desk
-with one officer is short too) and ``konflik:grace=10m``. Every labelled desk is read by the
-sweep whether or not it is short, since a label may raise the staff it needs.
+with one officer is short too) and ``konflik:grace=10m``. A labelled desk is read by the
+sweep when it is short of the staff its labels ask for, which may be more than its own.
 
 Times per round: the first sweep (opens every alert), a quiet sweep (nothing changes, the one
 that runs every minute) and the sweep that resolves them all.
