@@ -17,7 +17,6 @@ downtime simply catches up):
 
 from __future__ import annotations
 
-import asyncio
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -29,6 +28,7 @@ from storage import subscriptions as subscriptions_store
 from storage.alerts import DeskSnapshot, Escalation, NewAlert
 from storage.desks import chain
 from storage.outbox_kinds import OutboxKind
+from storage.records import in_bulk
 from storage.rules.duty import Schedule, desk_state, short_since, zone
 from storage.sqlite.engine import Database
 
@@ -112,10 +112,10 @@ async def sweep(db: Database, now: datetime, config: SweepConfig) -> SweepReport
     snaps = await alerts_store.snapshots(db, now)
     report = SweepReport(examined=len(snaps))
     # Judging every candidate desk of the country takes a noticeable fraction of a second:
-    # a worker thread keeps the bot answering officers meanwhile.
-    judged = await asyncio.to_thread(
-        lambda: [(snap, verdict) for snap in snaps
-                 if (verdict := judge(snap, now, config.grace)) is not None])
+    # a worker thread keeps the bot answering officers meanwhile (a city's, in place).
+    judged = await in_bulk(lambda: [(snap, verdict) for snap in snaps
+                                    if (verdict := judge(snap, now, config.grace)) is not None],
+                           len(snaps))
     if not judged:
         return report
     needed = {desk_id for snap, verdict in judged if verdict.action in (Action.OPEN,

@@ -18,7 +18,7 @@ from typing import Any
 
 from telegram.request import BaseRequest, RequestData
 
-from bot.views.limits import CAPTION_MAX, POPUP_MAX, TEXT_MAX, visible_length
+from bot.views.limits import CAPTION_MAX, POPUP_MAX, TEXT_MAX, within
 
 JSON = dict[str, Any]
 BOT_ID = 7_000_000
@@ -60,9 +60,8 @@ class _Chat:
 
 
 def _over(text: str, limit: int) -> bool:
-    """Longer than ``limit`` as Telegram counts (measured only when it may be: a character
-    is at most two UTF-16 units, and the measure takes most of a short text's time)."""
-    return 2 * len(text) > limit and visible_length(text) > limit
+    """Longer than ``limit`` as Telegram counts."""
+    return not within(text, limit)
 
 
 def _markup(raw: object) -> JSON | None:
