@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.rehearsal.actors import Profile
-from bot.rehearsal.report import Outcome, summary, write
+from bot.rehearsal.report import Outcome, summary, write, write_xlsx
 from bot.rehearsal.runner import Plan, Rehearsal
 from bot.rehearsal.script import parse_script
 from storage.schedule import import_rules, parse_schedule_csv
@@ -107,6 +107,10 @@ async def test_the_same_seed_gives_the_same_files(db_path: Path, tmp_path: Path)
 
     for name in names:
         assert digest("a", name) == digest("b", name), name
+    # The export too: made at the simulated end of the day, not when the files were written.
+    xlsx = [await write_xlsx(outcome, tmp_path / folder, DAY)
+            for outcome, folder in ((first, "a"), (again, "b"))]
+    assert xlsx[0].read_bytes() == xlsx[1].read_bytes()
     assert digest("a", "timeline.txt") != digest("c", "timeline.txt")
     assert summary(first)["shifts"] > 0
 
