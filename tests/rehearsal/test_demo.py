@@ -19,6 +19,18 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def _ctrl_c(proc: subprocess.Popen[str]) -> tuple[str, str]:
+    """Ctrl+C the demo; its output, once it stopped as Ctrl+C stops a command (130)."""
+    proc.send_signal(signal.SIGINT)
+    try:
+        out, err = proc.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        raise AssertionError("the demo did not stop within 30 s of Ctrl+C") from None
+    assert proc.returncode == 130, err
+    return out, err
+
+
 def test_the_demo_starts_without_anything_and_stops_on_ctrl_c(tmp_path: Path) -> None:
     env = {"PATH": os.environ.get("PATH", ""), "HOME": str(tmp_path), "TMPDIR": str(tmp_path),
            "PYTHONPATH": str(ROOT), "PTB_TIMEDELTA": "1"}
@@ -38,13 +50,7 @@ def test_the_demo_starts_without_anything_and_stops_on_ctrl_c(tmp_path: Path) ->
         if "── 02:00 WIB ──" in line:
             break
     assert any("── 02:00 WIB ──" in line for line in lines), lines
-    proc.send_signal(signal.SIGINT)
-    try:
-        out, err = proc.communicate(timeout=30)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        raise AssertionError("the demo did not stop within 30 s of Ctrl+C") from None
-    assert proc.returncode == 130, err
+    out, err = _ctrl_c(proc)
     assert "stopped" in err and "Traceback" not in err + out
     assert "voting day" in lines[0]
     assert not list(tmp_path.glob("posko-gladi-*")), "the temporary database was left behind"
@@ -92,13 +98,7 @@ def test_the_demo_serves_its_situation_room_with_a_sign_in_link(tmp_path: Path) 
                 headers={"Content-Type": "application/json"}), timeout=10)
         assert spent.value.code == 403
     finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            out, err = proc.communicate(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            raise AssertionError("the demo did not stop within 30 s of Ctrl+C") from None
-    assert proc.returncode == 130, err
+        out, err = _ctrl_c(proc)
     assert "Traceback" not in err + out
     with pytest.raises(urllib.error.URLError):  # the dashboard went with the demo
         urllib.request.urlopen(f"{base}/login", timeout=5)
