@@ -48,14 +48,13 @@ class Delivery:
         return self.method.startswith("edit")
 
 
-@dataclass
+@dataclass(slots=True)
 class _Chat:
     """What a chat shows: the newest message with inline buttons (what an actor taps), and
     whether the newest message put a keyboard under the input field."""
 
     buttons: tuple[tuple[str, str], ...] = ()
     message_id: int = 0
-    text: str = ""
     reply_keyboard: bool = False
 
 
@@ -168,7 +167,7 @@ class SimulatedTelegram(BaseRequest):
         if not edit:
             chat.reply_keyboard = bool(markup and "keyboard" in markup)
         if (buttons and not edit) or message_id == chat.message_id:
-            chat.buttons, chat.message_id, chat.text = buttons, message_id, text
+            chat.buttons, chat.message_id = buttons, message_id
         return self._message(chat_id, message_id, text, markup)
 
     def _record(self, delivery: Delivery) -> None:
