@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from telegram.ext import CallbackContext, ExtBot
@@ -12,6 +13,7 @@ from bot.outbox.sender import Sender
 from bot.updates.clock import TelegramClock
 from bot.updates.repeats import Repeats
 from scheduler.backup import BackupRecord
+from storage.logins import SESSION_TTL
 from storage.members import Roster
 from storage.sqlite.engine import Database
 from storage.sqlite.faults import StoreHealth
@@ -43,6 +45,9 @@ class BotData:
     heartbeat: Heartbeat | None = None  # pings POSKO_HEARTBEAT_URL after each sweep
     status_server: web.AppRunner | None = None  # /healthz, /readyz, /metrics
     dashboard_server: web.AppRunner | None = None  # the situation room (bot.dashboard)
+    # How long a dashboard session lasts on the program's clock; the demo's day passes in
+    # minutes, so its sessions last the whole day (bot.rehearsal).
+    session_ttl: timedelta = SESSION_TTL
     pledge: Pledge | None = None  # the neutrality pledge members confirm, if one is set
     # The scheduled backups' last outcome (for readiness and metrics); None when they are off.
     backups: BackupRecord | None = None

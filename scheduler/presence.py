@@ -14,7 +14,6 @@ Closing a shift may make the desk short; the empty-desk sweep that runs right af
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -22,6 +21,7 @@ from enum import StrEnum
 from storage import presence as presence_store
 from storage.models import EndReason
 from storage.presence import OpenShift
+from storage.records import in_bulk
 from storage.rules.duty import Schedule, current_span, last_end, zone
 from storage.sqlite.engine import Database
 
@@ -82,11 +82,11 @@ async def check_presence(db: Database, now: datetime, config: PresenceConfig) ->
     """Apply :func:`decide` to every open shift, in transactions of ``CHUNK`` shifts."""
     report = PresenceReport()
     shifts = await presence_store.open_shifts(db, now, config.every)
-    # Tens of thousands of open shifts at a national shift change: decide in a worker thread
-    # so the bot keeps answering meanwhile.
-    decided = await asyncio.to_thread(
-        lambda: [(shift, step) for shift in shifts
-                 if (step := decide(shift, now, config)) is not None])
+    # Tens of thousands of open shifts at a national shift change: decided in a worker thread
+    # so the bot keeps answering meanwhile (a few hundred, in place).
+    decided = await in_bulk(lambda: [(shift, step) for shift in shifts
+                                     if (step := decide(shift, now, config)) is not None],
+                            len(shifts))
     # Each decision is its own conditional write, so nothing ties them together: a chunk at a
     # time keeps the event loop answering officers between chunks when duty ends for the
     # whole country at once.

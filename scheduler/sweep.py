@@ -19,7 +19,6 @@ downtime simply catches up):
 
 from __future__ import annotations
 
-import asyncio
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -32,6 +31,7 @@ from storage import subscriptions as subscriptions_store
 from storage.alerts import DeskSnapshot, Escalation, NewAlert
 from storage.desks import chain
 from storage.outbox_kinds import OutboxKind
+from storage.records import in_bulk
 from storage.rules.duty import DeskState, Schedule, Spans, short_since
 from storage.rules.risk import Duty, RiskRule, tightest
 from storage.sqlite.engine import Database
@@ -138,10 +138,9 @@ async def sweep(db: Database, now: datetime, config: SweepConfig) -> SweepReport
     duties: dict[tuple[str, ...], Duty] = {}
     spans = Spans(now)
     # Judging every candidate desk of the country takes a noticeable fraction of a second:
-    # a worker thread keeps the bot answering officers meanwhile.
-    judged = await asyncio.to_thread(
-        lambda: [(snap, verdict) for snap in snaps if (verdict := judge(
-            snap, now, config.duty(snap.risks, duties), spans)) is not None])
+    # a worker thread keeps the bot answering officers meanwhile (a city's, in place).
+    judged = await in_bulk(lambda: [(snap, verdict) for snap in snaps if (verdict := judge(
+        snap, now, config.duty(snap.risks, duties), spans)) is not None], len(snaps))
     if not judged:
         return report
     needed = {desk_id for snap, verdict in judged if verdict.action in (Action.OPEN,

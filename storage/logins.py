@@ -40,8 +40,10 @@ class Session(RowRecord):
     expires_at: StoredTime
 
 
-async def create_link(db: Database, member_id: int, now: datetime) -> str:
-    """A one-time login token for ``member_id`` (the only time the plain token exists)."""
+async def create_link(db: Database, member_id: int, now: datetime,
+                      ttl: timedelta = LINK_TTL) -> str:
+    """A one-time login token for ``member_id`` (the only time the plain token exists),
+    usable for ``ttl``."""
     token = secrets.token_urlsafe(TOKEN_BYTES)
     async with db.transaction() as tx:
         await tx.execute("DELETE FROM dashboard_logins WHERE expires_at < ?",
@@ -49,15 +51,14 @@ async def create_link(db: Database, member_id: int, now: datetime) -> str:
         await tx.execute(
             "INSERT INTO dashboard_logins (token_hash, member_id, created_at, expires_at) "
             "VALUES (?, ?, ?, ?)", (hash_token(token), member_id, to_db(now),
-                                    to_db(now + LINK_TTL)))
+                                    to_db(now + ttl)))
     return token
 
 
 async def _open(tx: Tx, member_id: int, role: str, desk_id: int | None,
-                now: datetime) -> tuple[str, Session]:
+                now: datetime, ttl: timedelta) -> tuple[str, Session]:
     token = secrets.token_urlsafe(TOKEN_BYTES)
-    session = Session(member_id, role, desk_id, secrets.token_urlsafe(TOKEN_BYTES),
-                      now + SESSION_TTL)
+    session = Session(member_id, role, desk_id, secrets.token_urlsafe(TOKEN_BYTES), now + ttl)
     await tx.execute("DELETE FROM dashboard_sessions WHERE expires_at < ?",
                      (to_db(now - KEEP_LINKS),))
     await tx.execute(
@@ -69,7 +70,8 @@ async def _open(tx: Tx, member_id: int, role: str, desk_id: int | None,
 
 
 async def redeem_link(db: Database, token: str, role: str, desk_id: int | None,
-                      now: datetime) -> tuple[str, Session] | None:
+                      now: datetime, ttl: timedelta = SESSION_TTL
+                      ) -> tuple[str, Session] | None:
     """Use a login token once and open a session for its member with ``role`` and
     ``desk_id`` (the caller's current ones, checked by the caller); None when the token is
     unknown, expired or used. Returns the session's own token and the session."""
@@ -80,7 +82,7 @@ async def redeem_link(db: Database, token: str, role: str, desk_id: int | None,
         row = await cursor.fetchone()
         if row is None:
             return None
-        return await _open(tx, int(row[0]), role, desk_id, now)
+        return await _open(tx, int(row[0]), role, desk_id, now, ttl)
 
 
 async def link_member(db: Database, token: str, now: datetime) -> int | None:
@@ -93,10 +95,10 @@ async def link_member(db: Database, token: str, now: datetime) -> int | None:
 
 
 async def open_session(db: Database, member_id: int, role: str, desk_id: int | None,
-                       now: datetime) -> tuple[str, Session]:
+                       now: datetime, ttl: timedelta = SESSION_TTL) -> tuple[str, Session]:
     """A session without a link (the Mini App, signed in by Telegram's ``initData``)."""
     async with db.transaction() as tx:
-        return await _open(tx, member_id, role, desk_id, now)
+        return await _open(tx, member_id, role, desk_id, now, ttl)
 
 
 async def session(db: Database, token: str, now: datetime) -> Session | None:

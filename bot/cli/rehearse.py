@@ -3,7 +3,8 @@
 ``rehearse`` plays a day of a scope on a copy of the database (``bot.rehearsal``) and prints
 its summary, or writes every file into ``--out``. ``demo`` needs nothing at all: a fresh
 temporary database with the DKI Jakarta desks shipped in the package, a voting day played
-in a few minutes with its live log. Neither needs a token or the network.
+in a few minutes with its live log, and the situation room of that database served on this
+machine with a sign-in link for the demo's admin. Neither needs a token or the network.
 """
 
 from __future__ import annotations
@@ -136,8 +137,12 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
                            "Asia/Jakarta")
         await import_rules(db, parse_schedule_csv(VOTING_DAY.format(day=day.isoformat())))
 
+    def situation_room(url: str) -> None:
+        print(f"Situation room (the dashboard of the demo, as its admin; the link signs in "
+              f"once): {url}", flush=True)
+
     plan = Plan(None, day, seed=args.seed, speed=max(0.0, args.speed), charts=args.charts,
-                log=_log)
+                log=_log, dashboard=situation_room)
     print(f"Gladi: a voting day ({day}) of the 318 DKI Jakarta desks, no Telegram involved; "
           f"Ctrl+C stops it.", flush=True)
     try:

@@ -124,7 +124,8 @@ async def _open_for(request: web.Request, member_id: int) -> web.Response:
     """A session for ``member_id`` if they are a supervisor or admin now."""
     data = request.app[BOT_DATA]
     role, desk_id = await _supervisor(data, member_id)
-    token, _ = await logins.open_session(data.db, member_id, role, desk_id, utcnow())
+    token, _ = await logins.open_session(data.db, member_id, role, desk_id, utcnow(),
+                                         data.session_ttl)
     return _signed_in(request, token)
 
 
@@ -135,7 +136,7 @@ async def login_link(request: web.Request) -> web.Response:
     now = utcnow()
     role, desk_id = await _supervisor(
         data, await logins.link_member(data.db, token, now) if token else None)
-    opened = await logins.redeem_link(data.db, token, role, desk_id, now)
+    opened = await logins.redeem_link(data.db, token, role, desk_id, now, data.session_ttl)
     if opened is None:  # spent by a request that came at the same moment
         raise web.HTTPForbidden()
     return _signed_in(request, opened[0])

@@ -12,19 +12,25 @@ import csv
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
+from openpyxl.writer.excel import ExcelWriter
 
 from bot.texts import t, zone_name
 from storage.exports import AlertRow, ExportData, IncidentRow, ShiftRow
+from storage.models import utcnow
 from storage.pledges import PledgeRow
 from storage.relocations import MovedTps
+
+if TYPE_CHECKING:
+    from _typeshed import SizedBuffer, StrPath
 
 Cell = str | int | float | datetime | None
 
@@ -142,12 +148,43 @@ def _text(value: Cell) -> str:
     return str(value)
 
 
-def workbook_bytes(sheets: Sequence[Sheet]) -> bytes:
+class _DatedZip(ZipFile):
+    """An XLSX archive whose every entry is dated ``at`` (naive UTC), not the moment it was
+    written: the same sheets made at the same moment are the same bytes."""
+
+    def __init__(self, file: io.BytesIO, at: datetime) -> None:
+        super().__init__(file, "w", ZIP_DEFLATED, allowZip64=True)
+        self.at = at
+
+    def writestr(self, zinfo_or_arcname: str | ZipInfo, data: SizedBuffer | str,
+                 compress_type: int | None = None, compresslevel: int | None = None) -> None:
+        if isinstance(zinfo_or_arcname, str):  # as ZipFile names an entry, but dated ``at``
+            info = ZipInfo(zinfo_or_arcname, date_time=self.at.timetuple()[:6])
+            info.compress_type = self.compression
+            info.external_attr = 0o600 << 16
+            zinfo_or_arcname = info
+        super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
+
+    def write(self, filename: StrPath, arcname: StrPath | None = None,
+              compress_type: int | None = None, compresslevel: int | None = None) -> None:
+        """A file written by name (openpyxl writes each sheet to a temporary file first): its
+        content, dated ``at`` rather than by the file's time."""
+        self.writestr(str(arcname or filename), Path(filename).read_bytes(), compress_type,
+                      compresslevel)
+
+
+def workbook_bytes(sheets: Sequence[Sheet], at: datetime | None = None) -> bytes:
     """The XLSX file of ``sheets``: bold frozen header, autofilter, fitted column widths.
+
+    The file says it was made ``at`` (default: now on the program's clock), in its
+    properties and its archive's dates, and nothing else about when: a rehearsal's export,
+    made at its simulated time, is the same bytes every time it is rehearsed.
 
     CPU-bound for large scopes: call it through ``asyncio.to_thread`` from the bot.
     """
+    made = (at or utcnow()).astimezone(UTC).replace(tzinfo=None, microsecond=0)
     book = Workbook()
+    book.properties.created = book.properties.modified = made
     book.remove(book.active)
     bold = Font(bold=True)
     for sheet in sheets:
@@ -166,7 +203,10 @@ def workbook_bytes(sheets: Sequence[Sheet]) -> bytes:
         ws.freeze_panes = "A2"
         ws.auto_filter.ref = ws.dimensions
     buffer = io.BytesIO()
-    book.save(buffer)
+    # What Workbook.save does, but into the dated archive and without restamping
+    # ``modified`` with the wall clock.
+    with _DatedZip(buffer, made) as archive:
+        ExcelWriter(book, archive).save()
     return buffer.getvalue()
 
 

@@ -63,6 +63,7 @@ class Outcome:
     per_minute: Counter[datetime] = field(default_factory=Counter)
     refused: int = 0
     wall_seconds: float = 0.0
+    ended: datetime | None = None  # the simulated moment the day's files were read
 
 
 async def collect(db: Database, settings: Settings, plan: Plan, top: Desk | None,
@@ -79,7 +80,7 @@ async def collect(db: Database, settings: Settings, plan: Plan, top: Desk | None
                                      lang, pledge.version if pledge else None)
     return Outcome(plan, settings, top.code if top else "all", digest.scope_name, tz, cast,
                    len(desks), digest, digest_text(digest, lang), await digest_png(digest, lang),
-                   data, sheets)
+                   data, sheets, ended=now)
 
 
 def _local(moment: datetime, tz: ZoneInfo) -> str:
@@ -233,7 +234,8 @@ def write(outcome: Outcome, out: Path) -> list[Path]:
 
 
 async def write_xlsx(outcome: Outcome, out: Path, day: date) -> Path:
-    """The XLSX of the day, as ``/ekspor`` makes it."""
+    """The XLSX of the day, as ``/ekspor`` makes it, made at the simulated end of the day (so
+    the same day gives the same bytes)."""
     path = out / f"gladi-{outcome.scope_code}-{day.isoformat()}.xlsx"
-    path.write_bytes(await asyncio.to_thread(workbook_bytes, outcome.sheets))
+    path.write_bytes(await asyncio.to_thread(workbook_bytes, outcome.sheets, outcome.ended))
     return path

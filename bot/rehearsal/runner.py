@@ -37,7 +37,14 @@ from bot.rehearsal.clock import SimClock
 from bot.rehearsal.play import Player
 from bot.rehearsal.report import ACTION, Outcome, collect
 from bot.rehearsal.script import ACTIONS, Event
-from bot.rehearsal.stage import copy_database, register, resolve, scope_desks
+from bot.rehearsal.stage import (
+    copy_database,
+    register,
+    resolve,
+    scope_desks,
+    sign_in_link,
+    situation_room,
+)
 from bot.rehearsal.telegram import Delivery, SimulatedTelegram
 from bot.texts import plain_text, zone_name
 from scheduler.digest import Digest
@@ -76,6 +83,9 @@ class Plan:
     keep: bool = True  # keep every message for the timeline
     charts: bool = False  # draw every digest chart sent (0.2 s each), not only the scope's
     log: Callable[[str], None] | None = None
+    # Serve the situation room of the rehearsal's database and give this the sign-in link
+    # of its admin (the demo); None: no dashboard.
+    dashboard: Callable[[str], None] | None = None
 
 
 class Rehearsal:
@@ -123,7 +133,8 @@ class Rehearsal:
         plan = self.plan
         settings = self.settings.model_copy(update={
             "db_path": str(path), "telegram_bot_token": TOKEN, "status_port": 0,
-            "backup_dir": "", "heartbeat_url": "", "webhook_url": ""})
+            "backup_dir": "", "heartbeat_url": "", "webhook_url": "",
+            **situation_room(self.settings, plan.dashboard is not None)})
         db = await Database.open(path)
         try:
             top, desks = await scope_desks(db, plan.scope)
@@ -162,6 +173,11 @@ class Rehearsal:
                             global_per_second=1e6, private_interval=0, group_interval=0,
                             max_in_flight=100)
             await register(data.db, cast, clock.now())
+            if plan.dashboard is not None:
+                # Sessions and the link are on the simulated clock: they last the day.
+                data.session_ttl = last - clock.now() + timedelta(days=1)
+                plan.dashboard(await sign_in_link(data.db, settings, clock.now(),
+                                                  data.session_ttl))
             player = Player(app, telegram, clock)
             try:
                 await self._loop(clock, first, last, player, sender, data.db, settings)

@@ -1,24 +1,60 @@
-"""The stage of a rehearsal: the copy of the database, the scope's desks, the cast.
+"""The stage of a rehearsal: the copy of the database, the scope's desks, the cast, and
+the situation room the demo serves.
 
 Step 1 of :mod:`bot.rehearsal.runner` copies the database with SQLite's backup API, the
 original opened read-only (a live bot may be running on it). Step 3 registers the cast
-through real invites, as a member joins.
+through real invites, as a member joins. A rehearsal serves no dashboard (a bot may be
+serving its own on the configured port); the demo serves the rehearsal's on this machine,
+on ``POSKO_DASHBOARD_PORT`` if set, else on a free port, and signs in an admin of its own.
 """
 
 from __future__ import annotations
 
+import asyncio
+import socket
 from collections import defaultdict
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
+from bot.config import Settings
 from bot.rehearsal.actors import Actor, Cast
 from bot.rehearsal.script import Event, ScriptError
-from storage import backups
+from storage import backups, logins
 from storage import desks as desks_store
 from storage import invites as invites_store
+from storage import members as members_store
 from storage.models import Desk, Role
 from storage.rules.duty import Schedule
 from storage.sqlite.engine import Database
+
+# The demo's admin: a Telegram id far above any real account's and the cast's.
+DEMO_ADMIN = 990_000_000_000
+
+
+def free_port(host: str) -> int:
+    """A port nothing listens on now."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.bind((host, 0))
+        return int(probe.getsockname()[1])
+
+
+def situation_room(settings: Settings, serve: bool) -> dict[str, Any]:
+    """The dashboard settings of a rehearsal: none, or (``serve``) this machine's, its own
+    admin, and no public address."""
+    if not serve:
+        return {"dashboard_port": 0}
+    port = settings.dashboard_port if "dashboard_port" in settings.model_fields_set \
+        and settings.dashboard_port else free_port(settings.dashboard_listen)
+    return {"dashboard_port": port, "dashboard_url": "", "admin_ids": [DEMO_ADMIN]}
+
+
+async def sign_in_link(db: Database, settings: Settings, now: datetime,
+                       ttl: timedelta) -> str:
+    """The demo admin's one-time sign-in link (valid ``ttl``), as ``/dasbor`` gives one."""
+    await members_store.ensure_admin(db, DEMO_ADMIN, "Admin gladi", None)
+    token = await logins.create_link(db, DEMO_ADMIN, now, ttl)
+    return f"{settings.dashboard_base}/login#{token}"
 
 
 class RehearsalError(Exception):
@@ -64,18 +100,26 @@ def resolve(events: list[Event], cast: Cast) -> None:
 
 
 async def register(db: Database, cast: Cast, now: datetime) -> None:
-    """Step 3: each desk's supervisor and officers, through invites as a real member."""
+    """Step 3: each desk's supervisor and officers, through invites as a real member.
+
+    A role's members join one after another; the desks' invites are made, and the desks'
+    members join, together, as people joining at once do: the store groups their writes
+    into shared commits (a city registered one member at a time took a tenth of its day).
+    The write lock takes them in the order they came, so the members' ids are the same
+    every time."""
     by_desk: dict[int, list[Actor]] = defaultdict(list)
     for actor in cast.actors.values():
         by_desk[actor.desk.id].append(actor)
-    for actors in by_desk.values():
-        for role, group in ((Role.SUPERVISOR, [a for a in actors if a.officer == 0]),
-                            (Role.OFFICER, [a for a in actors if a.officer > 0])):
-            token = await invites_store.create(db, actors[0].desk.id, role,
-                                               max_uses=len(group), ttl=timedelta(days=1),
-                                               created_by=None, now=now)
-            for actor in group:
-                await invites_store.redeem(db, token, telegram_id=actor.user_id,
-                                           full_name=actor.name, username=None, now=now)
+    groups = [(actors[0].desk.id, role, [a for a in actors if (a.officer == 0) == supervisor])
+              for actors in by_desk.values()
+              for role, supervisor in ((Role.SUPERVISOR, True), (Role.OFFICER, False))]
+    tokens = await asyncio.gather(*(
+        invites_store.create(db, desk_id, role, max_uses=len(group), ttl=timedelta(days=1),
+                             created_by=None, now=now) for desk_id, role, group in groups))
+    for rank in range(max(len(group) for _, _, group in groups)):
+        await asyncio.gather(*(
+            invites_store.redeem(db, token, telegram_id=group[rank].user_id,
+                                 full_name=group[rank].name, username=None, now=now)
+            for token, (_, _, group) in zip(tokens, groups, strict=True) if rank < len(group)))
 
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from telegram.request import BaseRequest, RequestData
 
-from bot.views.limits import CAPTION_MAX, POPUP_MAX, TEXT_MAX, visible_length
+from bot.views.limits import CAPTION_MAX, POPUP_MAX, TEXT_MAX, within
 
 JSON = dict[str, Any]
 BOT_ID = 7_000_000
@@ -48,21 +48,19 @@ class Delivery:
         return self.method.startswith("edit")
 
 
-@dataclass
+@dataclass(slots=True)
 class _Chat:
     """What a chat shows: the newest message with inline buttons (what an actor taps), and
     whether the newest message put a keyboard under the input field."""
 
     buttons: tuple[tuple[str, str], ...] = ()
     message_id: int = 0
-    text: str = ""
     reply_keyboard: bool = False
 
 
 def _over(text: str, limit: int) -> bool:
-    """Longer than ``limit`` as Telegram counts (measured only when it may be: a character
-    is at most two UTF-16 units, and the measure takes most of a short text's time)."""
-    return 2 * len(text) > limit and visible_length(text) > limit
+    """Longer than ``limit`` as Telegram counts."""
+    return not within(text, limit)
 
 
 def _markup(raw: object) -> JSON | None:
@@ -169,7 +167,7 @@ class SimulatedTelegram(BaseRequest):
         if not edit:
             chat.reply_keyboard = bool(markup and "keyboard" in markup)
         if (buttons and not edit) or message_id == chat.message_id:
-            chat.buttons, chat.message_id, chat.text = buttons, message_id, text
+            chat.buttons, chat.message_id = buttons, message_id
         return self._message(chat_id, message_id, text, markup)
 
     def _record(self, delivery: Delivery) -> None:

@@ -48,7 +48,22 @@ def _pieces(text: str) -> Iterator[tuple[str, int]]:
 
 def visible_length(text: str) -> int:
     """The length of HTML ``text`` as Telegram counts it against its limits."""
-    return sum(n for _, n in _pieces(text))
+    # What :func:`_pieces` yields, summed a run of characters at a time: every message
+    # rendered is measured, and character by character that was most of its rendering.
+    total, pos = 0, 0
+    for match in _MARKUP.finditer(text):
+        total += units(text[pos:match.start()])
+        piece = match.group(0)
+        if not piece.startswith("<"):
+            total += units(html.unescape(piece))
+        pos = match.end()
+    return total + units(text[pos:])
+
+
+def within(text: str, limit: int) -> bool:
+    """Whether HTML ``text`` fits in ``limit`` (measured only when it may not: a character
+    is at most two UTF-16 units, and markup counts less than it is written)."""
+    return 2 * len(text) <= limit or visible_length(text) <= limit
 
 
 @dataclass
@@ -65,7 +80,7 @@ def fit(text: str, limit: int, more: str = "") -> str:
     space, or any character when no break is near) and ended with "…" and ``more``, an HTML
     pointer to the full text on a line of its own. A cut never falls inside a tag or an
     entity, and tags left open are closed, so the result parses as the input did."""
-    if visible_length(text) <= limit:
+    if within(text, limit):
         return text
     ending = ELLIPSIS + (f"\n{more}" if more else "")
     if visible_length(ending) >= limit:  # no room for the pointer: the ellipsis alone

@@ -4,6 +4,7 @@ and the workbook built from plain rows."""
 from __future__ import annotations
 
 import io
+import zipfile
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -195,6 +196,22 @@ def test_workbook_from_plain_rows() -> None:
                            "Hoaks di grup warga", None, None, None)
     sheets = export_sheets(ExportData([], [], [incident]), ZoneInfo("Asia/Jakarta"), "id")
     assert sheets[2].rows[0][3:6] == ["SARA & hoaks", "kritis", "baru"]
+
+
+def test_a_workbook_made_at_a_moment_is_the_same_bytes() -> None:
+    """The file says when it was made in its properties and its archive's dates, from the
+    moment given (a rehearsal's simulated time), never the wall clock: the same sheets made
+    at the same moment are byte for byte the same file."""
+    made = datetime(2026, 11, 27, 17, 0, 1, 5, tzinfo=UTC)
+    sheets = export_sheets(ExportData([], [], []), ZoneInfo("Asia/Jakarta"), "id")
+    first = workbook_bytes(sheets, made)
+    assert workbook_bytes(sheets, made) == first
+    assert workbook_bytes(sheets, made + timedelta(minutes=1)) != first
+    book = load_workbook(io.BytesIO(first))
+    assert book.properties.created == book.properties.modified == datetime(2026, 11, 27, 17, 0, 1)
+    with zipfile.ZipFile(io.BytesIO(first)) as archive:
+        assert {info.date_time for info in archive.infolist()} == {(2026, 11, 27, 17, 0, 0)}
+    load_workbook(io.BytesIO(workbook_bytes(sheets)))  # without a moment: now, and valid
 
 
 @pytest.mark.parametrize(("words", "back"), [("kemarin", 1), ("hari ini", 0), ("Kemarin", 1),

@@ -4,13 +4,14 @@ same seed gives the same files, a date's rules apply, and the live database is o
 from __future__ import annotations
 
 import hashlib
+import socket
 import sqlite3
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from bot.rehearsal.actors import Profile
-from bot.rehearsal.report import Outcome, summary, write
+from bot.rehearsal.report import Outcome, summary, write, write_xlsx
 from bot.rehearsal.runner import Plan, Rehearsal
 from bot.rehearsal.script import parse_script
 from storage.schedule import import_rules, parse_schedule_csv
@@ -107,6 +108,10 @@ async def test_the_same_seed_gives_the_same_files(db_path: Path, tmp_path: Path)
 
     for name in names:
         assert digest("a", name) == digest("b", name), name
+    # The export too: made at the simulated end of the day, not when the files were written.
+    xlsx = [await write_xlsx(outcome, tmp_path / folder, DAY)
+            for outcome, folder in ((first, "a"), (again, "b"))]
+    assert xlsx[0].read_bytes() == xlsx[1].read_bytes()
     assert digest("a", "timeline.txt") != digest("c", "timeline.txt")
     assert summary(first)["shifts"] > 0
 
@@ -171,3 +176,16 @@ async def test_the_alert_story_of_the_end_to_end_test_plays_the_same(db_path: Pa
     assert got(lurah, "Peringatan selesai") == got(camat, "Peringatan selesai") == ["10:00"]
     taken = [d for d in outcome.deliveries if d.edit and "Ditangani oleh" in d.text]
     assert {d.chat_id for d in taken} == {lurah.user_id, camat.user_id}
+
+
+async def test_a_rehearsal_leaves_the_dashboard_port_to_the_bot(db_path: Path) -> None:
+    """The bot serving its dashboard on the configured port does not stop a rehearsal on
+    the same machine: a rehearsal serves none (only the demo serves its own)."""
+    _duty(db_path)
+    with socket.socket() as bot_dashboard:
+        bot_dashboard.bind(("127.0.0.1", 0))
+        bot_dashboard.listen()
+        port = bot_dashboard.getsockname()[1]
+        outcome = await _rehearse(db_path, Plan(SCOPE, DAY, script=parse_script(SCRIPT)),
+                                  POSKO_DASHBOARD_PORT=str(port))
+    assert outcome.export.alerts

@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, time, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -228,8 +229,18 @@ async def test_scheduling_rewrites_only_rows_that_change(db: Database) -> None:
     await send_due(db, at(10), **settings)
     writer = db._writer  # the store's one writing connection
     before = writer.total_changes
+    writes: list[int] = []
+    real_transaction = db.transaction
+
+    def counted() -> Any:
+        writes.append(1)
+        return real_transaction()
+
+    db.transaction = counted  # type: ignore[method-assign]
     await send_due(db, at(10, 1), **settings)
     assert writer.total_changes == before
+    assert not writes  # a minute without a change takes no write transaction at all
+    db.transaction = real_transaction  # type: ignore[method-assign]
     await send_due(db, at(10, 2), **{**settings, "at": time(18)})  # the time moved earlier
     assert writer.total_changes == before + 2  # the lurah's and the camat's rows
     assert await db.fetchval("SELECT max(next_at) FROM digest_schedule") == to_db(at(18))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import sqlite3
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -15,7 +16,7 @@ import pytest
 
 import storage
 from storage.models import Member, StoredTime, to_db
-from storage.records import ColumnError, Convert, Flag, RowRecord
+from storage.records import IN_PLACE, ColumnError, Convert, Flag, RowRecord, in_bulk
 
 AT = datetime(2026, 11, 27, 1, 30, tzinfo=UTC)
 
@@ -183,3 +184,11 @@ def test_validated_records_are_read_by_name_too(conn: sqlite3.Connection) -> Non
         Member.from_row(conn.execute(f"SELECT {orders[0][:-8]} FROM m").fetchone())
     with pytest.raises(ColumnError, match="twice"):
         Member.from_row(conn.execute(f"SELECT {orders[0]}, role FROM m").fetchone())
+
+
+async def test_bulk_work_leaves_the_event_loop_only_when_big() -> None:
+    """A few rows are worked in place (a hop to a thread costs more); many on a worker
+    thread, so the loop keeps answering meanwhile."""
+    loop_thread = threading.get_ident()
+    assert await in_bulk(threading.get_ident, IN_PLACE - 1) == loop_thread
+    assert await in_bulk(threading.get_ident, IN_PLACE) != loop_thread

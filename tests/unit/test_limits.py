@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.reports.digest import digest_text
-from bot.views.limits import ELLIPSIS, fit, fit_plain, units, visible_length
+from bot.views.limits import ELLIPSIS, _pieces, fit, fit_plain, units, visible_length, within
 from scheduler.digest import Digest
 from storage.rules.coverage import Coverage
 from tests.support.botapi_rules import strip_html
@@ -106,3 +106,14 @@ def test_a_digest_of_long_emoji_names_fits_one_message() -> None:
     text = digest_text(digest, "id")
     assert utf16_len(strip_html(text)) <= 4096
     assert text.startswith("📊 <b>Rekap harian Kelurahan 🏛🇮🇩 &amp;🗳")
+
+
+@given(st.lists(st.sampled_from(["a", "😀", "<b>", "</b>", "&lt;", "&#128512;", "&#x1F600;",
+                                  "&amp;", "&copy;", "\n", "é"]), max_size=60).map("".join),
+       st.integers(min_value=0, max_value=80))
+@settings(max_examples=300)
+def test_within_agrees_with_the_measure(text: str, limit: int) -> None:
+    """The run-at-a-time measure counts what the piece-by-piece walk of a cut counts, and
+    the shortcut that skips measuring a short text never says a long one fits."""
+    assert visible_length(text) == sum(size for _, size in _pieces(text))
+    assert within(text, limit) == (visible_length(text) <= limit)
