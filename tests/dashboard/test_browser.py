@@ -5,8 +5,7 @@ Selenium through its chromedriver (never a downloaded browser). Skipped only whe
 One walk through it: open the link ``/dasbor`` sent, see the markers and the board of the
 camat's kecamatan and nothing outside it, watch a desk turn short after a sweep without
 reloading, take an alert from the page and see the chat message edited. It saves a
-screenshot in the test's directory, and where ``POSKO_SCREENSHOT`` names a file (the README's
-``docs/dashboard.png``), there too.
+screenshot in the test's directory, and where ``POSKO_SCREENSHOT`` names a file, there too.
 """
 
 from __future__ import annotations
