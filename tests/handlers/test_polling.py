@@ -270,3 +270,30 @@ async def test_updates_repeated_while_in_hand_are_parsed_once(
     assert len(parsed) == len(set(parsed)) == 12
     assert [len(stub.sent(user.id)) for user in users] == [1] * 12
     assert stub.pending_updates() == 0
+
+
+async def _asks_while_a_burst_arrives(stub: StubBotAPI, db_path: Path, first: int) -> int:
+    """getUpdates calls made while ten updates arrive 10 ms apart and are answered."""
+    users = [stub.user(first + i, f"Warga {i}") for i in range(10)]
+    async with running(stub, db_path):
+        await stub.wait_for_call("getUpdates")
+        before = sum(call.method == "getUpdates" for call in stub.calls)
+        for user in users:
+            user.send_text("/bantuan")
+            await asyncio.sleep(0.01)
+        for user in users:
+            await stub.wait_for_message(user.id, timeout=20)
+        asked = sum(call.method == "getUpdates" for call in stub.calls) - before
+    assert [len(stub.sent(user.id)) for user in users] == [1] * 10
+    return asked
+
+
+async def test_a_few_new_updates_wait_a_moment_for_more(
+        stub: StubBotAPI, db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a fast link, asking again at once would cost a getUpdates per update: after an
+    answer with a few new ones the loop waits (here 0.3 s) and the rest come together."""
+    monkeypatch.setattr(polling, "GATHER", 0.3)
+    gathered = await _asks_while_a_burst_arrives(stub, db_path, USER + 100)
+    monkeypatch.setattr(polling, "GATHER", 0.0)
+    at_once = await _asks_while_a_burst_arrives(stub, db_path, USER + 200)
+    assert gathered <= 4 < at_once, (gathered, at_once)
