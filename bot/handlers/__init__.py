@@ -66,7 +66,7 @@ class Who(StrEnum):
     ANYONE = "anyone, in a private chat"
     MEMBER = "any member, in a private chat"
     OFFICER = "officers, in a private chat"
-    REPORTER = "officers and supervisors with a desk, in a private chat"
+    REPORTER = "officers, supervisors and partner liaisons with a desk, in a private chat"
     SUPERVISOR = "supervisors and admins, in a private chat"
     FOLLOWER = "supervisors, admins and partner liaisons, in a private chat"
     GROUP = "supervisors and admins, in a group"
