@@ -1,4 +1,6 @@
-"""Empty-desk alerts: the sweep's snapshot query, the alert transitions, acknowledgement.
+"""Empty-desk alerts: the transitions the sweep applies, acknowledgement, the views of them.
+
+What the sweep reads to decide them is :mod:`storage.snapshots`.
 
 Every transition is a conditional UPDATE (or an INSERT guarded by the one-open-alert-per-desk
 index), and the outbox intents it causes are written in the same transaction.
@@ -7,95 +9,16 @@ index), and the outbox intents it causes are written in the same transaction.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from storage.desks import Rule, chain, in_scope, rules_for, schedule_pairs
+from storage.desks import chain, in_scope
 from storage.models import StoredTime, to_db
 from storage.outbox import Intent, enqueue
 from storage.outbox_kinds import AlertsPayload, EditPayload, OutboxKind
 from storage.records import Flag, RowRecord
-from storage.risks import HAS_RISKS, floor_sql, labels_for
 from storage.sqlite.engine import Database, Tx
-
-
-@dataclass(frozen=True, slots=True)
-class OpenAlert(RowRecord):
-    """The unresolved alert of a desk."""
-
-    id: int
-    short_since: StoredTime
-    opened_at: StoredTime
-    level: int
-    step: int
-    next_escalation_at: StoredTime | None
-    acked: Flag
-
-
-@dataclass(frozen=True, slots=True)
-class DeskSnapshot(RowRecord):
-    """What the sweep needs to know about one desk."""
-
-    desk_id: int
-    path: str
-    timezone: str
-    duty_hours: str
-    min_staff: int
-    rules: tuple[Rule, ...]
-    open_shifts: int
-    last_end: StoredTime | None
-    alert: OpenAlert | None
-    risks: tuple[str, ...] = ()  # risk labels (storage.risks), sorted
-
-
-# The desk's open alert, if any, is read from the same row: its columns are prefixed alert_.
-_SNAPSHOT = """
-SELECT d.id AS desk_id, d.path, d.timezone, d.duty_hours, d.min_staff,
-       coalesce(s.n, 0) AS open_shifts,
-       a.id AS alert_id, a.short_since AS alert_short_since, a.opened_at AS alert_opened_at,
-       a.level AS alert_level, a.step AS alert_step,
-       a.next_escalation_at AS alert_next_escalation_at, a.acked_at IS NOT NULL AS alert_acked,
-       (SELECT max(ended_at) FROM shifts e WHERE e.desk_id = d.id) AS last_end,
-       EXISTS (SELECT 1 FROM duty_rules r WHERE r.desk_id = d.id) AS has_rules,
-       {has_risks} AS has_risks
-FROM desks d
-LEFT JOIN (SELECT desk_id, count(*) AS n FROM shifts WHERE ended_at IS NULL
-           GROUP BY desk_id) s ON s.desk_id = d.id
-LEFT JOIN alerts a ON a.desk_id = d.id AND a.resolved_at IS NULL
-WHERE ((coalesce(s.n, 0) < d.min_staff OR coalesce(s.n, 0) < {floor})
-       AND (d.timezone, d.duty_hours) IN ({on_duty}))
-   OR a.id IS NOT NULL
-   OR EXISTS (SELECT 1 FROM duty_rules r WHERE r.desk_id = d.id)
-"""
-
-
-async def snapshots(db: Database, moment: datetime,
-                    floors: Mapping[str, int] | None = None) -> list[DeskSnapshot]:
-    """Every desk that could be short or has an open alert, in one query.
-
-    A desk with enough open shifts for its daily ``min_staff``, or whose daily hours are off
-    duty now, with no alert and no rules, cannot be short, so it is not even read: the
-    (zone, hours) pairs on duty are worked out first (a handful for the whole country), and
-    at night the sweep reads almost nothing. ``floors`` (label -> the staff its rule needs)
-    counts too: a desk whose risk labels need more staff than it has is read as well.
-    """
-    values, params = await schedule_pairs(db, moment)
-    floor, floor_params = floor_sql(floors or {})
-    rows = await db.scan(_SNAPSHOT.format(on_duty=values, has_risks=HAS_RISKS, floor=floor),
-                         [*floor_params, *params])
-    desk = DeskSnapshot.reader(rows, given=("rules", "alert", "risks"),
-                               other=("has_rules", "has_risks", *OpenAlert.columns("alert_")))
-    alert = OpenAlert.reader(rows, prefix="alert_")
-    desk_id, has_rules, alert_id = (desk.column("desk_id"), desk.column("has_rules"),
-                                    desk.column("alert_id"))
-    has_risks = desk.column("has_risks")
-    rules = await rules_for(db, [desk_id(r) for r in rows if has_rules(r)])
-    risks = await labels_for(db, [desk_id(r) for r in rows if has_risks(r)])
-    return [desk.build(r, rules=rules.get(desk_id(r), ()), risks=risks.get(desk_id(r), ()),
-                       alert=alert.build(r) if alert_id(r) is not None else None)
-            for r in rows]
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,13 +71,24 @@ async def open_many(tx: Tx, new: list[NewAlert], now: datetime) -> list[int]:
     row = await cursor.fetchone()
     first = int(row[0]) + 1 if row else 1
     ids = list(range(first, first + len(new)))
-    stamp = to_db(now)
+    # The thousands of alerts opened at once share a handful of times (the start of a
+    # window, the first escalation): each is formatted once.
+    stored: dict[datetime, str] = {}
+
+    def stamp(moment: datetime | None) -> str | None:
+        if moment is None:
+            return None
+        found = stored.get(moment)
+        if found is None:
+            found = stored[moment] = to_db(moment)
+        return found
+
     await tx.executemany(
         "INSERT INTO alerts (id, desk_id, short_since, opened_at, level, first_level, "
         "next_escalation_at, last_member_id) VALUES (?, ?, ?, ?, ?, ?, ?, (SELECT member_id "
         "FROM shifts WHERE desk_id = ? AND ended_at IS NOT NULL ORDER BY ended_at DESC LIMIT 1))",
-        [(alert_id, a.desk_id, to_db(a.short_since), stamp, a.level, a.level,
-          to_db(a.next_escalation_at) if a.next_escalation_at else None, a.desk_id)
+        [(alert_id, a.desk_id, stamp(a.short_since), stamp(now), a.level, a.level,
+          stamp(a.next_escalation_at), a.desk_id)
          for alert_id, a in zip(ids, new, strict=True)])
     return ids
 
@@ -178,7 +112,8 @@ async def resolve_many(tx: Tx, done: list[tuple[int, str]],
     await tx.executemany(
         "UPDATE alerts SET resolved_at = ?, resolution = ?, next_escalation_at = NULL "
         "WHERE id = ? AND resolved_at IS NULL",
-        [(to_db(now), resolution, alert_id) for alert_id, resolution in done])
+        [(stamp, resolution, alert_id) for stamp in (to_db(now),)
+         for alert_id, resolution in done])
     cursor = await tx.execute(
         "SELECT DISTINCT m.alert_id, o.chat_id FROM alert_messages m "
         "JOIN outbox o ON o.id = m.outbox_id WHERE o.failed_at IS NULL "

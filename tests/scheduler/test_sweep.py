@@ -204,3 +204,33 @@ async def test_voting_day_rule_raises_min_staff(db: Database) -> None:
     assert (await sweep(db, wib(6, 41, day=27), CONFIG)).resolved == 1
     assert (await alert_row(db, KEL))["resolution"] == "staffed"
 
+
+
+async def test_the_sweep_reads_only_desks_whose_alert_can_change(db: Database) -> None:
+    """A desk left empty for hours is not read every minute; each change reaches the sweep."""
+    assert (await sweep(db, wib(8, 10), CONFIG)).examined == 1  # short, in its grace
+    await sweep(db, wib(8, 15), CONFIG)
+    assert (await sweep(db, wib(8, 20), CONFIG)).examined == 0  # open, nothing due
+    assert (await sweep(db, wib(8, 30), CONFIG)).examined == 1  # the step is due
+    alert = await alert_row(db, KEL)
+    await alerts_store.acknowledge(db, alert["id"], CAMAT, wib(8, 31))
+    assert (await sweep(db, wib(9, 30), CONFIG)).examined == 0  # acknowledged: no step
+    async with db.transaction() as tx:  # the operator lowers the desk's staff to nobody
+        await tx.execute("UPDATE desks SET min_staff = 0 WHERE code = ?", (KEL,))
+    report = await sweep(db, wib(9, 31), CONFIG)
+    assert (report.examined, report.resolved) == (1, 1)
+    assert (await alert_row(db, KEL))["resolution"] == "staffed"
+
+
+async def test_a_desk_with_day_rules_is_always_read(db: Database) -> None:
+    from storage.schedule import import_rules, parse_schedule_csv
+
+    rules = parse_schedule_csv("desk,level,day,duty_hours,min_staff\n"
+                               f"{KEL},kelurahan_desa,2026-11-24,06:00-20:00,\n")
+    await import_rules(db, rules)
+    assert (await sweep(db, wib(3), CONFIG)).examined == 1  # off duty, judged in Python
+    await sweep(db, wib(8, 15), CONFIG)
+    assert (await sweep(db, wib(8, 20), CONFIG)).examined == 1
+    # The rule of the 24th starts its window at 06:00: the alert of the 23rd ended at 14:00.
+    assert (await sweep(db, wib(14), CONFIG)).resolved == 1
+    assert (await sweep(db, wib(6, 15, day=24), CONFIG)).opened == 1

@@ -111,3 +111,17 @@ async def test_relabelling_changes_the_next_sweep(db: Database) -> None:
     await label(db, "perbatasan")
     await label(db, "-")
     assert (await sweep(db, wib(8, 5), config())).opened == 0  # an ordinary desk again
+
+
+async def test_an_alert_resolves_when_its_label_goes(db: Database) -> None:
+    """The desk is short only by its label's staff: taking the label off resolves it."""
+    await label(db, "banjir")
+    rules = "banjir:min_staff=2"
+    await check_in(db, OFFICER, KEL, wib(7, 55))
+    await check_in(db, OFFICER2, KEL2, wib(7, 55))
+    assert (await sweep(db, wib(8, 15), config(rules))).opened == 1
+    assert (await sweep(db, wib(8, 20), config(rules))).examined == 0  # nothing due
+    await label(db, "-")
+    report = await sweep(db, wib(8, 21), config(rules))
+    assert (report.examined, report.resolved) == (1, 1)
+    assert (await alert_row(db, KEL))["resolution"] == "staffed"
