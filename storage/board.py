@@ -48,6 +48,7 @@ class Counts:
     short: int = 0
     staffed: int = 0
     off: int = 0
+    rawan_short: int = 0  # of the short ones, those carrying risk labels (storage.risks)
 
     @property
     def total(self) -> int:
@@ -56,7 +57,7 @@ class Counts:
 
     def __add__(self, other: Counts) -> Counts:
         return Counts(self.short + other.short, self.staffed + other.staffed,
-                      self.off + other.off)
+                      self.off + other.off, self.rawan_short + other.rawan_short)
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,28 +138,30 @@ async def _unit_counts(db: Database, scope: Desk | None,
         key = int(unit) if unit else None
         found[key] = found.get(key, Counts()) + counts
 
-    for unit, zone_name, hours, total, short_if_on in await db.scan(
+    for unit, zone_name, hours, total, short_if_on, rawan_if_on in await db.scan(
             f"SELECT {child} AS unit, d.timezone, d.duty_hours, count(*), "
-            f"sum({_OPEN} < d.min_staff) FROM desks d WHERE NOT {_HAS_RULES} AND {where} "
+            f"sum({_OPEN} < d.min_staff), sum({_OPEN} < d.min_staff AND {HAS_RISKS}) "
+            f"FROM desks d WHERE NOT {_HAS_RULES} AND {where} "
             "GROUP BY unit, d.timezone, d.duty_hours", params):
         # Without rules the staff required is the desk's own min_staff, already compared in
         # SQL, so the windows are all that is left to judge, once per group.
         if spans(Schedule(hours, 0), zone_name) is None:
             add(unit, Counts(off=total))
         else:
-            add(unit, Counts(short=short_if_on, staffed=total - short_if_on))
+            add(unit, Counts(short=short_if_on, staffed=total - short_if_on,
+                             rawan_short=rawan_if_on))
     # Across the whole country, drive from the (few) ruled desks instead of testing 91k rows;
     # within a scope the range scan is bounded already, however many rules exist elsewhere.
     ruled = "d.id IN (SELECT desk_id FROM duty_rules)" if scope is None else _HAS_RULES
     special = await db.scan(
-        f"SELECT d.id, {child}, d.timezone, d.duty_hours, d.min_staff, {_OPEN} FROM desks d "
-        f"WHERE {ruled} AND {where}", params)
+        f"SELECT d.id, {child}, d.timezone, d.duty_hours, d.min_staff, {_OPEN}, {HAS_RISKS} "
+        f"FROM desks d WHERE {ruled} AND {where}", params)
     rules = await rules_for(db, [row[0] for row in special])
-    for desk_id, unit, zone_name, hours, min_staff, open_shifts in special:
+    for desk_id, unit, zone_name, hours, min_staff, open_shifts, rawan in special:
         span = spans(Schedule(hours, min_staff, rules.get(desk_id, ())), zone_name)
         state = _state(span, open_shifts)
         add(unit, Counts(short=state is State.SHORT, staffed=state is State.STAFFED,
-                         off=state is State.OFF))
+                         off=state is State.OFF, rawan_short=state is State.SHORT and rawan))
     return found
 
 
@@ -266,9 +269,11 @@ async def load_with_units(db: Database, scope: Desk | None, now: datetime,
     if scope is not None:
         own_lines = await _lines(db, await _judge(db, "d.id = ?", (scope.id,), spans))
         own = own_lines[0] if own_lines else None
-    # Worst first: most short desks, then the largest share short; then in code order.
+    # Worst first: most short risk-area desks, most short desks, then the largest share
+    # short; then in code order.
     units = sorted(((unit, c) for unit, c in per_unit.items() if unit is not None),
-                   key=lambda uc: (-uc[1].short, -uc[1].short / uc[1].total, uc[0]))
+                   key=lambda uc: (-uc[1].rawan_short, -uc[1].short,
+                                   -uc[1].short / uc[1].total, uc[0]))
     pages, page = _pages(len(units), page)
     names = await _names(db, [unit for unit, _ in units])
     every = [Unit(unit, *names[unit], c) for unit, c in units if unit in names]

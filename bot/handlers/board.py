@@ -77,9 +77,12 @@ def render(board: Board, lang: str, now: datetime, tz: ZoneInfo,
         lines.append("")
     for unit in board.units:
         u = unit.counts
-        lines.append(t(lang, "rekap.unit", icon=Markup(_icon(u)), name=unit.name, code=unit.code,
-                       total=fmt_count(lang, u.total), short=fmt_count(lang, u.short),
-                       staffed=fmt_count(lang, u.staffed), off=fmt_count(lang, u.off)))
+        line = t(lang, "rekap.unit", icon=Markup(_icon(u)), name=unit.name, code=unit.code,
+                 total=fmt_count(lang, u.total), short=fmt_count(lang, u.short),
+                 staffed=fmt_count(lang, u.staffed), off=fmt_count(lang, u.off))
+        if u.rawan_short:
+            line += " " + t(lang, "rawan.units", count=fmt_count(lang, u.rawan_short))
+        lines.append(line)
     for desk in board.desks:  # a kecamatan's own desk often shares a kelurahan's name
         own = scope is not None and desk.desk_id == scope.id
         lines.append(desk_line(lang, desk, now,

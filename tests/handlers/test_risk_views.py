@@ -66,6 +66,31 @@ async def test_rekap_lists_rawan_desks_first_and_marks_them(db: Database) -> Non
     assert "⚠ risk area: perbatasan" in english
 
 
+
+async def test_rekap_of_units_counts_short_rawan_desks_and_puts_their_unit_first(
+        db: Database) -> None:
+    """The kota's /rekap lists kecamatan: the one with an empty flood desk comes before one
+    with more empty desks but none at risk, and says how many of its short desks are rawan."""
+    grogol = ("31.73.02.1001", "31.73.02.1002")  # Kec. Grogol Petamburan: two empty, no labels
+    async with db.transaction() as tx:
+        await tx.executemany("UPDATE desks SET duty_hours = '08:00-14:00' WHERE code = ?",
+                             [(code,) for code in grogol])
+    await check_in(db, 701, KELS[0], at(8))  # Cengkareng: only the flood desk is empty
+    board = await board_store.load(db, await desk(db, "31.73"), at(10))
+    assert [(u.code, u.counts.short, u.counts.rawan_short) for u in board.units[:2]] == [
+        (KEC, 1, 1), ("31.73.02", 2, 0)]
+    text, _ = render(board, "id", at(10), WIB)
+    cengkareng = next(line for line in text.splitlines() if f"({KEC})" in line)
+    grogol_line = next(line for line in text.splitlines() if "(31.73.02)" in line)
+    assert cengkareng.endswith("⚠ 1 posko rawan kurang") and "rawan" not in grogol_line
+    english, _ = render(board, "en", at(10), WIB)
+    assert "⚠ 1 risk-area desks short" in english
+    # Staffed again, the flood desk no longer counts: Grogol, with more desks short, leads.
+    await check_in(db, 702, KELS[1], at(10, 5))
+    board = await board_store.load(db, await desk(db, "31.73"), at(10, 6))
+    assert [(u.code, u.counts.rawan_short) for u in board.units[:2]] == [
+        ("31.73.02", 0), (KEC, 0)]
+
 async def test_digest_counts_rawan_empty_time_and_puts_them_first(db: Database) -> None:
     shift = await check_in(db, 702, KELS[1], at(8))
     await check_out(db, shift, at(10))  # the flood desk: empty 10:00-14:00; 1001 all day
