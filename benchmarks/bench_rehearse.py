@@ -9,6 +9,10 @@ the messages and the peak memory of the process.
 Usage (from the repository root):
     python -m benchmarks.bench_rehearse tests/data/wilayah_31_jakarta.csv 31
     python -m benchmarks.bench_rehearse PATH/TO/wilayah.csv 51 72
+    python -m benchmarks.bench_rehearse PATH/TO/wilayah.csv all --progress
+
+``all`` rehearses every desk of the file (the national day). ``--progress`` prints each
+simulated hour as it is reached, with the wall time and memory so far.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import asyncio
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -29,8 +34,19 @@ from storage.sqlite.engine import Database
 from storage.tables import read_table
 
 
-async def one(csv_path: str, scope: str, day: date) -> None:
-    rows = within_scope(parse_desk_csv(read_table(csv_path)), scope)
+def _hourly(started: float) -> Callable[[str], None]:
+    """A rehearsal log that prints only the hour marks, with the wall time and memory."""
+    def log(line: str) -> None:
+        if line.startswith("──"):
+            print(f"  {line} after {time.perf_counter() - started:7.1f} s, "
+                  f"peak RSS {peak_rss_mb():.0f} MB", flush=True)
+    return log
+
+
+async def one(csv_path: str, scope: str, day: date, progress: bool) -> None:
+    rows = parse_desk_csv(read_table(csv_path))
+    if scope != "all":
+        rows = within_scope(rows, scope)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bench.db"
         db = await Database.open(path)
@@ -39,7 +55,9 @@ async def one(csv_path: str, scope: str, day: date) -> None:
         settings = load_settings(POSKO_DB_PATH=str(path))
         started, cpu = time.perf_counter(), time.process_time()
         # No timeline kept: the numbers only, as a national run would be made.
-        outcome = await Rehearsal(settings, Plan(scope, day, keep=False)).run(path)
+        plan = Plan(None if scope == "all" else scope, day, keep=False,
+                    log=_hourly(started) if progress else None)
+        outcome = await Rehearsal(settings, plan).run(path)
         took, cpu = time.perf_counter() - started, time.process_time() - cpu
     numbers = summary(outcome)
     desks = numbers["desks"]
@@ -54,13 +72,14 @@ async def one(csv_path: str, scope: str, day: date) -> None:
     print(f"  peak RSS so far {peak_rss_mb():.0f} MB")
 
 
-async def main(csv_path: str, scopes: list[str]) -> None:
+async def main(csv_path: str, scopes: list[str], progress: bool) -> None:
     day = date.today() + timedelta(days=1)  # after the import: the digest counts the whole day
     for scope in scopes:
-        await one(csv_path, scope, day)
+        await one(csv_path, scope, day, progress)
 
 
 if __name__ == "__main__":
-    if len(sys.argv) < 3:
+    args = [a for a in sys.argv[1:] if a != "--progress"]
+    if len(args) < 2:
         raise SystemExit(__doc__)
-    asyncio.run(main(sys.argv[1], sys.argv[2:]))
+    asyncio.run(main(args[0], args[1:], "--progress" in sys.argv))
