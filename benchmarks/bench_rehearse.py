@@ -52,6 +52,7 @@ async def one(csv_path: str, scope: str, day: date, progress: bool) -> None:
         db = await Database.open(path)
         await import_desks(db, rows, "Asia/Jakarta")
         await db.close()
+        del rows  # the rehearsal reads the desks from its database, as the command does
         settings = load_settings(POSKO_DB_PATH=str(path))
         started, cpu = time.perf_counter(), time.process_time()
         # No timeline kept: the numbers only, as a national run would be made.
