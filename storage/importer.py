@@ -18,14 +18,11 @@ Algorithm of :func:`import_desks`:
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol, TypeVar
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from storage import schedule_history
@@ -33,7 +30,7 @@ from storage.models import Level, to_db, utcnow
 from storage.rules.duty import format_duty_hours, parse_duty_hours
 from storage.rules.risk import parse_labels
 from storage.sqlite.engine import Database
-from storage.tables import dialect_for
+from storage.tables import CsvImportError, parse_rows
 
 REQUIRED = ("code", "name", "level", "parent_code", "latitude", "longitude")
 OPTIONAL = ("timezone", "radius_m", "min_staff", "duty_hours", "rawan")
@@ -50,15 +47,6 @@ DEFAULT_DUTY = {
 _WITA = {"51", "52", "53", "63", "64", "65", "71", "72", "73", "74", "75", "76"}
 _WIT = {"81", "82", "91", "92", "93", "94", "95", "96", "97"}
 _CODE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]{0,39}$")
-MAX_ERRORS = 20
-
-
-class CsvImportError(Exception):
-    """The file cannot be imported; ``errors`` are ``(line, message)`` pairs."""
-
-    def __init__(self, errors: list[tuple[int, str]]):
-        super().__init__("; ".join(f"line {line}: {msg}" for line, msg in errors[:MAX_ERRORS]))
-        self.errors = errors
 
 
 def zone_for_code(code: str, fallback: str) -> str:
@@ -143,66 +131,6 @@ def _row(line: int, raw: dict[str, str]) -> DeskRow:
     risks = parse_labels(cell["rawan"]) if cell["rawan"] else None
     return DeskRow(line, cell["code"], cell["name"], level, cell["parent_code"] or None,
                    lat, lon, tz, radius, min_staff, duty, risks)
-
-
-def csv_reader(text: str, required: tuple[str, ...],
-               optional: tuple[str, ...] = ()) -> csv.DictReader[str]:
-    """A reader over CSV text with ``required`` columns: BOM tolerated, header names trimmed,
-    the delimiter (comma, semicolon or tab) taken from the header (storage.tables)."""
-    text = text.removeprefix("\ufeff")
-    delimiter = dialect_for(text.split("\n", 1)[0], (*required, *optional))
-    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = [name.strip() for name in reader.fieldnames or []]
-    missing = [name for name in required if name not in header]
-    if missing:
-        found = ", ".join(name for name in header if name) or "nothing"
-        raise CsvImportError([(1, (
-            f"the first row must name the columns {', '.join(required)}; "
-            f"{', '.join(missing)} missing (the first row has: {found[:300]})"))])
-    reader.fieldnames = header
-    return reader
-
-
-class _Coded(Protocol):
-    """A validated row of a file keyed by desk code."""
-
-    @property
-    def code(self) -> str: ...
-
-
-Row = TypeVar("Row", bound=_Coded)
-
-
-def parse_rows(text: str, columns: tuple[tuple[str, ...], tuple[str, ...]],
-               build: Callable[[int, dict[str, str]], Row], overflow: str) -> list[Row]:
-    """Validate a whole CSV of desk rows (``columns``: required and optional) with ``build``,
-    which raises ValueError for a bad row; raises :class:`CsvImportError` listing every bad
-    line, a code given twice, or an ``overflow`` of cells, so nothing is half-read."""
-    reader = csv_reader(text, *columns)
-    rows: list[Row] = []
-    errors: list[tuple[int, str]] = []
-    seen: dict[str, int] = {}
-    line = 1
-    for raw in reader:
-        line = reader.line_num
-        if None in raw:
-            errors.append((line, f"more cells than header columns ({overflow})"))
-            continue
-        try:
-            row = build(line, raw)
-        except ValueError as exc:
-            errors.append((line, str(exc)))
-            continue
-        if row.code in seen:
-            errors.append((line, f"code {row.code} already on line {seen[row.code]}"))
-            continue
-        seen[row.code] = line
-        rows.append(row)
-    if errors:
-        raise CsvImportError(errors)
-    if not rows:
-        raise CsvImportError([(line, "no desks in the file")])
-    return rows
 
 
 def parse_desk_csv(text: str) -> list[DeskRow]:

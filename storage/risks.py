@@ -20,9 +20,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from storage import desks as desks_store
-from storage.importer import CsvImportError, parse_rows
 from storage.rules.risk import parse_labels
 from storage.sqlite.engine import Database, Tx
+from storage.tables import CsvImportError, parse_rows
 
 LABELS_COLUMN = "labels"
 # The same labels as a column of the desk CSV (storage/importer.py): empty keeps the stored ones.

@@ -23,10 +23,10 @@ from datetime import date, datetime
 
 from storage import desks as desks_store
 from storage import schedule_history
-from storage.importer import CsvImportError, csv_reader
 from storage.models import Level, to_db, utcnow
 from storage.rules.duty import format_duty_hours, parse_duty_hours
 from storage.sqlite.engine import Database, Tx
+from storage.tables import CsvImportError, csv_reader
 
 _WEEKDAYS = {name: str(i) for names in (
     ("mon", "tue", "wed", "thu", "fri", "sat", "sun"),

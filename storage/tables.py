@@ -14,6 +14,10 @@ Operators make these files in Excel or LibreOffice as often as in a text editor,
 
 The delimiter (``,``, ``;`` as Excel writes it where the decimal sign is a comma, or a tab) is
 chosen by :func:`dialect_for` from the header, by which choice names the expected columns.
+
+Every file of desk rows (desks, schedules, risk labels) is then validated whole by
+:func:`parse_rows`: every bad line is reported by number (:class:`CsvImportError`) and nothing
+is imported from a file with one.
 """
 
 from __future__ import annotations
@@ -21,9 +25,10 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+from collections.abc import Callable
 from datetime import datetime, time
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 DELIMITERS = (",", ";", "\t")
 _ZIP = b"PK\x03\x04"
@@ -90,3 +95,74 @@ def _xlsx_text(data: bytes) -> str:
         return out.getvalue()
     finally:
         book.close()
+
+
+MAX_ERRORS = 20
+
+
+class CsvImportError(Exception):
+    """The file cannot be imported; ``errors`` are ``(line, message)`` pairs."""
+
+    def __init__(self, errors: list[tuple[int, str]]):
+        super().__init__("; ".join(f"line {line}: {msg}" for line, msg in errors[:MAX_ERRORS]))
+        self.errors = errors
+
+
+def csv_reader(text: str, required: tuple[str, ...],
+               optional: tuple[str, ...] = ()) -> csv.DictReader[str]:
+    """A reader over CSV text with ``required`` columns: BOM tolerated, header names trimmed,
+    the delimiter (comma, semicolon or tab) taken from the header (:func:`dialect_for`)."""
+    text = text.removeprefix("\ufeff")
+    delimiter = dialect_for(text.split("\n", 1)[0], (*required, *optional))
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header = [name.strip() for name in reader.fieldnames or []]
+    missing = [name for name in required if name not in header]
+    if missing:
+        found = ", ".join(name for name in header if name) or "nothing"
+        raise CsvImportError([(1, (
+            f"the first row must name the columns {', '.join(required)}; "
+            f"{', '.join(missing)} missing (the first row has: {found[:300]})"))])
+    reader.fieldnames = header
+    return reader
+
+
+class _Coded(Protocol):
+    """A validated row of a file keyed by desk code."""
+
+    @property
+    def code(self) -> str: ...
+
+
+Row = TypeVar("Row", bound=_Coded)
+
+
+def parse_rows(text: str, columns: tuple[tuple[str, ...], tuple[str, ...]],
+               build: Callable[[int, dict[str, str]], Row], overflow: str) -> list[Row]:
+    """Validate a whole CSV of desk rows (``columns``: required and optional) with ``build``,
+    which raises ValueError for a bad row; raises :class:`CsvImportError` listing every bad
+    line, a code given twice, or an ``overflow`` of cells, so nothing is half-read."""
+    reader = csv_reader(text, *columns)
+    rows: list[Row] = []
+    errors: list[tuple[int, str]] = []
+    seen: dict[str, int] = {}
+    line = 1
+    for raw in reader:
+        line = reader.line_num
+        if None in raw:
+            errors.append((line, f"more cells than header columns ({overflow})"))
+            continue
+        try:
+            row = build(line, raw)
+        except ValueError as exc:
+            errors.append((line, str(exc)))
+            continue
+        if row.code in seen:
+            errors.append((line, f"code {row.code} already on line {seen[row.code]}"))
+            continue
+        seen[row.code] = line
+        rows.append(row)
+    if errors:
+        raise CsvImportError(errors)
+    if not rows:
+        raise CsvImportError([(line, "no desks in the file")])
+    return rows

@@ -19,8 +19,7 @@ from storage.sqlite.engine import Database
 def _import(args: argparse.Namespace, settings: Settings, parse: Callable[[str], Any],
             apply: Callable[[Database, Any], Coroutine[Any, Any, str]]) -> int:
     """Read and validate a CSV, then apply it; print the summary line or every bad line."""
-    from storage.importer import CsvImportError
-    from storage.tables import TableError, read_table
+    from storage.tables import CsvImportError, TableError, read_table
 
     try:
         rows = parse(read_table(args.file))
@@ -85,7 +84,7 @@ def cmd_import_risk(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _report_bad_lines(path: Path, errors: list[tuple[int, str]]) -> int:
-    from storage.importer import MAX_ERRORS
+    from storage.tables import MAX_ERRORS
 
     for line, message in errors[:MAX_ERRORS]:
         print(f"{path}:{line}: {message}", file=sys.stderr)

@@ -114,7 +114,7 @@ def cmd_rehearse(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _bad_script(path: Path, exc: Any) -> int:
-    from storage.importer import MAX_ERRORS
+    from storage.tables import MAX_ERRORS
 
     for line, message in exc.errors[:MAX_ERRORS]:
         print(f"{path}:{line}: {message}", file=sys.stderr)

@@ -24,8 +24,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal, cast
 
-from storage.importer import CsvImportError, csv_reader
 from storage.incidents import ALL_CLEAR, CATEGORIES, SEVERITIES
+from storage.tables import CsvImportError, csv_reader
 
 # "answer" (tapping *Masih bertugas*) is a reaction to the question, never scripted.
 Action = Literal["checkin", "checkout", "silent", "report", "ack", "answer"]

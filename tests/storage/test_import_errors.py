@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from storage import desks as desks_store
-from storage.importer import CsvImportError
 from storage.sqlite.engine import Database
+from storage.tables import CsvImportError
 from tests.support.desk_files import (
     HEADER,
     JAKARTA_TEXT,

@@ -8,9 +8,10 @@ import pytest
 
 from bot.cli import main as cli_main
 from storage import desks as desks_store
-from storage.importer import CsvImportError, import_desks, parse_desk_csv
+from storage.importer import import_desks, parse_desk_csv
 from storage.risks import import_risks, labels_for, parse_risk_csv
 from storage.sqlite.engine import Database
+from storage.tables import CsvImportError
 from tests.support.data import GAMBIR_CSV
 
 HEADER = "code,name,level,parent_code,latitude,longitude,rawan\n"

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from storage.importer import CsvImportError, import_desks, parse_desk_csv, within_scope
+from storage.importer import import_desks, parse_desk_csv, within_scope
 from storage.sqlite.engine import Database
-from storage.tables import TableError, read_table
+from storage.tables import CsvImportError, TableError, read_table
 from tests.support.data import JAKARTA_CSV
 from tests.support.desk_files import JAKARTA_TEXT, SMALL, load
 
