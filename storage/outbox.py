@@ -104,17 +104,24 @@ async def enqueue(tx: Tx, intents: list[Intent], now: datetime) -> list[int]:
     return ids
 
 
+# A pending row that is its chat's first: no older pending row in the same chat (a seek in
+# outbox_pending_chat that finds nothing for nearly every row of a wave).
+_FIRST_OF_CHAT = ("o.sent_at IS NULL AND o.failed_at IS NULL AND NOT EXISTS (SELECT 1 FROM "
+                  "outbox p WHERE p.chat_id = o.chat_id AND p.id < o.id "
+                  "AND p.sent_at IS NULL AND p.failed_at IS NULL)")
+
+
 async def due(db: Database, now: datetime, limit: int = 200,
               exclude_chats: frozenset[int] = frozenset()) -> list[OutboxRow]:
     """The oldest pending row of each chat whose time has come (id order, at most ``limit``).
 
     Only a chat's *first* pending row is eligible, so a chat's messages go out in order even
-    when an earlier one waits for a retry.
+    when an earlier one waits for a retry. The pending rows are walked in id order and the
+    walk stops at ``limit``: a call costs what it returns, not the whole queue (the sender
+    asks after every send, and voting day queues a question for every officer at once).
     """
     rows = await db.scan(
-        f"{_ROW} JOIN (SELECT chat_id, min(id) AS first FROM outbox "
-        "WHERE sent_at IS NULL AND failed_at IS NULL GROUP BY chat_id) f ON f.first = o.id "
-        "WHERE o.not_before <= ? ORDER BY o.id LIMIT ?",
+        f"{_ROW} WHERE {_FIRST_OF_CHAT} AND o.not_before <= ? ORDER BY o.id LIMIT ?",
         (to_db(now), limit + len(exclude_chats)),
     )
     read = OutboxRow.reader(rows)
@@ -132,11 +139,12 @@ async def next_due_at(db: Database) -> datetime | None:
     """When the earliest pending row may be tried (None if nothing is pending).
 
     Like :func:`due`, only each chat's first pending row counts: a row queued behind one that
-    waits for a retry cannot be tried before it, however old its own ``not_before``.
+    waits for a retry cannot be tried before it, however old its own ``not_before``. The
+    pending rows are walked by ``not_before`` and the first that is its chat's first answers.
     """
     value = await db.scanval(
-        "SELECT min(o.not_before) FROM outbox o JOIN (SELECT min(id) AS first FROM outbox "
-        "WHERE sent_at IS NULL AND failed_at IS NULL GROUP BY chat_id) f ON f.first = o.id")
+        f"SELECT o.not_before FROM outbox o WHERE {_FIRST_OF_CHAT} "
+        "ORDER BY o.not_before LIMIT 1")
     return from_db(value) if value else None
 
 
