@@ -24,7 +24,7 @@ from enum import StrEnum
 from typing import Any
 
 from storage import desks as desks_store
-from storage.desks import get_many, path_range, rules_for
+from storage.desks import HAS_RULES, OPEN_SHIFTS, get_many, path_range, rules_for
 from storage.models import Desk, from_db
 from storage.risks import HAS_RISKS, labels_for
 from storage.rules.duty import DeskState, DutySpan, Schedule, Spans, short_since
@@ -101,8 +101,6 @@ class Board:
     desks: tuple[DeskLine, ...] = ()
 
 
-_OPEN = ("(SELECT count(*) FROM shifts o WHERE o.desk_id = d.id AND o.ended_at IS NULL)")
-_HAS_RULES = "EXISTS (SELECT 1 FROM duty_rules r WHERE r.desk_id = d.id)"
 
 
 def _scope_where(scope: Desk | None) -> tuple[str, dict[str, Any]]:
@@ -140,8 +138,8 @@ async def _unit_counts(db: Database, scope: Desk | None,
 
     for unit, zone_name, hours, total, short_if_on, rawan_if_on in await db.scan(
             f"SELECT {child} AS unit, d.timezone, d.duty_hours, count(*), "
-            f"sum({_OPEN} < d.min_staff), sum({_OPEN} < d.min_staff AND {HAS_RISKS}) "
-            f"FROM desks d WHERE NOT {_HAS_RULES} AND {where} "
+            f"sum({OPEN_SHIFTS} < d.min_staff), sum({OPEN_SHIFTS} < d.min_staff AND {HAS_RISKS}) "
+            f"FROM desks d WHERE NOT {HAS_RULES} AND {where} "
             "GROUP BY unit, d.timezone, d.duty_hours", params):
         # Without rules the staff required is the desk's own min_staff, already compared in
         # SQL, so the windows are all that is left to judge, once per group.
@@ -152,16 +150,17 @@ async def _unit_counts(db: Database, scope: Desk | None,
                              rawan_short=rawan_if_on))
     # Across the whole country, drive from the (few) ruled desks instead of testing 91k rows;
     # within a scope the range scan is bounded already, however many rules exist elsewhere.
-    ruled = "d.id IN (SELECT desk_id FROM duty_rules)" if scope is None else _HAS_RULES
+    ruled = "d.id IN (SELECT desk_id FROM duty_rules)" if scope is None else HAS_RULES
     special = await db.scan(
-        f"SELECT d.id, {child}, d.timezone, d.duty_hours, d.min_staff, {_OPEN}, {HAS_RISKS} "
+        f"SELECT d.id, {child}, d.timezone, d.duty_hours, d.min_staff, {OPEN_SHIFTS}, {HAS_RISKS} "
         f"FROM desks d WHERE {ruled} AND {where}", params)
     rules = await rules_for(db, [row[0] for row in special])
     for desk_id, unit, zone_name, hours, min_staff, open_shifts, rawan in special:
         span = spans(Schedule(hours, min_staff, rules.get(desk_id, ())), zone_name)
         state = _state(span, open_shifts)
         add(unit, Counts(short=state is State.SHORT, staffed=state is State.STAFFED,
-                         off=state is State.OFF, rawan_short=state is State.SHORT and rawan))
+                         off=state is State.OFF,
+                         rawan_short=state is State.SHORT and bool(rawan)))
     return found
 
 
@@ -189,9 +188,9 @@ async def _judge(db: Database, where: str, params: dict[str, Any] | tuple[Any, .
                  spans: Spans) -> list[_Judged]:
     """State and since-when of the desks matching ``where`` (a bounded set)."""
     rows = await db.scan(
-        f"SELECT d.id, d.timezone, d.duty_hours, d.min_staff, {_OPEN}, a.short_since, "
+        f"SELECT d.id, d.timezone, d.duty_hours, d.min_staff, {OPEN_SHIFTS}, a.short_since, "
         "(SELECT max(e.ended_at) FROM shifts e WHERE e.desk_id = d.id), "
-        f"{_HAS_RULES}, {HAS_RISKS} FROM desks d "
+        f"{HAS_RULES}, {HAS_RISKS} FROM desks d "
         f"LEFT JOIN alerts a ON a.desk_id = d.id AND a.resolved_at IS NULL WHERE {where}",
         params)
     rules = await rules_for(db, [row[0] for row in rows if row[7]])

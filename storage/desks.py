@@ -14,6 +14,11 @@ from storage.models import Desk
 from storage.rules.duty import Schedule, desk_state, on_duty, parse_duty_hours, zone
 from storage.sqlite.engine import Database
 
+# Columns of a desk query (alias ``d``): how many shifts are open there (a seek in
+# shifts_open_by_desk), and whether the desk has weekday or date rules.
+OPEN_SHIFTS = "(SELECT count(*) FROM shifts o WHERE o.desk_id = d.id AND o.ended_at IS NULL)"
+HAS_RULES = "EXISTS (SELECT 1 FROM duty_rules r WHERE r.desk_id = d.id)"
+
 Rule = tuple[str, str, int | None]  # (day key, duty_hours, min_staff)
 
 
@@ -145,11 +150,10 @@ async def summarize(db: Database, scope_path: str | None, moment: datetime) -> S
     where, params = in_scope(scope_path)
     open_counts = ("LEFT JOIN (SELECT desk_id, count(*) AS n FROM shifts WHERE ended_at IS NULL "
                    "GROUP BY desk_id) s ON s.desk_id = d.id")
-    has_rules = "EXISTS (SELECT 1 FROM duty_rules r WHERE r.desk_id = d.id)"
     total = duty = short = staffed = 0
     for zone_name, duty_hours, count_, short_if_on, with_staff in await db.scan(
             "SELECT d.timezone, d.duty_hours, count(*), sum(coalesce(s.n, 0) < d.min_staff), "
-            f"sum(coalesce(s.n, 0) > 0) FROM desks d {open_counts} WHERE NOT {has_rules}{where} "
+            f"sum(coalesce(s.n, 0) > 0) FROM desks d {open_counts} WHERE NOT {HAS_RULES}{where} "
             "GROUP BY d.timezone, d.duty_hours", params):
         total += count_
         staffed += with_staff
@@ -158,7 +162,7 @@ async def summarize(db: Database, scope_path: str | None, moment: datetime) -> S
             short += short_if_on
     special = await db.scan(
         f"SELECT d.id, d.timezone, d.duty_hours, d.min_staff, coalesce(s.n, 0) FROM desks d "
-        f"{open_counts} WHERE {has_rules}{where}", params)
+        f"{open_counts} WHERE {HAS_RULES}{where}", params)
     rules = await rules_for(db, [row[0] for row in special])
     for desk_id, zone_name, duty_hours, min_staff, open_shifts in special:
         schedule = Schedule(duty_hours, min_staff, rules.get(desk_id, ()))

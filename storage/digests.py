@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from storage import schedule_history
-from storage.desks import Rule, in_scope, rules_for
+from storage.desks import HAS_RULES, Rule, in_scope, rules_for
 from storage.incidents import ALL_CLEAR
 from storage.models import StoredTime, from_db, to_db
 from storage.outbox import Intent, enqueue
@@ -49,7 +49,7 @@ async def desks_in(db: Database, scope_path: str | None, since: datetime) -> lis
     rows = await db.scan(
         "SELECT d.id, d.code, d.name, d.path, d.timezone, d.duty_hours, d.min_staff, "
         "CASE WHEN d.created_at > ? THEN d.created_at END AS created_at, "
-        "EXISTS (SELECT 1 FROM duty_rules r WHERE r.desk_id = d.id) AS has_rules, "
+        f"{HAS_RULES} AS has_rules, "
         "EXISTS (SELECT 1 FROM schedule_history h WHERE h.desk_id = d.id "
         f"AND h.valid_until > ?) AS has_history, {HAS_RISKS} AS has_risks "
         f"FROM desks d WHERE 1 = 1{where}",

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from storage.desks import Rule, rules_for, schedule_pairs
+from storage.desks import HAS_RULES, Rule, rules_for, schedule_pairs
 from storage.models import EndReason, StoredTime, to_db
 from storage.outbox import Intent, enqueue
 from storage.outbox_kinds import OutboxKind, PresenceCheckPayload, ShiftClosedPayload
@@ -42,12 +42,12 @@ async def open_shifts(db: Database, now: datetime, every: timedelta) -> list[Ope
     rows = await db.scan(
         "SELECT s.id AS shift_id, s.member_id, s.started_at, s.last_seen_at, d.timezone, "
         "d.duty_hours, d.min_staff, d.id AS desk_id, c.id AS check_id, c.asked_at, "
-        "EXISTS (SELECT 1 FROM duty_rules r WHERE r.desk_id = d.id) AS has_rules "
+        f"{HAS_RULES} AS has_rules "
         "FROM shifts s JOIN desks d ON d.id = s.desk_id "
         "LEFT JOIN presence_checks c ON c.shift_id = s.id AND c.answered_at IS NULL "
         "AND c.expired_at IS NULL WHERE s.ended_at IS NULL AND (c.id IS NOT NULL "
         f"OR s.last_seen_at <= ? OR (d.timezone, d.duty_hours) NOT IN ({values}) "
-        "OR EXISTS (SELECT 1 FROM duty_rules r WHERE r.desk_id = d.id))",
+        f"OR {HAS_RULES})",
         [to_db(now - every), *params])
     read = OpenShift.reader(rows, given=("rules",), other=("desk_id", "has_rules"))
     desk_id, has_rules, build = read.column("desk_id"), read.column("has_rules"), read.build

@@ -44,6 +44,8 @@ async def in_bulk(work: Callable[[], T], items: int) -> T:
     if items < IN_PLACE:
         return work()
     return await asyncio.to_thread(work)
+
+
 Read = Callable[[Any], Any]
 
 

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from storage.desks import Rule, rules_for, schedule_pairs
+from storage.desks import HAS_RULES, OPEN_SHIFTS, Rule, rules_for, schedule_pairs
 from storage.models import StoredTime, to_db
 from storage.records import Flag, RowRecord
 from storage.risks import HAS_RISKS, floor_sql, labels_for
@@ -44,27 +44,23 @@ class DeskSnapshot(RowRecord):
     risks: tuple[str, ...] = ()  # risk labels (storage.risks), sorted
 
 
-# A column of a desk query (alias ``d``): its open shifts (a seek in shifts_open_by_desk; the
-# country's 91,000 seeks cost less than grouping every shift and joining the counts).
-_OPEN_SHIFTS = ("(SELECT count(*) FROM shifts s "
-                "WHERE s.desk_id = d.id AND s.ended_at IS NULL)")
 # Whether a desk without day rules is short now: one of the (zone, hours) pairs on duty, with
 # fewer open shifts than its min_staff or than its risk labels need ({floor}).
 _SHORT = (f"((d.timezone, d.duty_hours) IN ({{on_duty}}) "
-          f"AND {_OPEN_SHIFTS} < max(d.min_staff, coalesce({{floor}}, 0)))")
+          f"AND {OPEN_SHIFTS} < max(d.min_staff, coalesce({{floor}}, 0)))")
 # The desk's open alert, if any, is read from the same row: its columns are prefixed alert_.
 _SNAPSHOT = f"""
 SELECT d.id AS desk_id, d.path, d.timezone, d.duty_hours, d.min_staff,
-       {_OPEN_SHIFTS} AS open_shifts,
+       {OPEN_SHIFTS} AS open_shifts,
        a.id AS alert_id, a.short_since AS alert_short_since, a.opened_at AS alert_opened_at,
        a.level AS alert_level, a.step AS alert_step,
        a.next_escalation_at AS alert_next_escalation_at, a.acked_at IS NOT NULL AS alert_acked,
        (SELECT max(ended_at) FROM shifts e WHERE e.desk_id = d.id) AS last_end,
-       EXISTS (SELECT 1 FROM duty_rules r WHERE r.desk_id = d.id) AS has_rules,
+       {HAS_RULES} AS has_rules,
        {{has_risks}} AS has_risks
 FROM desks d
 LEFT JOIN alerts a ON a.desk_id = d.id AND a.resolved_at IS NULL
-WHERE CASE WHEN EXISTS (SELECT 1 FROM duty_rules r WHERE r.desk_id = d.id) THEN 1
+WHERE CASE WHEN {HAS_RULES} THEN 1
            WHEN a.id IS NULL THEN {_SHORT}
            ELSE NOT {_SHORT} OR (a.acked_at IS NULL AND a.next_escalation_at <= ?) END
 """

@@ -85,17 +85,24 @@ async def test_escalation_follows_the_label_steps(db: Database) -> None:
     assert other["step"] == 0
 
 
-async def test_a_label_raises_the_staff_needed(db: Database) -> None:
+FLOOD = "banjir:min_staff=2"
+
+
+async def one_officer_at_each(db: Database) -> None:
+    """KEL is a flood desk needing two; each desk has one officer from 07:55."""
     await label(db, "banjir")
-    rules = "banjir:min_staff=2"
     await check_in(db, OFFICER, KEL, wib(7, 55))
     await check_in(db, OFFICER2, KEL2, wib(7, 55))
-    assert (await sweep(db, wib(8, 14), config(rules))).opened == 0
-    assert (await sweep(db, wib(8, 15), config(rules))).opened == 1  # one of two since 08:00
+
+
+async def test_a_label_raises_the_staff_needed(db: Database) -> None:
+    await one_officer_at_each(db)
+    assert (await sweep(db, wib(8, 14), config(FLOOD))).opened == 0
+    assert (await sweep(db, wib(8, 15), config(FLOOD))).opened == 1  # one of two since 08:00
     assert await alert_row(db, KEL2) is None  # one is enough there
     await check_in(db, OFFICER3, KEL, wib(8, 20))
-    assert (await sweep(db, wib(8, 21), config(rules))).resolved == 1
-    assert (await sweep(db, wib(9), config(rules))).opened == 0
+    assert (await sweep(db, wib(8, 21), config(FLOOD))).resolved == 1
+    assert (await sweep(db, wib(9), config(FLOOD))).opened == 0
 
 
 async def test_the_tightest_label_wins(db: Database) -> None:
@@ -115,13 +122,10 @@ async def test_relabelling_changes_the_next_sweep(db: Database) -> None:
 
 async def test_an_alert_resolves_when_its_label_goes(db: Database) -> None:
     """The desk is short only by its label's staff: taking the label off resolves it."""
-    await label(db, "banjir")
-    rules = "banjir:min_staff=2"
-    await check_in(db, OFFICER, KEL, wib(7, 55))
-    await check_in(db, OFFICER2, KEL2, wib(7, 55))
-    assert (await sweep(db, wib(8, 15), config(rules))).opened == 1
-    assert (await sweep(db, wib(8, 20), config(rules))).examined == 0  # nothing due
+    await one_officer_at_each(db)
+    assert (await sweep(db, wib(8, 15), config(FLOOD))).opened == 1
+    assert (await sweep(db, wib(8, 20), config(FLOOD))).examined == 0  # nothing due
     await label(db, "-")
-    report = await sweep(db, wib(8, 21), config(rules))
+    report = await sweep(db, wib(8, 21), config(FLOOD))
     assert (report.examined, report.resolved) == (1, 1)
     assert (await alert_row(db, KEL))["resolution"] == "staffed"

@@ -7,13 +7,13 @@ import csv
 import os
 import re
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.rehearsal import stage
 from tests.support.botapi_stub import SimUser, StubBotAPI
 from tests.support.data import JAKARTA_CSV
 
@@ -25,10 +25,7 @@ CLEAN_STOP_S = 10.0
 
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that nothing listens on (for a server a test starts)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
+    return stage.free_port("127.0.0.1")
 
 
 def bot_env(stub: StubBotAPI, workdir: Path, **extra: str) -> dict[str, str]:
