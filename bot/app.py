@@ -66,13 +66,15 @@ def file_url(base_url: str) -> str:
     return f"{root}/file/bot" if sep else base_url.rstrip("/") + "/file/bot"
 
 
-def build_application(settings: Settings, request: BaseRequest | None = None) -> PoskoApp:
+def build_application(settings: Settings, request: BaseRequest | None = None, *,
+                      pacing: Pacing | None = None) -> PoskoApp:
     """The bot, ready to ``run_polling`` (or to be driven by tests with a recording request).
 
     Talking to Telegram, every reply goes through the count of sends per second that the
     outbox sender uses too (``bot.outbox.pacing``), and is retried after a 429, and every
     call is counted in the metrics (``bot.ops``). A recording request answers at once and
-    counts nothing, so it gets no pacing and no call metrics.
+    counts nothing, so it gets no call metrics, and no pacing unless given one (the
+    rehearsal's simulated Telegram: its calls then take the live bot's path).
     """
     context_types = ContextTypes(bot_data=BotData)
     metrics = Metrics()
@@ -92,6 +94,8 @@ def build_application(settings: Settings, request: BaseRequest | None = None) ->
     clock, repeats = TelegramClock(), Repeats()
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
+        if pacing is not None:
+            builder = builder.rate_limiter(PacedRequests(pacing))
     else:  # getUpdates answers tell Telegram's time (bot.updates.clock)
         builder = builder.request(MeteredRequest(
             metrics, BOT_API_CONNECTIONS, pool_timeout=POOL_WAIT_S),
@@ -99,7 +103,7 @@ def build_application(settings: Settings, request: BaseRequest | None = None) ->
             # Two: a long poll cancelled on shutdown may still hold its connection while the
             # last getUpdates, which confirms what was handled, needs one.
             metrics, 2, on_answer=clock.on_answer, on_body=repeats.strip),
-        ).rate_limiter(PacedRequests(Pacing()))
+        ).rate_limiter(PacedRequests(pacing or Pacing()))
     app: PoskoApp = builder.build()
     app.bot_data.settings = settings
     app.bot_data.clock = clock

@@ -16,6 +16,7 @@ from telegram import (
 )
 from telegram.constants import ParseMode
 
+from bot.outbox.pacing import Unread, unread
 from bot.views.limits import CAPTION_MAX, TEXT_MAX, fit
 
 
@@ -41,33 +42,37 @@ async def deliver(bot: telegram.Bot, chat_id: int, rendered: Rendered) -> int | 
     """Send (or edit) one rendered message; the id of the message Telegram now shows.
 
     A text over Telegram's limit would be refused for good, and an edit refused leaves the
-    old message standing: what goes out is cut to fit whatever the renderer made.
+    old message standing: what goes out is cut to fit whatever the renderer made. Only the
+    id of the answer is kept, so PTB need not build a ``Message`` from it
+    (:func:`~bot.outbox.pacing.unread`).
     """
     captioned = rendered.photo is not None or rendered.document is not None \
         or bool(rendered.media)
     text = fit(rendered.text, CAPTION_MAX if captioned else TEXT_MAX)
     rendered = replace(rendered, text=text)
     markup, html = rendered.reply_markup, ParseMode.HTML
-    if rendered.photo is not None:
-        sent = await bot.send_photo(chat_id, rendered.photo, caption=text, parse_mode=html)
-        return sent.message_id
-    if rendered.document is not None:
-        name, content = rendered.document
-        sent = await bot.send_document(chat_id, InputFile(content, filename=name), caption=text,
-                                       parse_mode=html)
-        return sent.message_id
-    if rendered.media:
-        return await _send_media(bot, chat_id, rendered)
-    if rendered.edit is None:
-        sent = await bot.send_message(chat_id, text, parse_mode=html, reply_markup=markup)
-        return sent.message_id
-    edit_chat, edit_id = rendered.edit
-    edited = await bot.edit_message_text(text, edit_chat, edit_id, parse_mode=html,
-                                         reply_markup=markup)
-    return edited.message_id if isinstance(edited, Message) else edit_id
+    with unread() as kept:
+        if rendered.photo is not None:
+            sent = await bot.send_photo(chat_id, rendered.photo, caption=text, parse_mode=html)
+        elif rendered.document is not None:
+            name, content = rendered.document
+            sent = await bot.send_document(chat_id, InputFile(content, filename=name),
+                                           caption=text, parse_mode=html)
+        elif rendered.media:
+            return await _send_media(bot, chat_id, rendered, kept)
+        elif rendered.edit is None:
+            sent = await bot.send_message(chat_id, text, parse_mode=html, reply_markup=markup)
+        else:
+            edit_chat, edit_id = rendered.edit
+            edited = await bot.edit_message_text(text, edit_chat, edit_id, parse_mode=html,
+                                                 reply_markup=markup)
+            # An edit keeps its message: the id is the one edited, whatever the answer.
+            return edited.message_id if isinstance(edited, Message) else edit_id
+    return sent.message_id if isinstance(sent, Message) else kept.message_id
 
 
-async def _send_media(bot: telegram.Bot, chat_id: int, rendered: Rendered) -> int:
+async def _send_media(bot: telegram.Bot, chat_id: int, rendered: Rendered, kept: Unread
+                      ) -> int | None:
     """One attachment with its caption, or an album (Telegram: 2-10 items)."""
     html = ParseMode.HTML
     if len(rendered.media) == 1:
@@ -80,9 +85,9 @@ async def _send_media(bot: telegram.Bot, chat_id: int, rendered: Rendered) -> in
         else:
             message = await bot.send_document(chat_id, file_id, caption=caption,
                                               parse_mode=html)
-        return message.message_id
+        return message.message_id if isinstance(message, Message) else kept.message_id
     items = [_INPUT_MEDIA.get(kind, InputMediaDocument)(
                  file_id, caption=rendered.text if i == 0 else None, parse_mode=html)
              for i, (kind, file_id) in enumerate(rendered.media)]
-    messages = await bot.send_media_group(chat_id, items)
+    messages = await bot.send_media_group(chat_id, items)  # a list: parsed, albums are rare
     return messages[0].message_id

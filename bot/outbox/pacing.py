@@ -35,9 +35,11 @@ call straight through.
 
 Being the one hook on every call, the limiter also spares PTB work nobody uses: a send or
 edit made inside :func:`unread` returns ``True`` instead of Telegram's answer, so PTB does
-not build a ``Message`` (chat, sender, entities, keyboard) from it. PTB returns a ``True``
-answer as it is, as it does for an edit of an inline message. A recording request in tests
-has no limiter: there the answer is parsed as before.
+not build a ``Message`` (chat, sender, entities, keyboard) from it; the message's id, all the
+outbox keeps of it, is noted in what :func:`unread` yields. PTB returns a ``True`` answer as
+it is, as it does for an edit of an inline message. Building a ``Message`` was the largest
+part of a send's own cost (``docs/performance.md``). A recording request in tests has no
+limiter: there the answer is parsed as before.
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ from collections import deque
 from collections.abc import Callable, Coroutine, Iterator
 from contextlib import contextmanager, suppress
 from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -74,7 +77,18 @@ COUNTED = ("send", "edit", "copyMessage", "forwardMessage")
 UNCOUNTED = frozenset({"sendChatAction"})
 
 _paced: ContextVar[bool] = ContextVar("posko_paced", default=False)
-_unread: ContextVar[bool] = ContextVar("posko_unread", default=False)
+
+
+
+@dataclass(slots=True)
+class Unread:
+    """What is kept of Telegram's answer to a send inside :func:`unread`: the id of the
+    message (None until a limiter has seen an answer; without one, PTB's ``Message`` has it)."""
+
+    message_id: int | None = None
+
+
+_unread: ContextVar[Unread | None] = ContextVar("posko_unread", default=None)
 
 
 def retry_seconds(exc: RetryAfter) -> float:
@@ -94,19 +108,26 @@ def paced() -> Iterator[None]:
 
 
 @contextmanager
-def unread() -> Iterator[None]:
+def unread() -> Iterator[Unread]:
     """Calls made inside return ``True`` for the message Telegram answered with (see the
-    module docstring): for a reply whose sent message the caller does not read."""
-    token = _unread.set(True)
+    module docstring), its id noted in what this yields: for a send whose message the caller
+    does not read, or of which it keeps only the id."""
+    kept = Unread()
+    token = _unread.set(kept)
     try:
-        yield
+        yield kept
     finally:
         _unread.reset(token)
 
 
 def _answer(result: Any) -> Any:
     """What the caller gets back: a message's answer only if it is read."""
-    return True if isinstance(result, dict) and _unread.get() else result
+    kept = _unread.get()
+    if kept is None or not isinstance(result, dict):
+        return result
+    message_id = result.get("message_id")
+    kept.message_id = message_id if isinstance(message_id, int) else None
+    return True
 
 
 class Pacing:
