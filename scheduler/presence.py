@@ -81,7 +81,7 @@ class PresenceReport:
 async def check_presence(db: Database, now: datetime, config: PresenceConfig) -> PresenceReport:
     """Apply :func:`decide` to every open shift, in transactions of ``CHUNK`` shifts."""
     report = PresenceReport()
-    shifts = await presence_store.open_shifts(db, now, config.every)
+    shifts = await presence_store.open_shifts(db, now, config.every, config.timeout)
     # Tens of thousands of open shifts at a national shift change: decided in a worker thread
     # so the bot keeps answering meanwhile (a few hundred, in place).
     decided = await in_bulk(lambda: [(shift, step) for shift in shifts

@@ -174,19 +174,56 @@ async def summarize(db: Database, scope_path: str | None, moment: datetime) -> S
     return ScopeSummary(total, duty, short, staffed)
 
 
-async def schedule_pairs(db: Database, moment: datetime, *, idle_counts: bool = False
-                         ) -> tuple[str, list[str]]:
-    """The desks' daily (zone, hours) pairs on duty at ``moment``, as an SQL row-value list.
+async def _pairs(db: Database) -> list[tuple[str, str]]:
+    """Every distinct (zone, hours) pair of the desks, in order.
 
-    Returns ``(sql, params)`` to use as ``(d.timezone, d.duty_hours) IN (<sql>)``: a handful
-    of pairs for the whole country, so the sweep and the presence pass can leave every
-    off-duty desk out in SQL. With ``idle_counts`` a pair without any window ('-') counts
-    as on duty too (nothing there ever ends).
+    Point reads seeking from one pair to the next on ``desks_schedule`` (a few per zone and a
+    few per schedule, whatever the number of desks): ``SELECT DISTINCT`` would read the whole
+    index, 14 ms at 91,599 desks, and this runs twice a minute.
     """
-    pairs = await db.scan("SELECT DISTINCT timezone, duty_hours FROM desks")
+    pairs: list[tuple[str, str]] = []
+    tz = await db.fetchval("SELECT min(timezone) FROM desks")
+    while tz is not None:
+        hours = await db.fetchval("SELECT min(duty_hours) FROM desks WHERE timezone = ?", (tz,))
+        while hours is not None:
+            pairs.append((tz, hours))
+            hours = await db.fetchval("SELECT min(duty_hours) FROM desks WHERE timezone = ? "
+                                      "AND duty_hours > ?", (tz, hours))
+        tz = await db.fetchval("SELECT min(timezone) FROM desks WHERE timezone > ?", (tz,))
+    return pairs
+
+
+@dataclass(frozen=True, slots=True)
+class DutyPairs:
+    """The desks' daily (zone, hours) pairs on duty at a moment (a handful for the whole
+    country), for SQL that leaves every off-duty desk out."""
+
+    live: list[tuple[str, str]]
+    every: bool  # every pair of the desks is on duty: no desk is left out by its pair
+
+    @property
+    def sql(self) -> str:
+        """A two-column row list, for ``(d.timezone, d.duty_hours) IN (<sql>)`` or a CTE."""
+        if not self.live:
+            return "SELECT NULL, NULL WHERE 0"
+        return "VALUES " + ", ".join("(?, ?)" for _ in self.live)
+
+    @property
+    def params(self) -> list[str]:
+        """The parameters of :attr:`sql`."""
+        return [x for pair in self.live for x in pair]
+
+
+async def schedule_pairs(db: Database, moment: datetime, *, idle_counts: bool = False
+                         ) -> DutyPairs:
+    """The desks' daily (zone, hours) pairs on duty at ``moment``.
+
+    The sweep and the presence pass use them to leave every off-duty desk out in SQL. With
+    ``idle_counts`` a pair without any window ('-') counts as on duty too (nothing there ever
+    ends).
+    """
+    pairs = await _pairs(db)
     live = [(tz, hours) for tz, hours in pairs
             if (idle_counts and hours.strip() == "-")
             or on_duty(parse_duty_hours(hours), moment, zone(tz))]
-    if not live:
-        return "SELECT NULL, NULL WHERE 0", []
-    return "VALUES " + ", ".join("(?, ?)" for _ in live), [x for pair in live for x in pair]
+    return DutyPairs(live, len(live) == len(pairs))

@@ -30,25 +30,29 @@ class OpenShift(RowRecord):
     asked_at: StoredTime | None
 
 
-async def open_shifts(db: Database, now: datetime, every: timedelta) -> list[OpenShift]:
+async def open_shifts(db: Database, now: datetime, every: timedelta, answer_within: timedelta
+                      ) -> list[OpenShift]:
     """The open shifts that may need the presence pass now, in one query.
 
-    A shift needs nothing while its officer was seen within ``every``, no question is
-    pending, and its desk's daily hours are on duty (or have no windows at all): at a
-    national shift change that leaves out nearly all of them. The (zone, hours) pairs on duty
-    are worked out first, as the sweep does.
+    A shift without a question needs nothing while its officer was seen within ``every``; a
+    shift with a question pending needs nothing until a location newer than the question
+    answers it or the question is ``answer_within`` old. Either way only while its desk's daily
+    hours are on duty (or have no windows at all): at a national shift change that leaves out
+    nearly all of them, and the thousands of questions waiting for an answer are not read
+    every minute. The (zone, hours) pairs on duty are worked out first, as the sweep does.
     """
-    values, params = await schedule_pairs(db, now, idle_counts=True)
+    pairs = await schedule_pairs(db, now, idle_counts=True)
     rows = await db.scan(
         "SELECT s.id AS shift_id, s.member_id, s.started_at, s.last_seen_at, d.timezone, "
         "d.duty_hours, d.min_staff, d.id AS desk_id, c.id AS check_id, c.asked_at, "
         f"{HAS_RULES} AS has_rules "
         "FROM shifts s JOIN desks d ON d.id = s.desk_id "
         "LEFT JOIN presence_checks c ON c.shift_id = s.id AND c.answered_at IS NULL "
-        "AND c.expired_at IS NULL WHERE s.ended_at IS NULL AND (c.id IS NOT NULL "
-        f"OR s.last_seen_at <= ? OR (d.timezone, d.duty_hours) NOT IN ({values}) "
-        f"OR {HAS_RULES})",
-        [to_db(now - every), *params])
+        "AND c.expired_at IS NULL WHERE s.ended_at IS NULL "
+        "AND (CASE WHEN c.id IS NULL THEN s.last_seen_at <= ? "
+        "ELSE s.last_seen_at > c.asked_at OR c.asked_at <= ? END "
+        f"OR (d.timezone, d.duty_hours) NOT IN ({pairs.sql}) OR {HAS_RULES})",
+        [to_db(now - every), to_db(now - answer_within), *pairs.params])
     read = OpenShift.reader(rows, given=("rules",), other=("desk_id", "has_rules"))
     desk_id, has_rules, build = read.column("desk_id"), read.column("has_rules"), read.build
     rules = await rules_for(db, sorted({desk_id(r) for r in rows if has_rules(r)}))

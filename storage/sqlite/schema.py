@@ -472,4 +472,10 @@ MIGRATIONS: list[list[Step]] = [
         "CREATE INDEX outbox_pending_time ON outbox(not_before) "
         "WHERE sent_at IS NULL AND failed_at IS NULL",
     ],
+    # 19: the desks' (zone, hours) pairs, read every minute by the sweep and the presence pass
+    # (storage.desks.schedule_pairs), found by seeking from one pair to the next instead of
+    # reading every desk of the country (14 ms a call at 91,599 desks).
+    [
+        "CREATE INDEX desks_schedule ON desks(timezone, duty_hours)",
+    ],
 ]

@@ -128,6 +128,23 @@ async def test_asked_every_three_hours_and_only_once(db: Database) -> None:
     assert (await shift_row(db, shift))["ended_at"] is None
 
 
+async def test_a_pending_question_is_read_only_once_it_can_change(db: Database) -> None:
+    """The pass reads a shift whose question waits only when a location answered it, it
+    timed out or duty ended: not every minute of the 30 an officer may take."""
+    shift = await check_in(db, OFFICER, KEL, wib(8))
+    await check_presence(db, wib(11), PRESENCE)
+
+    async def read(at: datetime) -> list[int]:
+        found = await presence_store.open_shifts(db, at, PRESENCE.every, PRESENCE.timeout)
+        return [s.shift_id for s in found]
+
+    assert await read(wib(11, 10)) == []
+    assert await read(wib(11, 30)) == [shift]  # timed out
+    assert await read(wib(14)) == [shift]  # duty over
+    await refresh_at_desk(db, shift, wib(11, 12), inside=True)
+    assert await read(wib(11, 13)) == [shift]  # a location after the question
+
+
 async def test_answer_refreshes_presence_and_the_next_question_counts_from_it(
         db: Database) -> None:
     shift = await check_in(db, KEC_OFFICER, KEC, wib(8))  # kecamatan: on duty until 15:00
@@ -184,7 +201,8 @@ async def test_answer_just_before_the_timeout_pass_wins(
     shift = await check_in(db, OFFICER, KEL, wib(8))
     await check_presence(db, wib(11), PRESENCE)
     # The pass reads its snapshot …
-    stale = await presence_store.open_shifts(db, wib(11, 30), PRESENCE.every)
+    stale = await presence_store.open_shifts(db, wib(11, 30), PRESENCE.every,
+                                             PRESENCE.timeout)
     (check,) = await checks(db, shift)
     # … the officer presses the button meanwhile …
     assert await presence_store.answer(db, check["id"], OFFICER, wib(11, 29)) is \

@@ -66,3 +66,34 @@ async def test_closed_shifts_do_not_staff_a_desk(db: Database) -> None:
     await shifts.end(db, shift.id, EndReason.MANUAL, NOW + timedelta(minutes=30))
     summary = await desks_store.summarize(db, None, NOW + timedelta(hours=1))
     assert (summary.staffed, summary.short) == (0, 5)
+
+
+
+async def test_the_pairs_on_duty_are_every_distinct_zone_and_hours(db: Database) -> None:
+    """The pairs are found by seeking from one to the next: each distinct (zone, hours) pair
+    of the desks once, with the ones on duty kept (and, with ``idle_counts``, those without
+    windows)."""
+    hours = {"31": ("Asia/Jakarta", "-"), "31.71": ("Asia/Jayapura", "08:00-16:00"),
+             "31.71.01": ("Asia/Jakarta", "08:00-15:00"),
+             "31.71.01.1001": ("Asia/Jakarta", "08:00-14:00"),
+             "31.71.01.1002": ("Asia/Jayapura", "09:00-10:00")}
+    async with db.transaction() as tx:
+        for code, (tz, window) in hours.items():
+            await tx.execute("UPDATE desks SET timezone = ?, duty_hours = ? WHERE code = ?",
+                             (tz, window, code))
+    assert await desks_store._pairs(db) == sorted(hours.values())
+
+    async def live(*, idle_counts: bool = False) -> tuple[set[tuple[str, str]], bool]:
+        moment = datetime(2024, 11, 27, 0, 30, tzinfo=UTC)  # 07:30 WIB, 09:30 WIT
+        pairs = await desks_store.schedule_pairs(db, moment, idle_counts=idle_counts)
+        assert pairs.sql == "VALUES " + ", ".join(["(?, ?)"] * len(pairs.live))
+        assert pairs.params == [x for pair in pairs.live for x in pair]
+        return set(pairs.live), pairs.every
+
+    wit = {("Asia/Jayapura", "08:00-16:00"), ("Asia/Jayapura", "09:00-10:00")}
+    assert await live() == (wit, False)
+    assert await live(idle_counts=True) == (wit | {("Asia/Jakarta", "-")}, False)
+    async with db.transaction() as tx:
+        await tx.execute("UPDATE desks SET timezone = 'Asia/Jayapura', duty_hours = "
+                         "'08:00-16:00' WHERE timezone = 'Asia/Jakarta'")
+    assert await live() == (wit, True)
