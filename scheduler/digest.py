@@ -227,8 +227,8 @@ async def queue_due(db: Database, now: datetime, people: list[Recipient], next_t
     run.scheduled = len(planned)
     zones = {(r.chat_id, r.desk_id): zone(r.timezone) if r.timezone else default_tz
              for r in people}
-    for chat, desk_id, when in await digests_store.due(db, now, table):
-        following = next_time(max(now, when), zones.get((chat, desk_id), default_tz))
-        run.queued += await digests_store.advance(db, chat, when, following, desk_id, now,
-                                                  table=table, kinds=kinds)
+    due = [(chat, desk_id, when,
+            next_time(max(now, when), zones.get((chat, desk_id), default_tz)))
+           for chat, desk_id, when in await digests_store.due(db, now, table)]
+    run.queued = await digests_store.advance(db, due, now, table=table, kinds=kinds)
     return run

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import datetime
+from typing import TypeVar
 
 from bot.config import Settings
 from bot.outbox.message import Rendered
@@ -16,6 +17,15 @@ from storage.outbox_kinds import DigestPayload
 from storage.sqlite.engine import Database
 
 Draw = Callable[[Digest, str], Awaitable[bytes]]  # a digest's chart as PNG, in a language
+# Digests kept for their charts, the oldest dropped first. A chat's chart row follows its text
+# row, and the sender reaches it within a few hundred rows, so a 20:00 of 60,000 digests
+# builds each once (64 built most twice). A kept digest is a few kilobytes; a chart tens.
+DIGESTS_KEPT = 1024
+CHARTS_KEPT = 64
+
+
+K = TypeVar("K")
+V = TypeVar("V")
 
 
 class DigestRenderer:
@@ -37,10 +47,8 @@ class DigestRenderer:
             if desk_id is not None and desk is None:
                 return None
             tz = desk.tz if desk else self.settings.tz
-            if len(self._cache) > 64:  # the text and its chart are rendered close together
-                self._cache.clear()
-                self._charts.clear()
-            self._cache[key] = await build_digest(self.db, desk, end, tz, now=utcnow())
+            built = await build_digest(self.db, desk, end, tz, now=utcnow())
+            _keep(self._cache, key, built, DIGESTS_KEPT)
         return self._cache[key]
 
     async def text(self, payload: DigestPayload, lang: str) -> Rendered | None:
@@ -56,7 +64,13 @@ class DigestRenderer:
             return None
         key = (desk_id, end.isoformat(), lang)
         if key not in self._charts:
-            self._charts[key] = await self.draw(digest, lang)
+            _keep(self._charts, key, await self.draw(digest, lang), CHARTS_KEPT)
         scope = digest.scope_name or t(lang, "digest.everything")
         return Rendered(t(lang, "digest.chart_caption", scope=scope), photo=self._charts[key])
 
+
+def _keep(kept: dict[K, V], key: K, value: V, most: int) -> None:
+    """Keep ``value``, dropping the oldest entries beyond ``most``."""
+    kept[key] = value
+    while len(kept) > most:
+        del kept[next(iter(kept))]

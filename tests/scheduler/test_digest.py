@@ -19,6 +19,7 @@ from bot.outbox import digest as render_digest
 from bot.outbox.render import OutboxRenderer
 from bot.reports.digest import digest_text
 from scheduler.digest import build_digest, next_digest, send_due
+from storage import digests as digests_store
 from storage import members as members_store
 from storage import outbox as outbox_store
 from storage import subscriptions as subscriptions_store
@@ -137,6 +138,25 @@ async def test_scheduled_once_missed_digest_sent_late_once(db: Database) -> None
     assert (await send_due(db, at(9, 5, day=25), **settings)).queued == 0
     next_at = await db.fetchval("SELECT min(next_at) FROM digest_schedule")
     assert next_at == to_db(at(20, day=25))
+
+
+async def test_due_digests_are_queued_in_chunks_each_once(
+        db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Due digests are advanced a chunk to a transaction; one another run advanced first
+    (its planned time is gone) is not queued again, and the others of its chunk are."""
+    settings = dict(at=time(20), default_tz=WIB, admin_ids=[])
+    group_desk = await desk(db, KEC)
+    await subscriptions_store.subscribe(db, -100777, group_desk.id, "Desk", CAMAT, at(7))
+    await send_due(db, at(19), **settings)  # three rows planned for 20:00
+    async with db.transaction() as tx:  # another run took the camat's already
+        await tx.execute("UPDATE digest_schedule SET next_at = ? WHERE chat_id = ?",
+                         (to_db(at(20, day=24)), CAMAT))
+    monkeypatch.setattr(digests_store, "CHUNK", 2)
+    assert (await send_due(db, at(20), **settings)).queued == 2
+    rows = await db.fetchall("SELECT chat_id, kind FROM outbox ORDER BY id")
+    assert sorted(tuple(r) for r in rows) == [(c, k) for c in sorted((-100777, LURAH))
+                                              for k in ("digest", "digest_chart")]
+    assert (await send_due(db, at(20, 1), **settings)).queued == 0
 
 
 async def test_a_group_with_two_scopes_gets_a_digest_of_each(db: Database) -> None:
