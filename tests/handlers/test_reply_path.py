@@ -1,7 +1,8 @@
 """The work a reply costs, through the real application, its polling loop and the stand-in
 Bot API: a Bot API call imports nothing, the bot's calls share a bounded pool of
-connections (calls beyond it wait for one rather than fail), and a reply nobody reads is not
-parsed back into a ``Message``, with its errors as before."""
+connections (calls beyond it wait for one rather than fail), and a reply nobody reads, or an
+outbox message of which only the id is kept, is not parsed back into a ``Message``, with its
+errors as before."""
 
 from __future__ import annotations
 
@@ -21,7 +22,8 @@ from telegram.constants import ChatAction
 from telegram.error import ChatMigrated
 
 from bot.app import BOT_API_CONNECTIONS, build_application
-from bot.outbox.pacing import unread
+from bot.outbox.message import Rendered, deliver
+from bot.outbox.pacing import paced, unread
 from bot.updates import polling
 from tests.handlers.test_polling import running
 from tests.support.botapi_stub import StubBotAPI
@@ -29,6 +31,7 @@ from tests.support.botapi_users import SimUser
 from tests.support.settings import make_settings
 
 USER = 7101
+PNG = b"\x89PNG\r\n\x1a\n"  # a photo to upload (the stand-in does not look inside)
 
 
 @pytest.fixture(autouse=True)
@@ -135,3 +138,34 @@ async def test_an_unread_send_keeps_its_errors(stub: StubBotAPI, db_path: Path) 
     assert isinstance(sent, Message) and sent.text == "tiga"
     assert [(c.params["text"], c.status) for c in stub.calls if c.method == "sendMessage"] == [
         ("satu", 429), ("satu", 200), ("dua", 400), ("tiga", 200)]
+
+
+async def test_the_outbox_keeps_the_id_of_what_it_sent_without_parsing_it(
+        stub: StubBotAPI, db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The outbox keeps only the id of a message it sends (to edit it later): through the
+    application's limiter, Telegram's answer gives that id and no ``Message`` is built; a bare
+    ``Bot`` (no limiter) parses the answer and gives the same."""
+    stub.user(USER, "Budi")
+    built: list[JSONDict] = []
+    de_json = Message.de_json
+
+    def recording(data: JSONDict | None, bot: Bot | None = None) -> Message | None:
+        if data is not None:
+            built.append(data)
+        return de_json(data, bot)
+
+    monkeypatch.setattr(Message, "de_json", recording)
+    app = build_application(make_settings(db_path, TELEGRAM_BOT_TOKEN=stub.token,
+                                          TELEGRAM_API_BASE_URL=stub.base_url))
+    async with app:
+        with paced():  # as the sender sends
+            text_id = await deliver(app.bot, USER, Rendered("satu"))
+            photo_id = await deliver(app.bot, USER, Rendered("dua", photo=PNG))
+            edited_id = await deliver(app.bot, USER, Rendered("satu!", edit=(USER, text_id)))
+    assert built == []
+    shown = stub.sent(USER)
+    assert [m.message_id for m in shown] == [text_id, photo_id] and edited_id == text_id
+    assert [m.text for m in shown] == ["satu!", "dua"]
+    async with Bot(stub.token, base_url=stub.base_url) as bare:
+        bare_id = await deliver(bare, USER, Rendered("tiga"))
+    assert bare_id == stub.sent(USER)[-1].message_id and len(built) == 1
