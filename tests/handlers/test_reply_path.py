@@ -161,6 +161,7 @@ async def test_the_outbox_keeps_the_id_of_what_it_sent_without_parsing_it(
         with paced():  # as the sender sends
             text_id = await deliver(app.bot, USER, Rendered("satu"))
             photo_id = await deliver(app.bot, USER, Rendered("dua", photo=PNG))
+            assert text_id is not None
             edited_id = await deliver(app.bot, USER, Rendered("satu!", edit=(USER, text_id)))
     assert built == []
     shown = stub.sent(USER)
