@@ -22,7 +22,7 @@ from storage import presence as presence_store
 from storage.models import EndReason
 from storage.presence import OpenShift
 from storage.records import in_bulk
-from storage.rules.duty import Schedule, current_span, last_end, zone
+from storage.rules.duty import Schedule, Spans
 from storage.sqlite.engine import Database
 
 
@@ -44,8 +44,10 @@ class Decision(StrEnum):
 
 
 
-def decide(shift: OpenShift, now: datetime, config: PresenceConfig) -> Decision | None:
-    """The one presence rule for a shift at ``now`` (pure; numbered steps above)."""
+def decide(shift: OpenShift, now: datetime, config: PresenceConfig,
+           spans: Spans | None = None) -> Decision | None:
+    """The one presence rule for a shift at ``now`` (pure; numbered steps above). ``spans``
+    evaluates each schedule once for a whole pass."""
     asked = shift.asked_at if shift.check_id is not None else None
     if asked is not None:
         if shift.last_seen_at > asked:
@@ -54,9 +56,9 @@ def decide(shift: OpenShift, now: datetime, config: PresenceConfig) -> Decision 
             return Decision.TIMEOUT
         # A question still waiting does not keep the shift open past the end of duty.
     schedule = Schedule(shift.duty_hours, shift.min_staff, shift.rules)
-    tz = zone(shift.timezone)
-    if current_span(schedule, now, tz) is None:
-        ended = last_end(schedule, now, tz)
+    spans = spans or Spans(now)
+    if spans(schedule, shift.timezone) is None:
+        ended = spans.last_end(schedule, shift.timezone)
         if ended is not None and ended > shift.started_at:
             return Decision.DUTY_END
         return None
@@ -84,8 +86,9 @@ async def check_presence(db: Database, now: datetime, config: PresenceConfig) ->
     shifts = await presence_store.open_shifts(db, now, config.every, config.timeout)
     # Tens of thousands of open shifts at a national shift change: decided in a worker thread
     # so the bot keeps answering meanwhile (a few hundred, in place).
+    spans = Spans(now)
     decided = await in_bulk(lambda: [(shift, step) for shift in shifts
-                                     if (step := decide(shift, now, config)) is not None],
+                                     if (step := decide(shift, now, config, spans)) is not None],
                             len(shifts))
     # Each decision is its own conditional write, so nothing ties them together: a chunk at a
     # time keeps the event loop answering officers between chunks when duty ends for the

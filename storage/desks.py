@@ -7,11 +7,18 @@ the ``desks_path`` index.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
-from storage.models import Desk
-from storage.rules.duty import Schedule, desk_state, on_duty, parse_duty_hours, zone
+from storage.models import Desk, to_db
+from storage.rules.duty import (
+    Schedule,
+    desk_state,
+    last_end,
+    on_duty,
+    parse_duty_hours,
+    zone,
+)
 from storage.sqlite.engine import Database
 
 # Columns of a desk query (alias ``d``): how many shifts are open there (a seek in
@@ -195,35 +202,60 @@ async def _pairs(db: Database) -> list[tuple[str, str]]:
 
 @dataclass(frozen=True, slots=True)
 class DutyPairs:
-    """The desks' daily (zone, hours) pairs on duty at a moment (a handful for the whole
-    country), for SQL that leaves every off-duty desk out."""
+    """The desks' daily (zone, hours) pairs at a moment (a handful for the whole country):
+    the ones on duty, and when each other one's last span ended, for SQL that leaves every
+    desk out whose pair says there is nothing to do."""
 
     live: list[tuple[str, str]]
     every: bool  # every pair of the desks is on duty: no desk is left out by its pair
+    ended: list[tuple[str, str, str]] = field(default_factory=list)  # off duty: pair, stored end
 
     @property
     def sql(self) -> str:
         """A two-column row list, for ``(d.timezone, d.duty_hours) IN (<sql>)`` or a CTE."""
-        if not self.live:
-            return "SELECT NULL, NULL WHERE 0"
-        return "VALUES " + ", ".join("(?, ?)" for _ in self.live)
+        return _rows(len(self.live), 2)
 
     @property
     def params(self) -> list[str]:
         """The parameters of :attr:`sql`."""
         return [x for pair in self.live for x in pair]
 
+    @property
+    def ended_sql(self) -> str:
+        """A three-column row list (zone, hours, end as stored) of the pairs off duty."""
+        return _rows(len(self.ended), 3)
+
+    @property
+    def ended_params(self) -> list[str]:
+        """The parameters of :attr:`ended_sql`."""
+        return [x for row in self.ended for x in row]
+
+
+def _rows(count: int, width: int) -> str:
+    """``VALUES (?, ?), …`` of ``count`` rows, or a select of no rows of that width."""
+    if not count:
+        return "SELECT " + ", ".join(["NULL"] * width) + " WHERE 0"
+    row = "(" + ", ".join(["?"] * width) + ")"
+    return "VALUES " + ", ".join([row] * count)
+
 
 async def schedule_pairs(db: Database, moment: datetime, *, idle_counts: bool = False
                          ) -> DutyPairs:
-    """The desks' daily (zone, hours) pairs on duty at ``moment``.
+    """The desks' daily (zone, hours) pairs on duty at ``moment``, and the end of the others'
+    last span (two days back at most).
 
     The sweep and the presence pass use them to leave every off-duty desk out in SQL. With
     ``idle_counts`` a pair without any window ('-') counts as on duty too (nothing there ever
     ends).
     """
+    live: list[tuple[str, str]] = []
+    ended: list[tuple[str, str, str]] = []
     pairs = await _pairs(db)
-    live = [(tz, hours) for tz, hours in pairs
-            if (idle_counts and hours.strip() == "-")
-            or on_duty(parse_duty_hours(hours), moment, zone(tz))]
-    return DutyPairs(live, len(live) == len(pairs))
+    for tz, hours in pairs:
+        schedule = Schedule(hours, 0)
+        if (idle_counts and hours.strip() == "-") or on_duty(parse_duty_hours(hours), moment,
+                                                             zone(tz)):
+            live.append((tz, hours))
+        elif (end := last_end(schedule, moment, zone(tz))) is not None:
+            ended.append((tz, hours, to_db(end)))
+    return DutyPairs(live, len(live) == len(pairs), ended)

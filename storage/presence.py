@@ -36,13 +36,16 @@ async def open_shifts(db: Database, now: datetime, every: timedelta, answer_with
 
     A shift without a question needs nothing while its officer was seen within ``every``; a
     shift with a question pending needs nothing until a location newer than the question
-    answers it or the question is ``answer_within`` old. Either way only while its desk's daily
-    hours are on duty (or have no windows at all): at a national shift change that leaves out
-    nearly all of them, and the thousands of questions waiting for an answer are not read
-    every minute. The (zone, hours) pairs on duty are worked out first, as the sweep does.
+    answers it or the question is ``answer_within`` old. A shift whose desk's daily hours are
+    off duty needs closing only if it began before they last ended: officers who came early
+    for the morning are not read every minute until duty starts. At a national shift change
+    that leaves out nearly every shift. The (zone, hours) pairs and their last ends are worked
+    out first, as the sweep does (desks with day rules are always read: their pair says
+    nothing).
     """
     pairs = await schedule_pairs(db, now, idle_counts=True)
     rows = await db.scan(
+        f"WITH ended(tz, hours, at) AS ({pairs.ended_sql}) "
         "SELECT s.id AS shift_id, s.member_id, s.started_at, s.last_seen_at, d.timezone, "
         "d.duty_hours, d.min_staff, d.id AS desk_id, c.id AS check_id, c.asked_at, "
         f"{HAS_RULES} AS has_rules "
@@ -51,8 +54,9 @@ async def open_shifts(db: Database, now: datetime, every: timedelta, answer_with
         "AND c.expired_at IS NULL WHERE s.ended_at IS NULL "
         "AND (CASE WHEN c.id IS NULL THEN s.last_seen_at <= ? "
         "ELSE s.last_seen_at > c.asked_at OR c.asked_at <= ? END "
-        f"OR (d.timezone, d.duty_hours) NOT IN ({pairs.sql}) OR {HAS_RULES})",
-        [to_db(now - every), to_db(now - answer_within), *pairs.params])
+        "OR EXISTS (SELECT 1 FROM ended e WHERE e.tz = d.timezone AND e.hours = d.duty_hours "
+        f"AND s.started_at < e.at) OR {HAS_RULES})",
+        [*pairs.ended_params, to_db(now - every), to_db(now - answer_within)])
     read = OpenShift.reader(rows, given=("rules",), other=("desk_id", "has_rules"))
     desk_id, has_rules, build = read.column("desk_id"), read.column("has_rules"), read.build
     rules = await rules_for(db, sorted({desk_id(r) for r in rows if has_rules(r)}))

@@ -175,18 +175,27 @@ def current_span(schedule: Schedule | tuple[Window, ...], moment: datetime,
 
 
 class Spans:
-    """The duty span of each distinct schedule and zone at one moment, evaluated once: a
-    country's desks share a handful of schedules, and a board or a sweep asks for thousands."""
+    """The duty span (and the last end) of each distinct schedule and zone at one moment,
+    evaluated once: a country's desks share a handful of schedules, and a board, a sweep or a
+    presence pass asks for thousands."""
 
     def __init__(self, moment: datetime) -> None:
         self.moment = moment
         self._seen: dict[tuple[Schedule, str], DutySpan | None] = {}
+        self._ends: dict[tuple[Schedule, str], datetime | None] = {}
 
     def __call__(self, schedule: Schedule, zone_name: str) -> DutySpan | None:
         key = (schedule, zone_name)
         if key not in self._seen:
             self._seen[key] = current_span(schedule, self.moment, zone(zone_name))
         return self._seen[key]
+
+    def last_end(self, schedule: Schedule, zone_name: str) -> datetime | None:
+        """:func:`last_end` at the moment."""
+        key = (schedule, zone_name)
+        if key not in self._ends:
+            self._ends[key] = last_end(schedule, self.moment, zone(zone_name))
+        return self._ends[key]
 
 
 def last_end(schedule: Schedule, moment: datetime, tz: ZoneInfo) -> datetime | None:

@@ -145,6 +145,19 @@ async def test_a_pending_question_is_read_only_once_it_can_change(db: Database) 
     assert await read(wib(11, 13)) == [shift]  # a location after the question
 
 
+async def test_an_early_arrival_is_read_only_once_duty_starts(db: Database) -> None:
+    """Before its desk's duty an officer's shift needs nothing (it began after duty last
+    ended): not read every minute until 08:00; one still open from yesterday is."""
+    early = await check_in(db, OFFICER, KEL, wib(7, 30))
+    found = await presence_store.open_shifts(db, wib(7, 45), PRESENCE.every, PRESENCE.timeout)
+    assert found == []
+    stale = await check_in(db, OTHER_OFFICER, KEL, wib(13, day=22))  # left open yesterday
+    found = await presence_store.open_shifts(db, wib(7, 45), PRESENCE.every, PRESENCE.timeout)
+    assert [s.shift_id for s in found] == [stale]
+    assert (await check_presence(db, wib(7, 46), PRESENCE)).duty_ended == 1
+    assert (await shift_row(db, early))["ended_at"] is None
+
+
 async def test_answer_refreshes_presence_and_the_next_question_counts_from_it(
         db: Database) -> None:
     shift = await check_in(db, KEC_OFFICER, KEC, wib(8))  # kecamatan: on duty until 15:00

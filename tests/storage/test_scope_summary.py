@@ -92,6 +92,10 @@ async def test_the_pairs_on_duty_are_every_distinct_zone_and_hours(db: Database)
 
     wit = {("Asia/Jayapura", "08:00-16:00"), ("Asia/Jayapura", "09:00-10:00")}
     assert await live() == (wit, False)
+    off = await desks_store.schedule_pairs(db, datetime(2024, 11, 27, 0, 30, tzinfo=UTC))
+    assert off.ended == [("Asia/Jakarta", "08:00-14:00", "2024-11-26T07:00:00.000000Z"),
+                         ("Asia/Jakarta", "08:00-15:00", "2024-11-26T08:00:00.000000Z")]
+    assert off.ended_sql == "VALUES (?, ?, ?), (?, ?, ?)" and len(off.ended_params) == 6
     assert await live(idle_counts=True) == (wit | {("Asia/Jakarta", "-")}, False)
     async with db.transaction() as tx:
         await tx.execute("UPDATE desks SET timezone = 'Asia/Jayapura', duty_hours = "
