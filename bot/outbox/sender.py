@@ -7,6 +7,10 @@ sends them. Each loop of :meth:`Sender.run`:
    leaving out chats with a send in flight and chats whose next slot has not opened yet:
    private chats (id > 0) get at most one message per ``private_interval`` s, groups (id < 0)
    one per ``group_interval`` s (20/min). At most ``max_in_flight`` rows are in flight.
+   While sends are in flight, a finished send makes the sender look again only once a
+   quarter of the places have come free since the last look (new rows, a row's time or a
+   chat's slot coming make it look at once): a look walks past the chats in flight, and
+   looking after every send of a long queue cost more than the sends.
 2. Starts one task per row. The task renders the row (None: nothing to say any more, the row
    fails as "obsolete" without a call), then passes the global gate (``bot.outbox.pacing``,
    shared with every direct reply of the handlers: one count of sends per second for the
@@ -111,6 +115,8 @@ class Sender:
         self._ready_at: dict[int, float] = {}  # chat -> monotonic time of its next slot
         self._tasks: dict[int, asyncio.Task[None]] = {}  # chat -> its send in flight
         self._wakeup = asyncio.Event()
+        self._news = True  # something other than a finished send woke the loop: look now
+        self._free_after = 0  # places left free by the last look
         self._stop = asyncio.Event()
         self._idle = asyncio.Event()
         self._idle.set()
@@ -119,6 +125,7 @@ class Sender:
 
     def wake(self) -> None:
         """New rows were written: look now instead of at the next poll."""
+        self._news = True
         self._wakeup.set()
 
     async def run(self) -> None:
@@ -149,7 +156,7 @@ class Sender:
             while not self._stop.is_set():
                 self._wakeup.clear()  # before looking, so a wake() meanwhile is not lost
                 try:
-                    launched = await self._launch()
+                    launched = 0 if self._later() else await self._launch()
                     pause, next_due = await self._pause()
                     if until_empty is not None and not launched and not self._tasks and (
                             await outbox.pending_count(self.db) == 0 if until_empty
@@ -162,17 +169,24 @@ class Sender:
                     if time.monotonic() >= deadline:
                         break
                     pause = min(pause, deadline - time.monotonic())
-                with suppress(TimeoutError):
+                try:
                     await asyncio.wait_for(self._wakeup.wait(), max(pause, 0.0))
+                except TimeoutError:
+                    self._news = True  # a row's time or a chat's slot has come
         finally:
             await asyncio.gather(*self._tasks.values(), return_exceptions=True)
             self._idle.set()
 
+    def _later(self) -> bool:
+        """Whether to leave looking for rows until more sends finish (step 1)."""
+        free = self.max_in_flight - len(self._tasks)
+        return free <= 0 or (bool(self._tasks) and not self._news
+                             and free - self._free_after < max(1, self.max_in_flight // 4))
+
     async def _launch(self) -> int:
         """Start a task for every row that may go now; return how many."""
         free = self.max_in_flight - len(self._tasks)
-        if free <= 0:
-            return 0
+        self._news = False
         now = time.monotonic()
         self._ready_at = {c: t for c, t in self._ready_at.items() if t > now}
         busy = frozenset(self._tasks) | frozenset(self._ready_at)
@@ -181,6 +195,7 @@ class Sender:
             task = asyncio.create_task(self._send(row))
             self._tasks[row.chat_id] = task
             task.add_done_callback(functools.partial(self._finished, row.chat_id))
+        self._free_after = free - len(rows)
         return len(rows)
 
     def _finished(self, chat_id: int, _task: asyncio.Task[None]) -> None:
@@ -204,7 +219,9 @@ class Sender:
         now = time.monotonic()
         self.pacing.release()
         interval = self.private_interval if chat_id > 0 else self.group_interval
-        self._ready_at[chat_id] = max(self._ready_at.get(chat_id, 0.0), now + interval + SLACK_S)
+        if interval > 0:  # none asked (a rehearsal): no slot to wait for, nor to wake at
+            self._ready_at[chat_id] = max(self._ready_at.get(chat_id, 0.0),
+                                          now + interval + SLACK_S)
 
     async def _send(self, row: OutboxRow) -> None:
         """Render, send and settle one row; never raises."""
@@ -269,7 +286,7 @@ class Sender:
         log.info("chat %s migrated to %s", refused, new_chat_id)
         await outbox.migrate_chat(self.db, refused, new_chat_id)
         if rendered.edit is None:
-            self._wakeup.set()  # the row now waits in the new chat: sent there at once
+            self.wake()  # the row now waits in the new chat: sent there at once
             return
         if not await self.pacing.acquire(self._stop):
             return

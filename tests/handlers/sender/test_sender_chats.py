@@ -1,5 +1,5 @@
-"""Chats that change under the sender: a group upgraded to a supergroup, and a row that can
-never be sent, which must not hold up its chat for ever."""
+"""Chats that change under the sender: a group upgraded to a supergroup, a row that can never
+be sent, which must not hold up its chat for ever, and a long queue of chats."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import os
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 from bot.outbox.sender import Sender
+from storage import outbox
 from storage.models import to_db, utcnow
 from tests.support.sender import FAST, FakeRenderer, add_desk, enqueue, row, texts
 
@@ -61,3 +62,28 @@ async def test_a_row_that_always_fails_is_given_up_and_the_chat_moves_on(
     assert any("given up after 3 attempts" in r.getMessage() for r in caplog.records)
     assert (await row(db, after))["sent_at"] is not None
     assert texts(stub, 7100) == ["berikutnya"]
+
+
+async def test_a_long_queue_is_looked_up_a_quarter_of_the_places_at_a_time(
+        stub, db, bot, monkeypatch) -> None:
+    """While sends are in flight the sender looks for rows again only once a quarter of the
+    places have come free: 200 rows with 40 in flight take about 20 looks, not one a send
+    (each look walks past the chats in flight). Every row still goes, once."""
+    chats = range(8001, 8201)
+    for chat in chats:
+        stub.user(chat, f"U{chat}")
+    await enqueue(db, *[(c, {"text": f"{c}"}) for c in chats])
+    looks = 0
+    due = outbox.due
+
+    async def counted(*args, **kwargs):
+        nonlocal looks
+        looks += 1
+        return await due(*args, **kwargs)
+
+    monkeypatch.setattr(outbox, "due", counted)
+    sender = Sender(bot, db, FakeRenderer(db), global_per_second=200, max_in_flight=40,
+                    private_interval=0)  # no chat slots to wake at: finished sends only
+    assert await sender.drain(timeout=30) == 200
+    assert all(texts(stub, chat) == [f"{chat}"] for chat in chats)
+    assert looks <= 200 // 10 + 3
