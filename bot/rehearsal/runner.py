@@ -200,11 +200,12 @@ class Rehearsal:
     async def _loop(self, clock: SimClock, first: datetime, last: datetime, player: Player,
                     sender: Sender, db: Database, settings: Settings) -> None:
         jobs = scheduled_jobs(settings)
-        # The digest job plans each recipient's next digest and queues the due ones. Nobody
-        # joins or leaves during a rehearsal, so running it at the start and at the digest
-        # time of every zone queues exactly what running it every minute would (a minute
-        # of it costs as much as a sweep of 300 desks).
+        # The digest and weekly jobs plan each recipient's next report and queue the due
+        # ones. Nobody joins or leaves during a rehearsal, so running them at the start and
+        # at their time in every zone queues exactly what running them every minute (every
+        # five for the weekly) would: a run reads every recipient, a country's 90,000.
         zones = {d.desk.tz for d in self.cast.actors.values()} | {settings.tz}
+        weekly = settings.weekly_at
         real_start, moment = wall.perf_counter(), first
         while moment < last:
             clock.set(moment)
@@ -213,10 +214,13 @@ class Rehearsal:
             for _seq, event in sorted(self.due.pop(moment, [])):
                 await self._do(player, event)
             elapsed = (moment - first).total_seconds()
-            digest_time = moment == first or any(
-                moment.astimezone(z).time() == settings.digest_time for z in zones)
+            local = [moment.astimezone(z) for z in zones]
+            report_time = {
+                "digest": any(t.time() == settings.digest_time for t in local),
+                "weekly": weekly is not None and any(
+                    (t.weekday(), t.time()) == weekly for t in local)}
             for spec in jobs:
-                if spec.name == "digest" and not digest_time:
+                if moment != first and not report_time.get(spec.name, True):
                     continue
                 if elapsed % max(60.0, spec.interval.total_seconds()) == 0:
                     await spec.run(db, moment)

@@ -14,6 +14,7 @@ from bot.rehearsal.actors import Profile
 from bot.rehearsal.report import Outcome, summary, write, write_xlsx
 from bot.rehearsal.runner import Plan, Rehearsal
 from bot.rehearsal.script import parse_script
+from storage import members as members_store
 from storage.schedule import import_rules, parse_schedule_csv
 from storage.sqlite.engine import Database
 from tests.support.settings import make_settings
@@ -189,3 +190,22 @@ async def test_a_rehearsal_leaves_the_dashboard_port_to_the_bot(db_path: Path) -
         outcome = await _rehearse(db_path, Plan(SCOPE, DAY, script=parse_script(SCRIPT)),
                                   POSKO_DASHBOARD_PORT=str(port))
     assert outcome.export.alerts
+
+
+async def test_the_daily_and_weekly_reports_go_out_at_their_times(db_path: Path) -> None:
+    """On the weekly report's day an admin gets the weekly report at its time and the daily
+    digest at the digest time, once each: the rehearsal runs those jobs only then."""
+    _duty(db_path)
+    db = await Database.open(db_path)
+    await members_store.ensure_admin(db, 4242, "Admin", None)
+    await db.close()
+    monday = DAY + timedelta(days=-DAY.weekday() % 7)
+    outcome = await _rehearse(db_path, Plan(SCOPE, monday, script=parse_script(SCRIPT)),
+                              POSKO_ADMIN_IDS="4242", POSKO_WEEKLY_REPORT_DAY="senin 08:00")
+    got = [(d.at.astimezone(outcome.tz).strftime("%H:%M"), d.text.split("\n", 1)[0])
+           for d in outcome.deliveries if d.chat_id == 4242]
+    words = ("Laporan mingguan", "Grafik laporan mingguan", "Ekspor minggu ini",
+             "Rekap harian", "Grafik rekap harian")
+    assert [(at, next(w for w in words if w in text)) for at, text in got] == [
+        ("08:00", words[0]), ("08:00", words[1]), ("08:00", words[2]),  # the week's
+        ("20:00", words[3]), ("20:00", words[4])]  # the day's
