@@ -276,22 +276,24 @@ class Rehearsal:
                           f"→ {who}: {first_line}")
         if actor is None:
             return
-        # A reaction is drawn from the seed, the chat and its count of messages: the same
-        # whatever order the chats' messages were sent in.
-        react = random.Random(f"{self.plan.seed}:{delivery.chat_id}:"
-                              f"{self.per_chat[delivery.chat_id]}")
         datas = [d for _text, d in delivery.buttons]
         label = (actor.desk.code, actor.officer)
         if actor.officer > 0 and any(d.startswith("pc:") for d in datas):
             if actor.user_id in self.silent:
                 return
             delay: int | None = SCRIPT_ANSWER if self.plan.script is not None else \
-                react.randint(*self.plan.profile.answer_delay)
+                self._reaction(delivery).randint(*self.plan.profile.answer_delay)
             if delay is not None:
                 self._later(delivery.at + delay * MINUTE, Event(0, label[0], label[1], "answer"))
         elif actor.officer == 0 and self.plan.script is None and any(
                 d.startswith("ack:") for d in datas):
-            delay = self.plan.profile.reaction(react, self.plan.profile.ack,
+            delay = self.plan.profile.reaction(self._reaction(delivery), self.plan.profile.ack,
                                                self.plan.profile.ack_delay)
             if delay is not None:
                 self._later(delivery.at + delay * MINUTE, Event(0, label[0], label[1], "ack"))
+
+    def _reaction(self, delivery: Delivery) -> random.Random:
+        """The draws of a reaction to ``delivery``: from the seed, the chat and its count of
+        messages, the same whatever order the chats' messages were sent in."""
+        return random.Random(f"{self.plan.seed}:{delivery.chat_id}:"
+                             f"{self.per_chat[delivery.chat_id]}")
