@@ -328,7 +328,10 @@ class Sender:
 
     async def _deactivate(self, row: OutboxRow, exc: Exception) -> None:
         log.info("chat %s is gone (%s); deactivating it", row.chat_id, exc)
-        self.settled += await outbox.deactivate_chat(self.db, row.chat_id, str(exc), utcnow())
+        failed = await outbox.deactivate_chat(self.db, row.chat_id, str(exc), utcnow())
+        # Added after the await: ``self.settled += await …`` read the count before it, and
+        # the sends that settled meanwhile were lost from it.
+        self.settled += failed
 
     async def _retry(self, row: OutboxRow, error: str) -> None:
         if row.attempts + 1 >= self.max_attempts:
