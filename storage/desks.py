@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 
 from storage.models import Desk, to_db
 from storage.rules.duty import (
@@ -252,10 +253,20 @@ async def schedule_pairs(db: Database, moment: datetime, *, idle_counts: bool = 
     ended: list[tuple[str, str, str]] = []
     pairs = await _pairs(db)
     for tz, hours in pairs:
-        schedule = Schedule(hours, 0)
-        if (idle_counts and hours.strip() == "-") or on_duty(parse_duty_hours(hours), moment,
-                                                             zone(tz)):
+        on, end = _pair_state(tz, hours, moment)
+        if on or (idle_counts and hours.strip() == "-"):
             live.append((tz, hours))
-        elif (end := last_end(schedule, moment, zone(tz))) is not None:
-            ended.append((tz, hours, to_db(end)))
+        elif end is not None:
+            ended.append((tz, hours, end))
     return DutyPairs(live, len(live) == len(pairs), ended)
+
+
+@lru_cache(maxsize=256)
+def _pair_state(tz: str, hours: str, moment: datetime) -> tuple[bool, str | None]:
+    """Whether daily ``hours`` in zone ``tz`` are on duty at ``moment``, and when they last
+    ended (as stored) if not. Pure, so the presence pass and the sweep of one minute evaluate
+    each pair once."""
+    if on_duty(parse_duty_hours(hours), moment, zone(tz)):
+        return True, None
+    end = last_end(Schedule(hours, 0), moment, zone(tz))
+    return False, None if end is None else to_db(end)
