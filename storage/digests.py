@@ -205,6 +205,11 @@ async def due(db: Database, now: datetime, table: str = DAILY
 
 
 CHUNK = 500  # due digests advanced in one transaction
+# The row of a chat and a scope, found by the unique (chat_id, ifnull(desk_id, 0)) index: with
+# ``desk_id IS ?`` SQLite took the next_at index instead, and at 20:00 every row of the zone
+# has the same next_at, so each of 60,000 updates read all 60,000 rows (12 ms each).
+ADVANCE = ("UPDATE {table} SET next_at = ? WHERE chat_id = ? AND ifnull(desk_id, 0) = ? "
+           "AND next_at = ?")
 
 
 async def advance(db: Database, due: list[tuple[int, int | None, datetime, datetime]],
@@ -220,9 +225,8 @@ async def advance(db: Database, due: list[tuple[int, int | None, datetime, datet
         async with db.transaction() as tx:
             intents: list[Intent] = []
             for chat_id, desk_id, planned, following in due[start:start + CHUNK]:
-                cursor = await tx.execute(
-                    f"UPDATE {table} SET next_at = ? WHERE chat_id = ? AND desk_id IS ? "
-                    "AND next_at = ?", (to_db(following), chat_id, desk_id, to_db(planned)))
+                cursor = await tx.execute(ADVANCE.format(table=table), (
+                    to_db(following), chat_id, desk_id or 0, to_db(planned)))
                 if cursor.rowcount == 1:
                     payload = DigestPayload(desk_id, planned)
                     intents += [Intent(chat_id, kind, payload) for kind in kinds]
