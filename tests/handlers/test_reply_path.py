@@ -63,6 +63,20 @@ def _officer(stub: StubBotAPI, db_path: Path) -> SimUser:
     return stub.user(USER, "Budi")
 
 
+def _parsed_messages(monkeypatch: pytest.MonkeyPatch) -> list[JSONDict]:
+    """Every message python-telegram-bot builds from now on, as the data it was built from."""
+    parsed: list[JSONDict] = []
+    de_json = Message.de_json
+
+    def recording(data: JSONDict | None, bot: Bot | None = None) -> Message | None:
+        if data is not None:
+            parsed.append(data)
+        return de_json(data, bot)
+
+    monkeypatch.setattr(Message, "de_json", recording)
+    return parsed
+
+
 async def test_a_reply_searches_the_import_path_for_nothing(stub: StubBotAPI,
                                                             db_path: Path) -> None:
     """A reply imports nothing: a module looked up on every call (as httpcore once looked for
@@ -103,15 +117,7 @@ async def test_a_reply_builds_no_message_from_telegrams_answer(
         stub: StubBotAPI, db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Telegram answers a send with the whole message sent; nobody reads it after a reply."""
     user = _officer(stub, db_path)
-    parsed: list[JSONDict] = []
-    de_json = Message.de_json
-
-    def recording(data: JSONDict | None, bot: Bot | None = None) -> Message | None:
-        if data is not None:
-            parsed.append(data)
-        return de_json(data, bot)
-
-    monkeypatch.setattr(Message, "de_json", recording)
+    parsed = _parsed_messages(monkeypatch)
     async with running(stub, db_path):
         user.send_text("/status")
         await stub.wait_for_message(USER, timeout=20)
@@ -146,15 +152,7 @@ async def test_the_outbox_keeps_the_id_of_what_it_sent_without_parsing_it(
     application's limiter, Telegram's answer gives that id and no ``Message`` is built; a bare
     ``Bot`` (no limiter) parses the answer and gives the same."""
     stub.user(USER, "Budi")
-    built: list[JSONDict] = []
-    de_json = Message.de_json
-
-    def recording(data: JSONDict | None, bot: Bot | None = None) -> Message | None:
-        if data is not None:
-            built.append(data)
-        return de_json(data, bot)
-
-    monkeypatch.setattr(Message, "de_json", recording)
+    built = _parsed_messages(monkeypatch)
     app = build_application(make_settings(db_path, TELEGRAM_BOT_TOKEN=stub.token,
                                           TELEGRAM_API_BASE_URL=stub.base_url))
     async with app:
