@@ -79,7 +79,6 @@ UNCOUNTED = frozenset({"sendChatAction"})
 _paced: ContextVar[bool] = ContextVar("posko_paced", default=False)
 
 
-
 @dataclass(slots=True)
 class Unread:
     """What is kept of Telegram's answer to a send inside :func:`unread`: the id of the
